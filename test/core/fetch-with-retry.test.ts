@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fetchWithRetry, parseRetryAfter } from '@exegol-release/core';
+
+let server: Server | undefined;
+
+/** Starts a loopback server that answers each request with the next behaviour in `script`. */
+async function serve(script: ((response: import('node:http').ServerResponse, request: import('node:http').IncomingMessage) => void)[]): Promise<{ url: string; hits: () => number }> {
+  let hits = 0;
+  server = createServer((request, response) => {
+    const step = script[Math.min(hits, script.length - 1)]!;
+    hits += 1;
+    step(response, request);
+    if (request.listenerCount('data') === 0) request.resume();
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, hits: () => hits };
+}
+
+afterEach(async () => {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server!.close(resolve));
+  server = undefined;
+});
+
+const noSleep: number[] = [];
+const recordSleep = async (seconds: number): Promise<void> => {
+  noSleep.push(seconds);
+};
+
+describe('fetchWithRetry', () => {
+  it('retries 5xx and 429, honouring Retry-After, then returns the success', async () => {
+    noSleep.length = 0;
+    const { url, hits } = await serve([
+      (res) => res.writeHead(503).end(),
+      (res) => res.writeHead(429, { 'retry-after': '7' }).end(),
+      (res) => res.writeHead(200).end('ok'),
+    ]);
+    const response = await fetchWithRetry(url, {}, { sleep: recordSleep, minDelaySeconds: 0.01 });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('ok');
+    expect(hits()).toBe(3);
+    expect(noSleep[1]).toBe(7);
+  });
+
+  it('retries a connection dropped mid-request', async () => {
+    const { url, hits } = await serve([(res) => res.socket?.destroy(), (res) => res.writeHead(200).end('fine')]);
+    const response = await fetchWithRetry(url, {}, { sleep: recordSleep });
+    expect(await response.text()).toBe('fine');
+    expect(hits()).toBe(2);
+  });
+
+  it('does not retry a 404 or a 400', async () => {
+    const { url, hits } = await serve([(res) => res.writeHead(404).end()]);
+    expect((await fetchWithRetry(url, {}, { sleep: recordSleep })).status).toBe(404);
+    expect(hits()).toBe(1);
+  });
+
+  it('returns the last retryable answer after the last retry', async () => {
+    const { url, hits } = await serve([(res) => res.writeHead(500).end('still broken')]);
+    const response = await fetchWithRetry(url, {}, { retries: 2, sleep: recordSleep });
+    expect(response.status).toBe(500);
+    expect(hits()).toBe(3);
+  });
+
+  it('throws, naming the URL, when the connection fails every time', async () => {
+    const { url } = await serve([(res) => res.socket?.destroy()]);
+    await expect(fetchWithRetry(url, { method: 'PUT', body: 'x' }, { retries: 1, sleep: recordSleep })).rejects.toThrow(`PUT ${url}`);
+  });
+
+  it('times out waiting for headers and retries', async () => {
+    const { url, hits } = await serve([() => undefined, (res) => res.writeHead(204).end()]);
+    const response = await fetchWithRetry(url, {}, { timeoutSeconds: 0.2, sleep: recordSleep });
+    expect(response.status).toBe(204);
+    expect(hits()).toBe(2);
+  });
+
+  it('sends a fresh body on each attempt when given a function', async () => {
+    const bodies: string[] = [];
+    const record = (status: number) => (res: import('node:http').ServerResponse, req: import('node:http').IncomingMessage) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(status).end();
+      });
+    };
+    const { url } = await serve([record(502), record(201)]);
+    let made = 0;
+    const response = await fetchWithRetry(url, () => ({ method: 'POST', body: `body-${(made += 1)}` }), { sleep: recordSleep });
+    expect(response.status).toBe(201);
+    expect(bodies).toEqual(['body-1', 'body-2']);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('120')).toBe(120);
+    expect(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThan(28);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});

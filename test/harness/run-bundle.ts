@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** The repository's root. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** Node 24, as GitHub's runner runs `using: node24` actions: the `node` devDependency's binary. */
+export const NODE24 = path.join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
+
+/** What one bundle run left behind, parsed as the runner parses it. */
+export interface BundleRun {
+  /** The process exit code. */
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Outputs from GITHUB_OUTPUT (`name<<delimiter` blocks and `name=value` lines). */
+  outputs: Record<string, string>;
+  /** State from GITHUB_STATE, as the runner passes it to the post step (STATE_<name>). */
+  state: Record<string, string>;
+  /** The job summary markdown written to GITHUB_STEP_SUMMARY. */
+  summary: string;
+  /** The messages of `::error::` workflow commands. */
+  errors: string[];
+  /** The messages of `::warning::` workflow commands. */
+  warnings: string[];
+  /** Values masked by `::add-mask::`. */
+  masks: string[];
+  /** The directory holding GITHUB_OUTPUT and the other files; RUNNER_TEMP is inside it. */
+  runnerDirectory: string;
+}
+
+/** How to run a bundle. */
+export interface BundleOptions {
+  /** Inputs by their YAML names; each becomes INPUT_<NAME> with hyphens kept, as the runner sets it. */
+  inputs?: Record<string, string>;
+  /** Extra environment (GITHUB_EVENT_PATH, GITHUB_API_URL, …); undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** GITHUB_WORKSPACE and the working directory. Default: a new temporary directory. */
+  workspace?: string;
+  /** The runner's directory for this job (files and RUNNER_TEMP); reuse it to run the post step. */
+  runnerDirectory?: string;
+  /** Run `runs.post` instead of `runs.main`, with STATE_* from this state. */
+  postState?: Record<string, string>;
+  /** Which file of dist/ to run. Default index.js. */
+  entry?: string;
+  /** Seconds before the run is killed. Default 120. */
+  timeoutSeconds?: number;
+}
+
+/** Parses a GITHUB_OUTPUT or GITHUB_STATE file: `name<<DELIMITER` heredoc blocks and `name=value` lines. */
+export function parseCommandFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const body: string[] = [];
+      for (index += 1; index < lines.length && lines[index] !== delimiter; index += 1) body.push(lines[index]!);
+      values[name!] = body.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      values[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return values;
+}
+
+function commandMessages(stdout: string, command: string): string[] {
+  const unescape = (text: string): string => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`::${command}`))
+    .map((line) => unescape(line.slice(line.indexOf('::', 2) + 2)));
+}
+
+/** The base environment of a job step: the host's PATH and HOME only, like a clean runner. */
+function baseEnvironment(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SSL_CERT_FILE'];
+  return Object.fromEntries(keep.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]!]));
+}
+
+/**
+ * Runs `actions/<action>/dist/index.js` the way GitHub's runner does: under
+ * Node 24, with INPUT_* variables, pre-created GITHUB_OUTPUT, GITHUB_STATE,
+ * GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE and
+ * RUNNER_TEMP set, and the workspace as the working directory.
+ */
+export async function runBundle(action: string, options: BundleOptions = {}): Promise<BundleRun> {
+  const runnerDirectory = options.runnerDirectory ?? (await mkdtemp(path.join(tmpdir(), `runner-${action}-`)));
+  const workspace = options.workspace ?? path.join(runnerDirectory, 'workspace');
+  const runnerTemp = path.join(runnerDirectory, 'temp');
+  await mkdir(workspace, { recursive: true });
+  await mkdir(runnerTemp, { recursive: true });
+  const files = Object.fromEntries(['output', 'state', 'env', 'path', 'summary'].map((name) => [name, path.join(runnerDirectory, `${options.postState ? 'post-' : ''}${name}`)]));
+  for (const file of Object.values(files)) await writeFile(file, '');
+
+  const env: Record<string, string | undefined> = {
+    ...baseEnvironment(),
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: files['output'],
+    GITHUB_STATE: files['state'],
+    GITHUB_ENV: files['env'],
+    GITHUB_PATH: files['path'],
+    GITHUB_STEP_SUMMARY: files['summary'],
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_ACTION: action,
+    GITHUB_REPOSITORY: 'ThePorgs/Exegol',
+    GITHUB_RUN_ID: '1',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+  };
+  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.postState ?? {})) env[`STATE_${name}`] = value;
+  Object.assign(env, options.env);
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+
+  const bundle = path.join(REPO_ROOT, 'actions', action, 'dist', options.entry ?? 'index.js');
+  if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run npm run build`);
+  const child = spawn(NODE24, [bundle], { cwd: workspace, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), (options.timeoutSeconds ?? 120) * 1000);
+  const code = await new Promise<number>((resolve) => child.on('close', (status, signal) => resolve(status ?? (signal ? 128 : 1))));
+  clearTimeout(timer);
+
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseCommandFile(await readFile(files['output']!, 'utf8')),
+    state: parseCommandFile(await readFile(files['state']!, 'utf8')),
+    summary: await readFile(files['summary']!, 'utf8'),
+    errors: commandMessages(stdout, 'error'),
+    warnings: commandMessages(stdout, 'warning'),
+    masks: commandMessages(stdout, 'add-mask'),
+    runnerDirectory,
+  };
+}
