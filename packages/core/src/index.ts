@@ -1,4 +1,5 @@
 export * from './action/errors.js';
+export * as runner from './action/runner.js';
 export * from './action/inputs.js';
 export * from './action/run-action.js';
 export * from './action/summary.js';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import { InputError } from './errors.js';
 import { parseDuration } from '../units/duration.js';
 import { parseSize } from '../units/size.js';

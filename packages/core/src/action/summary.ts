@@ -1,12 +1,14 @@
-import * as core from '@actions/core';
+import { appendFileSync, existsSync } from 'node:fs';
 
 /** Escapes text for the job summary, which GitHub renders as HTML-flavoured Markdown. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+let buffer = '';
+
 /**
- * Appends a heading and a table to the job summary buffer (GITHUB_STEP_SUMMARY).
+ * Appends a heading and a table to the job summary buffer.
  * Cells are plain text and are escaped; nothing is written until {@link writeSummary}.
  *
  * @param heading the table's title (an h3)
@@ -14,27 +16,31 @@ export function escapeHtml(text: string): string {
  * @param rows one array of cells a row, as long as `header`
  */
 export function addSummaryTable(heading: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
-  core.summary
-    .addHeading(escapeHtml(heading), 3)
-    .addTable([header.map((data) => ({ data: escapeHtml(data), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
+  const headerRow = `<tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`;
+  const bodyRows = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
+  buffer += `<h3>${escapeHtml(heading)}</h3>\n<table>${headerRow}${bodyRows}</table>\n`;
 }
 
 /** Appends a paragraph of plain text to the job summary buffer. */
 export function addSummaryText(text: string): void {
-  core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
+  buffer += `<p>${escapeHtml(text)}</p>\n`;
 }
 
 /** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
 export function addSummaryCode(code: string, language?: string): void {
-  core.summary.addCodeBlock(escapeHtml(code), language);
+  buffer += `<pre${language ? ` lang="${escapeHtml(language)}"` : ''}><code>${escapeHtml(code)}</code></pre>\n`;
 }
 
 /**
- * Writes the job summary buffer to GITHUB_STEP_SUMMARY. Does nothing when the
- * variable is unset (a run outside GitHub's runner), so that tools and local
- * runs work without it.
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties
+ * the buffer. Does nothing when the variable is unset (a run outside GitHub's runner).
+ *
+ * @throws Error when the variable names a file that does not exist
  */
-export async function writeSummary(): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) return;
-  await core.summary.write();
+export function writeSummary(): void {
+  const file = process.env['GITHUB_STEP_SUMMARY'];
+  if (!file) return;
+  if (!existsSync(file)) throw new Error(`Missing file at path: ${file} (GITHUB_STEP_SUMMARY)`);
+  appendFileSync(file, buffer, 'utf8');
+  buffer = '';
 }
