@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -34,7 +35,7 @@ export interface BundleRun {
 
 /** How to run a bundle. */
 export interface BundleOptions {
-  /** Inputs by their YAML names; each becomes INPUT_<NAME> with hyphens kept, as the runner sets it. */
+  /** Inputs by their YAML names; each becomes INPUT_<NAME> with hyphens kept, as the runner sets it. Inputs not given take action.yml's default. */
   inputs?: Record<string, string>;
   /** Extra environment (GITHUB_EVENT_PATH, GITHUB_API_URL, …); undefined removes a variable. */
   env?: Record<string, string | undefined>;
@@ -48,6 +49,20 @@ export interface BundleOptions {
   entry?: string;
   /** Seconds before the run is killed. Default 120. */
   timeoutSeconds?: number;
+}
+
+/**
+ * The defaults of an action's inputs, from its action.yml, as the runner
+ * passes them when a workflow does not set the input. Defaults holding an
+ * expression (`${{ … }}`) are left out: the runner would evaluate them.
+ */
+export async function inputDefaults(action: string): Promise<Record<string, string>> {
+  const metadata = parse(await readFile(path.join(REPO_ROOT, 'actions', action, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: string }> };
+  return Object.fromEntries(
+    Object.entries(metadata.inputs ?? {})
+      .filter(([, input]) => typeof input.default === 'string' && !input.default.includes('${{'))
+      .map(([name, input]) => [name, input.default!]),
+  );
 }
 
 /** Parses a GITHUB_OUTPUT or GITHUB_STATE file: `name<<DELIMITER` heredoc blocks and `name=value` lines. */
@@ -116,7 +131,8 @@ export async function runBundle(action: string, options: BundleOptions = {}): Pr
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
   };
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
+  const inputs = { ...(await inputDefaults(action)), ...options.inputs };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(options.postState ?? {})) env[`STATE_${name}`] = value;
   Object.assign(env, options.env);
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

@@ -12,3 +12,7 @@ export * from './git/git.js';
 export * from './bump/version-files.js';
 export * from './bump/commit-template.js';
 export * from './bump/bump-version.js';
+export * from './disk/filesystem.js';
+export * from './disk/min-free.js';
+export * from './disk/cleanup.js';
+export * from './disk/check-disk.js';

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ActionError,
+  InputError,
+  addSummaryTable,
+  checkDisk,
+  formatBytes,
+  parseCleanupSteps,
+  parseMinFree,
+  readBoolean,
+  readList,
+  readString,
+  runAction,
+  runner,
+  writeSummary,
+  type CheckDiskRequest,
+  type DiskReport,
+  type RunnerDirectories,
+} from '@exegol-release/core';
+
+const DOCKER_DATA_ROOT = '/var/lib/docker';
+/** Seconds one cleanup command may take. */
+const STEP_TIMEOUT_SECONDS = 30 * 60;
+
+function defaultPaths(directories: RunnerDirectories): string[] {
+  return [directories.workspace, directories.runnerTemp, existsSync(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry): entry is string => Boolean(entry));
+}
+
+async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
+  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+  const directories: RunnerDirectories = { workspace, runnerTemp: process.env['RUNNER_TEMP'] || undefined, toolCache: process.env['RUNNER_TOOL_CACHE'] || undefined };
+  const given = readList('paths').map((entry) => path.resolve(workspace, entry));
+  for (const entry of given) if (!existsSync(entry)) throw new InputError('paths', `lists ${entry}, which does not exist`);
+  const dockerCommand = readString('docker-command', { fallback: 'docker' }).split(/\s+/);
+  return {
+    paths: given.length ? given : defaultPaths(directories),
+    minFree: parseMinFree(readString('min-free', { fallback: '100GB' }), 'min-free'),
+    cleanup: await parseCleanupSteps(readList('cleanup'), 'cleanup', directories),
+    dockerCommand,
+    dockerFilters: readList('docker-prune-filter'),
+    directories,
+    stepTimeoutSeconds: STEP_TIMEOUT_SECONDS,
+    fail: readBoolean('fail', true),
+    log: (message) => runner.info(message),
+  };
+}
+
+function summarise(report: DiskReport, binary: boolean): void {
+  const bytes = (value: number): string => formatBytes(value, binary ? 'binary' : 'decimal');
+  addSummaryTable(
+    `check-runner-disk: ${report.ok ? 'enough free space' : 'short of disk'}`,
+    ['Filesystem', 'Size', 'Free before', 'Free after', 'Target', 'Verdict'],
+    report.filesystems.map((fs) => [`${fs.mountPoint} (${fs.paths.join(', ')})`, bytes(fs.sizeBytes), bytes(fs.freeBeforeBytes), bytes(fs.freeAfterBytes), bytes(fs.targetBytes), fs.verdict]),
+  );
+  if (report.cleanup.length) addSummaryTable('Cleanup', ['Step', 'Status', 'Freed', 'Detail'], report.cleanup.map((step) => [step.step, step.status, bytes(step.freedBytes), step.detail]));
+}
+
+/** Reads the inputs, checks and cleans the disk, sets the outputs, saves state for the post step. */
+export async function run(): Promise<void> {
+  runner.saveState('isPost', 'true');
+  await runAction('check-runner-disk', async () => {
+    const request = await readRequest();
+    const report = await checkDisk(request);
+    const binary = request.minFree.kind === 'bytes' && request.minFree.binary;
+    for (const fs of report.filesystems) {
+      runner.info(`${fs.mountPoint}: ${formatBytes(fs.freeAfterBytes, binary ? 'binary' : 'decimal')} free of ${formatBytes(fs.sizeBytes, binary ? 'binary' : 'decimal')}, target ${formatBytes(fs.targetBytes, binary ? 'binary' : 'decimal')}: ${fs.verdict}`);
+    }
+    runner.saveState('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
+    runner.setOutput('ok', String(report.ok));
+    runner.setOutput('free-bytes', String(report.leastFreeBytes));
+    runner.setOutput('freed-bytes', String(report.freedBytes));
+    runner.setOutput('report', JSON.stringify(report.filesystems));
+    summarise(report, binary);
+    writeSummary();
+    if (report.ok) return;
+    const low = report.filesystems
+      .filter((fs) => fs.verdict === 'low')
+      .map((fs) => `${fs.mountPoint} has ${formatBytes(fs.freeAfterBytes, binary ? 'binary' : 'decimal')} free, under its target of ${formatBytes(fs.targetBytes, binary ? 'binary' : 'decimal')} (min-free ${request.minFree.text})`)
+      .join('; ');
+    const advice = request.cleanup.length ? 'after every cleanup step' : 'and no cleanup step is configured (input cleanup)';
+    if (request.fail) throw new ActionError(`${low}, ${advice}`);
+    runner.warning(`${low}, ${advice}`, { title: 'Runner short of disk' });
+  });
+}

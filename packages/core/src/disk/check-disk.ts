@@ -1,0 +1,128 @@
+import { runCleanupStep, stepName, type CleanupStep, type RunnerDirectories } from './cleanup.js';
+import { resolveFilesystems, spaceOf, type Filesystem } from './filesystem.js';
+import { targetBytes, type MinFree } from './min-free.js';
+
+/** A filesystem's verdict: its target met at once, met after cleanup, or still not met. */
+export type DiskVerdict = 'ok' | 'cleaned' | 'low';
+
+/** One filesystem in the report (the `report` output). Every figure is in bytes. */
+export interface FilesystemReport {
+  readonly mountPoint: string;
+  readonly paths: readonly string[];
+  readonly sizeBytes: number;
+  readonly freeBeforeBytes: number;
+  readonly freeAfterBytes: number;
+  readonly targetBytes: number;
+  readonly verdict: DiskVerdict;
+}
+
+/** One cleanup step in the report. `freedBytes` adds up the free space gained on the checked filesystems (may be negative when something else wrote meanwhile). */
+export interface CleanupReport {
+  readonly step: string;
+  readonly status: 'ran' | 'failed' | 'not needed';
+  readonly freedBytes: number;
+  readonly detail: string;
+}
+
+/** The whole check. */
+export interface DiskReport {
+  readonly ok: boolean;
+  readonly filesystems: readonly FilesystemReport[];
+  readonly cleanup: readonly CleanupReport[];
+  /** The least free space among the filesystems after cleanup, in bytes. */
+  readonly leastFreeBytes: number;
+  /** Free space gained by cleanup over every filesystem, in bytes (never negative). */
+  readonly freedBytes: number;
+}
+
+/** What to check and how to clean. */
+export interface CheckDiskRequest {
+  readonly paths: readonly string[];
+  readonly minFree: MinFree;
+  readonly cleanup: readonly CleanupStep[];
+  readonly dockerCommand: readonly string[];
+  readonly dockerFilters: readonly string[];
+  readonly directories: RunnerDirectories;
+  /** Seconds one cleanup command may take. */
+  readonly stepTimeoutSeconds: number;
+  readonly log: (message: string) => void;
+}
+
+async function measure(filesystems: readonly Filesystem[]): Promise<number[]> {
+  return Promise.all(filesystems.map(async (filesystem) => (await spaceOf(filesystem.mountPoint)).freeBytes));
+}
+
+/**
+ * Checks the free space of every filesystem holding one of `paths` against
+ * `minFree` and, while any of them is short, runs the cleanup steps in order,
+ * stopping as soon as every target is met. Space is read from the kernel
+ * (statfs(2)) before and after each step.
+ *
+ * @throws Error (ENOENT) when a path does not exist; callers validate paths first
+ */
+export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> {
+  const filesystems = await resolveFilesystems(request.paths);
+  const sizes = await Promise.all(filesystems.map(async (filesystem) => (await spaceOf(filesystem.mountPoint)).sizeBytes));
+  const targets = sizes.map((size) => targetBytes(request.minFree, size));
+  const before = await measure(filesystems);
+  const short = (free: readonly number[]): boolean => free.some((bytes, index) => bytes < targets[index]!);
+
+  let current = before;
+  const cleanup: CleanupReport[] = [];
+  for (const step of request.cleanup) {
+    if (!short(current)) {
+      cleanup.push({ step: stepName(step), status: 'not needed', freedBytes: 0, detail: 'every filesystem already meets its target' });
+      continue;
+    }
+    request.log(`Cleaning: ${stepName(step)}`);
+    const outcome = await runCleanupStep(step, { dockerCommand: request.dockerCommand, filters: request.dockerFilters, directories: request.directories, timeoutSeconds: request.stepTimeoutSeconds });
+    const after = await measure(filesystems);
+    const freedBytes = after.reduce((total, bytes, index) => total + bytes - current[index]!, 0);
+    cleanup.push({ step: stepName(step), status: outcome.ok ? 'ran' : 'failed', freedBytes, detail: outcome.detail });
+    request.log(`  ${outcome.detail}`);
+    current = after;
+  }
+
+  const reports = filesystems.map((filesystem, index): FilesystemReport => {
+    const target = targets[index]!;
+    const freeAfter = current[index]!;
+    const verdict: DiskVerdict = before[index]! >= target ? 'ok' : freeAfter >= target ? 'cleaned' : 'low';
+    return { mountPoint: filesystem.mountPoint, paths: filesystem.paths, sizeBytes: sizes[index]!, freeBeforeBytes: before[index]!, freeAfterBytes: freeAfter, targetBytes: target, verdict };
+  });
+  return {
+    ok: reports.every((report) => report.verdict !== 'low'),
+    filesystems: reports,
+    cleanup,
+    leastFreeBytes: Math.min(...current),
+    freedBytes: Math.max(0, current.reduce((total, bytes, index) => total + bytes - before[index]!, 0)),
+  };
+}
+
+/** Free space per mount point at the end of the main step, saved for the post step. */
+export interface DiskSnapshot {
+  readonly mountPoint: string;
+  readonly freeBytes: number;
+}
+
+/** What the job consumed on one filesystem between the main step and the post step, in bytes. */
+export interface DiskConsumption {
+  readonly mountPoint: string;
+  readonly freeAtStartBytes: number;
+  /** Undefined when the mount point can no longer be read. */
+  readonly freeNowBytes?: number;
+  readonly consumedBytes?: number;
+}
+
+/** Compares saved free space with the kernel's figures now. */
+export async function measureConsumption(snapshots: readonly DiskSnapshot[]): Promise<DiskConsumption[]> {
+  return Promise.all(
+    snapshots.map(async (snapshot) => {
+      try {
+        const { freeBytes } = await spaceOf(snapshot.mountPoint);
+        return { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes, freeNowBytes: freeBytes, consumedBytes: snapshot.freeBytes - freeBytes };
+      } catch {
+        return { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes };
+      }
+    }),
+  );
+}
