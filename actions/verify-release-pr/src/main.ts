@@ -1,0 +1,124 @@
+import {
+  ActionError,
+  InputError,
+  addSummaryTable,
+  addSummaryText,
+  compileVersionPattern,
+  createGitHubClient,
+  currentRepository,
+  DEFAULT_VERSION_PATTERN,
+  eventPullRequestNumber,
+  readBoolean,
+  readDuration,
+  readEnum,
+  readInteger,
+  readList,
+  readSecret,
+  readString,
+  runAction,
+  runner,
+  verifyReleasePullRequest,
+  writeSummary,
+  type ChecksMode,
+  type FileRuleSpec,
+  type VerifyRequest,
+  type VerifyResult,
+} from '@exegol-release/core';
+
+const DEFAULT_TITLE_PATTERN = String.raw`^Release (?<version>\d+\.\d+\.\d+(?:b\d+)?)$`;
+
+function readTitlePattern(): RegExp {
+  const source = readString('title-pattern', { fallback: DEFAULT_TITLE_PATTERN });
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(source);
+  } catch (error) {
+    throw new InputError('title-pattern', `does not compile: ${(error as Error).message}`);
+  }
+  if (!source.includes('(?<version>')) throw new InputError('title-pattern', `has no named group (?<version>…): ${source}`);
+  return pattern;
+}
+
+/** Reads `path` or `path: expression` lines; `fallback` is the expression of a bare path (none: the expression is required). */
+function readFileRules(input: string, options: { fallback?: string; versionGroup: boolean }): FileRuleSpec[] {
+  return readList(input).map((line) => {
+    const separator = line.search(/:\s/);
+    const path = (separator === -1 ? line : line.slice(0, separator)).trim();
+    const source = separator === -1 ? options.fallback : line.slice(separator + 1).trim();
+    if (source === undefined) throw new InputError(input, `needs an expression for ${path}: write "${path}: <expression>"`);
+    if (options.versionGroup) return { path, pattern: compileVersionPattern(source, input, path) };
+    try {
+      return { path, pattern: new RegExp(source, 'm') };
+    } catch (error) {
+      throw new InputError(input, `has an expression that does not compile for ${path}: ${(error as Error).message}`);
+    }
+  });
+}
+
+function readChecksMode(): ChecksMode {
+  const names = readList('checks');
+  if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return { mode: 'all' };
+  if (names.length === 1 && names[0] === 'none') return { mode: 'none' };
+  return { mode: 'named', names };
+}
+
+function readPullRequestNumber(): number {
+  if (readString('pull-request')) return readInteger('pull-request', { fallback: 0, min: 1 });
+  const number = eventPullRequestNumber();
+  if (number === undefined) throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+  return number;
+}
+
+function readRequest(): VerifyRequest & { fail: boolean } {
+  const token = readSecret('github-token');
+  if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
+  return {
+    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), onWait: (message) => runner.info(message) }),
+    repository: currentRepository(),
+    pullRequest: readPullRequestNumber(),
+    base: readString('base', { fallback: 'main' }),
+    head: readString('head', { fallback: 'dev' }),
+    titlePattern: readTitlePattern(),
+    requiredApprovals: readInteger('required-approvals', { fallback: 1, min: 0, max: 100 }),
+    approverPermission: readEnum('approver-permission', ['write', 'maintain', 'admin'] as const, 'write'),
+    allowStaleApprovals: readBoolean('allow-stale-approvals', false),
+    requireDescription: readBoolean('require-description', true),
+    checks: readChecksMode(),
+    ignoreChecks: readList('ignore-checks'),
+    waitForChecksSeconds: readDuration('wait-for-checks', 0),
+    versionFiles: readFileRules('version-files', { fallback: DEFAULT_VERSION_PATTERN, versionGroup: true }),
+    filePatterns: readFileRules('file-patterns', { versionGroup: false }),
+    comment: readBoolean('comment', false),
+    self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },
+    fail: readBoolean('fail', true),
+    log: (message) => runner.info(message),
+  };
+}
+
+function report(result: VerifyResult): void {
+  const { pullRequest: pr } = result;
+  for (const rule of result.results) runner.info(`${rule.status === 'passed' ? '✓' : rule.status === 'failed' ? '✗' : '-'} ${rule.rule}: ${rule.detail}`);
+  addSummaryTable(`Release pull request #${pr.number} "${pr.title}": ${result.ok ? 'ready' : 'not ready'}`, ['Rule', 'Status', 'Detail'], result.results.map((rule) => [rule.rule, rule.status, rule.detail]));
+  addSummaryText(`Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${result.comment ? ` Checklist comment ${result.comment.action}: ${result.comment.url}` : ''}`);
+}
+
+/** Reads the inputs, verifies the pull request, sets the outputs, the summary, and fails when a rule failed. */
+export async function run(): Promise<void> {
+  await runAction('verify-release-pr', async () => {
+    const request = readRequest();
+    const result = await verifyReleasePullRequest(request);
+    const failures = result.results.filter((rule) => rule.status === 'failed').map(({ rule, detail }) => ({ rule, detail }));
+    runner.setOutput('version', result.version?.text ?? '');
+    runner.setOutput('tag', result.version?.text ?? '');
+    runner.setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
+    runner.setOutput('previous-release', result.previousRelease ?? '');
+    runner.setOutput('ok', String(result.ok));
+    runner.setOutput('failures', JSON.stringify(failures));
+    report(result);
+    writeSummary();
+    if (result.ok) return;
+    const message = `${failures.length} rule(s) failed: ${failures.map((failure) => `${failure.rule}: ${failure.detail}`).join(' | ')}`;
+    if (request.fail) throw new ActionError(message);
+    runner.warning(message, { title: 'Release pull request not ready' });
+  });
+}
