@@ -1,0 +1,93 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A fault for the next `times` requests matching `method` and `path`. */
+export interface ProxyFault {
+  method?: string;
+  path: RegExp;
+  /** status: answer with `status` (and `headers`) without forwarding; reset: forward, send half the body, drop the connection; corrupt: forward with one byte of the body changed. */
+  kind: 'status' | 'reset' | 'corrupt';
+  status?: number;
+  headers?: Record<string, string>;
+  times: number;
+}
+
+/** A reverse proxy on 127.0.0.1 in front of a registry that records every request and injects faults. */
+export class FaultProxy {
+  readonly requests: { method: string; path: string; query: string; status: number }[] = [];
+  readonly faults: ProxyFault[] = [];
+  private server?: Server;
+  url = '';
+  host = '';
+
+  constructor(private readonly target: string) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.host = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://${this.host}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** Requests whose method and path match. */
+  matching(method: string, path: RegExp): { method: string; path: string; query: string; status: number }[] {
+    return this.requests.filter((entry) => entry.method === method && path.test(entry.path));
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://proxy');
+    const method = request.method ?? 'GET';
+    const entry = { method, path: url.pathname, query: url.search, status: 0 };
+    this.requests.push(entry);
+    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.path.test(url.pathname) && (!candidate.method || candidate.method === method));
+    if (fault) fault.times -= 1;
+    if (fault?.kind === 'status') {
+      entry.status = fault.status ?? 500;
+      request.resume();
+      response.writeHead(entry.status, { 'content-type': 'application/json', ...fault.headers }).end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
+      return;
+    }
+    const target = new URL(this.target);
+    const upstream = httpRequest({ host: target.hostname, port: target.port, method, path: request.url, headers: request.headers }, (answer) => {
+      entry.status = answer.statusCode ?? 0;
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      if (fault?.kind === 'reset') {
+        const length = Number(answer.headers['content-length'] ?? 0);
+        let sent = 0;
+        answer.on('data', (chunk: Buffer) => {
+          if (sent + chunk.length >= length / 2) {
+            response.write(chunk.subarray(0, Math.max(0, Math.floor(length / 2) - sent)));
+            answer.destroy();
+            response.socket?.destroy();
+            return;
+          }
+          sent += chunk.length;
+          response.write(chunk);
+        });
+        return;
+      }
+      if (fault?.kind === 'corrupt') {
+        let first = true;
+        answer.on('data', (chunk: Buffer) => {
+          if (first && chunk.length) {
+            chunk = Buffer.from(chunk);
+            chunk[0] = chunk[0]! ^ 0xff;
+            first = false;
+          }
+          response.write(chunk);
+        });
+        answer.on('end', () => response.end());
+        return;
+      }
+      answer.pipe(response);
+    });
+    upstream.on('error', () => response.socket?.destroy());
+    request.pipe(upstream);
+  }
+}
