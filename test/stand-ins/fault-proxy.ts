@@ -58,17 +58,18 @@ export class FaultProxy {
       entry.status = answer.statusCode ?? 0;
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       if (fault?.kind === 'reset') {
-        const length = Number(answer.headers['content-length'] ?? 0);
+        const half = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2);
         let sent = 0;
+        response.flushHeaders();
         answer.on('data', (chunk: Buffer) => {
-          if (sent + chunk.length >= length / 2) {
-            response.write(chunk.subarray(0, Math.max(0, Math.floor(length / 2) - sent)));
+          if (sent >= half) return;
+          const part = chunk.subarray(0, half - sent);
+          sent += part.length;
+          response.write(part);
+          if (sent >= half) {
             answer.destroy();
-            response.socket?.destroy();
-            return;
+            setTimeout(() => response.socket?.destroy(), 50);
           }
-          sent += chunk.length;
-          response.write(chunk);
         });
         return;
       }

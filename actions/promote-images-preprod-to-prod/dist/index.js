@@ -1096,9 +1096,10 @@ async function executePromotion(plans, options) {
         const blobs = { present: 0, mounted: 0, copied: 0 };
         let bytesMoved = 0;
         for (const descriptor of new Map(blobsOf(plan.tree).map((entry) => [entry.digest, entry])).values()) {
-            const outcome = outcomes.get(descriptor.digest) ?? 'present';
+            // A blob counts for the first tag that needed it; for later tags it was already there.
+            const outcome = firstTagOf.get(descriptor.digest)?.tag === plan.targetTag ? (outcomes.get(descriptor.digest) ?? 'present') : 'present';
             blobs[outcome] += 1;
-            if (outcome === 'copied' && firstTagOf.get(descriptor.digest)?.tag === plan.targetTag)
+            if (outcome === 'copied')
                 bytesMoved += descriptor.size;
         }
         const action = blobs.copied ? 'copied' : blobs.mounted ? 'mounted' : 'tagged';

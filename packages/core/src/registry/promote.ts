@@ -15,7 +15,7 @@ export interface TagOutcome {
   readonly digest: string;
   /** skipped: already at the digest; mounted: missing blobs were mounted; copied: some blobs were streamed; tagged: every blob was there already. */
   readonly action: 'skipped' | 'mounted' | 'copied' | 'tagged';
-  /** Layer and config bytes that passed through this client for this tag (a blob counts for the first tag that needed it). */
+  /** Layer and config bytes that passed through this client for this tag. A blob counts for the first tag that needed it; for later tags it is present. */
   readonly bytesMoved: number;
   readonly blobs: { readonly present: number; readonly mounted: number; readonly copied: number };
 }
@@ -82,9 +82,10 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
     const blobs = { present: 0, mounted: 0, copied: 0 };
     let bytesMoved = 0;
     for (const descriptor of new Map(blobsOf(plan.tree).map((entry) => [entry.digest, entry])).values()) {
-      const outcome = outcomes.get(descriptor.digest) ?? 'present';
+      // A blob counts for the first tag that needed it; for later tags it was already there.
+      const outcome = firstTagOf.get(descriptor.digest)?.tag === plan.targetTag ? (outcomes.get(descriptor.digest) ?? 'present') : 'present';
       blobs[outcome] += 1;
-      if (outcome === 'copied' && firstTagOf.get(descriptor.digest)?.tag === plan.targetTag) bytesMoved += descriptor.size;
+      if (outcome === 'copied') bytesMoved += descriptor.size;
     }
     const action = blobs.copied ? 'copied' : blobs.mounted ? 'mounted' : 'tagged';
     return { sourceTag: plan.sourceTag, targetTag: plan.targetTag, digest, action, bytesMoved, blobs };

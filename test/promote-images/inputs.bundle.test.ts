@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { runBundle } from '../harness/run-bundle.js';
+
+const VALID = { registry: 'http://127.0.0.1:9', 'source-repository': 'nwodtuhs/exegol-preprod', 'target-repository': 'nwodtuhs/exegol', version: '5.1.5', flavours: 'full\nlight' };
+
+describe('promote-images-preprod-to-prod bundle: bad input ends with a clear error before any request', () => {
+  it.each([
+    [{ 'source-repository': 'NwodTuhs/Exegol-Preprod' }, `input 'source-repository' "NwodTuhs/Exegol-Preprod" is not a repository name`],
+    [{ 'target-repository': 'nwodtuhs/exegol:latest' }, `input 'target-repository' "nwodtuhs/exegol:latest" is not a repository name`],
+    [{ registry: 'http:/registry' }, `input 'registry' "http:/registry" is not a registry`],
+    [{ flavours: '' }, `input 'flavours' is empty`],
+    [{ tags: 'latest' }, `input 'tags' template "latest" has no {flavour} placeholder`],
+    [{ tags: '{flavour}-{release}' }, `input 'tags' template "{flavour}-{release}" has an unknown placeholder {release}`],
+    [{ version: '' }, `input 'version' is needed by the tag template "{flavour}-{version}"`],
+    [{ flavours: 'full edition' }, `input 'tags' template "{flavour}" makes "full edition" for flavour "full edition", which is not a valid tag`],
+    [{ username: 'maintainer' }, `input 'password' is empty: give both username and password, or neither`],
+    [{ concurrency: '0' }, `input 'concurrency' must be a whole number from 1 to 32`],
+    [{ 'delete-source-tags': 'true' }, `input 'delete-source-tags' needs username and password`],
+  ])('%j', async (inputs, message) => {
+    const run = await runBundle('promote-images-preprod-to-prod', { inputs: { ...VALID, ...inputs } });
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain(`promote-images-preprod-to-prod failed: ${message}`);
+  });
+
+  it('takes the version from the pushed tag', async () => {
+    const run = await runBundle('promote-images-preprod-to-prod', { inputs: { ...VALID, version: '' }, env: { GITHUB_REF: 'refs/tags/5.1.5', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: '5.1.5' } });
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).not.toContain(`input 'version'`);
+    expect(run.errors[0]).toContain('127.0.0.1:9');
+  });
+});
