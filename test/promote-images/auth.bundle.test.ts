@@ -116,3 +116,33 @@ describe('promote-images-preprod-to-prod bundle: Bearer tokens from a token serv
     expect(await listTags(registry.url, 'nwodtuhs/exegol-readonly', read)).toEqual([]);
   });
 });
+
+describe('promote-images-preprod-to-prod bundle: delete-source-tags through Docker Hub\u2019s API', () => {
+  let registry: TestRegistry;
+  let hub: import('../stand-ins/docker-hub.js').DockerHubStandIn;
+  const admin = basic('maintainer', 'dckr_pat_x');
+  beforeAll(async () => {
+    const { DockerHubStandIn } = await import('../stand-ins/docker-hub.js');
+    registry = await startRegistry({ mode: 'htpasswd', users: { maintainer: 'dckr_pat_x' } });
+    hub = await new DockerHubStandIn({ maintainer: 'dckr_pat_x' }).start();
+    await pushFlavours(registry.url, admin);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await registry?.stop();
+  });
+
+  it('deletes the promoted preprod tags after every promotion succeeded', async () => {
+    const run = await promote(registry.url, 'nwodtuhs/exegol', { username: 'maintainer', password: 'dckr_pat_x', 'delete-source-tags': 'true', 'hub-api-url': hub.url });
+    expect(run.code, run.stdout).toBe(0);
+    expect(hub.deleted).toEqual([`${PREPROD}:full`, `${PREPROD}:full-5.1.5`, `${PREPROD}:light`, `${PREPROD}:light-5.1.5`]);
+    expect(run.summary).toContain(`Deleted from ${PREPROD}: full, full-5.1.5, light, light-5.1.5`);
+  });
+
+  it('deletes nothing when the promotion fails', async () => {
+    hub.deleted.length = 0;
+    const run = await promote(registry.url, 'nwodtuhs/exegol-2', { flavours: 'full\nmissing', username: 'maintainer', password: 'dckr_pat_x', 'delete-source-tags': 'true', 'hub-api-url': hub.url });
+    expect(run.code).toBe(1);
+    expect(hub.deleted).toEqual([]);
+  });
+});
