@@ -1,13 +1,16 @@
-// Runs every benchmark under bench/ in turn (or those named on the command line).
+// Runs every benchmark under bench/ in turn (or those whose names start with an argument),
+// .mjs with Node and .ts with tsx, each printing its figures measured in that one run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const directory = import.meta.dirname;
+const tsx = path.join(directory, '..', 'node_modules', '.bin', 'tsx');
 const only = process.argv.slice(2);
-for (const file of readdirSync(directory).filter((name) => name.endsWith('.mjs') && name !== 'run.mjs')) {
+for (const file of readdirSync(directory).filter((name) => /\.(mjs|ts)$/.test(name) && name !== 'run.mjs')) {
   if (only.length && !only.some((name) => file.startsWith(name))) continue;
   console.log(`\n## ${file}`);
-  const result = spawnSync(process.execPath, [path.join(directory, file)], { stdio: 'inherit' });
+  const [command, args] = file.endsWith('.ts') ? [tsx, [path.join(directory, file)]] : [process.execPath, [path.join(directory, file)]];
+  const result = spawnSync(command, args, { stdio: 'inherit' });
   if (result.status !== 0) process.exitCode = 1;
 }

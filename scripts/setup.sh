@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(git docker-registry skopeo apache2-utils python3-build python3-setuptools python3-pip twine e2fsprogs util-linux)
+APT_PACKAGES=(git docker-registry skopeo apache2-utils openssl python3-build python3-setuptools python3-wheel python3-pip twine e2fsprogs util-linux)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -42,6 +42,7 @@ function promote(target: string, inputs: Record<string, string> = {}) {
 describe('promote-images-preprod-to-prod bundle within one registry', () => {
   it('promotes 5 flavours × 2 tags with production digests equal to preprod, mounting every blob and uploading none', async () => {
     proxy.requests.length = 0;
+    Object.assign(proxy.blobBytes, { read: 0, uploaded: 0 });
     const run = await promote('nwodtuhs/exegol');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     for (const flavour of FLAVOURS) {
@@ -50,6 +51,7 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
         expect(await tagDigest(registry.url, PREPROD, tag)).toBe(images.get(flavour)!.index.digest);
       }
     }
+    expect(proxy.blobBytes).toEqual({ read: 0, uploaded: 0 });
     expect(proxy.matching('PUT', /\/blobs\/uploads\//)).toEqual([]);
     expect(proxy.matching('PATCH', /\/blobs\/uploads\//)).toEqual([]);
     expect(proxy.matching('GET', /\/blobs\/sha256:/)).toEqual([]);

@@ -16,6 +16,8 @@ export interface ProxyFault {
 export class FaultProxy {
   readonly requests: { method: string; path: string; query: string; status: number }[] = [];
   readonly faults: ProxyFault[] = [];
+  /** Layer bytes through this proxy: blob bodies read (GET /v2/…/blobs/…) and uploaded (PUT or PATCH /v2/…/blobs/uploads/…). */
+  readonly blobBytes = { read: 0, uploaded: 0 };
   private server?: Server;
   url = '';
   host = '';
@@ -53,9 +55,12 @@ export class FaultProxy {
       response.writeHead(entry.status, { 'content-type': 'application/json', ...fault.headers }).end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
       return;
     }
+    const isBlobRead = method === 'GET' && /\/blobs\/sha256:/.test(url.pathname);
+    if ((method === 'PUT' || method === 'PATCH') && /\/blobs\/uploads\//.test(url.pathname)) request.on('data', (chunk: Buffer) => (this.blobBytes.uploaded += chunk.length));
     const target = new URL(this.target);
     const upstream = httpRequest({ host: target.hostname, port: target.port, method, path: request.url, headers: request.headers }, (answer) => {
       entry.status = answer.statusCode ?? 0;
+      if (isBlobRead) answer.on('data', (chunk: Buffer) => (this.blobBytes.read += chunk.length));
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       if (fault?.kind === 'reset') {
         const half = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2);

@@ -1,0 +1,141 @@
+// Benchmark: promote 5 flavours × 2 tags of multi-arch images holding over 1 GB of layers,
+// within one local registry (Debian's docker-registry), with this action's bundle, with
+// `skopeo copy --all` on an empty blob cache, and with `docker manifest create/push`
+// (the docker CLI needs no daemon for it); then across two registries against a plain
+// streamed GET→PUT of the same blobs. Every client goes through the same recording proxy,
+// which counts the layer bytes that pass. Prints figures measured in this one run.
+// Goals: zero layer bytes through the client within one registry; at least 10× faster than
+// skopeo with a cold cache; cross-registry throughput at least 0.8× the plain copy.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runBundle } from '../test/harness/run-bundle.js';
+import { FLAVOURS, buildImage, pushImage, randomLayer, tagDigest, type TestImage } from '../test/fixtures/images.js';
+import { FaultProxy } from '../test/stand-ins/fault-proxy.js';
+import { startRegistry } from '../test/stand-ins/registry.js';
+import { mapWithConcurrency } from '../packages/core/src/util/concurrency.js';
+
+// Child processes run asynchronously: the recording proxy lives in this process and must keep serving.
+const run = promisify(execFile);
+const MB = 1e6;
+const VERSION = '5.1.5';
+const PREPROD = 'nwodtuhs/exegol-preprod';
+const PER_ARCH_LAYER = Number(process.env['BENCH_LAYER_MB'] ?? 50) * MB;
+const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(2)} GB`;
+
+async function timed<T>(work: () => Promise<T> | T): Promise<{ result: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return { result, seconds: seconds(start) };
+}
+
+function resetCounters(proxy: FaultProxy): void {
+  Object.assign(proxy.blobBytes, { read: 0, uploaded: 0 });
+  proxy.requests.length = 0;
+}
+
+const registry = await startRegistry();
+const proxy = await new FaultProxy(registry.url).start();
+const second = await startRegistry();
+const work = mkdtempSync(path.join(tmpdir(), 'bench-promote-'));
+try {
+  const images = new Map<string, TestImage>();
+  const base = randomLayer(24 * MB);
+  for (const flavour of FLAVOURS) {
+    const image = buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [PER_ARCH_LAYER, PER_ARCH_LAYER], label: flavour });
+    images.set(flavour, image);
+    await pushImage(registry.url, PREPROD, [flavour, `${flavour}-${VERSION}`], image);
+  }
+  const layerBytes = new Set([...images.values()].flatMap((image) => [...image.blobs.entries()].map(([digest, blob]) => `${digest}:${blob.length}`)));
+  const totalLayers = [...layerBytes].reduce((total, entry) => total + Number(entry.split(':')[2]), 0);
+  console.log(`fixture: ${FLAVOURS.length} flavours × 2 tags, amd64 + arm64, ${gb(totalLayers)} of distinct blobs in ${PREPROD}`);
+  const tags = FLAVOURS.flatMap((flavour) => [flavour, `${flavour}-${VERSION}`]);
+
+  // 1. This action, within one registry.
+  resetCounters(proxy);
+  const ours = await timed(() => runBundle('promote-images-preprod-to-prod', { inputs: { registry: proxy.url, 'source-repository': PREPROD, 'target-repository': 'nwodtuhs/exegol-ours', version: VERSION, flavours: FLAVOURS.join('\n') }, timeoutSeconds: 1800 }));
+  if (ours.result.code !== 0) throw new Error(`bundle failed: ${ours.result.stdout}`);
+  const oursBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
+  const oursDigests = await Promise.all(tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-ours', tag)) === (await tagDigest(registry.url, PREPROD, tag))));
+
+  // 2. skopeo copy --all, with an empty blob-info cache (a fresh HOME).
+  resetCounters(proxy);
+  const skopeoHome = path.join(work, 'skopeo-home');
+  const skopeo = await timed(async () => {
+    for (const tag of tags) {
+      await run('skopeo', ['copy', '--all', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${proxy.host}/${PREPROD}:${tag}`, `docker://${proxy.host}/nwodtuhs/exegol-skopeo:${tag}`], { env: { ...process.env, HOME: skopeoHome } });
+    }
+  });
+  const skopeoBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
+  const skopeoDigests = await Promise.all(tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-skopeo', tag)) === (await tagDigest(registry.url, PREPROD, tag))));
+
+  // 3. docker manifest create + push, as the maintainers' release workflow does.
+  resetCounters(proxy);
+  const dockerConfig = path.join(work, 'docker-config');
+  const docker = await timed(async () => {
+    for (const tag of tags) {
+      const flavour = tag.split('-')[0]!;
+      const children = images.get(flavour)!.manifests.map((manifest) => `${proxy.host}/${PREPROD}@${manifest.digest}`);
+      const target = `${proxy.host}/nwodtuhs/exegol-docker:${tag}`;
+      await run('docker', ['--config', dockerConfig, 'manifest', 'create', '--insecure', '--amend', target, ...children]);
+      await run('docker', ['--config', dockerConfig, 'manifest', 'push', '--insecure', '--purge', target]);
+    }
+  });
+  const dockerBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
+  const dockerDigests = await Promise.all(tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-docker', tag)) === (await tagDigest(registry.url, PREPROD, tag))));
+
+  const count = (flags: boolean[]): string => `${flags.filter(Boolean).length}/${flags.length}`;
+  console.log('\nwithin one registry            wall time   layer bytes through the client   digests kept');
+  console.log(`this action                     ${ours.seconds.toFixed(2).padStart(7)} s   ${gb(oursBytes).padStart(12)}                      ${count(oursDigests)}`);
+  console.log(`skopeo copy --all (cold cache)  ${skopeo.seconds.toFixed(2).padStart(7)} s   ${gb(skopeoBytes).padStart(12)}                      ${count(skopeoDigests)}`);
+  console.log(`docker manifest create/push     ${docker.seconds.toFixed(2).padStart(7)} s   ${gb(dockerBytes).padStart(12)}                      ${count(dockerDigests)}`);
+  const speedup = skopeo.seconds / ours.seconds;
+  console.log(`\nzero layer bytes through the client: ${oursBytes === 0 ? 'met' : 'NOT met'} (${oursBytes} bytes)`);
+  console.log(`speed-up over skopeo (cold cache): ${speedup.toFixed(1)}× (goal: at least 10×) ${speedup >= 10 ? 'met' : 'NOT met'}`);
+  console.log(`docker manifest route / this action: ${(docker.seconds / ours.seconds).toFixed(1)}× the time, digests kept ${count(dockerDigests)}`);
+
+  // 4. Across two registries: this action against a plain streamed GET→PUT of the same blobs, same
+  // concurrency (4), each into a fresh repository, alternating three times; medians compared.
+  const blobs = [...new Map([...images.values()].flatMap((image) => [...image.blobs.entries()])).entries()].map(([digest, blob]) => ({ digest, size: blob.length }));
+  const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+  const oursTimes: number[] = [];
+  const plainTimes: number[] = [];
+  let crossBytes = 0;
+  let plainBytes = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    resetCounters(proxy);
+    const cross = await timed(() => runBundle('promote-images-preprod-to-prod', { inputs: { 'source-registry': proxy.url, 'target-registry': second.url, 'source-repository': PREPROD, 'target-repository': `nwodtuhs/exegol-${round}`, version: VERSION, flavours: FLAVOURS.join('\n'), concurrency: '4' }, timeoutSeconds: 1800 }));
+    if (cross.result.code !== 0) throw new Error(`cross-registry bundle failed: ${cross.result.stdout}`);
+    oursTimes.push(cross.seconds);
+    crossBytes = proxy.blobBytes.read;
+    resetCounters(proxy);
+    const plain = await timed(() =>
+      mapWithConcurrency(blobs, 4, async ({ digest, size }) => {
+        const source = await fetch(`${proxy.url}/v2/${PREPROD}/blobs/${digest}`);
+        const start = await fetch(`${second.url}/v2/nwodtuhs/plain-copy-${round}/blobs/uploads/`, { method: 'POST' });
+        const location = new URL(start.headers.get('location')!, second.url);
+        location.searchParams.set('digest', digest);
+        const put = await fetch(location, { method: 'PUT', body: source.body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) }, duplex: 'half' } as RequestInit);
+        if (put.status !== 201) throw new Error(`plain copy: HTTP ${put.status}`);
+      }),
+    );
+    plainTimes.push(plain.seconds);
+    plainBytes = proxy.blobBytes.read;
+  }
+  const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  const oursThroughput = crossBytes / median(oursTimes);
+  const plainThroughput = plainBytes / median(plainTimes);
+  const ratio = oursThroughput / plainThroughput;
+  console.log(`\nacross two registries (median of ${rounds})   wall time   layer bytes   throughput`);
+  console.log(`this action (bundle start-up included)   ${median(oursTimes).toFixed(2).padStart(7)} s   ${gb(crossBytes).padStart(8)}   ${(oursThroughput / MB).toFixed(0).padStart(5)} MB/s`);
+  console.log(`plain streamed GET→PUT                   ${median(plainTimes).toFixed(2).padStart(7)} s   ${gb(plainBytes).padStart(8)}   ${(plainThroughput / MB).toFixed(0).padStart(5)} MB/s`);
+  console.log(`throughput ratio: ${ratio.toFixed(2)}× (goal: at least 0.8×) ${ratio >= 0.8 ? 'met' : 'NOT met'}`);
+} finally {
+  await proxy.stop();
+  await registry.stop();
+  await second.stop();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+import { openAsBlob } from 'node:fs';
+import { ActionError } from '../action/errors.js';
+import { fetchWithRetry, type RetryOptions } from '../http/fetch-with-retry.js';
+import { uploadFields } from './metadata.js';
+import type { Sdist } from './sdist.js';
+
+/** Where to upload, and with which API token. */
+export interface UploadTarget {
+  /** A label for messages, e.g. TestPyPI. */
+  readonly label: string;
+  /** The upload endpoint, e.g. https://upload.pypi.org/legacy/. */
+  readonly url: string;
+  /** The index serving the simple API, e.g. https://pypi.org. */
+  readonly indexUrl: string;
+  readonly token: string;
+}
+
+/**
+ * The index of an upload URL: upload.pypi.org/legacy/ → pypi.org,
+ * test.pypi.org/legacy/ → test.pypi.org, otherwise the URL without /legacy/.
+ */
+export function indexUrlOf(uploadUrl: string): string {
+  const url = new URL(uploadUrl);
+  if (url.hostname.startsWith('upload.')) url.hostname = url.hostname.slice('upload.'.length);
+  url.pathname = url.pathname.replace(/\/legacy\/?$/, '/');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * The sha256 of `filename` as the index serves it (simple API: PEP 691 JSON, or PEP 503 HTML with `#sha256=` fragments).
+ * @returns the hex digest, or undefined when the index does not list the file
+ */
+export async function indexedSha256(indexUrl: string, project: string, filename: string, retry?: RetryOptions): Promise<string | undefined> {
+  const response = await fetchWithRetry(`${indexUrl}/simple/${project}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' } }, retry);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new ActionError(`${indexUrl}/simple/${project}/ answered HTTP ${response.status}`);
+  const text = await response.text();
+  if ((response.headers.get('content-type') ?? '').includes('json')) {
+    const files = (JSON.parse(text) as { files?: { filename: string; hashes?: { sha256?: string } }[] }).files ?? [];
+    return files.find((file) => file.filename === filename)?.hashes?.sha256;
+  }
+  for (const [, href, name] of text.matchAll(/<a[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)) {
+    if (name!.trim() === filename) return /#sha256=([a-f0-9]{64})/.exec(href!)?.[1];
+  }
+  return undefined;
+}
+
+/** The multipart form of an sdist upload (PyPI's upload API: `:action=file_upload`, `protocol_version=1`, metadata, digests, content). */
+export async function uploadForm(sdist: Sdist): Promise<FormData> {
+  const form = new FormData();
+  for (const [name, value] of uploadFields(sdist.metadata)) form.append(name, value);
+  form.append('sha256_digest', sdist.sha256);
+  form.append('md5_digest', sdist.md5);
+  form.append('blake2_256_digest', sdist.blake2b256);
+  form.append(':action', 'file_upload');
+  form.append('protocol_version', '1');
+  form.append('content', await openAsBlob(sdist.path, { type: 'application/octet-stream' }), sdist.filename);
+  return form;
+}
+
+/**
+ * Uploads an sdist (POST multipart/form-data to the upload URL, Basic auth
+ * `__token__`), without following redirects: a redirect means a wrong URL.
+ * Retries 5xx and dropped connections. With `skipExisting`, a 400 "File
+ * already exists" (PyPI puts it in the reason phrase) or a 409 is skipped
+ * only when the index holds the same sha256.
+ *
+ * @returns uploaded, or skipped when the same file was already there
+ * @throws ActionError for a redirect, a refused token, a file name already used by other bytes, or any other refusal
+ */
+export async function uploadSdist(sdist: Sdist, target: UploadTarget, options: { skipExisting: boolean; retry?: RetryOptions }): Promise<'uploaded' | 'skipped'> {
+  const authorization = `Basic ${Buffer.from(`__token__:${target.token}`).toString('base64')}`;
+  const form = await uploadForm(sdist);
+  const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
+  const body = await response.text().catch(() => '');
+  const reason = `HTTP ${response.status} ${response.statusText}`.trim();
+  if (response.ok) return 'uploaded';
+  if (response.status >= 300 && response.status < 400) {
+    throw new ActionError(`${target.url} redirects (${reason}) to ${response.headers.get('location') ?? 'elsewhere'}: the repository URL must be the upload endpoint itself, ending in /legacy/ (e.g. https://upload.pypi.org/legacy/)`);
+  }
+  if (response.status === 401 || response.status === 403) throw new ActionError(`${target.label} (${target.url}) refused the credentials: ${reason}${body ? ` — ${body.slice(0, 300).trim()}` : ''}`);
+  const exists = response.status === 409 || (response.status === 400 && /File already exists/i.test(`${response.statusText} ${body}`));
+  if (!exists) throw new ActionError(`${target.label} (${target.url}) refused ${sdist.filename}: ${reason}${body ? ` — ${body.slice(0, 500).trim()}` : ''}`);
+  const indexed = await indexedSha256(target.indexUrl, sdist.normalisedName, sdist.filename, options.retry);
+  if (indexed !== undefined && indexed !== sdist.sha256) {
+    throw new ActionError(`${sdist.filename} already exists on ${target.label} with other content (sha256 ${indexed}, this file ${sdist.sha256}): a file name can be uploaded once; release a new version`);
+  }
+  if (!options.skipExisting) throw new ActionError(`${sdist.filename} already exists on ${target.label} (${reason}); set skip-existing: true to skip a file that is already there with the same content`);
+  if (indexed === undefined) throw new ActionError(`${target.label} says ${sdist.filename} already exists, but ${target.indexUrl}/simple/${sdist.normalisedName}/ does not list it: cannot check that it is the same file`);
+  return 'skipped';
+}
