@@ -34152,12 +34152,15 @@ function normaliseProjectName(name) {
 }
 /**
  * The upload form fields twine sends (twine 4.0.2, PackageFile.metadata_dictionary),
- * from core metadata, in twine's order; plus Metadata 2.4's license_expression
- * and license_file, which newer twine sends. Absent fields are left out;
- * repeated fields appear once a value.
+ * from core metadata, in twine's order: a single-value field is sent empty
+ * when absent, as twine does; a repeated field appears once a value, and not
+ * at all when absent. Metadata 2.4's license_expression and license_file,
+ * which newer twine sends, are added when present. `pyversion` is `source`,
+ * as PyPI's upload API documents it for an sdist (twine 4.0.2 sends it empty).
  */
 function uploadFields(metadata) {
-    const one = (name) => {
+    const one = (name) => [field(metadata, name) ?? ''];
+    const optional = (name) => {
         const value = field(metadata, name);
         return value === undefined ? [] : [value];
     };
@@ -34175,12 +34178,13 @@ function uploadFields(metadata) {
         ['maintainer', one('maintainer')],
         ['maintainer_email', one('maintainer-email')],
         ['license', one('license')],
-        ['description', metadata.description === undefined ? [] : [metadata.description]],
+        ['description', [metadata.description ?? '']],
         ['keywords', one('keywords')],
         ['platform', all('platform')],
         ['classifiers', all('classifier')],
         ['download_url', one('download-url')],
         ['supported_platform', all('supported-platform')],
+        ['comment', ['']],
         ['provides', all('provides')],
         ['requires', all('requires')],
         ['obsoletes', all('obsoletes')],
@@ -34193,7 +34197,7 @@ function uploadFields(metadata) {
         ['provides_extras', all('provides-extra')],
         ['description_content_type', one('description-content-type')],
         ['dynamic', all('dynamic')],
-        ['license_expression', one('license-expression')],
+        ['license_expression', optional('license-expression')],
         ['license_file', all('license-file')],
     ];
     return entries.flatMap(([name, values]) => values.map((value) => [name, value]));
@@ -34449,18 +34453,22 @@ async function indexedSha256(indexUrl, project, filename, retry) {
     }
     return undefined;
 }
-/** The multipart form of an sdist upload (PyPI's upload API: `:action=file_upload`, `protocol_version=1`, metadata, digests, content). */
-async function uploadForm(sdist) {
-    const form = new FormData();
-    for (const [name, value] of uploadFields(sdist.metadata))
-        form.append(name, value);
-    form.append('sha256_digest', sdist.sha256);
-    form.append('md5_digest', sdist.md5);
-    form.append('blake2_256_digest', sdist.blake2b256);
-    form.append(':action', 'file_upload');
-    form.append('protocol_version', '1');
-    form.append('content', await (0,external_node_fs_namespaceObject.openAsBlob)(sdist.path, { type: 'application/octet-stream' }), sdist.filename);
-    return form;
+/**
+ * Encodes form fields and one file as multipart/form-data (RFC 7578) with the
+ * values' bytes unchanged. FormData is not used: it turns every LF of a string
+ * value into CRLF, which would change the description PyPI shows.
+ * The file stays on disk until sent (a file-backed Blob).
+ */
+function multipartBody(fields, file) {
+    const boundary = `----exegol-release-${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+    const quote = (text) => text.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
+    const parts = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`);
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; filename="${quote(file.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, file.blob, `\r\n--${boundary}--\r\n`);
+    return { body: new Blob(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+/** The fields of an sdist upload (PyPI's upload API: metadata as twine sends it, digests, `:action=file_upload`, `protocol_version=1`). */
+function uploadFormFields(sdist) {
+    return [...uploadFields(sdist.metadata), ['sha256_digest', sdist.sha256], ['md5_digest', sdist.md5], ['blake2_256_digest', sdist.blake2b256], [':action', 'file_upload'], ['protocol_version', '1']];
 }
 /**
  * Uploads an sdist (POST multipart/form-data to the upload URL, Basic auth
@@ -34474,8 +34482,8 @@ async function uploadForm(sdist) {
  */
 async function uploadSdist(sdist, target, options) {
     const authorization = `Basic ${Buffer.from(`__token__:${target.token}`).toString('base64')}`;
-    const form = await uploadForm(sdist);
-    const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
+    const { body: form, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, blob: await (0,external_node_fs_namespaceObject.openAsBlob)(sdist.path) });
+    const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization, 'content-type': contentType }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
     const body = await response.text().catch(() => '');
     const reason = `HTTP ${response.status} ${response.statusText}`.trim();
     if (response.ok)

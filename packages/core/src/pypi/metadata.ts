@@ -71,12 +71,15 @@ export function normaliseProjectName(name: string): string {
 
 /**
  * The upload form fields twine sends (twine 4.0.2, PackageFile.metadata_dictionary),
- * from core metadata, in twine's order; plus Metadata 2.4's license_expression
- * and license_file, which newer twine sends. Absent fields are left out;
- * repeated fields appear once a value.
+ * from core metadata, in twine's order: a single-value field is sent empty
+ * when absent, as twine does; a repeated field appears once a value, and not
+ * at all when absent. Metadata 2.4's license_expression and license_file,
+ * which newer twine sends, are added when present. `pyversion` is `source`,
+ * as PyPI's upload API documents it for an sdist (twine 4.0.2 sends it empty).
  */
 export function uploadFields(metadata: CoreMetadata): [string, string][] {
-  const one = (name: string): string[] => {
+  const one = (name: string): string[] => [field(metadata, name) ?? ''];
+  const optional = (name: string): string[] => {
     const value = field(metadata, name);
     return value === undefined ? [] : [value];
   };
@@ -94,12 +97,13 @@ export function uploadFields(metadata: CoreMetadata): [string, string][] {
     ['maintainer', one('maintainer')],
     ['maintainer_email', one('maintainer-email')],
     ['license', one('license')],
-    ['description', metadata.description === undefined ? [] : [metadata.description]],
+    ['description', [metadata.description ?? '']],
     ['keywords', one('keywords')],
     ['platform', all('platform')],
     ['classifiers', all('classifier')],
     ['download_url', one('download-url')],
     ['supported_platform', all('supported-platform')],
+    ['comment', ['']],
     ['provides', all('provides')],
     ['requires', all('requires')],
     ['obsoletes', all('obsoletes')],
@@ -112,7 +116,7 @@ export function uploadFields(metadata: CoreMetadata): [string, string][] {
     ['provides_extras', all('provides-extra')],
     ['description_content_type', one('description-content-type')],
     ['dynamic', all('dynamic')],
-    ['license_expression', one('license-expression')],
+    ['license_expression', optional('license-expression')],
     ['license_file', all('license-file')],
   ];
   return entries.flatMap(([name, values]) => values.map((value): [string, string] => [name, value]));

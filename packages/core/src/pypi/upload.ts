@@ -45,17 +45,29 @@ export async function indexedSha256(indexUrl: string, project: string, filename:
   return undefined;
 }
 
-/** The multipart form of an sdist upload (PyPI's upload API: `:action=file_upload`, `protocol_version=1`, metadata, digests, content). */
-export async function uploadForm(sdist: Sdist): Promise<FormData> {
-  const form = new FormData();
-  for (const [name, value] of uploadFields(sdist.metadata)) form.append(name, value);
-  form.append('sha256_digest', sdist.sha256);
-  form.append('md5_digest', sdist.md5);
-  form.append('blake2_256_digest', sdist.blake2b256);
-  form.append(':action', 'file_upload');
-  form.append('protocol_version', '1');
-  form.append('content', await openAsBlob(sdist.path, { type: 'application/octet-stream' }), sdist.filename);
-  return form;
+/** A multipart/form-data body and its content type. */
+export interface MultipartBody {
+  readonly body: Blob;
+  readonly contentType: string;
+}
+
+/**
+ * Encodes form fields and one file as multipart/form-data (RFC 7578) with the
+ * values' bytes unchanged. FormData is not used: it turns every LF of a string
+ * value into CRLF, which would change the description PyPI shows.
+ * The file stays on disk until sent (a file-backed Blob).
+ */
+export function multipartBody(fields: readonly [string, string][], file: { name: string; field: string; blob: Blob }): MultipartBody {
+  const boundary = `----exegol-release-${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+  const quote = (text: string): string => text.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
+  const parts: (string | Blob)[] = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`);
+  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; filename="${quote(file.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, file.blob, `\r\n--${boundary}--\r\n`);
+  return { body: new Blob(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The fields of an sdist upload (PyPI's upload API: metadata as twine sends it, digests, `:action=file_upload`, `protocol_version=1`). */
+export function uploadFormFields(sdist: Sdist): [string, string][] {
+  return [...uploadFields(sdist.metadata), ['sha256_digest', sdist.sha256], ['md5_digest', sdist.md5], ['blake2_256_digest', sdist.blake2b256], [':action', 'file_upload'], ['protocol_version', '1']];
 }
 
 /**
@@ -70,8 +82,8 @@ export async function uploadForm(sdist: Sdist): Promise<FormData> {
  */
 export async function uploadSdist(sdist: Sdist, target: UploadTarget, options: { skipExisting: boolean; retry?: RetryOptions }): Promise<'uploaded' | 'skipped'> {
   const authorization = `Basic ${Buffer.from(`__token__:${target.token}`).toString('base64')}`;
-  const form = await uploadForm(sdist);
-  const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
+  const { body: form, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, blob: await openAsBlob(sdist.path) });
+  const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization, 'content-type': contentType }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
   const body = await response.text().catch(() => '');
   const reason = `HTTP ${response.status} ${response.statusText}`.trim();
   if (response.ok) return 'uploaded';
