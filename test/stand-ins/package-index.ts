@@ -1,7 +1,34 @@
 import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+
+/**
+ * Parses a multipart/form-data body (RFC 7578) with Buffer searches, keeping
+ * every value's bytes as sent (undici's formData() is slow on a 20 MB file).
+ */
+export function parseMultipart(body: Buffer, contentType: string): { fields: [string, string][]; content?: { name: string; bytes: Buffer } } {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  const fields: [string, string][] = [];
+  let content: { name: string; bytes: Buffer } | undefined;
+  if (!boundary) return { fields };
+  const delimiter = Buffer.from(`--${boundary}`);
+  let position = body.indexOf(delimiter);
+  while (position !== -1) {
+    const start = position + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const headersEnd = body.indexOf('\r\n\r\n', start);
+    const next = body.indexOf(delimiter, headersEnd);
+    if (headersEnd === -1 || next === -1) break;
+    const headers = body.subarray(start + 2, headersEnd).toString('utf8');
+    const value = body.subarray(headersEnd + 4, next - 2);
+    const name = /name="([^"]*)"/.exec(headers)?.[1] ?? '';
+    const filename = /filename="([^"]*)"/.exec(headers)?.[1];
+    if (filename !== undefined && name === 'content') content = { name: filename, bytes: Buffer.from(value) };
+    else if (filename === undefined) fields.push([name, value.toString('utf8')]);
+    position = next;
+  }
+  return { fields, ...(content ? { content } : {}) };
+}
 
 /** A file the index received, with every form field of its upload (content left out). */
 export interface ReceivedFile {
@@ -112,13 +139,9 @@ export class PackageIndexStandIn {
   }
 
   private async upload(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const form = await new Request(this.url + request.url, { method: 'POST', headers: request.headers as Record<string, string>, body: Readable.toWeb(request) as ReadableStream, duplex: 'half' } as RequestInit).formData();
-    const fields: [string, string][] = [];
-    let content: File | undefined;
-    for (const [name, value] of form.entries()) {
-      if (typeof value === 'string') fields.push([name, value]);
-      else if (name === 'content') content = value;
-    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const { fields, content } = parseMultipart(Buffer.concat(chunks), request.headers['content-type'] ?? '');
     const record = (status: number): void => void this.uploads.push({ status, fields, ...(content ? { contentFilename: content.name } : {}) });
     const injected = this.failNext.shift();
     if (injected) {
@@ -135,7 +158,7 @@ export class PackageIndexStandIn {
       record(400);
       return this.answer(response, 400, 'Invalid request: expected :action=file_upload, protocol_version=1 and content');
     }
-    const bytes = Buffer.from(await content.arrayBuffer());
+    const bytes = content.bytes;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (get('sha256_digest') !== sha256) {
       record(400);

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { tmpdir } from 'node:os';
-import { getIDToken } from '@actions/core';
 import {
   InputError,
   addSummaryTable,
@@ -45,7 +44,8 @@ function readRequest(): PublishRequest {
     skipExisting: readBoolean('skip-existing', false),
     dryRun: readBoolean('dry-run', false),
     tempDirectory: path.join(process.env['RUNNER_TEMP'] || tmpdir(), 'publish-pypi-sdist'),
-    getIdToken: (audience) => getIDToken(audience),
+    // Loaded only for trusted publishing: @actions/core's HTTP client is most of the bundle's start-up.
+    getIdToken: async (audience) => (await import('@actions/core')).getIDToken(audience),
     mask: (secret) => runner.setSecret(secret),
     log: (message) => runner.info(message),
     warn: (message) => runner.warning(message),

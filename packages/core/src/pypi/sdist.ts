@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { blake2b } from '@noble/hashes/blake2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { createBLAKE2b } from 'hash-wasm';
 import { list } from 'tar';
 import { ActionError } from '../action/errors.js';
 import { canonicalPythonVersion } from '../versions/python-version.js';
@@ -50,17 +48,16 @@ export async function findSdist(directory: string): Promise<string> {
   throw new ActionError(`no sdist (.tar.gz) in ${directory}`);
 }
 
-/** sha256, md5 and BLAKE2b-256 (digest size 32, not a truncated BLAKE2b-512; OpenSSL lacks it, @noble/hashes has it) of a file, read as a stream. */
+/**
+ * sha256, md5 and BLAKE2b-256 (digest size 32, not a truncated BLAKE2b-512:
+ * Node's OpenSSL lacks it, hash-wasm has it) of a file. An sdist is small
+ * (PyPI's default limit is 100 MB), so it is read whole: one read and
+ * one-shot hashes start faster than streams.
+ */
 async function digests(file: string): Promise<{ sha256: string; md5: string; blake2b256: string }> {
-  const sha256 = createHash('sha256');
-  const md5 = createHash('md5');
-  const blake = blake2b.create({ dkLen: 32 });
-  for await (const chunk of createReadStream(file)) {
-    sha256.update(chunk as Buffer);
-    md5.update(chunk as Buffer);
-    blake.update(chunk as Buffer);
-  }
-  return { sha256: sha256.digest('hex'), md5: md5.digest('hex'), blake2b256: bytesToHex(blake.digest()) };
+  const bytes = await readFile(file);
+  const blake = await createBLAKE2b(256);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), md5: createHash('md5').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
 }
 
 /** The PEP 625 file name of an sdist: the normalised name with `_` for runs of `-_.`, the canonical version, `.tar.gz`. */
@@ -79,6 +76,8 @@ export async function readSdist(file: string): Promise<Sdist> {
   const topLevels = new Set<string>();
   let pkgInfo: string | undefined;
   let pkgInfoPath = '';
+  // Reading the archive (gunzip in libuv's thread pool) and hashing the file overlap.
+  const hashing = digests(file);
   try {
     await list({
       file,
@@ -106,5 +105,5 @@ export async function readSdist(file: string): Promise<Sdist> {
   const canonicalVersion = canonicalPythonVersion(metadata.version);
   if (!canonicalVersion) throw new ActionError(`${filename}: PKG-INFO's Version ${metadata.version} is not a PEP 440 version`);
   const { size } = await stat(file);
-  return { path: file, filename, size, ...(await digests(file)), topLevel, metadata, normalisedName: normaliseProjectName(metadata.name), canonicalVersion, expectedFilename: pep625Filename(metadata.name, canonicalVersion) };
+  return { path: file, filename, size, ...(await hashing), topLevel, metadata, normalisedName: normaliseProjectName(metadata.name), canonicalVersion, expectedFilename: pep625Filename(metadata.name, canonicalVersion) };
 }

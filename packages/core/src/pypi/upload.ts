@@ -1,4 +1,4 @@
-import { openAsBlob } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { ActionError } from '../action/errors.js';
 import { fetchWithRetry, type RetryOptions } from '../http/fetch-with-retry.js';
 import { uploadFields } from './metadata.js';
@@ -47,7 +47,7 @@ export async function indexedSha256(indexUrl: string, project: string, filename:
 
 /** A multipart/form-data body and its content type. */
 export interface MultipartBody {
-  readonly body: Blob;
+  readonly body: Buffer;
   readonly contentType: string;
 }
 
@@ -55,14 +55,14 @@ export interface MultipartBody {
  * Encodes form fields and one file as multipart/form-data (RFC 7578) with the
  * values' bytes unchanged. FormData is not used: it turns every LF of a string
  * value into CRLF, which would change the description PyPI shows.
- * The file stays on disk until sent (a file-backed Blob).
  */
-export function multipartBody(fields: readonly [string, string][], file: { name: string; field: string; blob: Blob }): MultipartBody {
+export function multipartBody(fields: readonly [string, string][], file: { name: string; field: string; bytes: Buffer }): MultipartBody {
   const boundary = `----exegol-release-${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
   const quote = (text: string): string => text.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
-  const parts: (string | Blob)[] = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`);
-  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; filename="${quote(file.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, file.blob, `\r\n--${boundary}--\r\n`);
-  return { body: new Blob(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+  const head = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`).join('');
+  const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; filename="${quote(file.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const body = Buffer.concat([Buffer.from(head + fileHead, 'utf8'), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** The fields of an sdist upload (PyPI's upload API: metadata as twine sends it, digests, `:action=file_upload`, `protocol_version=1`). */
@@ -82,7 +82,7 @@ export function uploadFormFields(sdist: Sdist): [string, string][] {
  */
 export async function uploadSdist(sdist: Sdist, target: UploadTarget, options: { skipExisting: boolean; retry?: RetryOptions }): Promise<'uploaded' | 'skipped'> {
   const authorization = `Basic ${Buffer.from(`__token__:${target.token}`).toString('base64')}`;
-  const { body: form, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, blob: await openAsBlob(sdist.path) });
+  const { body: form, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, bytes: await readFile(sdist.path) });
   const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization, 'content-type': contentType }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
   const body = await response.text().catch(() => '');
   const reason = `HTTP ${response.status} ${response.statusText}`.trim();

@@ -1,0 +1,48 @@
+// Benchmark: upload a 20 MB sdist to a local stand-in index with this action's bundle (build: false,
+// no install check: the upload path) against Debian's twine 4.0.2 uploading the same file, Python's
+// start included. Alternates the two, several rounds, and prints the ratio of their medians,
+// measured in this one run. Goal: at most 0.5× twine's wall time.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { runBundle } from '../test/harness/run-bundle.js';
+import { DEBIAN_PYTHON, buildSdistOf, demoProjectFiles, writeProject } from '../test/fixtures/python-projects.js';
+import { PackageIndexStandIn } from '../test/stand-ins/package-index.js';
+
+const execute = promisify(execFile);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const index = await new PackageIndexStandIn('pypi').start();
+index.tokens.add('pypi-bench-token');
+try {
+  const project = await writeProject(demoProjectFiles('1.2.3'));
+  await writeFile(path.join(project, 'demo', 'payload.bin'), randomBytes(20 * 1024 * 1024));
+  await writeFile(path.join(project, 'MANIFEST.in'), 'include demo/payload.bin\n');
+  const sdist = await buildSdistOf(project);
+  const packages = await mkdtemp(path.join(tmpdir(), 'bench-packages-'));
+  await copyFile(sdist, path.join(packages, path.basename(sdist)));
+  console.log(`sdist: ${path.basename(sdist)}, ${((await stat(sdist)).size / 1e6).toFixed(1)} MB`);
+
+  const ours: number[] = [];
+  const twine: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    index.files.clear();
+    let start = performance.now();
+    const run = await runBundle('publish-pypi-sdist', { inputs: { build: 'false', 'packages-dir': packages, 'check-install': 'false', 'expected-version': '1.2.3', 'repository-url': `${index.url}/legacy/`, password: 'pypi-bench-token' } });
+    if (run.code !== 0) throw new Error(`bundle failed: ${run.stdout}`);
+    ours.push(performance.now() - start);
+    index.files.clear();
+    start = performance.now();
+    await execute(DEBIAN_PYTHON, ['-m', 'twine', 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', `${index.url}/legacy/`, '-u', '__token__', '-p', 'pypi-bench-token', sdist]);
+    twine.push(performance.now() - start);
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ratio = median(ours) / median(twine);
+  console.log(`this action (bundle under Node 24): median ${median(ours).toFixed(0)} ms over ${rounds} uploads`);
+  console.log(`twine 4.0.2 (python3 -m twine):     median ${median(twine).toFixed(0)} ms over ${rounds} uploads`);
+  console.log(`ratio: ${ratio.toFixed(2)}× twine's wall time (goal: at most 0.5×) ${ratio <= 0.5 ? 'met' : 'NOT met'}`);
+} finally {
+  await index.stop();
+}
