@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../harness/run-bundle.js';
+
+interface ActionInputs {
+  inputs?: Record<string, { required?: boolean; default?: string }>;
+}
+
+/** The name of this repository's action a `uses:` refers to, or undefined for any other action. */
+export function ourActionName(uses: string): string | undefined {
+  return /^(?:\.\/|[\w.-]+\/exegol-release-actions\/)actions\/([a-z-]+)(?:@[\w.-]+)?$/.exec(uses)?.[1];
+}
+
+/**
+ * Checks every step that uses one of this repository's actions against that
+ * action's action.yml: each `with:` key must be an input, and every required
+ * input without a default must be given. actionlint does not check this for
+ * actions it cannot fetch.
+ *
+ * @returns one message a problem, `<job>/<step>: …`
+ */
+export function checkActionInputs(workflowText: string): string[] {
+  const workflow = parse(workflowText) as { jobs?: Record<string, { steps?: { name?: string; id?: string; uses?: string; with?: Record<string, unknown> }[] }> };
+  const problems: string[] = [];
+  for (const [jobName, job] of Object.entries(workflow.jobs ?? {})) {
+    for (const [index, step] of (job.steps ?? []).entries()) {
+      const action = step.uses ? ourActionName(step.uses) : undefined;
+      if (!action) continue;
+      const where = `${jobName}/${step.id ?? step.name ?? `step ${index + 1}`}`;
+      let metadata: ActionInputs;
+      try {
+        metadata = parse(readFileSync(path.join(REPO_ROOT, 'actions', action, 'action.yml'), 'utf8')) as ActionInputs;
+      } catch {
+        problems.push(`${where}: uses ${step.uses}, and there is no action ${action} in this repository`);
+        continue;
+      }
+      const inputs = metadata.inputs ?? {};
+      for (const key of Object.keys(step.with ?? {})) if (!(key in inputs)) problems.push(`${where}: ${action} has no input "${key}"`);
+      for (const [name, input] of Object.entries(inputs)) {
+        if (input.required && input.default === undefined && !(name in (step.with ?? {}))) problems.push(`${where}: ${action} needs input "${name}"`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Untrusted event fields (titles, bodies, branch names, commit messages) expanded inside `run:` scripts, one a line. */
+export function untrustedExpansions(workflowText: string): string[] {
+  const findings: string[] = [];
+  const lines = workflowText.split('\n');
+  let runIndent = -1;
+  for (const line of lines) {
+    const indent = line.search(/\S/);
+    const run = /^(\s*)(?:- )?run:\s*(.*)$/.exec(line);
+    if (run) runIndent = indent;
+    else if (runIndent >= 0 && indent !== -1 && indent <= runIndent) runIndent = -1;
+    const inRun = run !== null || runIndent >= 0;
+    if (inRun && /\$\{\{\s*github\.(event\.(pull_request|issue|comment|review|head_commit|commits|discussion|pages)\b|head_ref\b)/.test(line)) findings.push(line.trim());
+  }
+  return findings;
+}
