@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 /** A stand-in for Docker Hub's API (hub.docker.com/v2): login and tag deletion, recording what was deleted. */
 export class DockerHubStandIn {
@@ -30,13 +30,11 @@ export class DockerHubStandIn {
         response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'object not found' }));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 }

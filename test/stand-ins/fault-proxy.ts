@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 /** A fault for the next `times` requests matching `method` and `path`. */
 export interface ProxyFault {
@@ -26,15 +26,13 @@ export class FaultProxy {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.host = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    this.url = `http://${this.host}`;
+    this.url = await listenOnLoopback(this.server);
+    this.host = this.url.slice('http://'.length);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 
   /** Requests whose method and path match. */

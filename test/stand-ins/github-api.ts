@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { components } from '@octokit/openapi-types';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 type Schemas = components['schemas'];
 
@@ -63,14 +63,12 @@ export class GitHubApiStandIn {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 
   /** REST requests received, fault answers included. */

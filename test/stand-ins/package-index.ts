@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 /**
  * Parses a multipart/form-data body (RFC 7578) with Buffer searches, keeping
@@ -71,8 +71,7 @@ export class OidcIssuerStandIn {
       const value = `${unsigned}.${base64url(sign('sha256', Buffer.from(unsigned), this.keys.privateKey))}`;
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 1, value }));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/token?api-version=2.0`;
+    this.url = `${await listenOnLoopback(this.server)}/token?api-version=2.0`;
     return this;
   }
 
@@ -82,8 +81,7 @@ export class OidcIssuerStandIn {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 }
 
@@ -111,14 +109,12 @@ export class PackageIndexStandIn {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => void this.handle(request, response).catch((error: Error) => response.writeHead(500).end(error.message)));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 
   private answer(response: ServerResponse, status: number, reason: string, body = ''): void {

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, randomUUID, sign } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 /** Who may do what: user → password and the actions allowed per repository (`*` for every repository). */
 export type TokenUsers = Record<string, { password: string; access: Record<string, ('pull' | 'push')[]> }>;
@@ -72,16 +72,13 @@ export async function startTokenServer(users: TokenUsers): Promise<TokenServer> 
     const token = `${unsigned}.${base64url(sign('sha256', Buffer.from(unsigned), privateKey))}`;
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     service,
     issuer,
     certificateFile,
     requests,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    stop: () => closeServer(server),
   };
 }
