@@ -1755,6 +1755,13 @@ function compileVersionPattern(source, input, where) {
         throw new errors_InputError(input, `has an expression without a named group (?<version>…) for ${where}: ${source}`);
     return pattern;
 }
+/** Splits a `path` or `path: expression` line at the first colon followed by white space. */
+function splitPathLine(line) {
+    const separator = line.search(/:\s/);
+    if (separator === -1)
+        return { path: line.trim() };
+    return { path: line.slice(0, separator).trim(), expression: line.slice(separator + 1).trim() };
+}
 /**
  * Parses the lines of a `files` input: each line `path` (the default
  * expression) or `path: expression` (split at the first colon followed by a space).
@@ -1765,10 +1772,8 @@ function parseVersionFileSpecs(lines, input) {
     if (lines.length === 0)
         throw new errors_InputError(input, 'lists no file: give at least one path');
     const specs = lines.map((line) => {
-        const separator = line.search(/:\s/);
-        const filePath = (separator === -1 ? line : line.slice(0, separator)).trim();
-        const source = separator === -1 ? DEFAULT_VERSION_PATTERN : line.slice(separator + 1).trim();
-        return { path: filePath, pattern: compileVersionPattern(source, input, filePath) };
+        const { path: filePath, expression = DEFAULT_VERSION_PATTERN } = splitPathLine(line);
+        return { path: filePath, pattern: compileVersionPattern(expression, input, filePath) };
     });
     const seen = new Set();
     for (const spec of specs) {

@@ -31009,6 +31009,7 @@ function readSecret(name) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ../../packages/core/src/bump/version-files.ts
 
 
@@ -31037,6 +31038,13 @@ function compileVersionPattern(source, input, where) {
         throw new errors_InputError(input, `has an expression without a named group (?<version>…) for ${where}: ${source}`);
     return pattern;
 }
+/** Splits a `path` or `path: expression` line at the first colon followed by white space. */
+function splitPathLine(line) {
+    const separator = line.search(/:\s/);
+    if (separator === -1)
+        return { path: line.trim() };
+    return { path: line.slice(0, separator).trim(), expression: line.slice(separator + 1).trim() };
+}
 /**
  * Parses the lines of a `files` input: each line `path` (the default
  * expression) or `path: expression` (split at the first colon followed by a space).
@@ -31045,18 +31053,16 @@ function compileVersionPattern(source, input, where) {
  */
 function parseVersionFileSpecs(lines, input) {
     if (lines.length === 0)
-        throw new InputError(input, 'lists no file: give at least one path');
+        throw new errors_InputError(input, 'lists no file: give at least one path');
     const specs = lines.map((line) => {
-        const separator = line.search(/:\s/);
-        const filePath = (separator === -1 ? line : line.slice(0, separator)).trim();
-        const source = separator === -1 ? DEFAULT_VERSION_PATTERN : line.slice(separator + 1).trim();
-        return { path: filePath, pattern: compileVersionPattern(source, input, filePath) };
+        const { path: filePath, expression = DEFAULT_VERSION_PATTERN } = splitPathLine(line);
+        return { path: filePath, pattern: compileVersionPattern(expression, input, filePath) };
     });
     const seen = new Set();
     for (const spec of specs) {
-        const key = path.normalize(spec.path);
+        const key = external_node_path_default().normalize(spec.path);
         if (seen.has(key))
-            throw new InputError(input, `lists ${spec.path} twice`);
+            throw new errors_InputError(input, `lists ${spec.path} twice`);
         seen.add(key);
     }
     return specs;
@@ -37824,18 +37830,14 @@ function readTitlePattern() {
         throw new errors_InputError('title-pattern', `has no named group (?<version>…): ${source}`);
     return pattern;
 }
-/** Reads `path` or `path: expression` lines; `fallback` is the expression of a bare path (none: the expression is required). */
-function readFileRules(input, options) {
+/** Reads `path: expression` lines of an input whose expression is required. */
+function readFilePatterns(input) {
     return readList(input).map((line) => {
-        const separator = line.search(/:\s/);
-        const path = (separator === -1 ? line : line.slice(0, separator)).trim();
-        const source = separator === -1 ? options.fallback : line.slice(separator + 1).trim();
-        if (source === undefined)
+        const { path, expression } = splitPathLine(line);
+        if (expression === undefined)
             throw new errors_InputError(input, `needs an expression for ${path}: write "${path}: <expression>"`);
-        if (options.versionGroup)
-            return { path, pattern: compileVersionPattern(source, input, path) };
         try {
-            return { path, pattern: new RegExp(source, 'm') };
+            return { path, pattern: new RegExp(expression, 'm') };
         }
         catch (error) {
             throw new errors_InputError(input, `has an expression that does not compile for ${path}: ${error.message}`);
@@ -37876,8 +37878,8 @@ function readRequest() {
         checks: readChecksMode(),
         ignoreChecks: readList('ignore-checks'),
         waitForChecksSeconds: readDuration('wait-for-checks', 0),
-        versionFiles: readFileRules('version-files', { fallback: DEFAULT_VERSION_PATTERN, versionGroup: true }),
-        filePatterns: readFileRules('file-patterns', { versionGroup: false }),
+        versionFiles: readList('version-files').length ? parseVersionFileSpecs(readList('version-files'), 'version-files') : [],
+        filePatterns: readFilePatterns('file-patterns'),
         comment: readBoolean('comment', false),
         self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },
         fail: readBoolean('fail', true),
@@ -38215,6 +38217,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -3,11 +3,10 @@ import {
   InputError,
   addSummaryTable,
   addSummaryText,
-  compileVersionPattern,
   createGitHubClient,
   currentRepository,
-  DEFAULT_VERSION_PATTERN,
   eventPullRequestNumber,
+  parseVersionFileSpecs,
   readBoolean,
   readDuration,
   readEnum,
@@ -17,6 +16,7 @@ import {
   readString,
   runAction,
   runner,
+  splitPathLine,
   verifyReleasePullRequest,
   writeSummary,
   type ChecksMode,
@@ -39,16 +39,13 @@ function readTitlePattern(): RegExp {
   return pattern;
 }
 
-/** Reads `path` or `path: expression` lines; `fallback` is the expression of a bare path (none: the expression is required). */
-function readFileRules(input: string, options: { fallback?: string; versionGroup: boolean }): FileRuleSpec[] {
+/** Reads `path: expression` lines of an input whose expression is required. */
+function readFilePatterns(input: string): FileRuleSpec[] {
   return readList(input).map((line) => {
-    const separator = line.search(/:\s/);
-    const path = (separator === -1 ? line : line.slice(0, separator)).trim();
-    const source = separator === -1 ? options.fallback : line.slice(separator + 1).trim();
-    if (source === undefined) throw new InputError(input, `needs an expression for ${path}: write "${path}: <expression>"`);
-    if (options.versionGroup) return { path, pattern: compileVersionPattern(source, input, path) };
+    const { path, expression } = splitPathLine(line);
+    if (expression === undefined) throw new InputError(input, `needs an expression for ${path}: write "${path}: <expression>"`);
     try {
-      return { path, pattern: new RegExp(source, 'm') };
+      return { path, pattern: new RegExp(expression, 'm') };
     } catch (error) {
       throw new InputError(input, `has an expression that does not compile for ${path}: ${(error as Error).message}`);
     }
@@ -86,8 +83,8 @@ function readRequest(): VerifyRequest & { fail: boolean } {
     checks: readChecksMode(),
     ignoreChecks: readList('ignore-checks'),
     waitForChecksSeconds: readDuration('wait-for-checks', 0),
-    versionFiles: readFileRules('version-files', { fallback: DEFAULT_VERSION_PATTERN, versionGroup: true }),
-    filePatterns: readFileRules('file-patterns', { versionGroup: false }),
+    versionFiles: readList('version-files').length ? parseVersionFileSpecs(readList('version-files'), 'version-files') : [],
+    filePatterns: readFilePatterns('file-patterns'),
     comment: readBoolean('comment', false),
     self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },
     fail: readBoolean('fail', true),

@@ -56,6 +56,13 @@ export function compileVersionPattern(source: string, input: string, where: stri
   return pattern;
 }
 
+/** Splits a `path` or `path: expression` line at the first colon followed by white space. */
+export function splitPathLine(line: string): { path: string; expression?: string } {
+  const separator = line.search(/:\s/);
+  if (separator === -1) return { path: line.trim() };
+  return { path: line.slice(0, separator).trim(), expression: line.slice(separator + 1).trim() };
+}
+
 /**
  * Parses the lines of a `files` input: each line `path` (the default
  * expression) or `path: expression` (split at the first colon followed by a space).
@@ -65,10 +72,8 @@ export function compileVersionPattern(source: string, input: string, where: stri
 export function parseVersionFileSpecs(lines: readonly string[], input: string): VersionFileSpec[] {
   if (lines.length === 0) throw new InputError(input, 'lists no file: give at least one path');
   const specs = lines.map((line) => {
-    const separator = line.search(/:\s/);
-    const filePath = (separator === -1 ? line : line.slice(0, separator)).trim();
-    const source = separator === -1 ? DEFAULT_VERSION_PATTERN : line.slice(separator + 1).trim();
-    return { path: filePath, pattern: compileVersionPattern(source, input, filePath) };
+    const { path: filePath, expression = DEFAULT_VERSION_PATTERN } = splitPathLine(line);
+    return { path: filePath, pattern: compileVersionPattern(expression, input, filePath) };
   });
   const seen = new Set<string>();
   for (const spec of specs) {
