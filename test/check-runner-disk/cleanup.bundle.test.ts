@@ -77,6 +77,16 @@ describe.skipIf(MOUNT_SKIP_REASON)(`check-runner-disk bundle: cleanup on a real 
     expect(run.outputs['freed-bytes']).toBe(String(50 * MiB));
   });
 
+  it('empties the tool cache (RUNNER_TOOL_CACHE) when asked', async () => {
+    const { mountPoint, docker } = await runnerDisk();
+    const toolCache = path.join(mountPoint, 'docker');
+    const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: 'tool-cache', 'docker-command': docker.command }, env: { RUNNER_TOOL_CACHE: toolCache } });
+    expect(run.code, run.stdout).toBe(0);
+    expect(await readdir(toolCache)).toEqual([]);
+    expect(run.outputs['freed-bytes']).toBe(String(50 * MiB));
+    expect(run.summary).toContain(`<td>tool-cache</td><td>ran</td><td>50.0 MiB</td><td>emptied ${toolCache}</td>`);
+  });
+
   it('empties an explicit directory but keeps it', async () => {
     const { mountPoint, docker } = await runnerDisk();
     const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: path.join(mountPoint, 'docker'), 'docker-command': docker.command } });

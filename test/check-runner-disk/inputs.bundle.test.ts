@@ -48,6 +48,10 @@ describe('check-runner-disk bundle: bad input ends with a clear error, and nothi
     expect(await expectRefused({ cleanup: '/' })).toContain(`input 'cleanup' lists the root directory /: refusing to empty it`);
   });
 
+  it('tool-cache where the runner sets no RUNNER_TOOL_CACHE', async () => {
+    expect(await expectRefused({ cleanup: 'tool-cache' })).toContain(`input 'cleanup' lists tool-cache, but RUNNER_TOOL_CACHE is not set`);
+  });
+
   it('a fail value that is not a boolean', async () => {
     expect(await expectRefused({ fail: 'sometimes' })).toContain(`input 'fail' must be true or false`);
   });

@@ -3146,11 +3146,6 @@ class GitRepository {
         const result = await this.tryRun(['merge-base', '--is-ancestor', ancestor, descendant]);
         return result.exitCode === 0;
     }
-    /** Paths (relative to the top level) with uncommitted changes among `paths`. */
-    async changedPaths(paths) {
-        const output = await this.run(['status', '--porcelain', '--', ...paths]);
-        return output.split('\n').filter(Boolean).map((line) => line.slice(3));
-    }
     /** Stages `paths` and commits them (only them) as `identity`. @returns the new commit's SHA */
     async commit(paths, message, identity) {
         await this.run(['add', '--', ...paths]);

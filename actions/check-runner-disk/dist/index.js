@@ -131,8 +131,8 @@ function readSecret(name) {
 
 // EXTERNAL MODULE: ../../packages/core/src/disk/min-free.ts
 var min_free = __nccwpck_require__(716);
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts
-var cleanup = __nccwpck_require__(161);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 1 modules
+var cleanup = __nccwpck_require__(179);
 // EXTERNAL MODULE: ../../packages/core/src/units/size.ts
 var size = __nccwpck_require__(202);
 // EXTERNAL MODULE: ../../packages/core/src/action/summary.ts
@@ -171,8 +171,12 @@ async function readRequest() {
         log: (message) => runner/* info */.pq(message),
     };
 }
-function summarise(report, binary) {
-    const bytes = (value) => (0,size/* formatBytes */.z)(value, binary ? 'binary' : 'decimal');
+/** Formats bytes in the kind of unit min-free was written in: GiB for IEC units, GB otherwise. */
+function byteFormatter(minFree) {
+    const style = minFree.kind === 'bytes' && minFree.binary ? 'binary' : 'decimal';
+    return (bytes) => (0,size/* formatBytes */.z)(bytes, style);
+}
+function summarise(report, bytes) {
     (0,summary/* addSummaryTable */._s)(`check-runner-disk: ${report.ok ? 'enough free space' : 'short of disk'}`, ['Filesystem', 'Size', 'Free before', 'Free after', 'Target', 'Verdict'], report.filesystems.map((fs) => [`${fs.mountPoint} (${fs.paths.join(', ')})`, bytes(fs.sizeBytes), bytes(fs.freeBeforeBytes), bytes(fs.freeAfterBytes), bytes(fs.targetBytes), fs.verdict]));
     if (report.cleanup.length)
         (0,summary/* addSummaryTable */._s)('Cleanup', ['Step', 'Status', 'Freed', 'Detail'], report.cleanup.map((step) => [step.step, step.status, bytes(step.freedBytes), step.detail]));
@@ -183,22 +187,21 @@ async function run() {
     await (0,run_action/* runAction */.C)('check-runner-disk', async () => {
         const request = await readRequest();
         const report = await (0,check_disk/* checkDisk */.O)(request);
-        const binary = request.minFree.kind === 'bytes' && request.minFree.binary;
-        for (const fs of report.filesystems) {
-            runner/* info */.pq(`${fs.mountPoint}: ${(0,size/* formatBytes */.z)(fs.freeAfterBytes, binary ? 'binary' : 'decimal')} free of ${(0,size/* formatBytes */.z)(fs.sizeBytes, binary ? 'binary' : 'decimal')}, target ${(0,size/* formatBytes */.z)(fs.targetBytes, binary ? 'binary' : 'decimal')}: ${fs.verdict}`);
-        }
+        const bytes = byteFormatter(request.minFree);
+        for (const fs of report.filesystems)
+            runner/* info */.pq(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
         runner/* saveState */.LZ('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
         runner/* setOutput */.uH('ok', String(report.ok));
         runner/* setOutput */.uH('free-bytes', String(report.leastFreeBytes));
         runner/* setOutput */.uH('freed-bytes', String(report.freedBytes));
         runner/* setOutput */.uH('report', JSON.stringify(report.filesystems));
-        summarise(report, binary);
+        summarise(report, bytes);
         (0,summary/* writeSummary */.Sy)();
         if (report.ok)
             return;
         const low = report.filesystems
             .filter((fs) => fs.verdict === 'low')
-            .map((fs) => `${fs.mountPoint} has ${(0,size/* formatBytes */.z)(fs.freeAfterBytes, binary ? 'binary' : 'decimal')} free, under its target of ${(0,size/* formatBytes */.z)(fs.targetBytes, binary ? 'binary' : 'decimal')} (min-free ${request.minFree.text})`)
+            .map((fs) => `${fs.mountPoint} has ${bytes(fs.freeAfterBytes)} free, under its target of ${bytes(fs.targetBytes)} (min-free ${request.minFree.text})`)
             .join('; ');
         const advice = request.cleanup.length ? 'after every cleanup step' : 'and no cleanup step is configured (input cleanup)';
         if (request.fail)
@@ -500,8 +503,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y: () => (/* binding */ measureConsumption)
 });
 
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts
-var disk_cleanup = __nccwpck_require__(161);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 1 modules
+var disk_cleanup = __nccwpck_require__(179);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
@@ -569,9 +572,10 @@ async function measure(filesystems) {
  */
 async function checkDisk(request) {
     const filesystems = await resolveFilesystems(request.paths);
-    const sizes = await Promise.all(filesystems.map(async (filesystem) => (await spaceOf(filesystem.mountPoint)).sizeBytes));
+    const spaces = await Promise.all(filesystems.map((filesystem) => spaceOf(filesystem.mountPoint)));
+    const sizes = spaces.map((space) => space.sizeBytes);
     const targets = sizes.map((size) => (0,min_free/* targetBytes */.H)(request.minFree, size));
-    const before = await measure(filesystems);
+    const before = spaces.map((space) => space.freeBytes);
     const short = (free) => free.some((bytes, index) => bytes < targets[index]);
     let current = before;
     const cleanup = [];
@@ -618,20 +622,46 @@ async function measureConsumption(snapshots) {
 
 /***/ }),
 
-/***/ 161:
+/***/ 179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   SE: () => (/* binding */ runCleanupStep),
-/* harmony export */   ln: () => (/* binding */ parseCleanupSteps),
-/* harmony export */   u: () => (/* binding */ stepName)
-/* harmony export */ });
-/* unused harmony exports CLEANUP_STRATEGIES, dockerPruneArguments, emptyDirectory */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ln: () => (/* binding */ parseCleanupSteps),
+  SE: () => (/* binding */ runCleanupStep),
+  u: () => (/* binding */ stepName)
+});
+
+// UNUSED EXPORTS: CLEANUP_STRATEGIES, dockerPruneArguments, emptyDirectory
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ../../packages/core/src/action/errors.ts
+var errors = __nccwpck_require__(91);
+;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
+/**
+ * Runs an executable without a shell and collects its output; never throws
+ * for a non-zero exit, a missing executable or a timeout (code 1 then).
+ * node:child_process is loaded on first use: actions that run no command start faster.
+ *
+ * @param options.timeoutSeconds kills the command after this many seconds (default: no limit)
+ */
+async function runCommand(file, args, options = {}) {
+    const { execFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    return new Promise((resolve) => {
+        execFile(file, [...args], { ...(options.cwd ? { cwd: options.cwd } : {}), timeout: (options.timeoutSeconds ?? 0) * 1000, maxBuffer: 64 * 2 ** 20 }, (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+            resolve({ code, output: `${stdout}${stderr}`, missing: error?.code === 'ENOENT' });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/disk/cleanup.ts
+
 
 
 
@@ -643,7 +673,7 @@ function stepName(step) {
 }
 async function existingDirectory(directory) {
     try {
-        return (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(directory)).isDirectory();
+        return (await (0,promises_.stat)(directory)).isDirectory();
     }
     catch {
         return false;
@@ -662,20 +692,20 @@ async function parseCleanupSteps(lines, input, directories) {
         if (CLEANUP_STRATEGIES.includes(line)) {
             const kind = line;
             if (kind === 'runner-temp' && !directories.runnerTemp)
-                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, 'lists runner-temp, but RUNNER_TEMP is not set');
+                throw new errors/* InputError */.dz(input, 'lists runner-temp, but RUNNER_TEMP is not set');
             if (kind === 'tool-cache' && !directories.toolCache)
-                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, 'lists tool-cache, but RUNNER_TOOL_CACHE is not set');
+                throw new errors/* InputError */.dz(input, 'lists tool-cache, but RUNNER_TOOL_CACHE is not set');
             steps.push({ kind });
             continue;
         }
         if (!/[/\\]|^[.~]/.test(line))
-            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `has an unknown strategy "${line}"; use ${CLEANUP_STRATEGIES.join(', ')} or a directory path`);
+            throw new errors/* InputError */.dz(input, `has an unknown strategy "${line}"; use ${CLEANUP_STRATEGIES.join(', ')} or a directory path`);
         const home = process.env['HOME'] ?? '';
-        const resolved = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(directories.workspace, line.startsWith('~') ? node_path__WEBPACK_IMPORTED_MODULE_1___default().join(home, line.slice(1)) : line);
-        if (resolved === node_path__WEBPACK_IMPORTED_MODULE_1___default().parse(resolved).root)
-            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `lists the root directory ${resolved}: refusing to empty it`);
+        const resolved = external_node_path_default().resolve(directories.workspace, line.startsWith('~') ? external_node_path_default().join(home, line.slice(1)) : line);
+        if (resolved === external_node_path_default().parse(resolved).root)
+            throw new errors/* InputError */.dz(input, `lists the root directory ${resolved}: refusing to empty it`);
         if (!(await existingDirectory(resolved)))
-            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `lists ${line}, which is not an existing directory`);
+            throw new errors/* InputError */.dz(input, `lists ${line}, which is not an existing directory`);
         steps.push({ kind: 'directory', path: resolved });
     }
     return steps;
@@ -705,22 +735,8 @@ function dockerPruneArguments(kind, filters) {
 }
 /** Removes everything inside `directory`, keeping the directory itself. */
 async function emptyDirectory(directory) {
-    const entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(directory);
-    await Promise.all(entries.map((entry) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(directory, entry), { recursive: true, force: true })));
-}
-async function runCommand(command, timeoutSeconds) {
-    const [file, ...args] = command;
-    // Loaded on first use: a check that needs no cleanup starts faster without it.
-    const { execFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
-    return new Promise((resolve) => {
-        execFile(file, args, { timeout: timeoutSeconds * 1000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-            const output = `${stdout}${stderr}`.trim();
-            if (!error)
-                return resolve({ ok: true, output });
-            const reason = error.code === 'ENOENT' ? `${file} was not found` : output || error.message;
-            resolve({ ok: false, output: reason });
-        });
-    });
+    const entries = await (0,promises_.readdir)(directory);
+    await Promise.all(entries.map((entry) => (0,promises_.rm)(external_node_path_default().join(directory, entry), { recursive: true, force: true })));
 }
 /**
  * Runs one cleanup step. A failing docker command is an outcome, not an
@@ -740,7 +756,10 @@ async function runCleanupStep(step, options) {
         }
     }
     const command = [...options.dockerCommand, ...dockerPruneArguments(step.kind, options.filters)];
-    const { ok, output } = await runCommand(command, options.timeoutSeconds);
+    const [file, ...args] = command;
+    const result = await runCommand(file, args, { timeoutSeconds: options.timeoutSeconds });
+    const ok = result.code === 0;
+    const output = result.missing ? `${file} was not found` : result.output.trim() || `exit ${result.code}`;
     const reclaimed = /Total reclaimed space:\s*(.+)/.exec(output)?.[1]?.trim();
     return { ok, detail: `${command.join(' ')}${ok ? (reclaimed ? ` (docker says: ${reclaimed} reclaimed)` : '') : ` failed: ${output}`}` };
 }

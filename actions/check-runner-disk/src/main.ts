@@ -16,6 +16,7 @@ import {
   writeSummary,
   type CheckDiskRequest,
   type DiskReport,
+  type MinFree,
   type RunnerDirectories,
 } from '@exegol-release/core';
 
@@ -46,8 +47,13 @@ async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
   };
 }
 
-function summarise(report: DiskReport, binary: boolean): void {
-  const bytes = (value: number): string => formatBytes(value, binary ? 'binary' : 'decimal');
+/** Formats bytes in the kind of unit min-free was written in: GiB for IEC units, GB otherwise. */
+function byteFormatter(minFree: MinFree): (bytes: number) => string {
+  const style = minFree.kind === 'bytes' && minFree.binary ? 'binary' : 'decimal';
+  return (bytes) => formatBytes(bytes, style);
+}
+
+function summarise(report: DiskReport, bytes: (value: number) => string): void {
   addSummaryTable(
     `check-runner-disk: ${report.ok ? 'enough free space' : 'short of disk'}`,
     ['Filesystem', 'Size', 'Free before', 'Free after', 'Target', 'Verdict'],
@@ -62,21 +68,19 @@ export async function run(): Promise<void> {
   await runAction('check-runner-disk', async () => {
     const request = await readRequest();
     const report = await checkDisk(request);
-    const binary = request.minFree.kind === 'bytes' && request.minFree.binary;
-    for (const fs of report.filesystems) {
-      runner.info(`${fs.mountPoint}: ${formatBytes(fs.freeAfterBytes, binary ? 'binary' : 'decimal')} free of ${formatBytes(fs.sizeBytes, binary ? 'binary' : 'decimal')}, target ${formatBytes(fs.targetBytes, binary ? 'binary' : 'decimal')}: ${fs.verdict}`);
-    }
+    const bytes = byteFormatter(request.minFree);
+    for (const fs of report.filesystems) runner.info(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
     runner.saveState('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
     runner.setOutput('ok', String(report.ok));
     runner.setOutput('free-bytes', String(report.leastFreeBytes));
     runner.setOutput('freed-bytes', String(report.freedBytes));
     runner.setOutput('report', JSON.stringify(report.filesystems));
-    summarise(report, binary);
+    summarise(report, bytes);
     writeSummary();
     if (report.ok) return;
     const low = report.filesystems
       .filter((fs) => fs.verdict === 'low')
-      .map((fs) => `${fs.mountPoint} has ${formatBytes(fs.freeAfterBytes, binary ? 'binary' : 'decimal')} free, under its target of ${formatBytes(fs.targetBytes, binary ? 'binary' : 'decimal')} (min-free ${request.minFree.text})`)
+      .map((fs) => `${fs.mountPoint} has ${bytes(fs.freeAfterBytes)} free, under its target of ${bytes(fs.targetBytes)} (min-free ${request.minFree.text})`)
       .join('; ');
     const advice = request.cleanup.length ? 'after every cleanup step' : 'and no cleanup step is configured (input cleanup)';
     if (request.fail) throw new ActionError(`${low}, ${advice}`);

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(884);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(789);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 884:
+/***/ 789:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -267,7 +267,6 @@ function parseRegistry(text, input) {
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /**
  * Validates a repository name against the OCI distribution spec's grammar
  * (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/…)*`); on Docker Hub a one-part name
@@ -284,10 +283,6 @@ function parseRepository(endpoint, name, input) {
 /** Whether `tag` is a valid tag (OCI distribution spec: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`). */
 function isValidTag(tag) {
     return TAG.test(tag);
-}
-/** Whether `digest` is a sha256 digest (`sha256:` and 64 hex digits). */
-function isSha256Digest(digest) {
-    return DIGEST.test(digest);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/tag-templates.ts
@@ -325,6 +320,40 @@ function expandTagTemplates(flavours, templates, version) {
         }
     }
     return pairs;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
+
+/**
+ * The pull request number of the event that started the workflow
+ * (`pull_request`, `pull_request_target`, `pull_request_review`, … payloads
+ * hold `pull_request.number`; `issue_comment` on a pull request holds `issue.number`).
+ * Reads GITHUB_EVENT_PATH, the webhook payload the runner saved.
+ *
+ * @returns the number, or undefined when the event has none
+ */
+function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']) {
+    if (!eventPath)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(readFileSync(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    return payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
+}
+/** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
+function currentRepository() {
+    const [owner, repo, ...rest] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
+    if (!owner || !repo || rest.length)
+        throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
+    return { owner, repo };
+}
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
+function pushedTagName() {
+    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -497,10 +526,6 @@ const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, M
 /** Whether a media type is an index (OCI image index or Docker manifest list). */
 function isIndexMediaType(mediaType) {
     return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
-}
-/** Whether a media type is an image manifest (OCI or Docker v2 schema 2). */
-function isImageManifestMediaType(mediaType) {
-    return mediaType === MEDIA_TYPES.ociManifest || mediaType === MEDIA_TYPES.dockerManifest;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/client.ts
@@ -1140,13 +1165,13 @@ async function deleteDockerHubTags(hubApi, repository, tags, credentials, mask) 
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
-function defaultVersion() {
-    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
-}
 function readInputs() {
-    const registry = readString('registry', { fallback: 'docker.io' });
-    const sourceEndpoint = parseRegistry(readString('source-registry') || registry, readString('source-registry') ? 'source-registry' : 'registry');
-    const targetEndpoint = parseRegistry(readString('target-registry') || registry, readString('target-registry') ? 'target-registry' : 'registry');
+    const endpoint = (input) => {
+        const own = readString(input);
+        return parseRegistry(own || readString('registry', { fallback: 'docker.io' }), own ? input : 'registry');
+    };
+    const sourceEndpoint = endpoint('source-registry');
+    const targetEndpoint = endpoint('target-registry');
     const username = readString('username');
     const password = readSecret('password');
     if (Boolean(username) !== Boolean(password))
@@ -1159,7 +1184,7 @@ function readInputs() {
         targetEndpoint,
         sourceRepository: parseRepository(sourceEndpoint, readString('source-repository', { required: true }), 'source-repository'),
         targetRepository: parseRepository(targetEndpoint, readString('target-repository', { required: true }), 'target-repository'),
-        pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: defaultVersion() })),
+        pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTagName() })),
         ...(username ? { credentials: { username, password } } : {}),
         overwrite: readBoolean('overwrite', false),
         concurrency: readInteger('concurrency', { fallback: 4, min: 1, max: 32 }),

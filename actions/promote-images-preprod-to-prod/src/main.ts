@@ -11,6 +11,7 @@ import {
   parseRegistry,
   parseRepository,
   planPromotion,
+  pushedTagName,
   readBoolean,
   readInteger,
   readList,
@@ -40,14 +41,13 @@ interface PromoteInputs {
   hubApi: string;
 }
 
-function defaultVersion(): string {
-  return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
-}
-
 function readInputs(): PromoteInputs {
-  const registry = readString('registry', { fallback: 'docker.io' });
-  const sourceEndpoint = parseRegistry(readString('source-registry') || registry, readString('source-registry') ? 'source-registry' : 'registry');
-  const targetEndpoint = parseRegistry(readString('target-registry') || registry, readString('target-registry') ? 'target-registry' : 'registry');
+  const endpoint = (input: 'source-registry' | 'target-registry'): RegistryEndpoint => {
+    const own = readString(input);
+    return parseRegistry(own || readString('registry', { fallback: 'docker.io' }), own ? input : 'registry');
+  };
+  const sourceEndpoint = endpoint('source-registry');
+  const targetEndpoint = endpoint('target-registry');
   const username = readString('username');
   const password = readSecret('password');
   if (Boolean(username) !== Boolean(password)) throw new InputError(username ? 'password' : 'username', 'is empty: give both username and password, or neither');
@@ -58,7 +58,7 @@ function readInputs(): PromoteInputs {
     targetEndpoint,
     sourceRepository: parseRepository(sourceEndpoint, readString('source-repository', { required: true }), 'source-repository'),
     targetRepository: parseRepository(targetEndpoint, readString('target-repository', { required: true }), 'target-repository'),
-    pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: defaultVersion() })),
+    pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTagName() })),
     ...(username ? { credentials: { username, password } } : {}),
     overwrite: readBoolean('overwrite', false),
     concurrency: readInteger('concurrency', { fallback: 4, min: 1, max: 32 }),

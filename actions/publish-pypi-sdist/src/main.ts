@@ -5,6 +5,7 @@ import {
   addSummaryTable,
   formatBytes,
   publishSdist,
+  pushedTagName,
   readBoolean,
   readSecret,
   readString,
@@ -14,10 +15,6 @@ import {
   type PublishRequest,
   type PublishTarget,
 } from '@exegol-release/core';
-
-function defaultExpectedVersion(): string {
-  return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
-}
 
 function readTargets(): PublishTarget[] {
   const testUrl = readString('test-repository-url');
@@ -38,7 +35,7 @@ function readRequest(): PublishRequest {
     workingDirectory,
     buildArgs: readString('build-args').split(/\s+/).filter(Boolean),
     packagesDirectory: path.resolve(workingDirectory, readString('packages-dir', { fallback: 'dist' })),
-    expectedVersion: readString('expected-version', { fallback: defaultExpectedVersion() }),
+    expectedVersion: readString('expected-version', { fallback: pushedTagName() }),
     checkInstall: readBoolean('check-install', true),
     targets: readTargets(),
     skipExisting: readBoolean('skip-existing', false),

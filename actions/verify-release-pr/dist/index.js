@@ -31176,6 +31176,10 @@ function currentRepository() {
         throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
     return { owner, repo };
 }
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
+function pushedTagName() {
+    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
+}
 
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
@@ -37861,6 +37865,7 @@ function readPullRequestNumber() {
     return number;
 }
 function readRequest() {
+    const versionFiles = readList('version-files');
     const token = readSecret('github-token');
     if (!token)
         throw new errors_InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
@@ -37878,7 +37883,7 @@ function readRequest() {
         checks: readChecksMode(),
         ignoreChecks: readList('ignore-checks'),
         waitForChecksSeconds: readDuration('wait-for-checks', 0),
-        versionFiles: readList('version-files').length ? parseVersionFileSpecs(readList('version-files'), 'version-files') : [],
+        versionFiles: versionFiles.length ? parseVersionFileSpecs(versionFiles, 'version-files') : [],
         filePatterns: readFilePatterns('file-patterns'),
         comment: readBoolean('comment', false),
         self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },

@@ -67,6 +67,7 @@ function readPullRequestNumber(): number {
 }
 
 function readRequest(): VerifyRequest & { fail: boolean } {
+  const versionFiles = readList('version-files');
   const token = readSecret('github-token');
   if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
   return {
@@ -83,7 +84,7 @@ function readRequest(): VerifyRequest & { fail: boolean } {
     checks: readChecksMode(),
     ignoreChecks: readList('ignore-checks'),
     waitForChecksSeconds: readDuration('wait-for-checks', 0),
-    versionFiles: readList('version-files').length ? parseVersionFileSpecs(readList('version-files'), 'version-files') : [],
+    versionFiles: versionFiles.length ? parseVersionFileSpecs(versionFiles, 'version-files') : [],
     filePatterns: readFilePatterns('file-patterns'),
     comment: readBoolean('comment', false),
     self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },

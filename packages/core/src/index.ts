@@ -23,6 +23,7 @@ export * from './release-pr/comment.js';
 export * from './release-pr/verify.js';
 export * from './github/event.js';
 export * from './util/concurrency.js';
+export * from './util/command.js';
 export * from './registry/reference.js';
 export * from './registry/media-types.js';
 export * from './registry/credentials.js';

@@ -62,9 +62,10 @@ async function measure(filesystems: readonly Filesystem[]): Promise<number[]> {
  */
 export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> {
   const filesystems = await resolveFilesystems(request.paths);
-  const sizes = await Promise.all(filesystems.map(async (filesystem) => (await spaceOf(filesystem.mountPoint)).sizeBytes));
+  const spaces = await Promise.all(filesystems.map((filesystem) => spaceOf(filesystem.mountPoint)));
+  const sizes = spaces.map((space) => space.sizeBytes);
   const targets = sizes.map((size) => targetBytes(request.minFree, size));
-  const before = await measure(filesystems);
+  const before = spaces.map((space) => space.freeBytes);
   const short = (free: readonly number[]): boolean => free.some((bytes, index) => bytes < targets[index]!);
 
   let current = before;

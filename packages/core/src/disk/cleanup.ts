@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../action/errors.js';
+import { runCommand } from '../util/command.js';
 
 /** The named cleanup strategies, in the words users write in `cleanup`. */
 export const CLEANUP_STRATEGIES = ['docker-builder', 'docker-images', 'docker-volumes', 'docker-system', 'runner-temp', 'tool-cache'] as const;
@@ -95,20 +96,6 @@ export interface StepOutcome {
   readonly detail: string;
 }
 
-async function runCommand(command: readonly string[], timeoutSeconds: number): Promise<{ ok: boolean; output: string }> {
-  const [file, ...args] = command;
-  // Loaded on first use: a check that needs no cleanup starts faster without it.
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => {
-    execFile(file!, args, { timeout: timeoutSeconds * 1000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim();
-      if (!error) return resolve({ ok: true, output });
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file} was not found` : output || error.message;
-      resolve({ ok: false, output: reason });
-    });
-  });
-}
-
 /**
  * Runs one cleanup step. A failing docker command is an outcome, not an
  * exception, so that the next step can still run.
@@ -126,7 +113,10 @@ export async function runCleanupStep(step: CleanupStep, options: { dockerCommand
     }
   }
   const command = [...options.dockerCommand, ...dockerPruneArguments(step.kind, options.filters)];
-  const { ok, output } = await runCommand(command, options.timeoutSeconds);
+  const [file, ...args] = command;
+  const result = await runCommand(file!, args, { timeoutSeconds: options.timeoutSeconds });
+  const ok = result.code === 0;
+  const output = result.missing ? `${file} was not found` : result.output.trim() || `exit ${result.code}`;
   const reclaimed = /Total reclaimed space:\s*(.+)/.exec(output)?.[1]?.trim();
   return { ok, detail: `${command.join(' ')}${ok ? (reclaimed ? ` (docker says: ${reclaimed} reclaimed)` : '') : ` failed: ${output}`}` };
 }

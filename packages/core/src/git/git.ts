@@ -96,12 +96,6 @@ export class GitRepository {
     return result.exitCode === 0;
   }
 
-  /** Paths (relative to the top level) with uncommitted changes among `paths`. */
-  async changedPaths(paths: readonly string[]): Promise<string[]> {
-    const output = await this.run(['status', '--porcelain', '--', ...paths]);
-    return output.split('\n').filter(Boolean).map((line) => line.slice(3));
-  }
-
   /** Stages `paths` and commits them (only them) as `identity`. @returns the new commit's SHA */
   async commit(paths: readonly string[], message: string, identity: GitIdentity): Promise<string> {
     await this.run(['add', '--', ...paths]);

@@ -25,3 +25,8 @@ export function currentRepository(): { owner: string; repo: string } {
   if (!owner || !repo || rest.length) throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
   return { owner, repo };
 }
+
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
+export function pushedTagName(): string {
+  return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
+}

@@ -1,24 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { extract } from 'tar';
 import { ActionError } from '../action/errors.js';
-
-/** The outcome of a command: exit code and combined output. */
-interface CommandResult {
-  code: number;
-  output: string;
-  missing: boolean;
-}
-
-function runCommand(file: string, args: readonly string[], cwd: string): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    execFile(file, [...args], { cwd, maxBuffer: 64 * 2 ** 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}`, missing: (error as NodeJS.ErrnoException | null)?.code === 'ENOENT' });
-    });
-  });
-}
+import { runCommand, type CommandResult } from '../util/command.js';
 
 function buildFailure(python: string, result: CommandResult, what: string): ActionError {
   if (result.missing) return new ActionError(`python executable "${python}" was not found (input python)`);
@@ -37,7 +21,7 @@ function buildFailure(python: string, result: CommandResult, what: string): Acti
 export async function buildSdist(python: string, sourceDirectory: string, buildArgs: readonly string[], tempDirectory: string): Promise<{ outdir: string; output: string }> {
   await mkdir(tempDirectory, { recursive: true });
   const outdir = await mkdtemp(path.join(tempDirectory, 'sdist-'));
-  const result = await runCommand(python, ['-m', 'build', '--sdist', '--outdir', outdir, ...buildArgs, '.'], sourceDirectory);
+  const result = await runCommand(python, ['-m', 'build', '--sdist', '--outdir', outdir, ...buildArgs, '.'], { cwd: sourceDirectory });
   if (result.code !== 0) throw buildFailure(python, result, `${python} -m build --sdist in ${sourceDirectory}`);
   return { outdir, output: result.output };
 }
@@ -59,7 +43,7 @@ export async function checkWheelBuilds(python: string, sdistPath: string, topLev
   await mkdir(tempDirectory, { recursive: true });
   const directory = await mkdtemp(path.join(tempDirectory, 'install-check-'));
   await extract({ file: sdistPath, cwd: directory, strict: true });
-  const result = await runCommand(python, ['-m', 'build', '--wheel', '--outdir', path.join(directory, 'wheel'), ...buildArgs, path.join(directory, topLevel)], directory);
+  const result = await runCommand(python, ['-m', 'build', '--wheel', '--outdir', path.join(directory, 'wheel'), ...buildArgs, path.join(directory, topLevel)], { cwd: directory });
   if (result.code === 0) return { output: result.output };
   if (result.missing || /No module named build\b/.test(result.output)) throw buildFailure(python, result, 'install check');
   const reason = lastPythonError(result.output) ?? result.output.trim().split('\n').slice(-5).join(' / ');

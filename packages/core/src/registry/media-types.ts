@@ -14,11 +14,6 @@ export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
 }
 
-/** Whether a media type is an image manifest (OCI or Docker v2 schema 2). */
-export function isImageManifestMediaType(mediaType: string): boolean {
-  return mediaType === MEDIA_TYPES.ociManifest || mediaType === MEDIA_TYPES.dockerManifest;
-}
-
 /** A content descriptor (OCI image spec, descriptor.md). */
 export interface Descriptor {
   readonly mediaType: string;

@@ -30,7 +30,6 @@ export function parseRegistry(text: string, input: string): RegistryEndpoint {
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
  * Validates a repository name against the OCI distribution spec's grammar
@@ -50,7 +49,3 @@ export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
 }
 
-/** Whether `digest` is a sha256 digest (`sha256:` and 64 hex digits). */
-export function isSha256Digest(digest: string): boolean {
-  return DIGEST.test(digest);
-}
