@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatBytes } from '@exegol-release/core';
 import { runBundle } from '../harness/run-bundle.js';
 import { buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '../fixtures/images.js';
 import { FaultProxy } from '../stand-ins/fault-proxy.js';
@@ -56,9 +57,7 @@ describe('promote-images-preprod-to-prod bundle across two registries', () => {
     for (const digest of image.blobs.keys()) expect((await fetch(`${target.url}/v2/${repository}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
     const actions = (JSON.parse(run.outputs['promoted']!) as { action: string }[]).map((entry) => entry.action);
     expect(actions).toEqual(['copied', 'tagged']);
-    const moved = [...image.blobs.values()].reduce((total, blob) => total + blob.length, 0);
-    expect(run.summary).toContain(`copied</td><td>0 present, 0 mounted, ${image.blobs.size} copied</td>`);
-    expect(moved).toBe(image.blobBytes);
+    expect(run.summary).toContain(`copied</td><td>0 present, 0 mounted, ${image.blobs.size} copied</td><td>${formatBytes(image.blobBytes, 'binary')}</td>`);
   });
 
   it('recovers from 500s and a 429 with Retry-After on the source', async () => {
