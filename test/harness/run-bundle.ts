@@ -31,6 +31,8 @@ export interface BundleRun {
   masks: string[];
   /** The directory holding GITHUB_OUTPUT and the other files; RUNNER_TEMP is inside it. */
   runnerDirectory: string;
+  /** Milliseconds from spawning Node to the process's exit: the step's own wall time, without this harness's file setup. */
+  wallMilliseconds: number;
 }
 
 /** How to run a bundle. */
@@ -139,6 +141,7 @@ export async function runBundle(action: string, options: BundleOptions = {}): Pr
 
   const bundle = path.join(REPO_ROOT, 'actions', action, 'dist', options.entry ?? 'index.js');
   if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}: run npm run build`);
+  const spawned = performance.now();
   const child = spawn(NODE24, [bundle], { cwd: workspace, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -146,6 +149,7 @@ export async function runBundle(action: string, options: BundleOptions = {}): Pr
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), (options.timeoutSeconds ?? 120) * 1000);
   const code = await new Promise<number>((resolve) => child.on('close', (status, signal) => resolve(status ?? (signal ? 128 : 1))));
+  const wallMilliseconds = performance.now() - spawned;
   clearTimeout(timer);
 
   return {
@@ -159,5 +163,6 @@ export async function runBundle(action: string, options: BundleOptions = {}): Pr
     warnings: commandMessages(stdout, 'warning'),
     masks: commandMessages(stdout, 'add-mask'),
     runnerDirectory,
+    wallMilliseconds,
   };
 }

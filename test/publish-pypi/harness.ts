@@ -34,6 +34,9 @@ export function useIndexes(): { test: () => PackageIndexStandIn; main: () => Pac
       index.files.clear();
       index.uploads.length = 0;
       index.failNext.length = 0;
+      index.dropNext = 0;
+      index.dropped = 0;
+      index.uploadMilliseconds.length = 0;
       index.tokens.clear();
       index.identicalReupload = 200;
       index.oidcPublicKey = oidc.keys.publicKey;

@@ -23,7 +23,7 @@ export function parseMultipart(body: Buffer, contentType: string): { fields: [st
     const value = body.subarray(headersEnd + 4, next - 2);
     const name = /name="([^"]*)"/.exec(headers)?.[1] ?? '';
     const filename = /filename="([^"]*)"/.exec(headers)?.[1];
-    if (filename !== undefined && name === 'content') content = { name: filename, bytes: Buffer.from(value) };
+    if (filename !== undefined && name === 'content') content = { name: filename, bytes: value };
     else if (filename === undefined) fields.push([name, value.toString('utf8')]);
     position = next;
   }
@@ -88,7 +88,7 @@ export class OidcIssuerStandIn {
 /**
  * A stand-in for a package index (PyPI, TestPyPI): the upload API at
  * /legacy/ with PyPI's answers (200; 400 "File already exists" in the reason
- * phrase; 403 for a bad token; injected 5xx; a 301 for a wrong URL), trusted
+ * phrase; 403 for a bad token; injected 5xx and dropped connections; a 301 for a wrong URL), trusted
  * publishing (/_/oidc/audience, /_/oidc/mint-token), and a simple index of
  * what it received (PEP 503 HTML, PEP 691 JSON) with the files at /packages/.
  */
@@ -98,6 +98,12 @@ export class PackageIndexStandIn {
   readonly tokens = new Set<string>();
   /** Answers for the next uploads, before anything else is checked, e.g. [503, 503]. */
   readonly failNext: number[] = [];
+  /** How many of the next uploads lose their connection unanswered (reset once half the body arrived). */
+  dropNext = 0;
+  /** Uploads whose connection was dropped so far. */
+  dropped = 0;
+  /** For each answered upload, milliseconds from the request's arrival to the answer sent. */
+  readonly uploadMilliseconds: number[] = [];
   /** How an identical re-upload is answered: 200 as PyPI does, or 400 as older indexes did. */
   identicalReupload: 200 | 400 = 200;
   trustedPublisher?: TrustedPublisher;
@@ -134,10 +140,33 @@ export class PackageIndexStandIn {
     this.answer(response, 404, 'Not Found');
   }
 
-  private async upload(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** The whole request body; undefined when the connection was dropped on purpose (dropNext). */
+  private async receive(request: IncomingMessage): Promise<Buffer | undefined> {
+    const declared = Number(request.headers['content-length']);
+    // With a Content-Length (Node's parser holds the body to it), each chunk is copied once, into place.
+    const into = Number.isSafeInteger(declared) ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const { fields, content } = parseMultipart(Buffer.concat(chunks), request.headers['content-type'] ?? '');
+    let received = 0;
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      if (into) chunk.copy(into, received);
+      else chunks.push(chunk);
+      received += chunk.length;
+      if (this.dropNext > 0 && received >= (into ? into.length / 2 : 1)) {
+        this.dropNext -= 1;
+        this.dropped += 1;
+        request.socket.resetAndDestroy();
+        return undefined;
+      }
+    }
+    return into ?? Buffer.concat(chunks);
+  }
+
+  private async upload(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    response.on('finish', () => this.uploadMilliseconds.push(performance.now() - started));
+    const received = await this.receive(request);
+    if (!received) return;
+    const { fields, content } = parseMultipart(received, request.headers['content-type'] ?? '');
     const record = (status: number): void => void this.uploads.push({ status, fields, ...(content ? { contentFilename: content.name } : {}) });
     const injected = this.failNext.shift();
     if (injected) {

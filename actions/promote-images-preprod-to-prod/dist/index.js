@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(789);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(819);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 789:
+/***/ 819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -442,7 +442,7 @@ function grantedAccess(token) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ../../packages/core/src/http/fetch-with-retry.ts
+;// CONCATENATED MODULE: ../../packages/core/src/http/retry.ts
 const sleepFor = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 /**
  * Whether a status is worth retrying: 408, 429 and every 5xx
@@ -466,6 +466,50 @@ function parseRetryAfter(header, now = Date.now()) {
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
+/** An error's message with its cause's, e.g. "fetch failed: other side closed". */
+function retry_describeError(error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error instanceof Error ? error.message : String(error)}${cause}`;
+}
+/**
+ * Runs `attempt` until its outcome asks for no retry, waiting between tries
+ * with exponential backoff and jitter, or Retry-After when given. After the
+ * last retry the last value is returned as it is, for the caller to report.
+ * A thrown error (a dropped connection, a timeout) is retried unless `isFatal` says otherwise.
+ *
+ * @param what the request, e.g. "POST https://upload.pypi.org/legacy/", for the final error (a function when known only once an attempt ran)
+ * @param attempt one try; `isLast` is true when no retry will follow (a body need not be discarded then)
+ * @throws Error `"<what>: <reason> after N attempts"` when every attempt threw
+ */
+async function withRetries(what, attempt, options = {}, isFatal = () => false) {
+    const { retries = 4, minDelaySeconds = 1, maxDelaySeconds = 60, onRetry, sleep = sleepFor } = options;
+    for (let number = 1;; number += 1) {
+        const isLast = number > retries;
+        let reason;
+        let retryAfter;
+        try {
+            const { value, retry } = await attempt(isLast);
+            if (!retry || isLast)
+                return value;
+            reason = retry.reason;
+            retryAfter = retry.retryAfterSeconds;
+        }
+        catch (error) {
+            if (isFatal(error))
+                throw error;
+            reason = retry_describeError(error);
+            if (isLast)
+                throw new Error(`${typeof what === 'function' ? what() : what}: ${reason} after ${number} attempts`, { cause: error });
+        }
+        const backoff = minDelaySeconds * 2 ** (number - 1) * (0.5 + Math.random() / 2);
+        const delaySeconds = Math.min(maxDelaySeconds, retryAfter ?? backoff);
+        onRetry?.({ attempt: number, delaySeconds, reason });
+        await sleep(delaySeconds);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/http/fetch-with-retry.ts
+
 /**
  * The built-in fetch with a headers timeout, and retries with exponential
  * backoff on 408, 429, 5xx and dropped connections, honouring Retry-After.
@@ -476,41 +520,32 @@ function parseRetryAfter(header, now = Date.now()) {
  *
  * @param url the request URL
  * @param request the request; a function when its body cannot be sent twice
- * @throws Error `"<METHOD> <url>: <reason> after N attempts"` when the connection failed every time
+ * @throws Error `"<METHOD> <url>: <reason> after N attempts"` when the connection failed every time; the caller's own abort as it is
  */
 async function fetchWithRetry(url, request = {}, options = {}) {
-    const { retries = 4, timeoutSeconds = 30, minDelaySeconds = 1, maxDelaySeconds = 60, onRetry, sleep = sleepFor } = options;
-    for (let attempt = 1;; attempt += 1) {
+    const timeoutSeconds = options.timeoutSeconds ?? 30;
+    let callerSignal;
+    let method = 'GET';
+    const attempt = async (isLast) => {
         const init = typeof request === 'function' ? request() : request;
+        callerSignal = init.signal;
+        method = init.method ?? 'GET';
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new Error(`no response within ${timeoutSeconds}s`)), timeoutSeconds * 1000);
         const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
-        let reason;
-        let retryAfter;
         try {
             const response = await fetch(url, { ...init, signal });
-            if (!isRetryableStatus(response.status) || attempt > retries)
-                return response;
-            reason = `HTTP ${response.status}`;
-            retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-            await response.body?.cancel().catch(() => undefined);
-        }
-        catch (error) {
-            if (init.signal?.aborted)
-                throw error;
-            const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-            reason = `${error instanceof Error ? error.message : String(error)}${cause}`;
-            if (attempt > retries)
-                throw new Error(`${init.method ?? 'GET'} ${String(url)}: ${reason} after ${attempt} attempts`, { cause: error });
+            if (!isRetryableStatus(response.status))
+                return { value: response };
+            if (!isLast)
+                await response.body?.cancel().catch(() => undefined);
+            return { value: response, retry: { reason: `HTTP ${response.status}`, retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')) } };
         }
         finally {
             clearTimeout(timer);
         }
-        const backoff = minDelaySeconds * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
-        const delaySeconds = Math.min(maxDelaySeconds, retryAfter ?? backoff);
-        onRetry?.({ attempt, delaySeconds, reason });
-        await sleep(delaySeconds);
-    }
+    };
+    return withRetries(() => `${method} ${String(url)}`, attempt, options, () => callerSignal?.aborted === true);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/media-types.ts

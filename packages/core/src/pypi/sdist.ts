@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createBLAKE2b } from 'hash-wasm';
-import { list } from 'tar';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import blake2b from 'hash-wasm/dist/blake2b.umd.min.js';
+import { Parser, type ReadEntry } from 'tar';
 import { ActionError } from '../action/errors.js';
 import { canonicalPythonVersion } from '../versions/python-version.js';
 import { normaliseProjectName, parseCoreMetadata, type CoreMetadata } from './metadata.js';
@@ -13,8 +15,9 @@ export interface Sdist {
   readonly filename: string;
   /** Bytes. */
   readonly size: number;
+  /** The archive as read, hashed and listed: what is uploaded. */
+  readonly bytes: Buffer;
   readonly sha256: string;
-  readonly md5: string;
   readonly blake2b256: string;
   /** The single top-level directory of the archive. */
   readonly topLevel: string;
@@ -49,15 +52,35 @@ export async function findSdist(directory: string): Promise<string> {
 }
 
 /**
- * sha256, md5 and BLAKE2b-256 (digest size 32, not a truncated BLAKE2b-512:
- * Node's OpenSSL lacks it, hash-wasm has it) of a file. An sdist is small
- * (PyPI's default limit is 100 MB), so it is read whole: one read and
- * one-shot hashes start faster than streams.
+ * sha256 and BLAKE2b-256 (digest size 32, not a truncated BLAKE2b-512:
+ * Node's OpenSSL lacks it, hash-wasm has it): the digests PyPI's upload API
+ * checks. No MD5: PyPI ignores it, and twine stopped sending it (pypa/twine#1262).
  */
-async function digests(file: string): Promise<{ sha256: string; md5: string; blake2b256: string }> {
-  const bytes = await readFile(file);
-  const blake = await createBLAKE2b(256);
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), md5: createHash('md5').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
+async function digests(bytes: Buffer): Promise<{ sha256: string; blake2b256: string }> {
+  const blake = await blake2b.createBLAKE2b(256);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
+}
+
+/**
+ * Gunzips a whole archive in libuv's thread pool as one job: the output
+ * buffer is sized from the gzip trailer's ISIZE (RFC 1952 §2.3.1, the size
+ * modulo 2^32, clamped here), so the main thread can hash meanwhile instead
+ * of being called back for every chunk.
+ */
+async function gunzipOffThread(bytes: Buffer): Promise<Buffer> {
+  const isize = bytes.length >= 4 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  const chunkSize = Math.min(256 * 1024 * 1024, Math.max(64 * 1024, isize + 1024));
+  return promisify(gunzip)(bytes, { chunkSize });
+}
+
+/** The entries of an uncompressed tar archive, as node-tar reads them. */
+async function readTarEntries(tarBytes: Buffer, onEntry: (entry: ReadEntry) => void): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const parser = new Parser({ strict: true, onReadEntry: onEntry });
+    parser.on('error', reject);
+    parser.on('end', () => resolve());
+    parser.end(tarBytes);
+  });
 }
 
 /** The PEP 625 file name of an sdist: the normalised name with `_` for runs of `-_.`, the canonical version, `.tar.gz`. */
@@ -76,24 +99,23 @@ export async function readSdist(file: string): Promise<Sdist> {
   const topLevels = new Set<string>();
   let pkgInfo: string | undefined;
   let pkgInfoPath = '';
-  // Reading the archive (gunzip in libuv's thread pool) and hashing the file overlap.
-  const hashing = digests(file);
+  const bytes = await readFile(file);
+  // Gunzip in the thread pool while this thread hashes: on two cores, the two overlap.
+  const tarBytes = gunzipOffThread(bytes);
+  tarBytes.catch(() => undefined);
+  const hashes = await digests(bytes);
   try {
-    await list({
-      file,
-      strict: true,
-      onReadEntry: (entry) => {
-        const parts = entry.path.replace(/^\.\//, '').split('/').filter(Boolean);
-        if (parts[0]) topLevels.add(parts[0]);
-        if (parts.length === 2 && parts[1] === 'PKG-INFO' && entry.type === 'File') {
-          pkgInfoPath = entry.path;
-          const chunks: Buffer[] = [];
-          entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-          entry.on('end', () => (pkgInfo = Buffer.concat(chunks).toString('utf8')));
-        } else {
-          entry.resume();
-        }
-      },
+    await readTarEntries(await tarBytes, (entry) => {
+      const parts = entry.path.replace(/^\.\//, '').split('/').filter(Boolean);
+      if (parts[0]) topLevels.add(parts[0]);
+      if (parts.length === 2 && parts[1] === 'PKG-INFO' && entry.type === 'File') {
+        pkgInfoPath = entry.path;
+        const chunks: Buffer[] = [];
+        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+        entry.on('end', () => (pkgInfo = Buffer.concat(chunks).toString('utf8')));
+      } else {
+        entry.resume();
+      }
     });
   } catch (error) {
     throw new ActionError(`${filename} is not a readable gzipped tar archive: ${(error as Error).message}`);
@@ -104,6 +126,5 @@ export async function readSdist(file: string): Promise<Sdist> {
   const metadata = parseCoreMetadata(pkgInfo, `${filename}:${pkgInfoPath}`);
   const canonicalVersion = canonicalPythonVersion(metadata.version);
   if (!canonicalVersion) throw new ActionError(`${filename}: PKG-INFO's Version ${metadata.version} is not a PEP 440 version`);
-  const { size } = await stat(file);
-  return { path: file, filename, size, ...(await hashing), topLevel, metadata, normalisedName: normaliseProjectName(metadata.name), canonicalVersion, expectedFilename: pep625Filename(metadata.name, canonicalVersion) };
+  return { path: file, filename, size: bytes.length, bytes, ...hashes, topLevel, metadata, normalisedName: normaliseProjectName(metadata.name), canonicalVersion, expectedFilename: pep625Filename(metadata.name, canonicalVersion) };
 }

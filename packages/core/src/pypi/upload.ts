@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { ActionError } from '../action/errors.js';
-import { fetchWithRetry, type RetryOptions } from '../http/fetch-with-retry.js';
+import { fetchWithRetry } from '../http/fetch-with-retry.js';
+import { postWithRetry } from '../http/post-parts.js';
+import type { RetryOptions } from '../http/retry.js';
 import { uploadFields } from './metadata.js';
 import type { Sdist } from './sdist.js';
 
@@ -45,29 +46,30 @@ export async function indexedSha256(indexUrl: string, project: string, filename:
   return undefined;
 }
 
-/** A multipart/form-data body and its content type. */
+/** A multipart/form-data body, as parts to send in order, and its content type. */
 export interface MultipartBody {
-  readonly body: Buffer;
+  readonly parts: readonly Buffer[];
   readonly contentType: string;
 }
 
 /**
  * Encodes form fields and one file as multipart/form-data (RFC 7578) with the
  * values' bytes unchanged. FormData is not used: it turns every LF of a string
- * value into CRLF, which would change the description PyPI shows.
+ * value into CRLF, which would change the description PyPI shows. The file's
+ * bytes are one part of their own, not copied.
  */
 export function multipartBody(fields: readonly [string, string][], file: { name: string; field: string; bytes: Buffer }): MultipartBody {
   const boundary = `----exegol-release-${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
   const quote = (text: string): string => text.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
   const head = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`).join('');
   const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; filename="${quote(file.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  const body = Buffer.concat([Buffer.from(head + fileHead, 'utf8'), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  const parts = [Buffer.from(head + fileHead, 'utf8'), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)];
+  return { parts, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** The fields of an sdist upload (PyPI's upload API: metadata as twine sends it, digests, `:action=file_upload`, `protocol_version=1`). */
+/** The fields of an sdist upload (PyPI's upload API: metadata as twine sends it, the sha256 and BLAKE2b-256 digests, `:action=file_upload`, `protocol_version=1`). */
 export function uploadFormFields(sdist: Sdist): [string, string][] {
-  return [...uploadFields(sdist.metadata), ['sha256_digest', sdist.sha256], ['md5_digest', sdist.md5], ['blake2_256_digest', sdist.blake2b256], [':action', 'file_upload'], ['protocol_version', '1']];
+  return [...uploadFields(sdist.metadata), ['sha256_digest', sdist.sha256], ['blake2_256_digest', sdist.blake2b256], [':action', 'file_upload'], ['protocol_version', '1']];
 }
 
 /**
@@ -82,13 +84,13 @@ export function uploadFormFields(sdist: Sdist): [string, string][] {
  */
 export async function uploadSdist(sdist: Sdist, target: UploadTarget, options: { skipExisting: boolean; retry?: RetryOptions }): Promise<'uploaded' | 'skipped'> {
   const authorization = `Basic ${Buffer.from(`__token__:${target.token}`).toString('base64')}`;
-  const { body: form, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, bytes: await readFile(sdist.path) });
-  const response = await fetchWithRetry(target.url, () => ({ method: 'POST', body: form, headers: { authorization, 'content-type': contentType }, redirect: 'manual' }), { timeoutSeconds: 300, ...options.retry });
-  const body = await response.text().catch(() => '');
+  const { parts, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, bytes: sdist.bytes });
+  const response = await postWithRetry(target.url, parts, { authorization, 'content-type': contentType }, { timeoutSeconds: 300, ...options.retry });
+  const body = response.text;
   const reason = `HTTP ${response.status} ${response.statusText}`.trim();
-  if (response.ok) return 'uploaded';
+  if (response.status >= 200 && response.status < 300) return 'uploaded';
   if (response.status >= 300 && response.status < 400) {
-    throw new ActionError(`${target.url} redirects (${reason}) to ${response.headers.get('location') ?? 'elsewhere'}: the repository URL must be the upload endpoint itself, ending in /legacy/ (e.g. https://upload.pypi.org/legacy/)`);
+    throw new ActionError(`${target.url} redirects (${reason}) to ${response.headers.location ?? 'elsewhere'}: the repository URL must be the upload endpoint itself, ending in /legacy/ (e.g. https://upload.pypi.org/legacy/)`);
   }
   if (response.status === 401 || response.status === 403) throw new ActionError(`${target.label} (${target.url}) refused the credentials: ${reason}${body ? ` — ${body.slice(0, 300).trim()}` : ''}`);
   const exists = response.status === 409 || (response.status === 400 && /File already exists/i.test(`${response.statusText} ${body}`));

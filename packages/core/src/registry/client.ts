@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ActionError } from '../action/errors.js';
-import { fetchWithRetry, type RetryOptions } from '../http/fetch-with-retry.js';
+import { fetchWithRetry } from '../http/fetch-with-retry.js';
+import type { RetryOptions } from '../http/retry.js';
 import { grantedAccess, parseChallenge, type Challenge } from './auth.js';
 import type { RegistryCredentials } from './credentials.js';
 import { MANIFEST_ACCEPT } from './media-types.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchWithRetry, parseRetryAfter } from '@exegol-release/core';
+import { fetchWithRetry, parseRetryAfter, postWithRetry } from '@exegol-release/core';
 
 let server: Server | undefined;
 
@@ -93,6 +93,70 @@ describe('fetchWithRetry', () => {
     const response = await fetchWithRetry(url, () => ({ method: 'POST', body: `body-${(made += 1)}` }), { sleep: recordSleep });
     expect(response.status).toBe(201);
     expect(bodies).toEqual(['body-1', 'body-2']);
+  });
+});
+
+describe('postWithRetry', () => {
+  /** Answers with `status` once the whole body arrived, and keeps what arrived. */
+  const receive = (bodies: Buffer[], status: number, headers: Record<string, string> = {}) => (res: import('node:http').ServerResponse, req: import('node:http').IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks));
+      res.writeHead(status, 'Reason Given', headers).end(`answer ${status}`);
+    });
+  };
+
+  it('sends the parts in order with their total content-length, and reads the answer whole', async () => {
+    const bodies: Buffer[] = [];
+    let contentLength: string | undefined;
+    const { url } = await serve([(res, req) => ((contentLength = req.headers['content-length']), receive(bodies, 200)(res, req))]);
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    const response = await postWithRetry(url, [Buffer.from('head|'), big, Buffer.from('|tail')], { 'content-type': 'application/x-test' });
+    expect(response).toMatchObject({ status: 200, statusText: 'Reason Given', text: 'answer 200' });
+    expect(contentLength).toBe(String(big.length + 10));
+    expect(bodies[0]!.equals(Buffer.concat([Buffer.from('head|'), big, Buffer.from('|tail')]))).toBe(true);
+  });
+
+  it('answers a redirect without following it', async () => {
+    const bodies: Buffer[] = [];
+    const { url, hits } = await serve([receive(bodies, 301, { location: 'http://elsewhere.invalid/' })]);
+    const response = await postWithRetry(url, [Buffer.from('x')], {});
+    expect(response.status).toBe(301);
+    expect(response.headers.location).toBe('http://elsewhere.invalid/');
+    expect(hits()).toBe(1);
+  });
+
+  it('retries 5xx (Retry-After honoured) and dropped connections, sending the whole body again', async () => {
+    noSleep.length = 0;
+    const bodies: Buffer[] = [];
+    const { url, hits } = await serve([receive(bodies, 503, { 'retry-after': '3' }), (res) => res.socket?.resetAndDestroy(), receive(bodies, 201)]);
+    const response = await postWithRetry(url, [Buffer.from('a'), Buffer.from('b')], {}, { sleep: recordSleep });
+    expect(response.status).toBe(201);
+    expect(hits()).toBe(3);
+    expect(noSleep[0]).toBe(3);
+    expect(bodies.map(String)).toEqual(['ab', 'ab']);
+  });
+
+  it('retries after the socket stays silent for timeoutSeconds', async () => {
+    const bodies: Buffer[] = [];
+    const { url, hits } = await serve([() => undefined, receive(bodies, 200)]);
+    const response = await postWithRetry(url, [Buffer.from('x')], {}, { timeoutSeconds: 0.2, sleep: recordSleep });
+    expect(response.status).toBe(200);
+    expect(hits()).toBe(2);
+  });
+
+  it('throws, naming the URL and the attempts, when the connection fails every time', async () => {
+    const { url } = await serve([(res) => res.socket?.resetAndDestroy()]);
+    await expect(postWithRetry(url, [Buffer.from('x')], {}, { retries: 1, sleep: recordSleep })).rejects.toThrow(new RegExp(`^POST ${url.replace(/[.]/g, '\\.')}: .+ after 2 attempts$`));
+  });
+
+  it('returns the last 5xx once the retries ran out', async () => {
+    const bodies: Buffer[] = [];
+    const { url, hits } = await serve([receive(bodies, 502)]);
+    const response = await postWithRetry(url, [Buffer.from('x')], {}, { retries: 2, sleep: recordSleep });
+    expect(response.status).toBe(502);
+    expect(hits()).toBe(3);
   });
 });
 
