@@ -61,26 +61,40 @@ async function digests(bytes: Buffer): Promise<{ sha256: string; blake2b256: str
   return { sha256: createHash('sha256').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
 }
 
-/**
- * Gunzips a whole archive in libuv's thread pool as one job: the output
- * buffer is sized from the gzip trailer's ISIZE (RFC 1952 §2.3.1, the size
- * modulo 2^32, clamped here), so the main thread can hash meanwhile instead
- * of being called back for every chunk.
- */
-async function gunzipOffThread(bytes: Buffer): Promise<Buffer> {
-  const isize = bytes.length >= 4 ? bytes.readUInt32LE(bytes.length - 4) : 0;
-  const chunkSize = Math.min(256 * 1024 * 1024, Math.max(64 * 1024, isize + 1024));
-  return promisify(gunzip)(bytes, { chunkSize });
-}
+/** The largest uncompressed archive readSdist gunzips in memory, in bytes; a larger one is read as a stream. */
+export const IN_MEMORY_TAR_LIMIT = 512 * 1024 * 1024;
 
-/** The entries of an uncompressed tar archive, as node-tar reads them. */
-async function readTarEntries(tarBytes: Buffer, onEntry: (entry: ReadEntry) => void): Promise<void> {
+/** Feeds a tar archive, gzipped or not, to node-tar's parser, which gunzips it as a stream when needed. */
+async function parseTar(archive: Buffer, onEntry: (entry: ReadEntry) => void): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const parser = new Parser({ strict: true, onReadEntry: onEntry });
     parser.on('error', reject);
     parser.on('end', () => resolve());
-    parser.end(tarBytes);
+    parser.end(archive);
   });
+}
+
+/**
+ * Lists the entries of a gzipped tar. Up to `inMemoryLimit` uncompressed
+ * bytes, it is gunzipped in libuv's thread pool as one job, the output buffer
+ * sized from the gzip trailer's ISIZE (RFC 1952 §2.3.1, the size modulo
+ * 2^32), so that the main thread can hash meanwhile instead of being called
+ * back for every chunk. A larger archive is gunzipped as a stream on the main
+ * thread, in bounded memory.
+ *
+ * @throws Error from zlib or node-tar when the archive is not a gzipped tar
+ */
+async function listGzippedTar(gzipped: Buffer, onEntry: (entry: ReadEntry) => void, inMemoryLimit: number): Promise<void> {
+  const isize = gzipped.length >= 4 ? gzipped.readUInt32LE(gzipped.length - 4) : 0;
+  if (isize <= inMemoryLimit) {
+    try {
+      const tar = await promisify(gunzip)(gzipped, { chunkSize: Math.min(inMemoryLimit, Math.max(64 * 1024, isize + 1024)), maxOutputLength: inMemoryLimit });
+      return await parseTar(tar, onEntry);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+    }
+  }
+  await parseTar(gzipped, onEntry);
 }
 
 /** The PEP 625 file name of an sdist: the normalised name with `_` for runs of `-_.`, the canonical version, `.tar.gz`. */
@@ -92,20 +106,18 @@ export function pep625Filename(name: string, version: string): string {
  * Reads an sdist: a gzipped tar with exactly one top-level directory holding
  * PKG-INFO, which is parsed (see parseCoreMetadata).
  *
+ * @param inMemoryTarLimit see IN_MEMORY_TAR_LIMIT (bytes)
  * @throws ActionError naming the file when it is not a gzipped tar, has several top-level entries, lacks PKG-INFO, or has a version that is not PEP 440
  */
-export async function readSdist(file: string): Promise<Sdist> {
+export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT): Promise<Sdist> {
   const filename = path.basename(file);
   const topLevels = new Set<string>();
   let pkgInfo: string | undefined;
   let pkgInfoPath = '';
   const bytes = await readFile(file);
-  // Gunzip in the thread pool while this thread hashes: on two cores, the two overlap.
-  const tarBytes = gunzipOffThread(bytes);
-  tarBytes.catch(() => undefined);
-  const hashes = await digests(bytes);
-  try {
-    await readTarEntries(await tarBytes, (entry) => {
+  const listing = listGzippedTar(
+    bytes,
+    (entry) => {
       const parts = entry.path.replace(/^\.\//, '').split('/').filter(Boolean);
       if (parts[0]) topLevels.add(parts[0]);
       if (parts.length === 2 && parts[1] === 'PKG-INFO' && entry.type === 'File') {
@@ -116,7 +128,14 @@ export async function readSdist(file: string): Promise<Sdist> {
       } else {
         entry.resume();
       }
-    });
+    },
+    inMemoryTarLimit,
+  );
+  listing.catch(() => undefined);
+  // Hashed while the archive is gunzipped in the thread pool: on two cores, the two overlap.
+  const hashes = await digests(bytes);
+  try {
+    await listing;
   } catch (error) {
     throw new ActionError(`${filename} is not a readable gzipped tar archive: ${(error as Error).message}`);
   }
