@@ -1354,6 +1354,7 @@ function uploadFields(metadata) {
 
 
 
+
 /**
  * The one sdist in `directory`: a `.tar.gz` (a `.zip` sdist is legacy and refused).
  * @throws ActionError naming the directory when there is none, when there are several, or when it holds only wheels
@@ -1384,8 +1385,8 @@ async function findSdist(directory) {
  * Node's OpenSSL lacks it, hash-wasm has it): the digests PyPI's upload API
  * checks. No MD5: PyPI ignores it, and twine stopped sending it (pypa/twine#1262).
  */
-async function digests(bytes) {
-    const blake = await blake2b_umd_min_default().createBLAKE2b(256);
+async function digests(bytes, blakeHasher) {
+    const blake = await blakeHasher;
     return { sha256: (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
 }
 /** The largest uncompressed archive readSdist gunzips in memory, in bytes; a larger one is read as a stream. */
@@ -1439,7 +1440,16 @@ async function readSdist(file, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT) {
     const topLevels = new Set();
     let pkgInfo;
     let pkgInfoPath = '';
-    const bytes = await (0,promises_namespaceObject.readFile)(file);
+    // BLAKE2b's WebAssembly compiles in the background while the file is read, in one read call
+    // (the asynchronous readFile makes a round trip per 512 KiB).
+    const blakeHasher = blake2b_umd_min_default().createBLAKE2b(256);
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_namespaceObject.readFileSync)(file);
+    }
+    catch (error) {
+        throw new ActionError(`cannot read ${file}: ${error.message}`);
+    }
     const listing = listGzippedTar(bytes, (entry) => {
         const parts = entry.path.replace(/^\.\//, '').split('/').filter(Boolean);
         if (parts[0])
@@ -1456,7 +1466,7 @@ async function readSdist(file, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT) {
     }, inMemoryTarLimit);
     listing.catch(() => undefined);
     // Hashed while the archive is gunzipped in the thread pool: on two cores, the two overlap.
-    const hashes = await digests(bytes);
+    const hashes = await digests(bytes, blakeHasher);
     try {
         await listing;
     }
@@ -1631,7 +1641,7 @@ async function postOnce(url, parts, headers, idleSeconds) {
     const { request } = url.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
     const length = parts.reduce((sum, part) => sum + part.length, 0);
     return new Promise((resolve, reject) => {
-        const outgoing = request(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(length) } });
+        const outgoing = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(length) } });
         outgoing.setTimeout(idleSeconds * 1000, () => outgoing.destroy(new Error(`nothing sent or received for ${idleSeconds}s`)));
         outgoing.on('error', reject);
         outgoing.on('response', (response) => {
@@ -1652,8 +1662,9 @@ async function postOnce(url, parts, headers, idleSeconds) {
 /**
  * POSTs a body given as parts, written in order and never joined (a 20 MB
  * sdist goes out from the buffer it was read into), with node:http or
- * node:https rather than fetch, which copies a body twice and takes longer
- * to load than the upload takes. Redirects are answered, not followed.
+ * node:https rather than fetch, which copies a Buffer body twice and loads
+ * undici (about 20 ms) first. Redirects are answered, not followed; the
+ * default agent is used, so NODE_USE_ENV_PROXY's proxy applies.
  * Retries like fetchWithRetry: 408, 429 and 5xx (Retry-After honoured),
  * dropped connections, and `timeoutSeconds` of silence on the socket.
  *

@@ -16,7 +16,7 @@ async function postOnce(url: URL, parts: readonly Buffer[], headers: Record<stri
   const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   const length = parts.reduce((sum, part) => sum + part.length, 0);
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(length) } });
+    const outgoing = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(length) } });
     outgoing.setTimeout(idleSeconds * 1000, () => outgoing.destroy(new Error(`nothing sent or received for ${idleSeconds}s`)));
     outgoing.on('error', reject);
     outgoing.on('response', (response) => {
@@ -36,8 +36,9 @@ async function postOnce(url: URL, parts: readonly Buffer[], headers: Record<stri
 /**
  * POSTs a body given as parts, written in order and never joined (a 20 MB
  * sdist goes out from the buffer it was read into), with node:http or
- * node:https rather than fetch, which copies a body twice and takes longer
- * to load than the upload takes. Redirects are answered, not followed.
+ * node:https rather than fetch, which copies a Buffer body twice and loads
+ * undici (about 20 ms) first. Redirects are answered, not followed; the
+ * default agent is used, so NODE_USE_ENV_PROXY's proxy applies.
  * Retries like fetchWithRetry: 408, 429 and 5xx (Retry-After honoured),
  * dropped connections, and `timeoutSeconds` of silence on the socket.
  *

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -56,8 +57,8 @@ export async function findSdist(directory: string): Promise<string> {
  * Node's OpenSSL lacks it, hash-wasm has it): the digests PyPI's upload API
  * checks. No MD5: PyPI ignores it, and twine stopped sending it (pypa/twine#1262).
  */
-async function digests(bytes: Buffer): Promise<{ sha256: string; blake2b256: string }> {
-  const blake = await blake2b.createBLAKE2b(256);
+async function digests(bytes: Buffer, blakeHasher: ReturnType<typeof blake2b.createBLAKE2b>): Promise<{ sha256: string; blake2b256: string }> {
+  const blake = await blakeHasher;
   return { sha256: createHash('sha256').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
 }
 
@@ -114,7 +115,15 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
   const topLevels = new Set<string>();
   let pkgInfo: string | undefined;
   let pkgInfoPath = '';
-  const bytes = await readFile(file);
+  // BLAKE2b's WebAssembly compiles in the background while the file is read, in one read call
+  // (the asynchronous readFile makes a round trip per 512 KiB).
+  const blakeHasher = blake2b.createBLAKE2b(256);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new ActionError(`cannot read ${file}: ${(error as Error).message}`);
+  }
   const listing = listGzippedTar(
     bytes,
     (entry) => {
@@ -133,7 +142,7 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
   );
   listing.catch(() => undefined);
   // Hashed while the archive is gunzipped in the thread pool: on two cores, the two overlap.
-  const hashes = await digests(bytes);
+  const hashes = await digests(bytes, blakeHasher);
   try {
     await listing;
   } catch (error) {
