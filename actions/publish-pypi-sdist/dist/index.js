@@ -19,7 +19,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8466);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6419);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28,7 +28,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8466:
+/***/ 6419:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1634,7 +1634,7 @@ async function mintTrustedPublishingToken(indexUrl, getIdToken) {
     throw new ActionError(`${indexUrl} refused the trusted publishing exchange (HTTP ${mint.status}): ${errors}. The job's token claims ${claims || '(unreadable)'}; they must match a trusted publisher configured for this project on the index (repository, workflow file, environment)`);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/http/post-parts.ts
+;// CONCATENATED MODULE: ../../packages/core/src/http/post-with-retry.ts
 
 /** One POST with node:http(s): the parts written in order, the answer read whole. */
 async function postOnce(url, parts, headers, idleSeconds) {

@@ -7,7 +7,7 @@ export * from './units/size.js';
 export * from './units/duration.js';
 export * from './http/retry.js';
 export * from './http/fetch-with-retry.js';
-export * from './http/post-parts.js';
+export * from './http/post-with-retry.js';
 export * from './versions/python-version.js';
 export * from './versions/plain-tag.js';
 export * from './git/git.js';

@@ -1,6 +1,6 @@
 import { ActionError } from '../action/errors.js';
 import { fetchWithRetry } from '../http/fetch-with-retry.js';
-import { postWithRetry } from '../http/post-parts.js';
+import { postWithRetry } from '../http/post-with-retry.js';
 import type { RetryOptions } from '../http/retry.js';
 import { uploadFields } from './metadata.js';
 import type { Sdist } from './sdist.js';
