@@ -138,6 +138,19 @@ describe('postWithRetry', () => {
     expect(bodies.map(String)).toEqual(['ab', 'ab']);
   });
 
+  it('retries a connection reset while the body is still being sent, then sends the whole body again', async () => {
+    const bodies: Buffer[] = [];
+    let firstChunk = 0;
+    const resetEarly = (res: import('node:http').ServerResponse, req: import('node:http').IncomingMessage) => req.once('data', (chunk: Buffer) => ((firstChunk = chunk.length), res.socket?.resetAndDestroy()));
+    const { url, hits } = await serve([resetEarly, receive(bodies, 200)]);
+    const big = Buffer.alloc(8 * 1024 * 1024, 3);
+    const response = await postWithRetry(url, [big], {}, { sleep: recordSleep });
+    expect(firstChunk).toBeLessThan(big.length);
+    expect(response.status).toBe(200);
+    expect(hits()).toBe(2);
+    expect(bodies[0]!.equals(big)).toBe(true);
+  });
+
   it('retries after the socket stays silent for timeoutSeconds', async () => {
     const bodies: Buffer[] = [];
     const { url, hits } = await serve([() => undefined, receive(bodies, 200)]);

@@ -114,7 +114,7 @@ describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
     expect(run.stdout).toContain('retrying the upload to PyPI');
   });
 
-  it('retries a connection dropped mid-upload, then uploads the file intact', async () => {
+  it('retries a connection reset before the answer, then uploads the file intact', async () => {
     main().dropNext = 2;
     const run = await publishFile(demoSdist);
     expect(run.code, run.stdout).toBe(0);

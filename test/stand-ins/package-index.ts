@@ -142,23 +142,20 @@ export class PackageIndexStandIn {
 
   /** The whole request body; undefined when the connection was dropped on purpose (dropNext). */
   private async receive(request: IncomingMessage): Promise<Buffer | undefined> {
-    const declared = Number(request.headers['content-length']);
-    // With a Content-Length (Node's parser holds the body to it), each chunk is copied once, into place.
-    const into = Number.isSafeInteger(declared) ? Buffer.allocUnsafe(declared) : undefined;
+    const declared = Number(request.headers['content-length']) || 0;
     const chunks: Buffer[] = [];
     let received = 0;
     for await (const chunk of request as AsyncIterable<Buffer>) {
-      if (into) chunk.copy(into, received);
-      else chunks.push(chunk);
+      chunks.push(chunk);
       received += chunk.length;
-      if (this.dropNext > 0 && received >= (into ? into.length / 2 : 1)) {
+      if (this.dropNext > 0 && received >= declared / 2) {
         this.dropNext -= 1;
         this.dropped += 1;
         request.socket.resetAndDestroy();
         return undefined;
       }
     }
-    return into ?? Buffer.concat(chunks);
+    return Buffer.concat(chunks);
   }
 
   private async upload(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1486,6 +1486,7 @@ async function readSdist(file, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/http/retry.ts
+
 const sleepFor = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 /**
  * Whether a status is worth retrying: 408, 429 and every 5xx
@@ -1508,11 +1509,6 @@ function parseRetryAfter(header, now = Date.now()) {
         return Number(trimmed);
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-/** An error's message with its cause's, e.g. "fetch failed: other side closed". */
-function retry_describeError(error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error instanceof Error ? error.message : String(error)}${cause}`;
 }
 /**
  * Runs `attempt` until its outcome asks for no retry, waiting between tries
@@ -1540,7 +1536,7 @@ async function withRetries(what, attempt, options = {}, isFatal = () => false) {
         catch (error) {
             if (isFatal(error))
                 throw error;
-            reason = retry_describeError(error);
+            reason = describeError(error);
             if (isLast)
                 throw new Error(`${typeof what === 'function' ? what() : what}: ${reason} after ${number} attempts`, { cause: error });
         }

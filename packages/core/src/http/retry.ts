@@ -1,3 +1,5 @@
+import { describeError } from '../action/errors.js';
+
 /** How a request is retried. Every field is optional. */
 export interface RetryOptions {
   /** Retries after the first attempt. Default 4. */
@@ -42,12 +44,6 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-
-/** An error's message with its cause's, e.g. "fetch failed: other side closed". */
-function describeError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error instanceof Error ? error.message : String(error)}${cause}`;
 }
 
 /**
