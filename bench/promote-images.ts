@@ -56,21 +56,48 @@ try {
 
   // 1. This action, within one registry.
   resetCounters(proxy);
-  const ours = await timed(() => runBundle('promote-images-preprod-to-prod', { inputs: { registry: proxy.url, 'source-repository': PREPROD, 'target-repository': 'nwodtuhs/exegol-ours', version: VERSION, flavours: FLAVOURS.join('\n') }, timeoutSeconds: 1800 }));
+  const ours = await timed(() =>
+    runBundle('promote-images-preprod-to-prod', {
+      inputs: {
+        registry: proxy.url,
+        'source-repository': PREPROD,
+        'target-repository': 'nwodtuhs/exegol-ours',
+        version: VERSION,
+        flavours: FLAVOURS.join('\n'),
+      },
+      timeoutSeconds: 1800,
+    }),
+  );
   if (ours.result.code !== 0) throw new Error(`bundle failed: ${ours.result.stdout}`);
   const oursBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
-  const oursDigests = await Promise.all(tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-ours', tag)) === (await tagDigest(registry.url, PREPROD, tag))));
+  const oursDigests = await Promise.all(
+    tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-ours', tag)) === (await tagDigest(registry.url, PREPROD, tag))),
+  );
 
   // 2. skopeo copy --all, with an empty blob-info cache (a fresh HOME).
   resetCounters(proxy);
   const skopeoHome = path.join(work, 'skopeo-home');
   const skopeo = await timed(async () => {
     for (const tag of tags) {
-      await run('skopeo', ['copy', '--all', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${proxy.host}/${PREPROD}:${tag}`, `docker://${proxy.host}/nwodtuhs/exegol-skopeo:${tag}`], { env: { ...process.env, HOME: skopeoHome } });
+      await run(
+        'skopeo',
+        [
+          'copy',
+          '--all',
+          '--quiet',
+          '--src-tls-verify=false',
+          '--dest-tls-verify=false',
+          `docker://${proxy.host}/${PREPROD}:${tag}`,
+          `docker://${proxy.host}/nwodtuhs/exegol-skopeo:${tag}`,
+        ],
+        { env: { ...process.env, HOME: skopeoHome } },
+      );
     }
   });
   const skopeoBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
-  const skopeoDigests = await Promise.all(tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-skopeo', tag)) === (await tagDigest(registry.url, PREPROD, tag))));
+  const skopeoDigests = await Promise.all(
+    tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-skopeo', tag)) === (await tagDigest(registry.url, PREPROD, tag))),
+  );
 
   // 3. docker manifest create + push, as the maintainers' release workflow does.
   resetCounters(proxy);
@@ -85,13 +112,21 @@ try {
     }
   });
   const dockerBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
-  const dockerDigests = await Promise.all(tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-docker', tag)) === (await tagDigest(registry.url, PREPROD, tag))));
+  const dockerDigests = await Promise.all(
+    tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-docker', tag)) === (await tagDigest(registry.url, PREPROD, tag))),
+  );
 
   const count = (flags: boolean[]): string => `${flags.filter(Boolean).length}/${flags.length}`;
   console.log('\nwithin one registry            wall time   layer bytes through the client   digests kept');
-  console.log(`this action                     ${ours.seconds.toFixed(2).padStart(7)} s   ${gb(oursBytes).padStart(12)}                      ${count(oursDigests)}`);
-  console.log(`skopeo copy --all (cold cache)  ${skopeo.seconds.toFixed(2).padStart(7)} s   ${gb(skopeoBytes).padStart(12)}                      ${count(skopeoDigests)}`);
-  console.log(`docker manifest create/push     ${docker.seconds.toFixed(2).padStart(7)} s   ${gb(dockerBytes).padStart(12)}                      ${count(dockerDigests)}`);
+  console.log(
+    `this action                     ${ours.seconds.toFixed(2).padStart(7)} s   ${gb(oursBytes).padStart(12)}                      ${count(oursDigests)}`,
+  );
+  console.log(
+    `skopeo copy --all (cold cache)  ${skopeo.seconds.toFixed(2).padStart(7)} s   ${gb(skopeoBytes).padStart(12)}                      ${count(skopeoDigests)}`,
+  );
+  console.log(
+    `docker manifest create/push     ${docker.seconds.toFixed(2).padStart(7)} s   ${gb(dockerBytes).padStart(12)}                      ${count(dockerDigests)}`,
+  );
   const speedup = skopeo.seconds / ours.seconds;
   console.log(`\nzero layer bytes through the client: ${oursBytes === 0 ? 'met' : 'NOT met'} (${oursBytes} bytes)`);
   console.log(`speed-up over skopeo (cold cache): ${speedup.toFixed(1)}× (goal: at least 10×) ${speedup >= 10 ? 'met' : 'NOT met'}`);
@@ -99,7 +134,10 @@ try {
 
   // 4. Across two registries: this action against a plain streamed GET→PUT of the same blobs, same
   // concurrency (4), each into a fresh repository, alternating three times; medians compared.
-  const blobs = [...new Map([...images.values()].flatMap((image) => [...image.blobs.entries()])).entries()].map(([digest, blob]) => ({ digest, size: blob.length }));
+  const blobs = [...new Map([...images.values()].flatMap((image) => [...image.blobs.entries()])).entries()].map(([digest, blob]) => ({
+    digest,
+    size: blob.length,
+  }));
   const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
   const oursTimes: number[] = [];
   const plainTimes: number[] = [];
@@ -107,7 +145,20 @@ try {
   let plainBytes = 0;
   for (let round = 0; round < rounds; round += 1) {
     resetCounters(proxy);
-    const cross = await timed(() => runBundle('promote-images-preprod-to-prod', { inputs: { 'source-registry': proxy.url, 'target-registry': second.url, 'source-repository': PREPROD, 'target-repository': `nwodtuhs/exegol-${round}`, version: VERSION, flavours: FLAVOURS.join('\n'), concurrency: '4' }, timeoutSeconds: 1800 }));
+    const cross = await timed(() =>
+      runBundle('promote-images-preprod-to-prod', {
+        inputs: {
+          'source-registry': proxy.url,
+          'target-registry': second.url,
+          'source-repository': PREPROD,
+          'target-repository': `nwodtuhs/exegol-${round}`,
+          version: VERSION,
+          flavours: FLAVOURS.join('\n'),
+          concurrency: '4',
+        },
+        timeoutSeconds: 1800,
+      }),
+    );
     if (cross.result.code !== 0) throw new Error(`cross-registry bundle failed: ${cross.result.stdout}`);
     oursTimes.push(cross.seconds);
     crossBytes = proxy.blobBytes.read;
@@ -118,7 +169,12 @@ try {
         const start = await fetch(`${second.url}/v2/nwodtuhs/plain-copy-${round}/blobs/uploads/`, { method: 'POST' });
         const location = new URL(start.headers.get('location')!, second.url);
         location.searchParams.set('digest', digest);
-        const put = await fetch(location, { method: 'PUT', body: source.body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) }, duplex: 'half' } as RequestInit);
+        const put = await fetch(location, {
+          method: 'PUT',
+          body: source.body,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+          duplex: 'half',
+        } as RequestInit);
         if (put.status !== 201) throw new Error(`plain copy: HTTP ${put.status}`);
       }),
     );
@@ -130,8 +186,12 @@ try {
   const plainThroughput = plainBytes / median(plainTimes);
   const ratio = oursThroughput / plainThroughput;
   console.log(`\nacross two registries (median of ${rounds})   wall time   layer bytes   throughput`);
-  console.log(`this action (bundle start-up included)   ${median(oursTimes).toFixed(2).padStart(7)} s   ${gb(crossBytes).padStart(8)}   ${(oursThroughput / MB).toFixed(0).padStart(5)} MB/s`);
-  console.log(`plain streamed GET→PUT                   ${median(plainTimes).toFixed(2).padStart(7)} s   ${gb(plainBytes).padStart(8)}   ${(plainThroughput / MB).toFixed(0).padStart(5)} MB/s`);
+  console.log(
+    `this action (bundle start-up included)   ${median(oursTimes).toFixed(2).padStart(7)} s   ${gb(crossBytes).padStart(8)}   ${(oursThroughput / MB).toFixed(0).padStart(5)} MB/s`,
+  );
+  console.log(
+    `plain streamed GET→PUT                   ${median(plainTimes).toFixed(2).padStart(7)} s   ${gb(plainBytes).padStart(8)}   ${(plainThroughput / MB).toFixed(0).padStart(5)} MB/s`,
+  );
   console.log(`throughput ratio: ${ratio.toFixed(2)}× (goal: at least 0.8×) ${ratio >= 0.8 ? 'met' : 'NOT met'}`);
 } finally {
   await proxy.stop();

@@ -30,12 +30,34 @@ try {
   const twine: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
     index.files.clear();
-    const run = await runBundle('publish-pypi-sdist', { inputs: { build: 'false', 'packages-dir': packages, 'check-install': 'false', 'expected-version': '1.2.3', 'repository-url': `${index.url}/legacy/`, password: 'pypi-bench-token' } });
+    const run = await runBundle('publish-pypi-sdist', {
+      inputs: {
+        build: 'false',
+        'packages-dir': packages,
+        'check-install': 'false',
+        'expected-version': '1.2.3',
+        'repository-url': `${index.url}/legacy/`,
+        password: 'pypi-bench-token',
+      },
+    });
     if (run.code !== 0) throw new Error(`bundle failed: ${run.stdout}`);
     ours.push(run.wallMilliseconds);
     index.files.clear();
     const start = performance.now();
-    await execute(DEBIAN_PYTHON, ['-m', 'twine', 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', `${index.url}/legacy/`, '-u', '__token__', '-p', 'pypi-bench-token', sdist]);
+    await execute(DEBIAN_PYTHON, [
+      '-m',
+      'twine',
+      'upload',
+      '--non-interactive',
+      '--disable-progress-bar',
+      '--repository-url',
+      `${index.url}/legacy/`,
+      '-u',
+      '__token__',
+      '-p',
+      'pypi-bench-token',
+      sdist,
+    ]);
     twine.push(performance.now() - start);
   }
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -1,21 +1,70 @@
 // Bundles every action (actions/<name>/src/index.ts) into actions/<name>/dist with ncc, as ESM,
-// with the licenses of the bundled packages in dist/licenses.txt.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, existsSync } from 'node:fs';
+// with the licenses of the bundled packages in dist/licenses.txt and the stamp of the sources it
+// was built from in dist/sources.sha256 (scripts/bundle-stamp.mjs).
+//
+//   node scripts/build.mjs [--stale] [action…]
+//
+// With action names, only those. With --stale, only the actions whose stamp differs from their
+// sources now (what `npm test` runs first); prints nothing when every bundle is fresh.
+import { spawn } from 'node:child_process';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { isStale, listActions, sourcesDigest, STAMP_FILE } from './bundle-stamp.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const only = process.argv.slice(2);
-const actions = readdirSync(path.join(root, 'actions')).filter((name) => existsSync(path.join(root, 'actions', name, 'src', 'index.ts')) && (only.length === 0 || only.includes(name)));
-const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-
-for (const name of actions) {
-  const directory = path.join(root, 'actions', name);
-  rmSync(path.join(directory, 'dist'), { recursive: true, force: true });
-  const result = spawnSync(process.execPath, [ncc, 'build', 'src/index.ts', '--out', 'dist', '--license', 'licenses.txt', '--no-cache', '--quiet', '--target', 'es2022'], { cwd: directory, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error(`build of ${name} failed`);
-    process.exit(result.status ?? 1);
-  }
-  console.log(`built actions/${name}/dist`);
+const argv = process.argv.slice(2);
+const staleOnly = argv.includes('--stale');
+const only = argv.filter((argument) => !argument.startsWith('--'));
+const all = listActions(root);
+const unknown = only.filter((name) => !all.includes(name));
+if (unknown.length) {
+  console.error(`no action named ${unknown.join(', ')} (actions: ${all.join(', ')})`);
+  process.exit(2);
 }
+const actions = all.filter((name) => (only.length === 0 || only.includes(name)) && (!staleOnly || isStale(root, name)));
+const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+if (staleOnly && actions.length) console.log(`rebuilding the bundles older than their sources: ${actions.join(', ')}`);
+
+/** Builds one action; resolves to its exit status. The stamp is taken before ncc reads the sources. */
+function build(name) {
+  const directory = path.join(root, 'actions', name);
+  const digest = sourcesDigest(root, name);
+  const started = performance.now();
+  // Built beside dist/ and moved there only when the build succeeds: a failed build leaves dist/ as it was.
+  const building = path.join(directory, 'dist.building');
+  rmSync(building, { recursive: true, force: true });
+  const args = [ncc, 'build', 'src/index.ts', '--out', 'dist.building', '--license', 'licenses.txt', '--no-cache', '--quiet', '--target', 'es2022'];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: directory, stdio: 'inherit' });
+    child.on('error', (error) => {
+      console.error(`build of ${name} failed: ${error.message}`);
+      resolve(1);
+    });
+    child.on('close', (status) => {
+      if (status !== 0) {
+        rmSync(building, { recursive: true, force: true });
+        console.error(`build of ${name} failed`);
+        resolve(status ?? 1);
+        return;
+      }
+      writeFileSync(path.join(building, STAMP_FILE), `${digest}\n`);
+      rmSync(path.join(directory, 'dist'), { recursive: true, force: true });
+      renameSync(building, path.join(directory, 'dist'));
+      console.log(`built actions/${name}/dist in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      resolve(0);
+    });
+  });
+}
+
+// Two builds at a time on two cores or more (ncc is mostly single-threaded); stops at the first failure.
+const queue = [...actions];
+let failure = 0;
+const worker = async () => {
+  while (queue.length && !failure) {
+    const status = await build(queue.shift());
+    if (status !== 0) failure ||= status;
+  }
+};
+await Promise.all(Array.from({ length: Math.min(2, availableParallelism()) }, worker));
+if (failure) process.exit(failure);

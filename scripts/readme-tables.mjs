@@ -6,11 +6,17 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '..');
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim();
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
+    .trim();
 const code = (text) => (text === '' ? '' : `\`${String(text).replace(/\n/g, '↵')}\``);
 
 export function inputsTable(metadata) {
-  const rows = Object.entries(metadata.inputs ?? {}).map(([name, input]) => `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${cell(code(input.default ?? ''))} | ${cell(input.description)} |`);
+  const rows = Object.entries(metadata.inputs ?? {}).map(
+    ([name, input]) => `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${cell(code(input.default ?? ''))} | ${cell(input.description)} |`,
+  );
   return ['| Input | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 

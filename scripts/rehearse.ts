@@ -80,14 +80,31 @@ async function main(): Promise<void> {
     await pushImage(registry.url, 'nwodtuhs/exegol-preprod', [flavour, `${flavour}-${VERSION}`], image);
     preprod.set(flavour, image.index.digest);
   }
-  await pushImage(registry.url, 'nwodtuhs/exegol-misc-preprod', ['base', `base-${VERSION}`], buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [128 * 1024] }));
+  await pushImage(
+    registry.url,
+    'nwodtuhs/exegol-misc-preprod',
+    ['base', `base-${VERSION}`],
+    buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [128 * 1024] }),
+  );
   console.log(`  registry: ${registry.url} (docker-registry), nwodtuhs/exegol-preprod with ${FLAVOURS.length} flavours × 2 tags, nwodtuhs/exegol-misc-preprod`);
 
   // The package indexes: TestPyPI by token, PyPI by trusted publishing.
-  const oidc = await new OidcIssuerStandIn().start({ repository: `${OWNER}/${REPO}`, repository_owner: OWNER, workflow_ref: `${OWNER}/${REPO}/.github/workflows/release.yml@refs/tags/${VERSION}`, job_workflow_ref: `${OWNER}/${REPO}/.github/workflows/release.yml@refs/tags/${VERSION}`, environment: 'release', ref: `refs/tags/${VERSION}`, sub: `repo:${OWNER}/${REPO}:environment:release` });
+  const oidc = await new OidcIssuerStandIn().start({
+    repository: `${OWNER}/${REPO}`,
+    repository_owner: OWNER,
+    workflow_ref: `${OWNER}/${REPO}/.github/workflows/release.yml@refs/tags/${VERSION}`,
+    job_workflow_ref: `${OWNER}/${REPO}/.github/workflows/release.yml@refs/tags/${VERSION}`,
+    environment: 'release',
+    ref: `refs/tags/${VERSION}`,
+    sub: `repo:${OWNER}/${REPO}:environment:release`,
+  });
   const testPyPI = await new PackageIndexStandIn('testpypi').start();
   const pypi = await new PackageIndexStandIn('pypi').start();
-  stoppers.unshift(() => oidc.stop(), () => testPyPI.stop(), () => pypi.stop());
+  stoppers.unshift(
+    () => oidc.stop(),
+    () => testPyPI.stop(),
+    () => pypi.stop(),
+  );
   testPyPI.tokens.add('pypi-rehearsal-test-token');
   pypi.oidcPublicKey = oidc.keys.publicKey;
   pypi.trustedPublisher = { repository: `${OWNER}/${REPO}`, workflow: 'release.yml', environment: 'release' };
@@ -102,9 +119,18 @@ async function main(): Promise<void> {
   github.state.pulls.set(42, pr);
   github.state.reviews.set(42, [review('maintainer-bob', 'APPROVED', headSha)]);
   github.state.permissions.set('maintainer-bob', 'maintain');
-  github.state.checkRuns.set(headSha, ['mypy (3.12, ubuntu-latest)', 'pre-commit', 'sdist install check'].map((name) => ({ ...checkRun(name, 'success'), head_sha: headSha })));
+  github.state.checkRuns.set(
+    headSha,
+    ['mypy (3.12, ubuntu-latest)', 'pre-commit', 'sdist install check'].map((name) => ({ ...checkRun(name, 'success'), head_sha: headSha })),
+  );
   github.state.tags = ['5.1.3', '5.1.4', '5.1.5b1', BETA];
-  github.state.files.set(headSha, new Map([[SPAWN_SCRIPT, wrapperFiles({ version: BETA })[SPAWN_SCRIPT]!], [CONSTANT_CONFIG, `__version__ = "${BETA}"\n`]]));
+  github.state.files.set(
+    headSha,
+    new Map([
+      [SPAWN_SCRIPT, wrapperFiles({ version: BETA })[SPAWN_SCRIPT]!],
+      [CONSTANT_CONFIG, `__version__ = "${BETA}"\n`],
+    ]),
+  );
   const { pullRequestEvent } = await import('../test/fixtures/release-pr.js');
   const eventPath = await pullRequestEvent(`Release ${VERSION}`);
   console.log(`  GitHub API: ${github.url}, pull request #42 "Release ${VERSION}" dev → master\n`);
@@ -122,7 +148,14 @@ async function main(): Promise<void> {
   const tagEnv = { GITHUB_REF: `refs/tags/${VERSION}`, GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: VERSION };
   const sdist = await step('The sdist goes to TestPyPI (token), then PyPI (trusted publishing)', 'publish-pypi-sdist', {
     workspace: work,
-    inputs: { python: DEBIAN_PYTHON, 'build-args': '--no-isolation', 'test-repository-url': `${testPyPI.url}/legacy/`, 'test-password': 'pypi-rehearsal-test-token', 'repository-url': `${pypi.url}/legacy/`, 'skip-existing': 'true' },
+    inputs: {
+      python: DEBIAN_PYTHON,
+      'build-args': '--no-isolation',
+      'test-repository-url': `${testPyPI.url}/legacy/`,
+      'test-password': 'pypi-rehearsal-test-token',
+      'repository-url': `${pypi.url}/legacy/`,
+      'skip-existing': 'true',
+    },
     env: { ...tagEnv, ...oidc.env() },
     timeoutSeconds: 300,
   });
@@ -141,11 +174,27 @@ async function main(): Promise<void> {
 
   // What a maintainer would check afterwards.
   const digests = JSON.parse(promoted.outputs['digests']!) as Record<string, string>;
-  const kept = await Promise.all(FLAVOURS.map(async (flavour) => (await tagDigest(registry.url, 'nwodtuhs/exegol', `${flavour}-${VERSION}`)) === preprod.get(flavour) && digests[`${flavour}-${VERSION}`] === preprod.get(flavour)));
+  const kept = await Promise.all(
+    FLAVOURS.map(
+      async (flavour) =>
+        (await tagDigest(registry.url, 'nwodtuhs/exegol', `${flavour}-${VERSION}`)) === preprod.get(flavour) &&
+        digests[`${flavour}-${VERSION}`] === preprod.get(flavour),
+    ),
+  );
   const checks = [
-    [`origin has the annotated tag ${VERSION} on the release commit`, git(remote, 'cat-file', '-t', `refs/tags/${VERSION}`) === 'tag' && git(remote, 'rev-parse', `${VERSION}^{commit}`) === release.outputs['commit-sha']],
-    [`origin/dev is at ${next.outputs['version']}`, git(remote, 'rev-parse', 'refs/heads/dev') === next.outputs['commit-sha'] && next.outputs['version'] === '5.1.6b1'],
-    [`TestPyPI and PyPI hold ${sdist.outputs['filename']} with sha256 ${sdist.outputs['sha256']?.slice(0, 12)}…`, testPyPI.files.get(sdist.outputs['filename']!)?.sha256 === sdist.outputs['sha256'] && pypi.files.get(sdist.outputs['filename']!)?.sha256 === sdist.outputs['sha256']],
+    [
+      `origin has the annotated tag ${VERSION} on the release commit`,
+      git(remote, 'cat-file', '-t', `refs/tags/${VERSION}`) === 'tag' && git(remote, 'rev-parse', `${VERSION}^{commit}`) === release.outputs['commit-sha'],
+    ],
+    [
+      `origin/dev is at ${next.outputs['version']}`,
+      git(remote, 'rev-parse', 'refs/heads/dev') === next.outputs['commit-sha'] && next.outputs['version'] === '5.1.6b1',
+    ],
+    [
+      `TestPyPI and PyPI hold ${sdist.outputs['filename']} with sha256 ${sdist.outputs['sha256']?.slice(0, 12)}…`,
+      testPyPI.files.get(sdist.outputs['filename']!)?.sha256 === sdist.outputs['sha256'] &&
+        pypi.files.get(sdist.outputs['filename']!)?.sha256 === sdist.outputs['sha256'],
+    ],
     ['every production index has its preprod digest', kept.every(Boolean)],
     ['the pull request holds one checklist comment', (github.state.comments.get(42) ?? []).length === 1],
     ['the disk check passed', disk.outputs['ok'] === 'true'],
@@ -153,7 +202,9 @@ async function main(): Promise<void> {
   console.log(`\n${bold('Checks')}`);
   for (const [text, ok] of checks) console.log(`${ok ? '✓' : '✗'} ${text}`);
   if (checks.some(([, ok]) => !ok)) throw new Error('a check after the release failed');
-  console.log(`\nRelease ${VERSION} rehearsed in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stepNumber} steps, every bundle run under Node 24 as the runner runs it.`);
+  console.log(
+    `\nRelease ${VERSION} rehearsed in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stepNumber} steps, every bundle run under Node 24 as the runner runs it.`,
+  );
 }
 
 async function shutdown(): Promise<void> {

@@ -48,7 +48,11 @@ describe.each(ACTIONS)('actions/%s', (action) => {
 
   it('has a README, a thin index.ts and a main.ts', () => {
     expect(existsSync(path.join(directory, 'README.md'))).toBe(true);
-    expect(readFileSync(path.join(directory, 'src', 'index.ts'), 'utf8').split('\n').filter((line) => line.trim()).length).toBeLessThanOrEqual(6);
+    expect(
+      readFileSync(path.join(directory, 'src', 'index.ts'), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim()).length,
+    ).toBeLessThanOrEqual(6);
     expect(existsSync(path.join(directory, 'src', 'main.ts'))).toBe(true);
   });
 

@@ -19,11 +19,15 @@ const BOTH = `${CONSTANT_CONFIG}\n${TEST_FILE}`;
 
 describe('bump-version bundle: bad input ends with a clear error and no file changed', () => {
   it('a missing file, named', async () => {
-    expect(await expectRefused({ version: '5.1.5b2' }, { files: `${CONSTANT_CONFIG}\ntests/test_exegol.py`, bump: 'release' })).toContain('version file tests/test_exegol.py does not exist');
+    expect(await expectRefused({ version: '5.1.5b2' }, { files: `${CONSTANT_CONFIG}\ntests/test_exegol.py`, bump: 'release' })).toContain(
+      'version file tests/test_exegol.py does not exist',
+    );
   });
 
   it('a file where the expression does not match, named', async () => {
-    expect(await expectRefused({ version: '5.1.5b2' }, { files: `${CONSTANT_CONFIG}\nREADME.md`, bump: 'release' })).toContain('version file README.md: the expression');
+    expect(await expectRefused({ version: '5.1.5b2' }, { files: `${CONSTANT_CONFIG}\nREADME.md`, bump: 'release' })).toContain(
+      'version file README.md: the expression',
+    );
   });
 
   it('an invalid explicit version, naming the input', async () => {
@@ -31,15 +35,21 @@ describe('bump-version bundle: bad input ends with a clear error and no file cha
   });
 
   it('an invalid version in the first file, naming the file and line', async () => {
-    expect(await expectRefused({ version: 'five' }, { files: BOTH, bump: 'patch' })).toContain(`version file ${CONSTANT_CONFIG}:4 holds "five", which is not a PEP 440 version`);
+    expect(await expectRefused({ version: 'five' }, { files: BOTH, bump: 'patch' })).toContain(
+      `version file ${CONSTANT_CONFIG}:4 holds "five", which is not a PEP 440 version`,
+    );
   });
 
   it('an expression without a version group, naming the input', async () => {
-    expect(await expectRefused({ version: '5.1.4' }, { files: `${CONSTANT_CONFIG}: __version__ = "(.*)"`, bump: 'patch' })).toContain(`input 'files' has an expression without a named group (?<version>…) for ${CONSTANT_CONFIG}`);
+    expect(await expectRefused({ version: '5.1.4' }, { files: `${CONSTANT_CONFIG}: __version__ = "(.*)"`, bump: 'patch' })).toContain(
+      `input 'files' has an expression without a named group (?<version>…) for ${CONSTANT_CONFIG}`,
+    );
   });
 
   it('an expression that does not compile, naming the input', async () => {
-    expect(await expectRefused({ version: '5.1.4' }, { files: `${CONSTANT_CONFIG}: (?<version>[`, bump: 'patch' })).toContain(`input 'files' has an expression that does not compile`);
+    expect(await expectRefused({ version: '5.1.4' }, { files: `${CONSTANT_CONFIG}: (?<version>[`, bump: 'patch' })).toContain(
+      `input 'files' has an expression that does not compile`,
+    );
   });
 
   it('the stale test version under on-mismatch: fail, naming both files', async () => {
@@ -63,6 +73,8 @@ describe('bump-version bundle: bad input ends with a clear error and no file cha
   });
 
   it('a commit message with an unknown placeholder', async () => {
-    expect(await expectRefused({ version: '5.1.4' }, { files: BOTH, 'commit-message': 'Release {tag}', commit: 'true' })).toContain(`input 'commit-message' has an unknown placeholder {tag}`);
+    expect(await expectRefused({ version: '5.1.4' }, { files: BOTH, 'commit-message': 'Release {tag}', commit: 'true' })).toContain(
+      `input 'commit-message' has an unknown placeholder {tag}`,
+    );
   });
 });

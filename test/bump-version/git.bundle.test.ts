@@ -21,7 +21,9 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
     expect(git(repository.remote, 'rev-parse', 'refs/heads/dev')).toBe(sha);
     expect(git(repository.remote, 'cat-file', '-t', 'refs/tags/5.1.5')).toBe('tag');
     expect(git(repository.remote, 'rev-parse', '5.1.5^{commit}')).toBe(sha);
-    expect(git(repository.remote, 'log', '-1', '--format=%s|%an|%ae|%cn', sha)).toBe('Release 5.1.5 (from 5.1.5b2)|github-actions[bot]|41898282+github-actions[bot]@users.noreply.github.com|github-actions[bot]');
+    expect(git(repository.remote, 'log', '-1', '--format=%s|%an|%ae|%cn', sha)).toBe(
+      'Release 5.1.5 (from 5.1.5b2)|github-actions[bot]|41898282+github-actions[bot]@users.noreply.github.com|github-actions[bot]',
+    );
     expect(git(repository.remote, 'diff-tree', '--no-commit-id', '--name-only', '-r', sha).split('\n').sort()).toEqual([CONSTANT_CONFIG, TEST_FILE].sort());
     expect(git(repository.work, 'status', '--porcelain')).toBe('?? unrelated.txt');
     expect(git(repository.remote, 'rev-parse', 'refs/heads/master')).not.toBe(sha);
@@ -44,7 +46,10 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
     git(repository.work, 'push', '--quiet', 'origin', '5.1.5');
     git(repository.work, 'tag', '-d', '5.1.5');
     const before = await repositoryState(repository.work);
-    const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: FILES, bump: 'release', commit: 'true', tag: 'true', push: 'true' } });
+    const run = await runBundle('bump-version', {
+      workspace: repository.work,
+      inputs: { files: FILES, bump: 'release', commit: 'true', tag: 'true', push: 'true' },
+    });
     expect(run.code).toBe(1);
     expect(run.errors[0]).toContain('tag 5.1.5 already exists on origin');
     expect(await repositoryState(repository.work)).toBe(before);
@@ -53,7 +58,10 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
   it('re-run after a successful tag on the same commit keeps the tag and succeeds', async () => {
     const repository = await createWrapperRepository({ version: '5.1.5' });
     git(repository.work, 'tag', '-a', '-m', 'Release 5.1.5', '5.1.5');
-    const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: FILES, version: '5.1.5', commit: 'true', tag: 'true', push: 'true' } });
+    const run = await runBundle('bump-version', {
+      workspace: repository.work,
+      inputs: { files: FILES, version: '5.1.5', commit: 'true', tag: 'true', push: 'true' },
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('Tag 5.1.5 already points at HEAD: kept');
     expect(git(repository.remote, 'cat-file', '-t', 'refs/tags/5.1.5')).toBe('tag');
@@ -68,7 +76,10 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
     git(other, 'commit', '--quiet', '-m', 'concurrent change');
     git(other, 'push', '--quiet', 'origin', 'dev');
     const before = await repositoryState(repository.work);
-    const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: FILES, bump: 'release', commit: 'true', tag: 'true', push: 'true' } });
+    const run = await runBundle('bump-version', {
+      workspace: repository.work,
+      inputs: { files: FILES, bump: 'release', commit: 'true', tag: 'true', push: 'true' },
+    });
     expect(run.code).toBe(1);
     expect(run.errors[0]).toMatch(/origin\/dev is at [0-9a-f]{12}, which this checkout does not contain: a push would not be a fast-forward/);
     expect(await repositoryState(repository.work)).toBe(before);
@@ -79,7 +90,10 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
     const hook = path.join(repository.remote, 'hooks', 'pre-receive');
     await writeFile(hook, '#!/bin/sh\necho "protected branch: releases go through pull requests" >&2\nexit 1\n');
     await chmod(hook, 0o755);
-    const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: FILES, bump: 'release', commit: 'true', tag: 'true', push: 'true' } });
+    const run = await runBundle('bump-version', {
+      workspace: repository.work,
+      inputs: { files: FILES, bump: 'release', commit: 'true', tag: 'true', push: 'true' },
+    });
     expect(run.code).toBe(1);
     expect(run.errors[0]).toContain('push of HEAD:refs/heads/dev, refs/tags/5.1.5 to origin failed; nothing was pushed');
     expect(run.errors[0]).toContain('protected branch: releases go through pull requests');
@@ -97,7 +111,10 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
   it('pushes from a detached HEAD to the branch input', async () => {
     const repository = await createWrapperRepository({ version: '5.1.5b2' });
     git(repository.work, 'checkout', '--quiet', '--detach');
-    const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: FILES, bump: 'release', commit: 'true', push: 'true', branch: 'dev' } });
+    const run = await runBundle('bump-version', {
+      workspace: repository.work,
+      inputs: { files: FILES, bump: 'release', commit: 'true', push: 'true', branch: 'dev' },
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(git(repository.remote, 'rev-parse', 'refs/heads/dev')).toBe(run.outputs['commit-sha']);
   });

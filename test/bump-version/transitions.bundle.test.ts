@@ -70,7 +70,10 @@ describe('bump-version bundle: the Exegol transitions', () => {
   it('dry-run prints the unified diff and writes nothing', async () => {
     const repository = await createWrapperRepository({ version: '5.1.5b2' });
     const before = await repositoryState(repository.work);
-    const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: BOTH_FILES, bump: 'release', 'dry-run': 'true', commit: 'true', tag: 'true' } });
+    const run = await runBundle('bump-version', {
+      workspace: repository.work,
+      inputs: { files: BOTH_FILES, bump: 'release', 'dry-run': 'true', commit: 'true', tag: 'true' },
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain(`--- a/${CONSTANT_CONFIG}\n+++ b/${CONSTANT_CONFIG}`);
     expect(run.stdout).toContain('-__version__ = "5.1.5b2"\n+__version__ = "5.1.5"');

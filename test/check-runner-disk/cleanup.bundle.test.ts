@@ -25,81 +25,105 @@ async function runnerDisk(): Promise<{ mountPoint: string; docker: { command: st
 
 const calls = async (log: string): Promise<string[]> => (await readFile(log, 'utf8')).split('\n').filter(Boolean);
 
-describe.skipIf(MOUNT_SKIP_REASON)(`check-runner-disk bundle: cleanup on a real filesystem${MOUNT_SKIP_REASON ? ` (skipped: ${MOUNT_SKIP_REASON})` : ''}`, () => {
-  it('cleans in the given order and stops as soon as the target is met', async () => {
-    const { mountPoint, docker } = await runnerDisk();
-    const run = await runBundle('check-runner-disk', {
-      inputs: { paths: mountPoint, 'min-free': '30MiB', cleanup: 'docker-builder\ndocker-images\ndocker-volumes', 'docker-command': docker.command },
+describe.skipIf(MOUNT_SKIP_REASON)(
+  `check-runner-disk bundle: cleanup on a real filesystem${MOUNT_SKIP_REASON ? ` (skipped: ${MOUNT_SKIP_REASON})` : ''}`,
+  () => {
+    it('cleans in the given order and stops as soon as the target is met', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const run = await runBundle('check-runner-disk', {
+        inputs: { paths: mountPoint, 'min-free': '30MiB', cleanup: 'docker-builder\ndocker-images\ndocker-volumes', 'docker-command': docker.command },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(await calls(docker.log)).toEqual(['builder prune --force --filter until=24h']);
+      expect(existsSync(path.join(mountPoint, 'docker', 'image.bin'))).toBe(true);
+      expect(run.outputs).toMatchObject({ ok: 'true', 'freed-bytes': String(20 * MiB), 'free-bytes': String(dfBytes(mountPoint).availableBytes) });
+      expect(JSON.parse(run.outputs['report']!)[0]).toMatchObject({ freeBeforeBytes: 14 * MiB, freeAfterBytes: 34 * MiB, verdict: 'cleaned' });
+      expect(run.summary).toContain('<td>docker-builder</td><td>ran</td><td>20.0 MiB</td>');
+      expect(run.summary).toContain('<td>docker-images</td><td>not needed</td>');
     });
-    expect(run.code, run.stdout).toBe(0);
-    expect(await calls(docker.log)).toEqual(['builder prune --force --filter until=24h']);
-    expect(existsSync(path.join(mountPoint, 'docker', 'image.bin'))).toBe(true);
-    expect(run.outputs).toMatchObject({ ok: 'true', 'freed-bytes': String(20 * MiB), 'free-bytes': String(dfBytes(mountPoint).availableBytes) });
-    expect(JSON.parse(run.outputs['report']!)[0]).toMatchObject({ freeBeforeBytes: 14 * MiB, freeAfterBytes: 34 * MiB, verdict: 'cleaned' });
-    expect(run.summary).toContain('<td>docker-builder</td><td>ran</td><td>20.0 MiB</td>');
-    expect(run.summary).toContain('<td>docker-images</td><td>not needed</td>');
-  });
 
-  it('follows another order, and runs as many steps as needed', async () => {
-    const { mountPoint, docker } = await runnerDisk();
-    const run = await runBundle('check-runner-disk', {
-      inputs: { paths: mountPoint, 'min-free': '50MiB', cleanup: 'docker-images\ndocker-builder\ndocker-volumes', 'docker-command': docker.command },
+    it('follows another order, and runs as many steps as needed', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const run = await runBundle('check-runner-disk', {
+        inputs: { paths: mountPoint, 'min-free': '50MiB', cleanup: 'docker-images\ndocker-builder\ndocker-volumes', 'docker-command': docker.command },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(await calls(docker.log)).toEqual(['image prune --all --force --filter until=24h', 'builder prune --force --filter until=24h']);
+      expect(existsSync(path.join(mountPoint, 'docker', 'volume.bin'))).toBe(true);
+      expect(run.outputs['freed-bytes']).toBe(String(40 * MiB));
     });
-    expect(run.code, run.stdout).toBe(0);
-    expect(await calls(docker.log)).toEqual(['image prune --all --force --filter until=24h', 'builder prune --force --filter until=24h']);
-    expect(existsSync(path.join(mountPoint, 'docker', 'volume.bin'))).toBe(true);
-    expect(run.outputs['freed-bytes']).toBe(String(40 * MiB));
-  });
 
-  it('passes the prune filters, and only label filters to docker volume prune', async () => {
-    const { mountPoint, docker } = await runnerDisk();
-    const run = await runBundle('check-runner-disk', {
-      inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: 'docker-volumes\ndocker-system', 'docker-command': docker.command, 'docker-prune-filter': 'until=24h\nlabel=org.exegol.app=Exegol', fail: 'false' },
+    it('passes the prune filters, and only label filters to docker volume prune', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const run = await runBundle('check-runner-disk', {
+        inputs: {
+          paths: mountPoint,
+          'min-free': '60MiB',
+          cleanup: 'docker-volumes\ndocker-system',
+          'docker-command': docker.command,
+          'docker-prune-filter': 'until=24h\nlabel=org.exegol.app=Exegol',
+          fail: 'false',
+        },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(await calls(docker.log)).toEqual([
+        'volume prune --force --filter label=org.exegol.app=Exegol',
+        'system prune --all --force --filter until=24h --filter label=org.exegol.app=Exegol',
+      ]);
     });
-    expect(run.code, run.stdout).toBe(0);
-    expect(await calls(docker.log)).toEqual(['volume prune --force --filter label=org.exegol.app=Exegol', 'system prune --all --force --filter until=24h --filter label=org.exegol.app=Exegol']);
-  });
 
-  it('goes on to the next step when docker fails, and empties the runner temp and an explicit directory', async () => {
-    const { mountPoint } = await runnerDisk();
-    const tools = await mountTmpfs(MiB);
-    mounted.push(tools);
-    const broken = await fakeDocker(tools.mountPoint, path.join(mountPoint, 'docker'), 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
-    const runnerTemp = path.join(mountPoint, 'docker');
-    const run = await runBundle('check-runner-disk', {
-      inputs: { paths: mountPoint, 'min-free': '40MiB', cleanup: `docker-builder\nrunner-temp`, 'docker-command': broken.command },
-      env: { RUNNER_TEMP: runnerTemp },
+    it('goes on to the next step when docker fails, and empties the runner temp and an explicit directory', async () => {
+      const { mountPoint } = await runnerDisk();
+      const tools = await mountTmpfs(MiB);
+      mounted.push(tools);
+      const broken = await fakeDocker(
+        tools.mountPoint,
+        path.join(mountPoint, 'docker'),
+        'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      );
+      const runnerTemp = path.join(mountPoint, 'docker');
+      const run = await runBundle('check-runner-disk', {
+        inputs: { paths: mountPoint, 'min-free': '40MiB', cleanup: `docker-builder\nrunner-temp`, 'docker-command': broken.command },
+        env: { RUNNER_TEMP: runnerTemp },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.summary).toContain('Cannot connect to the Docker daemon');
+      expect(run.summary).toMatch(/<td>docker-builder<\/td><td>failed<\/td>/);
+      expect(await readdir(runnerTemp)).toEqual([]);
+      expect(run.outputs['freed-bytes']).toBe(String(50 * MiB));
     });
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.summary).toContain('Cannot connect to the Docker daemon');
-    expect(run.summary).toMatch(/<td>docker-builder<\/td><td>failed<\/td>/);
-    expect(await readdir(runnerTemp)).toEqual([]);
-    expect(run.outputs['freed-bytes']).toBe(String(50 * MiB));
-  });
 
-  it('empties the tool cache (RUNNER_TOOL_CACHE) when asked', async () => {
-    const { mountPoint, docker } = await runnerDisk();
-    const toolCache = path.join(mountPoint, 'docker');
-    const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: 'tool-cache', 'docker-command': docker.command }, env: { RUNNER_TOOL_CACHE: toolCache } });
-    expect(run.code, run.stdout).toBe(0);
-    expect(await readdir(toolCache)).toEqual([]);
-    expect(run.outputs['freed-bytes']).toBe(String(50 * MiB));
-    expect(run.summary).toContain(`<td>tool-cache</td><td>ran</td><td>50.0 MiB</td><td>emptied ${toolCache}</td>`);
-  });
+    it('empties the tool cache (RUNNER_TOOL_CACHE) when asked', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const toolCache = path.join(mountPoint, 'docker');
+      const run = await runBundle('check-runner-disk', {
+        inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: 'tool-cache', 'docker-command': docker.command },
+        env: { RUNNER_TOOL_CACHE: toolCache },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(await readdir(toolCache)).toEqual([]);
+      expect(run.outputs['freed-bytes']).toBe(String(50 * MiB));
+      expect(run.summary).toContain(`<td>tool-cache</td><td>ran</td><td>50.0 MiB</td><td>emptied ${toolCache}</td>`);
+    });
 
-  it('empties an explicit directory but keeps it', async () => {
-    const { mountPoint, docker } = await runnerDisk();
-    const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: path.join(mountPoint, 'docker'), 'docker-command': docker.command } });
-    expect(run.code, run.stdout).toBe(0);
-    expect(await readdir(path.join(mountPoint, 'docker'))).toEqual([]);
-    expect(await calls(docker.log)).toEqual([]);
-  });
+    it('empties an explicit directory but keeps it', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const run = await runBundle('check-runner-disk', {
+        inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: path.join(mountPoint, 'docker'), 'docker-command': docker.command },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(await readdir(path.join(mountPoint, 'docker'))).toEqual([]);
+      expect(await calls(docker.log)).toEqual([]);
+    });
 
-  it('fails after every step when the target is still not met', async () => {
-    const { mountPoint, docker } = await runnerDisk();
-    const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '63MiB', cleanup: 'docker-builder\ndocker-volumes', 'docker-command': docker.command } });
-    expect(run.code).toBe(1);
-    expect(run.errors[0]).toContain('after every cleanup step');
-    expect(await calls(docker.log)).toHaveLength(2);
-  });
-});
+    it('fails after every step when the target is still not met', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const run = await runBundle('check-runner-disk', {
+        inputs: { paths: mountPoint, 'min-free': '63MiB', cleanup: 'docker-builder\ndocker-volumes', 'docker-command': docker.command },
+      });
+      expect(run.code).toBe(1);
+      expect(run.errors[0]).toContain('after every cleanup step');
+      expect(await calls(docker.log)).toHaveLength(2);
+    });
+  },
+);

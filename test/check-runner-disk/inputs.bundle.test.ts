@@ -13,7 +13,9 @@ async function expectRefused(inputs: Record<string, string>): Promise<string> {
   const docker = await fakeDocker(directory, directory);
   await import('node:fs/promises').then((fs) => fs.mkdir(victim));
   await writeFile(path.join(victim, 'keep.txt'), 'still here');
-  const run = await runBundle('check-runner-disk', { inputs: { paths: directory, 'min-free': '100%', cleanup: `${victim}\ndocker-builder`, 'docker-command': docker.command, ...inputs } });
+  const run = await runBundle('check-runner-disk', {
+    inputs: { paths: directory, 'min-free': '100%', cleanup: `${victim}\ndocker-builder`, 'docker-command': docker.command, ...inputs },
+  });
   expect(run.code).toBe(1);
   expect(run.errors).toHaveLength(1);
   expect(existsSync(path.join(victim, 'keep.txt'))).toBe(true);
@@ -24,7 +26,9 @@ async function expectRefused(inputs: Record<string, string>): Promise<string> {
 describe('check-runner-disk bundle: bad input ends with a clear error, and nothing is deleted', () => {
   it('an unknown strategy', async () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'disk-input-'));
-    expect(await expectRefused({ cleanup: `${directory}\ndocker-everything` })).toBe(`check-runner-disk failed: input 'cleanup' has an unknown strategy "docker-everything"; use docker-builder, docker-images, docker-volumes, docker-system, runner-temp, tool-cache or a directory path`);
+    expect(await expectRefused({ cleanup: `${directory}\ndocker-everything` })).toBe(
+      `check-runner-disk failed: input 'cleanup' has an unknown strategy "docker-everything"; use docker-builder, docker-images, docker-volumes, docker-system, runner-temp, tool-cache or a directory path`,
+    );
   });
 
   it('an unparsable size', async () => {
@@ -41,7 +45,9 @@ describe('check-runner-disk bundle: bad input ends with a clear error, and nothi
   });
 
   it('a cleanup directory that does not exist', async () => {
-    expect(await expectRefused({ cleanup: '/nonexistent/cache\ndocker-builder' })).toContain(`input 'cleanup' lists /nonexistent/cache, which is not an existing directory`);
+    expect(await expectRefused({ cleanup: '/nonexistent/cache\ndocker-builder' })).toContain(
+      `input 'cleanup' lists /nonexistent/cache, which is not an existing directory`,
+    );
   });
 
   it('the root directory as a cleanup directory', async () => {

@@ -33,11 +33,21 @@ describe.skipIf(MOUNT_SKIP_REASON)(`check-runner-disk bundle on real filesystems
     const mountPoint = await tmpfs(64 * MiB);
     await fill(path.join(mountPoint, 'data.bin'), 10 * MiB);
     const docker = await fakeDocker(await tmpfs(MiB), mountPoint);
-    const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '32MiB', cleanup: 'docker-builder', 'docker-command': docker.command } });
+    const run = await runBundle('check-runner-disk', {
+      inputs: { paths: mountPoint, 'min-free': '32MiB', cleanup: 'docker-builder', 'docker-command': docker.command },
+    });
     expect(run.code, run.stdout).toBe(0);
     const df = dfBytes(mountPoint);
     const [report] = reportOf(run.outputs);
-    expect(report).toMatchObject({ mountPoint, paths: [mountPoint], sizeBytes: df.sizeBytes, freeBeforeBytes: df.availableBytes, freeAfterBytes: df.availableBytes, targetBytes: 32 * MiB, verdict: 'ok' });
+    expect(report).toMatchObject({
+      mountPoint,
+      paths: [mountPoint],
+      sizeBytes: df.sizeBytes,
+      freeBeforeBytes: df.availableBytes,
+      freeAfterBytes: df.availableBytes,
+      targetBytes: 32 * MiB,
+      verdict: 'ok',
+    });
     expect(run.outputs).toMatchObject({ ok: 'true', 'free-bytes': String(df.availableBytes), 'freed-bytes': '0' });
     expect(await import('node:fs/promises').then((fs) => fs.readFile(docker.log, 'utf8'))).toBe('');
     expect(run.summary).toContain('<td>64.0 MiB</td><td>54.0 MiB</td><td>54.0 MiB</td><td>32.0 MiB</td><td>ok</td>');
@@ -51,7 +61,9 @@ describe.skipIf(MOUNT_SKIP_REASON)(`check-runner-disk bundle on real filesystems
     expect(run.code, run.stdout).toBe(0);
     expect(run.errors).toEqual([]);
     expect(run.warnings).toHaveLength(1);
-    expect(run.warnings[0]).toBe(`${mountPoint} has 24.0 MiB free, under its target of 30.0 MiB (min-free 30MiB), and no cleanup step is configured (input cleanup)`);
+    expect(run.warnings[0]).toBe(
+      `${mountPoint} has 24.0 MiB free, under its target of 30.0 MiB (min-free 30MiB), and no cleanup step is configured (input cleanup)`,
+    );
     expect(run.outputs['ok']).toBe('false');
     expect(reportOf(run.outputs)[0]!.verdict).toBe('low');
   });
@@ -61,7 +73,9 @@ describe.skipIf(MOUNT_SKIP_REASON)(`check-runner-disk bundle on real filesystems
     await fill(path.join(mountPoint, 'data.bin'), 40 * MiB);
     const run = await runBundle('check-runner-disk', { inputs: { paths: mountPoint, 'min-free': '30MB' } });
     expect(run.code).toBe(1);
-    expect(run.errors).toEqual([`check-runner-disk failed: ${mountPoint} has 25.2 MB free, under its target of 30.0 MB (min-free 30MB), and no cleanup step is configured (input cleanup)`]);
+    expect(run.errors).toEqual([
+      `check-runner-disk failed: ${mountPoint} has 25.2 MB free, under its target of 30.0 MB (min-free 30MB), and no cleanup step is configured (input cleanup)`,
+    ]);
     expect(run.outputs['ok']).toBe('false');
     expect(Number(run.outputs['free-bytes'])).toBe(dfBytes(mountPoint).availableBytes);
   });

@@ -1,3 +1,4 @@
+import * as toolkit from '@actions/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError, readBoolean, readDuration, readEnum, readInteger, readList, readSize, readString } from '@exegol-release/core';
 
@@ -15,20 +16,35 @@ describe('typed inputs', () => {
     expect(readString('current-version')).toBe('5.1.4');
   });
 
-  it('names the input when a required one is missing', () => expect(() => readString('github-token', { required: true })).toThrow("input 'github-token' is required"));
+  it('names the input when a required one is missing', () =>
+    expect(() => readString('github-token', { required: true })).toThrow("input 'github-token' is required"));
 
-  it('reads booleans and names the input on anything else', () => {
-    set('dry-run', 'True');
-    expect(readBoolean('dry-run')).toBe(true);
+  it('reads booleans as @actions/core does (YAML 1.2 core schema) and names the input on anything else', () => {
+    for (const [text, value] of [
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      ['false', false],
+      ['False', false],
+      ['FALSE', false],
+    ] as const) {
+      set('dry-run', text);
+      expect(readBoolean('dry-run'), text).toBe(value);
+      expect(readBoolean('dry-run'), text).toBe(toolkit.getBooleanInput('dry-run'));
+    }
     expect(readBoolean('commit', true)).toBe(true);
-    set('push', 'maybe');
-    expect(() => readBoolean('push')).toThrow(InputError);
-    expect(() => readBoolean('push')).toThrow(`input 'push' must be true or false, got "maybe"`);
+    for (const text of ['maybe', 'yes', 'on', '1', 'tRue']) {
+      set('push', text);
+      expect(() => readBoolean('push')).toThrow(InputError);
+      expect(() => readBoolean('push')).toThrow(`input 'push' must be true or false (YAML 1.2: true, True, TRUE, false, False, FALSE), got "${text}"`);
+      expect(() => toolkit.getBooleanInput('push')).toThrow(TypeError);
+    }
   });
 
-  it('reads multiline lists without blanks and comments', () => {
+  it('reads multiline lists as @actions/core does: trimmed, blank lines left out, every other line kept', () => {
     set('flavours', 'full\n\n  light \n# ad\nweb\r\n');
-    expect(readList('flavours')).toEqual(['full', 'light', 'web']);
+    expect(readList('flavours')).toEqual(['full', 'light', '# ad', 'web']);
+    expect(readList('flavours')).toEqual(toolkit.getMultilineInput('flavours'));
   });
 
   it('reads enums', () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bumpPythonVersion, canonicalPythonVersion, comparePythonVersions, majorTagOf, parsePlainTag, parsePythonVersion, sortPlainTags, type Bump, type PreLabel } from '@exegol-release/core';
+import {
+  bumpPythonVersion,
+  canonicalPythonVersion,
+  comparePythonVersions,
+  majorTagOf,
+  parsePlainTag,
+  parsePythonVersion,
+  sortPlainTags,
+  type Bump,
+  type PreLabel,
+} from '@exegol-release/core';
 
 function bump(version: string, kind: Bump, label?: PreLabel): string {
   return bumpPythonVersion(parsePythonVersion(version)!, kind, label).text;
@@ -61,7 +71,11 @@ describe('bumpPythonVersion: the maintainers\u2019 transitions', () => {
   it('refuses a pre-label that goes back', () => expect(() => bump('5.1.5rc1', 'pre', 'b')).toThrow(/would go back/));
 
   it('always moves forward', () => {
-    for (const [from, kind] of [['5.1.5b2', 'pre'], ['5.1.4', 'patch'], ['0.9', 'major']] as const) {
+    for (const [from, kind] of [
+      ['5.1.5b2', 'pre'],
+      ['5.1.4', 'patch'],
+      ['0.9', 'major'],
+    ] as const) {
       expect(comparePythonVersions(bump(from, kind), from)).toBeGreaterThan(0);
     }
   });

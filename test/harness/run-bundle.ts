@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isStale, staleMessage } from '../../scripts/bundle-stamp.mjs';
 
 /** The repository's root. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -102,18 +103,31 @@ function baseEnvironment(): Record<string, string> {
 }
 
 /**
+ * Refuses, naming the action, a bundle built from other sources than those under root now (its
+ * dist/sources.sha256 differs: scripts/bundle-stamp.mjs), so that no test runs a stale bundle.
+ * `npm test` rebuilds stale bundles before any test (test/harness/global-setup.ts). A few
+ * milliseconds: the sources are hashed again at every run.
+ */
+export function assertFreshBundle(action: string, root: string = REPO_ROOT): void {
+  if (isStale(root, action)) throw new Error(staleMessage(action));
+}
+
+/**
  * Runs `actions/<action>/dist/index.js` the way GitHub's runner does: under
  * Node 24, with INPUT_* variables, pre-created GITHUB_OUTPUT, GITHUB_STATE,
  * GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE and
  * RUNNER_TEMP set, and the workspace as the working directory.
  */
 export async function runBundle(action: string, options: BundleOptions = {}): Promise<BundleRun> {
+  assertFreshBundle(action);
   const runnerDirectory = options.runnerDirectory ?? (await mkdtemp(path.join(tmpdir(), `runner-${action}-`)));
   const workspace = options.workspace ?? path.join(runnerDirectory, 'workspace');
   const runnerTemp = path.join(runnerDirectory, 'temp');
   await mkdir(workspace, { recursive: true });
   await mkdir(runnerTemp, { recursive: true });
-  const files = Object.fromEntries(['output', 'state', 'env', 'path', 'summary'].map((name) => [name, path.join(runnerDirectory, `${options.postState ? 'post-' : ''}${name}`)]));
+  const files = Object.fromEntries(
+    ['output', 'state', 'env', 'path', 'summary'].map((name) => [name, path.join(runnerDirectory, `${options.postState ? 'post-' : ''}${name}`)]),
+  );
   for (const file of Object.values(files)) await writeFile(file, '');
 
   const env: Record<string, string | undefined> = {
@@ -132,6 +146,8 @@ export async function runBundle(action: string, options: BundleOptions = {}): Pr
     RUNNER_TEMP: runnerTemp,
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
+    // Retry delays a hundredth of their real length: no test waits for real back-off.
+    RELEASE_ACTIONS_RETRY_DELAY_SCALE: '0.01',
   };
   const inputs = { ...(await inputDefaults(action)), ...options.inputs };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;

@@ -47,7 +47,10 @@ describe('promote-images-preprod-to-prod bundle: htpasswd Basic auth', () => {
 
   it('reads the credentials docker/login-action wrote to the Docker config file', async () => {
     const config = await mkdtemp(path.join(tmpdir(), 'docker-config-'));
-    await writeFile(path.join(config, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('maintainer:s3cret-Passw0rd').toString('base64') } } }));
+    await writeFile(
+      path.join(config, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('maintainer:s3cret-Passw0rd').toString('base64') } } }),
+    );
     const run = await promote(registry.url, 'nwodtuhs/exegol-from-config', {}, { DOCKER_CONFIG: config });
     expect(run.code, run.stdout).toBe(0);
     expect(await tagDigest(registry.url, 'nwodtuhs/exegol-from-config', 'light', admin)).toBe(images.get('light')!.index.digest);
@@ -94,7 +97,8 @@ describe('promote-images-preprod-to-prod bundle: Bearer tokens from a token serv
     expect(run.code, run.stdout + registry.log()).toBe(0);
     const requested = [...tokens.requests];
     const read = await tokenFor('maintainer', 'dckr_pat_maintainer', 'repository:nwodtuhs/exegol:pull');
-    for (const tag of ['full', 'full-5.1.5', 'light', 'light-5.1.5']) expect(await tagDigest(registry.url, 'nwodtuhs/exegol', tag, read)).toBe(images.get(tag.split('-')[0]!)!.index.digest);
+    for (const tag of ['full', 'full-5.1.5', 'light', 'light-5.1.5'])
+      expect(await tagDigest(registry.url, 'nwodtuhs/exegol', tag, read)).toBe(images.get(tag.split('-')[0]!)!.index.digest);
     expect(requested).toHaveLength(1);
     expect(requested[0]).toMatchObject({ account: 'maintainer', scopes: [`repository:${PREPROD}:pull`, 'repository:nwodtuhs/exegol:pull,push'] });
     const token = run.masks.find((mask) => mask.split('.').length === 3);
@@ -133,7 +137,12 @@ describe('promote-images-preprod-to-prod bundle: delete-source-tags through Dock
   });
 
   it('deletes the promoted preprod tags after every promotion succeeded', async () => {
-    const run = await promote(registry.url, 'nwodtuhs/exegol', { username: 'maintainer', password: 'dckr_pat_x', 'delete-source-tags': 'true', 'hub-api-url': hub.url });
+    const run = await promote(registry.url, 'nwodtuhs/exegol', {
+      username: 'maintainer',
+      password: 'dckr_pat_x',
+      'delete-source-tags': 'true',
+      'hub-api-url': hub.url,
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(hub.deleted).toEqual([`${PREPROD}:full`, `${PREPROD}:full-5.1.5`, `${PREPROD}:light`, `${PREPROD}:light-5.1.5`]);
     expect(run.summary).toContain(`Deleted from ${PREPROD}: full, full-5.1.5, light, light-5.1.5`);
@@ -141,7 +150,13 @@ describe('promote-images-preprod-to-prod bundle: delete-source-tags through Dock
 
   it('deletes nothing when the promotion fails', async () => {
     hub.deleted.length = 0;
-    const run = await promote(registry.url, 'nwodtuhs/exegol-2', { flavours: 'full\nmissing', username: 'maintainer', password: 'dckr_pat_x', 'delete-source-tags': 'true', 'hub-api-url': hub.url });
+    const run = await promote(registry.url, 'nwodtuhs/exegol-2', {
+      flavours: 'full\nmissing',
+      username: 'maintainer',
+      password: 'dckr_pat_x',
+      'delete-source-tags': 'true',
+      'hub-api-url': hub.url,
+    });
     expect(run.code).toBe(1);
     expect(hub.deleted).toEqual([]);
   });

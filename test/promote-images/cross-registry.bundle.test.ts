@@ -38,7 +38,15 @@ async function promote(inputs: Record<string, string> = {}) {
   counter += 1;
   const repository = `nwodtuhs/exegol-${counter}`;
   const run = await runBundle('promote-images-preprod-to-prod', {
-    inputs: { 'source-registry': sourceProxy.url, 'target-registry': targetProxy.url, 'source-repository': PREPROD, 'target-repository': repository, version: '5.1.5', flavours: 'full', ...inputs },
+    inputs: {
+      'source-registry': sourceProxy.url,
+      'target-registry': targetProxy.url,
+      'source-repository': PREPROD,
+      'target-repository': repository,
+      version: '5.1.5',
+      flavours: 'full',
+      ...inputs,
+    },
   });
   return { run, repository };
 }
@@ -61,11 +69,14 @@ describe('promote-images-preprod-to-prod bundle across two registries', () => {
   });
 
   it('recovers from 500s and a 429 with Retry-After on the source', async () => {
-    sourceProxy.faults.push({ method: 'GET', path: /\/manifests\/full$/, kind: 'status', status: 500, times: 2 }, { method: 'GET', path: /\/manifests\/sha256:/, kind: 'status', status: 429, headers: { 'retry-after': '1' }, times: 1 });
+    sourceProxy.faults.push(
+      { method: 'GET', path: /\/manifests\/full$/, kind: 'status', status: 500, times: 2 },
+      { method: 'GET', path: /\/manifests\/sha256:/, kind: 'status', status: 429, headers: { 'retry-after': '1' }, times: 1 },
+    );
     const { run, repository } = await promote();
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/retrying in [\d.]+s after HTTP 500/);
-    expect(run.stdout).toContain('retrying in 1.0s after HTTP 429');
+    expect(run.stdout).toMatch(/retrying in [\d.]+s after HTTP 429 \(Retry-After: 1\)/);
     expect(await tagDigest(target.url, repository, 'full-5.1.5')).toBe(image.index.digest);
   });
 

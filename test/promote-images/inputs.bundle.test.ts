@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runBundle } from '../harness/run-bundle.js';
 
-const VALID = { registry: 'http://127.0.0.1:9', 'source-repository': 'nwodtuhs/exegol-preprod', 'target-repository': 'nwodtuhs/exegol', version: '5.1.5', flavours: 'full\nlight' };
+const VALID = {
+  registry: 'http://127.0.0.1:9',
+  'source-repository': 'nwodtuhs/exegol-preprod',
+  'target-repository': 'nwodtuhs/exegol',
+  version: '5.1.5',
+  flavours: 'full\nlight',
+};
 
 describe('promote-images-preprod-to-prod bundle: bad input ends with a clear error before any request', () => {
   it.each([
@@ -10,7 +16,7 @@ describe('promote-images-preprod-to-prod bundle: bad input ends with a clear err
     [{ registry: 'http:/registry' }, `input 'registry' "http:/registry" is not a registry`],
     [{ flavours: '' }, `input 'flavours' is empty`],
     [{ tags: 'latest' }, `input 'tags' template "latest" has no {flavour} placeholder`],
-    [{ tags: '{flavour}-{release}' }, `input 'tags' template "{flavour}-{release}" has an unknown placeholder {release}`],
+    [{ tags: '{flavour}-{release}' }, `input 'tags' has an unknown placeholder {release} in "{flavour}-{release}"`],
     [{ version: '' }, `input 'version' is needed by the tag template "{flavour}-{version}"`],
     [{ flavours: 'full edition' }, `input 'tags' template "{flavour}" makes "full edition" for flavour "full edition", which is not a valid tag`],
     [{ username: 'maintainer' }, `input 'password' is empty: give both username and password, or neither`],
@@ -24,7 +30,10 @@ describe('promote-images-preprod-to-prod bundle: bad input ends with a clear err
   });
 
   it('takes the version from the pushed tag', async () => {
-    const run = await runBundle('promote-images-preprod-to-prod', { inputs: { ...VALID, version: '' }, env: { GITHUB_REF: 'refs/tags/5.1.5', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: '5.1.5' } });
+    const run = await runBundle('promote-images-preprod-to-prod', {
+      inputs: { ...VALID, version: '' },
+      env: { GITHUB_REF: 'refs/tags/5.1.5', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: '5.1.5' },
+    });
     expect(run.code).toBe(1);
     expect(run.errors[0]).not.toContain(`input 'version'`);
     expect(run.errors[0]).toContain('127.0.0.1:9');

@@ -20,7 +20,9 @@ beforeAll(async () => {
       sharedLayers: [base],
       perArchLayerSizes: [64 * 1024, 32 * 1024],
       attestation: flavour === 'full',
-      ...(flavour === 'full' ? { annotations: { 'org.opencontainers.image.version': VERSION, 'org.opencontainers.image.source': 'https://github.com/ThePorgs/Exegol-images' } } : {}),
+      ...(flavour === 'full'
+        ? { annotations: { 'org.opencontainers.image.version': VERSION, 'org.opencontainers.image.source': 'https://github.com/ThePorgs/Exegol-images' } }
+        : {}),
       label: flavour,
     });
     images.set(flavour, image);
@@ -57,25 +59,39 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
     expect(proxy.matching('GET', /\/blobs\/sha256:/)).toEqual([]);
     const mounts = proxy.matching('POST', /\/blobs\/uploads\/$/);
     expect(mounts.length).toBeGreaterThan(0);
-    expect(mounts.every((request) => request.query.includes('mount=') && request.query.includes(`from=${encodeURIComponent(PREPROD)}`) && request.status === 201)).toBe(true);
+    expect(
+      mounts.every((request) => request.query.includes('mount=') && request.query.includes(`from=${encodeURIComponent(PREPROD)}`) && request.status === 201),
+    ).toBe(true);
     const promoted = JSON.parse(run.outputs['promoted']!) as { source: string; target: string; digest: string; action: string }[];
     expect(promoted).toHaveLength(10);
-    expect(promoted[0]).toEqual({ source: `${proxy.host}/${PREPROD}:full`, target: `${proxy.host}/nwodtuhs/exegol:full`, digest: images.get('full')!.index.digest, action: 'mounted' });
+    expect(promoted[0]).toEqual({
+      source: `${proxy.host}/${PREPROD}:full`,
+      target: `${proxy.host}/nwodtuhs/exegol:full`,
+      digest: images.get('full')!.index.digest,
+      action: 'mounted',
+    });
     expect(JSON.parse(run.outputs['digests']!)).toMatchObject({ 'full-5.1.5': images.get('full')!.index.digest, light: images.get('light')!.index.digest });
     expect(run.summary).toContain('<th>Bytes moved</th>');
     expect(run.summary).toContain('<td>0 B</td>');
   });
 
   it('carries the index unchanged: annotations, attestation manifests, Docker manifest list', async () => {
-    const full = await fetch(`${registry.url}/v2/nwodtuhs/exegol/manifests/full-${VERSION}`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+    const full = await fetch(`${registry.url}/v2/nwodtuhs/exegol/manifests/full-${VERSION}`, {
+      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+    });
     const bytes = Buffer.from(await full.arrayBuffer());
     expect(bytes.equals(images.get('full')!.index.bytes)).toBe(true);
-    const index = JSON.parse(bytes.toString()) as { annotations: Record<string, string>; manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const index = JSON.parse(bytes.toString()) as {
+      annotations: Record<string, string>;
+      manifests: { digest: string; annotations?: Record<string, string> }[];
+    };
     expect(index.annotations['org.opencontainers.image.version']).toBe(VERSION);
     const attestations = index.manifests.filter((entry) => entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
     expect(attestations).toHaveLength(2);
     for (const attestation of attestations) expect(await tagDigest(registry.url, 'nwodtuhs/exegol', attestation.digest)).toBe(attestation.digest);
-    const light = await fetch(`${registry.url}/v2/nwodtuhs/exegol/manifests/light`, { headers: { accept: 'application/vnd.docker.distribution.manifest.list.v2+json' } });
+    const light = await fetch(`${registry.url}/v2/nwodtuhs/exegol/manifests/light`, {
+      headers: { accept: 'application/vnd.docker.distribution.manifest.list.v2+json' },
+    });
     expect(light.headers.get('content-type')).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
   });
 
@@ -92,7 +108,9 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
     await pushImage(registry.url, 'nwodtuhs/exegol-guard', [`full-${VERSION}`, 'light'], other);
     const refused = await promote('nwodtuhs/exegol-guard', { flavours: 'full\nlight' });
     expect(refused.code).toBe(1);
-    expect(refused.errors[0]).toContain(`nwodtuhs/exegol-guard:full-${VERSION} is at ${other.index.digest}, not ${images.get('full')!.index.digest}. A versioned tag does not move: set overwrite: true`);
+    expect(refused.errors[0]).toContain(
+      `nwodtuhs/exegol-guard:full-${VERSION} is at ${other.index.digest}, not ${images.get('full')!.index.digest}. A versioned tag does not move: set overwrite: true`,
+    );
     expect((await listTags(registry.url, 'nwodtuhs/exegol-guard')).sort()).toEqual([`full-${VERSION}`, 'light']);
     expect(await tagDigest(registry.url, 'nwodtuhs/exegol-guard', 'light')).toBe(other.index.digest);
 
@@ -109,7 +127,9 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
     proxy.requests.length = 0;
     const run = await promote('nwodtuhs/exegol-missing', { flavours: 'full\nnightly\nweb' });
     expect(run.code).toBe(1);
-    expect(run.errors[0]).toContain(`source tag(s) not found: ${proxy.host}/${PREPROD}:nightly, ${proxy.host}/${PREPROD}:nightly-${VERSION}; nothing was written`);
+    expect(run.errors[0]).toContain(
+      `source tag(s) not found: ${proxy.host}/${PREPROD}:nightly, ${proxy.host}/${PREPROD}:nightly-${VERSION}; nothing was written`,
+    );
     expect(proxy.requests.filter((request) => request.method !== 'GET' && request.method !== 'HEAD')).toEqual([]);
     expect(await listTags(registry.url, 'nwodtuhs/exegol-missing')).toEqual([]);
   });
@@ -126,7 +146,15 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
   it('promotes the base image of the misc repository with its own tags', async () => {
     const base = buildImage({ format: 'oci', sharedLayers: [], perArchLayerSizes: [2048] });
     await pushImage(registry.url, 'nwodtuhs/exegol-misc-preprod', ['base', `base-${VERSION}`], base);
-    const run = await runBundle('promote-images-preprod-to-prod', { inputs: { registry: proxy.url, 'source-repository': 'nwodtuhs/exegol-misc-preprod', 'target-repository': 'nwodtuhs/exegol-misc', version: VERSION, flavours: 'base' } });
+    const run = await runBundle('promote-images-preprod-to-prod', {
+      inputs: {
+        registry: proxy.url,
+        'source-repository': 'nwodtuhs/exegol-misc-preprod',
+        'target-repository': 'nwodtuhs/exegol-misc',
+        version: VERSION,
+        flavours: 'base',
+      },
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(await tagDigest(registry.url, 'nwodtuhs/exegol-misc', `base-${VERSION}`)).toBe(base.index.digest);
   });

@@ -17,7 +17,12 @@ export const RELEASE_CLAIMS = {
 };
 
 /** Two stand-in indexes (TestPyPI and PyPI) and an OIDC issuer, reset before each test. */
-export function useIndexes(): { test: () => PackageIndexStandIn; main: () => PackageIndexStandIn; oidc: () => OidcIssuerStandIn; publish: (inputs: Record<string, string>, env?: Record<string, string | undefined>) => Promise<BundleRun> } {
+export function useIndexes(): {
+  test: () => PackageIndexStandIn;
+  main: () => PackageIndexStandIn;
+  oidc: () => OidcIssuerStandIn;
+  publish: (inputs: Record<string, string>, env?: Record<string, string | undefined>) => Promise<BundleRun>;
+} {
   let test: PackageIndexStandIn;
   let main: PackageIndexStandIn;
   let oidc: OidcIssuerStandIn;
@@ -50,7 +55,12 @@ export function useIndexes(): { test: () => PackageIndexStandIn; main: () => Pac
     test: () => test,
     main: () => main,
     oidc: () => oidc,
-    publish: (inputs, env = {}) => runBundle('publish-pypi-sdist', { inputs: { 'repository-url': `${main.url}/legacy/`, python: '/usr/bin/python3', 'build-args': '--no-isolation', ...inputs }, env, timeoutSeconds: 180 }),
+    publish: (inputs, env = {}) =>
+      runBundle('publish-pypi-sdist', {
+        inputs: { 'repository-url': `${main.url}/legacy/`, python: '/usr/bin/python3', 'build-args': '--no-isolation', ...inputs },
+        env,
+        timeoutSeconds: 180,
+      }),
   };
 }
 

@@ -16,10 +16,15 @@ const TAG_ENV = { GITHUB_REF: 'refs/tags/5.1.5', GITHUB_REF_TYPE: 'tag', GITHUB_
 describe('publish-pypi-sdist bundle: a real sdist built, validated and uploaded', () => {
   it('builds the wrapper-shaped project, uploads to TestPyPI then PyPI by token, and pip fetches it back intact', async () => {
     const project = await writeProject(wrapperProjectFiles('5.1.5', { manifestIncludesRequirements: true }));
-    const run = await publish({ 'working-directory': project, 'test-repository-url': `${test().url}/legacy/`, password: MAIN_TOKEN, 'test-password': TEST_TOKEN }, TAG_ENV);
+    const run = await publish(
+      { 'working-directory': project, 'test-repository-url': `${test().url}/legacy/`, password: MAIN_TOKEN, 'test-password': TEST_TOKEN },
+      TAG_ENV,
+    );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const sdist = path.join(project, 'dist', 'Exegol-5.1.5.tar.gz');
-    const sha256 = createHash('sha256').update(await readFile(sdist)).digest('hex');
+    const sha256 = createHash('sha256')
+      .update(await readFile(sdist))
+      .digest('hex');
     expect(run.outputs).toMatchObject({ sdist, filename: 'Exegol-5.1.5.tar.gz', name: 'exegol', version: '5.1.5', sha256 });
     expect(uploadedTo(run)).toEqual([
       { repository: 'TestPyPI', url: `${test().url}/legacy/`, result: 'uploaded', auth: 'token' },
@@ -33,10 +38,31 @@ describe('publish-pypi-sdist bundle: a real sdist built, validated and uploaded'
     expect(run.summary).toContain('<td>Exegol</td><td>5.1.5</td><td>Exegol-5.1.5.tar.gz</td>');
 
     const download = await mkdtemp(path.join(tmpdir(), 'pip-download-'));
-    await execute(DEBIAN_PYTHON, ['-m', 'pip', 'download', '--no-deps', '--no-build-isolation', '--no-binary', ':all:', '--index-url', `${main().url}/simple/`, '--dest', download, 'Exegol==5.1.5'], { env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_CACHE_DIR: '1' } });
+    await execute(
+      DEBIAN_PYTHON,
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--no-build-isolation',
+        '--no-binary',
+        ':all:',
+        '--index-url',
+        `${main().url}/simple/`,
+        '--dest',
+        download,
+        'Exegol==5.1.5',
+      ],
+      { env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_CACHE_DIR: '1' } },
+    );
     const [fetched] = await readdir(download);
     expect(fetched).toBe('Exegol-5.1.5.tar.gz');
-    expect(createHash('sha256').update(await readFile(path.join(download, fetched!))).digest('hex')).toBe(sha256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(path.join(download, fetched!)))
+        .digest('hex'),
+    ).toBe(sha256);
   });
 
   it('uploads by trusted publishing: the OIDC token exchanged for a masked, short-lived token at each index', async () => {
@@ -57,7 +83,9 @@ describe('publish-pypi-sdist bundle: a real sdist built, validated and uploaded'
     const project = await writeProject(wrapperProjectFiles('5.1.5', { manifestIncludesRequirements: true }));
     const run = await publish({ 'working-directory': project, 'test-repository-url': `${test().url}/legacy/` }, { ...TAG_ENV, ...oidc().env() });
     expect(run.code).toBe(1);
-    expect(run.errors[0]).toContain(`${test().url} refused the trusted publishing exchange (HTTP 422): invalid-publisher: valid token, but no corresponding publisher`);
+    expect(run.errors[0]).toContain(
+      `${test().url} refused the trusted publishing exchange (HTTP 422): invalid-publisher: valid token, but no corresponding publisher`,
+    );
     expect(run.errors[0]).toContain('repository=ThePorgs/Exegol');
     expect(run.errors[0]).toContain('job_workflow_ref=ThePorgs/Exegol/.github/workflows/release.yml@refs/tags/5.1.5');
     expect(run.errors[0]).toContain('environment=staging');

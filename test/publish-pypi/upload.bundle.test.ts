@@ -28,14 +28,28 @@ beforeAll(async () => {
   otherBytesSdist = await buildSdistOf(await writeProject(changed));
 }, 120_000);
 
-const publishFile = async (sdist: string, inputs: Record<string, string> = {}) => publish({ build: 'false', 'packages-dir': await packagesWith(sdist), 'expected-version': '1.2.3', password: MAIN_TOKEN, ...inputs });
+const publishFile = async (sdist: string, inputs: Record<string, string> = {}) =>
+  publish({ build: 'false', 'packages-dir': await packagesWith(sdist), 'expected-version': '1.2.3', password: MAIN_TOKEN, ...inputs });
 
 describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
   it('sends every field twine sends, with the same values', async () => {
     const twineIndex = await new PackageIndexStandIn('pypi').start();
     try {
       twineIndex.tokens.add('pypi-twine-token');
-      await execute(DEBIAN_PYTHON, ['-m', 'twine', 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', `${twineIndex.url}/legacy/`, '-u', '__token__', '-p', 'pypi-twine-token', demoSdist]);
+      await execute(DEBIAN_PYTHON, [
+        '-m',
+        'twine',
+        'upload',
+        '--non-interactive',
+        '--disable-progress-bar',
+        '--repository-url',
+        `${twineIndex.url}/legacy/`,
+        '-u',
+        '__token__',
+        '-p',
+        'pypi-twine-token',
+        demoSdist,
+      ]);
       const run = await publishFile(demoSdist);
       expect(run.code, run.stdout).toBe(0);
       const twine = twineIndex.uploads[0]!.fields;
@@ -88,7 +102,9 @@ describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
     await publishFile(demoSdist);
     const other = await publishFile(otherBytesSdist, { 'skip-existing': 'true' });
     expect(other.code).toBe(1);
-    expect(other.errors[0]).toMatch(/exegol-release-demo-1\.2\.3\.tar\.gz already exists on PyPI with other content \(sha256 [a-f0-9]{64}, this file [a-f0-9]{64}\): a file name can be uploaded once/);
+    expect(other.errors[0]).toMatch(
+      /exegol-release-demo-1\.2\.3\.tar\.gz already exists on PyPI with other content \(sha256 [a-f0-9]{64}, this file [a-f0-9]{64}\): a file name can be uploaded once/,
+    );
   });
 
   it('accepts an identical re-upload answered 200, as PyPI answers it', async () => {
@@ -127,7 +143,9 @@ describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
   it('does not follow a redirect: it means a wrong URL, and says so', async () => {
     const run = await publishFile(demoSdist, { 'repository-url': `${main().url}/` });
     expect(run.code).toBe(1);
-    expect(run.errors[0]).toContain(`${main().url}/ redirects (HTTP 301 Moved Permanently) to ${main().url}/legacy/: the repository URL must be the upload endpoint itself, ending in /legacy/`);
+    expect(run.errors[0]).toContain(
+      `${main().url}/ redirects (HTTP 301 Moved Permanently) to ${main().url}/legacy/: the repository URL must be the upload endpoint itself, ending in /legacy/`,
+    );
     expect(main().files.size).toBe(0);
   });
 

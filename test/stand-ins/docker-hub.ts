@@ -18,7 +18,10 @@ export class DockerHubStandIn {
         const url = new URL(request.url ?? '/', 'http://hub');
         if (request.method === 'POST' && url.pathname === '/v2/users/login') {
           const { username, password } = JSON.parse(body || '{}') as { username?: string; password?: string };
-          if (!username || this.users[username] !== password) return void response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'Incorrect authentication credentials.' }));
+          if (!username || this.users[username] !== password)
+            return void response
+              .writeHead(401, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ detail: 'Incorrect authentication credentials.' }));
           return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
         }
         const match = /^\/v2\/repositories\/([^/]+\/[^/]+)\/tags\/([^/]+)\/$/.exec(url.pathname);

@@ -45,16 +45,21 @@ export class FaultProxy {
     const method = request.method ?? 'GET';
     const entry = { method, path: url.pathname, query: url.search, status: 0 };
     this.requests.push(entry);
-    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.path.test(url.pathname) && (!candidate.method || candidate.method === method));
+    const fault = this.faults.find(
+      (candidate) => candidate.times > 0 && candidate.path.test(url.pathname) && (!candidate.method || candidate.method === method),
+    );
     if (fault) fault.times -= 1;
     if (fault?.kind === 'status') {
       entry.status = fault.status ?? 500;
       request.resume();
-      response.writeHead(entry.status, { 'content-type': 'application/json', ...fault.headers }).end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
+      response
+        .writeHead(entry.status, { 'content-type': 'application/json', ...fault.headers })
+        .end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
       return;
     }
     const isBlobRead = method === 'GET' && /\/blobs\/sha256:/.test(url.pathname);
-    if ((method === 'PUT' || method === 'PATCH') && /\/blobs\/uploads\//.test(url.pathname)) request.on('data', (chunk: Buffer) => (this.blobBytes.uploaded += chunk.length));
+    if ((method === 'PUT' || method === 'PATCH') && /\/blobs\/uploads\//.test(url.pathname))
+      request.on('data', (chunk: Buffer) => (this.blobBytes.uploaded += chunk.length));
     const target = new URL(this.target);
     const upstream = httpRequest({ host: target.hostname, port: target.port, method, path: request.url, headers: request.headers }, (answer) => {
       entry.status = answer.statusCode ?? 0;

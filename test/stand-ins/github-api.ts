@@ -42,24 +42,79 @@ export interface GitHubState {
 }
 
 export function emptyState(): GitHubState {
-  return { pulls: new Map(), reviews: new Map(), permissions: new Map(), checkRuns: new Map(), statuses: new Map(), tags: [], files: new Map(), comments: new Map() };
+  return {
+    pulls: new Map(),
+    reviews: new Map(),
+    permissions: new Map(),
+    checkRuns: new Map(),
+    statuses: new Map(),
+    tags: [],
+    files: new Map(),
+    comments: new Map(),
+  };
 }
 
 /** A user as GitHub's simple-user schema shapes it. */
 export function user(login: string, id = login.length * 1000 + login.charCodeAt(0)): Partial2<Schemas['simple-user']> {
-  return { login, id, node_id: `U_${id}`, type: login.endsWith('[bot]') ? 'Bot' : 'User', site_admin: false, html_url: `https://github.com/${login}`, url: `https://api.github.com/users/${login}` };
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    type: login.endsWith('[bot]') ? 'Bot' : 'User',
+    site_admin: false,
+    html_url: `https://github.com/${login}`,
+    url: `https://api.github.com/users/${login}`,
+  };
 }
 
-/** A stand-in for GitHub's REST API on 127.0.0.1, answering the endpoints verify-release-pr uses with GitHub's payload shapes, Link pagination, 404s, rate limits and injected faults. */
+/** What a route of the stand-in receives. */
+export interface RouteContext {
+  readonly method: string;
+  readonly url: URL;
+  /** The path after `/repos/{owner}/{repo}`, e.g. `/pulls/42`; the whole path for other endpoints. */
+  readonly route: string;
+  /** The repository named in the path (`owner/repo`), when the path is under `/repos/`. */
+  readonly repository?: string;
+  /** That repository's state; undefined for an unknown repository and for paths outside `/repos/`. */
+  readonly state?: GitHubState;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+}
+
+/** An extra route: answers and returns true, or returns false to let the next route try. */
+export type Route = (context: RouteContext, api: GitHubApiStandIn) => boolean | Promise<boolean>;
+
+/**
+ * A stand-in for GitHub's REST API on 127.0.0.1, answering the endpoints the actions use with GitHub's payload shapes,
+ * Link pagination, 404s, rate limits and injected faults. It serves several repositories (`repository(fullName)`),
+ * the first one being `owner/repo`; tests and other modules add endpoints with `routes`.
+ */
 export class GitHubApiStandIn {
-  readonly state: GitHubState = emptyState();
+  /** Repositories' states by `owner/repo`. */
+  readonly repositories = new Map<string, GitHubState>();
+  /** The state of `owner/repo`, the repository given to the constructor. */
+  readonly state: GitHubState;
+  /** Extra routes, tried in order before the built-in ones. */
+  readonly routes: Route[] = [];
   readonly requests: { method: string; path: string }[] = [];
   readonly faults: Fault[] = [];
   private server?: Server;
   private nextCommentId = 1000;
   url = '';
 
-  constructor(readonly owner: string, readonly repo: string) {}
+  constructor(
+    readonly owner: string,
+    readonly repo: string,
+  ) {
+    this.state = this.repository(`${owner}/${repo}`);
+  }
+
+  /** The state of a repository, created empty on first use. */
+  repository(fullName: string): GitHubState {
+    let state = this.repositories.get(fullName);
+    if (!state) this.repositories.set(fullName, (state = emptyState()));
+    return state;
+  }
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => void this.handle(request, response));
@@ -76,19 +131,25 @@ export class GitHubApiStandIn {
     return this.requests.length;
   }
 
-  private send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    response.writeHead(status, { 'content-type': typeof body === 'string' ? 'application/vnd.github.raw; charset=utf-8' : 'application/json; charset=utf-8', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-github-api-version-selected': '2022-11-28', ...headers });
+    response.writeHead(status, {
+      'content-type': typeof body === 'string' ? 'application/vnd.github.raw; charset=utf-8' : 'application/json; charset=utf-8',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-github-api-version-selected': '2022-11-28',
+      ...headers,
+    });
     response.end(text);
   }
 
-  private notFound(response: ServerResponse): void {
+  notFound(response: ServerResponse): void {
     const body: BasicError = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
     this.send(response, 404, body);
   }
 
   /** Sends one page of `items` with GitHub's Link header (rel next/last/prev/first). */
-  private paginate<T>(request: URL, items: readonly T[], wrap: (page: T[]) => unknown, response: ServerResponse): void {
+  paginate<T>(request: URL, items: readonly T[], wrap: (page: T[]) => unknown, response: ServerResponse): void {
     const perPage = Math.min(100, Number(request.searchParams.get('per_page') ?? 30));
     const page = Number(request.searchParams.get('page') ?? 1);
     const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -98,11 +159,16 @@ export class GitHubApiStandIn {
       next.searchParams.set('per_page', String(perPage));
       return `<${this.url}${next.pathname}${next.search}>; rel="${rel}"`;
     };
-    const links = [page > 1 ? link(page - 1, 'prev') : '', page < last ? link(page + 1, 'next') : '', page < last ? link(last, 'last') : '', page > 1 ? link(1, 'first') : ''].filter(Boolean);
+    const links = [
+      page > 1 ? link(page - 1, 'prev') : '',
+      page < last ? link(page + 1, 'next') : '',
+      page < last ? link(last, 'last') : '',
+      page > 1 ? link(1, 'first') : '',
+    ].filter(Boolean);
     this.send(response, 200, wrap(items.slice((page - 1) * perPage, page * perPage)), links.length ? { link: links.join(', ') } : {});
   }
 
-  private async body(request: IncomingMessage): Promise<Record<string, unknown>> {
+  async body(request: IncomingMessage): Promise<Record<string, unknown>> {
     let text = '';
     for await (const chunk of request) text += String(chunk);
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -118,10 +184,23 @@ export class GitHubApiStandIn {
       if (fault.reset) return void request.socket.destroy();
       return this.send(response, fault.status, fault.body ?? { message: `HTTP ${fault.status}` }, fault.headers);
     }
-    const prefix = `/repos/${this.owner}/${this.repo}`;
-    if (!url.pathname.startsWith(prefix)) return this.notFound(response);
-    const route = url.pathname.slice(prefix.length);
-    const state = this.state;
+    const repositoryMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    const repository = repositoryMatch ? `${decodeURIComponent(repositoryMatch[1]!)}/${decodeURIComponent(repositoryMatch[2]!)}` : undefined;
+    const context: RouteContext = {
+      method,
+      url,
+      route: repositoryMatch ? (repositoryMatch[3] ?? '') : url.pathname,
+      request,
+      response,
+      ...(repository ? { repository } : {}),
+      ...(repository && this.repositories.has(repository) ? { state: this.repositories.get(repository)! } : {}),
+    };
+    for (const extra of this.routes) if (await extra(context, this)) return;
+    if (!repository || !context.state) return this.notFound(response);
+    const prefix = `/repos/${repository}`;
+    const route = context.route;
+    const state = context.state!;
+    const [owner, repo] = repository.split('/') as [string, string];
     let match: RegExpExecArray | null;
 
     if (method === 'GET' && (match = /^\/pulls\/(\d+)$/.exec(route))) {
@@ -136,7 +215,21 @@ export class GitHubApiStandIn {
       const login = decodeURIComponent(match[1]!);
       const role = state.permissions.get(login) ?? 'read';
       const legacy = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
-      const body: Permission = { permission: legacy, role_name: role, user: { ...user(login), permissions: { admin: role === 'admin', maintain: role === 'maintain' || role === 'admin', push: ['write', 'maintain', 'admin'].includes(role), triage: role !== 'read' && role !== 'none', pull: role !== 'none' }, role_name: role } };
+      const body: Permission = {
+        permission: legacy,
+        role_name: role,
+        user: {
+          ...user(login),
+          permissions: {
+            admin: role === 'admin',
+            maintain: role === 'maintain' || role === 'admin',
+            push: ['write', 'maintain', 'admin'].includes(role),
+            triage: role !== 'read' && role !== 'none',
+            pull: role !== 'none',
+          },
+          role_name: role,
+        },
+      };
       return this.send(response, 200, body);
     }
     if (method === 'GET' && (match = /^\/commits\/([^/]+)\/check-runs$/.exec(route))) {
@@ -145,18 +238,46 @@ export class GitHubApiStandIn {
     }
     if (method === 'GET' && (match = /^\/commits\/([^/]+)\/status$/.exec(route))) {
       const statuses = state.statuses.get(match[1]!) ?? [];
-      const combined = statuses.some((status) => status.state === 'failure' || status.state === 'error') ? 'failure' : statuses.some((status) => status.state === 'pending') || statuses.length === 0 ? 'pending' : 'success';
-      return this.paginate(url, statuses, (page) => ({ state: combined, sha: match![1], total_count: statuses.length, statuses: page, commit_url: `${this.url}${prefix}/commits/${match![1]}`, url: `${this.url}${prefix}/commits/${match![1]}/status` }), response);
+      const combined = statuses.some((status) => status.state === 'failure' || status.state === 'error')
+        ? 'failure'
+        : statuses.some((status) => status.state === 'pending') || statuses.length === 0
+          ? 'pending'
+          : 'success';
+      return this.paginate(
+        url,
+        statuses,
+        (page) => ({
+          state: combined,
+          sha: match![1],
+          total_count: statuses.length,
+          statuses: page,
+          commit_url: `${this.url}${prefix}/commits/${match![1]}`,
+          url: `${this.url}${prefix}/commits/${match![1]}/status`,
+        }),
+        response,
+      );
     }
     if (method === 'GET' && route === '/git/matching-refs/tags') {
-      const refs: GitRef[] = state.tags.map((tag, index) => ({ ref: `refs/tags/${tag}`, node_id: `REF_${index}`, url: `${this.url}${prefix}/git/refs/tags/${tag}`, object: { type: 'tag', sha: index.toString(16).padStart(40, '0'), url: `${this.url}${prefix}/git/tags/${index}` } }));
+      const refs: GitRef[] = state.tags.map((tag, index) => ({
+        ref: `refs/tags/${tag}`,
+        node_id: `REF_${index}`,
+        url: `${this.url}${prefix}/git/refs/tags/${tag}`,
+        object: { type: 'tag', sha: index.toString(16).padStart(40, '0'), url: `${this.url}${prefix}/git/tags/${index}` },
+      }));
       return this.send(response, 200, refs);
     }
     if (method === 'GET' && (match = /^\/contents\/(.+)$/.exec(route))) {
       const text = state.files.get(url.searchParams.get('ref') ?? '')?.get(decodeURIComponent(match[1]!));
       if (text === undefined) return this.notFound(response);
       if ((request.headers.accept ?? '').includes('raw')) return this.send(response, 200, text);
-      return this.send(response, 200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64'), path: match[1], name: match[1]!.split('/').pop(), size: text.length });
+      return this.send(response, 200, {
+        type: 'file',
+        encoding: 'base64',
+        content: Buffer.from(text).toString('base64'),
+        path: match[1],
+        name: match[1]!.split('/').pop(),
+        size: text.length,
+      });
     }
     if ((match = /^\/issues\/(\d+)\/comments$/.exec(route))) {
       const number = Number(match[1]);
@@ -166,7 +287,15 @@ export class GitHubApiStandIn {
       if (method === 'POST') {
         const { body } = await this.body(request);
         const id = (this.nextCommentId += 1);
-        const comment: Comment = { id, body: String(body), user: user('github-actions[bot]', 41898282), html_url: `https://github.com/${this.owner}/${this.repo}/pull/${number}#issuecomment-${id}`, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), author_association: 'NONE' };
+        const comment: Comment = {
+          id,
+          body: String(body),
+          user: user('github-actions[bot]', 41898282),
+          html_url: `https://github.com/${owner}/${repo}/pull/${number}#issuecomment-${id}`,
+          created_at: new Date().toISOString(),
+          updated_at: new Date().toISOString(),
+          author_association: 'NONE',
+        };
         state.comments.set(number, [...comments, comment]);
         const pr = state.pulls.get(number)!;
         pr.comments = (pr.comments ?? 0) + 1;

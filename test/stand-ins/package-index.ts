@@ -66,7 +66,14 @@ export class OidcIssuerStandIn {
       const url = new URL(request.url ?? '/', 'http://oidc');
       if (request.headers.authorization !== `Bearer ${this.requestToken}`) return void response.writeHead(401).end();
       const now = Math.floor(Date.now() / 1000);
-      const payload = { iss: 'https://token.actions.githubusercontent.com', aud: url.searchParams.get('audience'), iat: now, nbf: now - 5, exp: now + 300, ...this.claims };
+      const payload = {
+        iss: 'https://token.actions.githubusercontent.com',
+        aud: url.searchParams.get('audience'),
+        iat: now,
+        nbf: now - 5,
+        exp: now + 300,
+        ...this.claims,
+      };
       const unsigned = `${base64url({ alg: 'RS256', typ: 'JWT', kid: 'test' })}.${base64url(payload)}`;
       const value = `${unsigned}.${base64url(sign('sha256', Buffer.from(unsigned), this.keys.privateKey))}`;
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 1, value }));
@@ -131,12 +138,14 @@ export class PackageIndexStandIn {
     const url = new URL(request.url ?? '/', this.url);
     if (request.method === 'POST' && url.pathname === '/') return void response.writeHead(301, 'Moved Permanently', { location: `${this.url}/legacy/` }).end();
     if (request.method === 'POST' && url.pathname === '/legacy/') return this.upload(request, response);
-    if (request.method === 'GET' && url.pathname === '/_/oidc/audience') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ audience: this.audience }));
+    if (request.method === 'GET' && url.pathname === '/_/oidc/audience')
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ audience: this.audience }));
     if (request.method === 'POST' && url.pathname === '/_/oidc/mint-token') return this.mint(request, response);
     const project = /^\/simple\/([^/]+)\/$/.exec(url.pathname)?.[1];
     if (request.method === 'GET' && project) return this.simple(request, response, normalise(project));
     const file = /^\/packages\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (request.method === 'GET' && file && this.files.has(decodeURIComponent(file))) return void response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(this.files.get(decodeURIComponent(file))!.bytes);
+    if (request.method === 'GET' && file && this.files.has(decodeURIComponent(file)))
+      return void response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(this.files.get(decodeURIComponent(file))!.bytes);
     this.answer(response, 404, 'Not Found');
   }
 
@@ -170,7 +179,9 @@ export class PackageIndexStandIn {
       record(injected);
       return this.answer(response, injected, 'Service Unavailable');
     }
-    const [user, token] = Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+    const [user, token] = Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+      .toString()
+      .split(':');
     if (user !== '__token__' || !token || !this.tokens.has(token)) {
       record(403);
       return this.answer(response, 403, 'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.');
@@ -192,7 +203,11 @@ export class PackageIndexStandIn {
       const status = same ? this.identicalReupload : 400;
       record(status);
       if (status === 200) return this.answer(response, 200, 'OK');
-      return this.answer(response, 400, `File already exists ('${content.name}', with blake2_256 hash '${get('blake2_256_digest')}'). See https://pypi.org/help/#file-name-reuse for more information.`);
+      return this.answer(
+        response,
+        400,
+        `File already exists ('${content.name}', with blake2_256 hash '${get('blake2_256_digest')}'). See https://pypi.org/help/#file-name-reuse for more information.`,
+      );
     }
     this.files.set(content.name, { filename: content.name, bytes, sha256, project: normalise(get('name') ?? ''), fields });
     record(200);
@@ -203,27 +218,51 @@ export class PackageIndexStandIn {
     const files = [...this.files.values()].filter((file) => file.project === project);
     if (files.length === 0) return this.answer(response, 404, 'Not Found');
     if ((request.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json')) {
-      const body = { meta: { 'api-version': '1.0' }, name: project, files: files.map((file) => ({ filename: file.filename, url: `${this.url}/packages/${file.filename}`, hashes: { sha256: file.sha256 } })) };
+      const body = {
+        meta: { 'api-version': '1.0' },
+        name: project,
+        files: files.map((file) => ({ filename: file.filename, url: `${this.url}/packages/${file.filename}`, hashes: { sha256: file.sha256 } })),
+      };
       return void response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(JSON.stringify(body));
     }
     const links = files.map((file) => `<a href="/packages/${file.filename}#sha256=${file.sha256}">${file.filename}</a><br/>`).join('\n');
-    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.0"><title>Links for ${project}</title></head><body><h1>Links for ${project}</h1>\n${links}\n</body></html>`);
+    response
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        `<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.0"><title>Links for ${project}</title></head><body><h1>Links for ${project}</h1>\n${links}\n</body></html>`,
+      );
   }
 
   private async mint(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of request) body += String(chunk);
-    const refuse = (code: string, description: string): void => void response.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Token request failed', errors: [{ code, description }] }));
+    const refuse = (code: string, description: string): void =>
+      void response
+        .writeHead(422, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Token request failed', errors: [{ code, description }] }));
     const { token } = JSON.parse(body || '{}') as { token?: string };
     const [header, payload, signature] = (token ?? '').split('.');
-    if (!header || !payload || !signature || !this.oidcPublicKey || !verify('sha256', Buffer.from(`${header}.${payload}`), this.oidcPublicKey, Buffer.from(signature, 'base64url'))) return refuse('invalid-token', 'malformed or unverifiable token');
+    if (
+      !header ||
+      !payload ||
+      !signature ||
+      !this.oidcPublicKey ||
+      !verify('sha256', Buffer.from(`${header}.${payload}`), this.oidcPublicKey, Buffer.from(signature, 'base64url'))
+    )
+      return refuse('invalid-token', 'malformed or unverifiable token');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, string>;
     const publisher = this.trustedPublisher;
     if (claims['aud'] !== this.audience) return refuse('invalid-token', `invalid audience ${claims['aud']}`);
-    const matches = publisher && claims['repository'] === publisher.repository && claims['job_workflow_ref']?.startsWith(`${publisher.repository}/.github/workflows/${publisher.workflow}@`) && (!publisher.environment || claims['environment'] === publisher.environment);
+    const matches =
+      publisher &&
+      claims['repository'] === publisher.repository &&
+      claims['job_workflow_ref']?.startsWith(`${publisher.repository}/.github/workflows/${publisher.workflow}@`) &&
+      (!publisher.environment || claims['environment'] === publisher.environment);
     if (!matches) return refuse('invalid-publisher', 'valid token, but no corresponding publisher (All lookup strategies exhausted)');
     const minted = `pypi-minted-${createHash('sha256').update(token!).digest('hex').slice(0, 32)}`;
     this.tokens.add(minted);
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, token: minted, expires: Math.floor(Date.now() / 1000) + 900 }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ success: true, token: minted, expires: Math.floor(Date.now() / 1000) + 900 }));
   }
 }

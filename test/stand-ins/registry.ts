@@ -63,7 +63,10 @@ export async function startRegistry(auth: RegistryAuth = { mode: 'none' }, stora
     authConfig = `auth:\n  token:\n    realm: ${auth.tokenServer.url}/token\n    service: ${auth.tokenServer.service}\n    issuer: ${auth.tokenServer.issuer}\n    rootcertbundle: ${auth.tokenServer.certificateFile}\n`;
   }
   const config = path.join(directory, 'config.yml');
-  await writeFile(config, `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${authConfig}`);
+  await writeFile(
+    config,
+    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${root}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${authConfig}`,
+  );
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));

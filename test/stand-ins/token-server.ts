@@ -40,7 +40,11 @@ export async function startTokenServer(users: TokenUsers): Promise<TokenServer> 
   const directory = await mkdtemp(path.join(tmpdir(), 'token-server-'));
   const keyFile = path.join(directory, 'key.pem');
   const certificateFile = path.join(directory, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certificateFile, '-subj', '/CN=test-token-issuer', '-days', '1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certificateFile, '-subj', '/CN=test-token-issuer', '-days', '1'],
+    { stdio: 'ignore' },
+  );
   const privateKey = createPrivateKey(await readFile(keyFile));
   const kid = libtrustKeyId(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
   const service = 'test-registry';
@@ -70,7 +74,9 @@ export async function startTokenServer(users: TokenUsers): Promise<TokenServer> 
     const claims = { iss: issuer, sub: user ?? '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access };
     const unsigned = `${base64url({ typ: 'JWT', alg: 'RS256', kid })}.${base64url(claims)}`;
     const token = `${unsigned}.${base64url(sign('sha256', Buffer.from(unsigned), privateKey))}`;
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
   });
   const url = await listenOnLoopback(server);
   return {

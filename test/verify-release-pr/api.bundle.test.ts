@@ -32,18 +32,38 @@ describe('verify-release-pr bundle: pagination', () => {
 
 describe('verify-release-pr bundle: rate limits and server errors', () => {
   it('waits out a secondary rate limit (429, Retry-After) and goes on', async () => {
-    api().faults.push({ method: 'GET', path: /\/pulls\/42$/, status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }, times: 1 });
+    api().faults.push({
+      method: 'GET',
+      path: /\/pulls\/42$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      },
+      times: 1,
+    });
     const run = await verify();
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/secondary rate limit on GET .*: waiting 1s/);
+    expect(run.stdout).toMatch(/GET .*\/pulls\/42 answered HTTP 429 \(secondary rate limit, retry-after 1s\); retrying/);
   });
 
   it('waits out a primary rate limit (403, x-ratelimit-remaining: 0) and goes on', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 1);
-    api().faults.push({ method: 'GET', path: /\/check-runs$/, status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'x-ratelimit-limit': '5000' }, body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' }, times: 1 });
+    api().faults.push({
+      method: 'GET',
+      path: /\/check-runs$/,
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'x-ratelimit-limit': '5000' },
+      body: {
+        message: 'API rate limit exceeded for installation ID 1.',
+        documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+      },
+      times: 1,
+    });
     const run = await verify();
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/rate limit on GET .*check-runs/);
+    expect(run.stdout).toMatch(/GET .*check-runs.* answered HTTP 403 \(primary rate limit, reset at .*\); retrying/);
   });
 
   it('retries 5xx answers', async () => {
@@ -78,7 +98,9 @@ describe('verify-release-pr bundle: the checklist comment', () => {
     expect(comments()[0]!.body).toContain('### Release checklist: not ready');
     expect(comments()[0]!.body).toContain('| ❌ | `not-draft` |');
 
-    api().state.comments.get(PR_NUMBER)!.unshift({ id: 1, body: 'Looks good!', user: { login: 'maintainer-bob' } });
+    api()
+      .state.comments.get(PR_NUMBER)!
+      .unshift({ id: 1, body: 'Looks good!', user: { login: 'maintainer-bob' } });
     api().state.pulls.get(PR_NUMBER)!.comments = 2;
     await verify({ comment: 'true' });
     expect(comments()).toHaveLength(2);

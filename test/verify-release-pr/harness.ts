@@ -10,7 +10,10 @@ export const WRAPPER_INPUTS = {
 };
 
 /** Starts one stand-in for the file, reset to a passing release before each test. */
-export function useStandIn(): { api: () => GitHubApiStandIn; verify: (inputs?: Record<string, string>, env?: Record<string, string | undefined>) => Promise<BundleRun> } {
+export function useStandIn(): {
+  api: () => GitHubApiStandIn;
+  verify: (inputs?: Record<string, string>, env?: Record<string, string | undefined>) => Promise<BundleRun>;
+} {
   let api: GitHubApiStandIn;
   let eventPath: string;
   beforeAll(async () => {
@@ -29,7 +32,15 @@ export function useStandIn(): { api: () => GitHubApiStandIn; verify: (inputs?: R
     verify: (inputs = {}, env = {}) =>
       runBundle('verify-release-pr', {
         inputs: { 'github-token': 'ghs_standInToken123', ...inputs },
-        env: { GITHUB_API_URL: api.url, GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'pull_request', GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_JOB: 'verify', GITHUB_RUN_ID: RUN_ID, ...env },
+        env: {
+          GITHUB_API_URL: api.url,
+          GITHUB_EVENT_PATH: eventPath,
+          GITHUB_EVENT_NAME: 'pull_request',
+          GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+          GITHUB_JOB: 'verify',
+          GITHUB_RUN_ID: RUN_ID,
+          ...env,
+        },
       }),
   };
 }

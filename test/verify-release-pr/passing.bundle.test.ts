@@ -11,7 +11,21 @@ describe('verify-release-pr bundle: a release pull request that passes', () => {
     expect(failuresOf(run)).toEqual([]);
     expect(run.outputs).toMatchObject({ version: '5.1.5', tag: '5.1.5', 'is-prerelease': 'false', 'previous-release': '5.1.4', ok: 'true' });
     expect(run.summary).toContain('Release pull request #42 &#34;Release 5.1.5&#34;: ready');
-    for (const rule of ['open', 'not-draft', 'branches', 'title', 'version', 'not-tagged', 'newer', 'description', 'approvals', 'checks', 'version-files', 'file-patterns']) expect(run.summary).toContain(`<tr><td>${rule}</td><td>passed</td>`);
+    for (const rule of [
+      'open',
+      'not-draft',
+      'branches',
+      'title',
+      'version',
+      'not-tagged',
+      'newer',
+      'description',
+      'approvals',
+      'checks',
+      'version-files',
+      'file-patterns',
+    ])
+      expect(run.summary).toContain(`<tr><td>${rule}</td><td>passed</td>`);
     expect(run.stdout).toContain('✓ approvals: 1 of 1 required approval(s) (maintainer-bob)');
     expect(run.stdout).toContain('✓ checks: 4 check(s) passed');
     expect(run.masks).toContain('ghs_standInToken123');

@@ -21,7 +21,9 @@ export function ourActionName(uses: string): string | undefined {
  * @returns one message a problem, `<job>/<step>: …`
  */
 export function checkActionInputs(workflowText: string): string[] {
-  const workflow = parse(workflowText) as { jobs?: Record<string, { steps?: { name?: string; id?: string; uses?: string; with?: Record<string, unknown> }[] }> };
+  const workflow = parse(workflowText) as {
+    jobs?: Record<string, { steps?: { name?: string; id?: string; uses?: string; with?: Record<string, unknown> }[] }>;
+  };
   const problems: string[] = [];
   for (const [jobName, job] of Object.entries(workflow.jobs ?? {})) {
     for (const [index, step] of (job.steps ?? []).entries()) {
@@ -56,7 +58,8 @@ export function untrustedExpansions(workflowText: string): string[] {
     if (run) runIndent = indent;
     else if (runIndent >= 0 && indent !== -1 && indent <= runIndent) runIndent = -1;
     const inRun = run !== null || runIndent >= 0;
-    if (inRun && /\$\{\{\s*github\.(event\.(pull_request|issue|comment|review|head_commit|commits|discussion|pages)\b|head_ref\b)/.test(line)) findings.push(line.trim());
+    if (inRun && /\$\{\{\s*github\.(event\.(pull_request|issue|comment|review|head_commit|commits|discussion|pages)\b|head_ref\b)/.test(line))
+      findings.push(line.trim());
   }
   return findings;
 }

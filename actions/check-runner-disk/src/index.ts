@@ -1,5 +1,5 @@
-import { runner } from '@exegol-release/core';
-import { run } from './main.js';
-import { post } from './post.js';
+import { getState } from '@actions/core';
+import { run as main } from './main.js';
+import { run as post } from './post.js';
 
-await (runner.getState('isPost') === 'true' ? post() : run());
+await (getState('isPost') === 'true' ? post() : main());

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import * as core from '@actions/core';
 import {
   ActionError,
   InputError,
+  actionsLogger,
   addSummaryTable,
   checkDisk,
   formatBytes,
@@ -12,7 +14,6 @@ import {
   readList,
   readString,
   runAction,
-  runner,
   writeSummary,
   type CheckDiskRequest,
   type DiskReport,
@@ -25,12 +26,18 @@ const DOCKER_DATA_ROOT = '/var/lib/docker';
 const STEP_TIMEOUT_SECONDS = 30 * 60;
 
 function defaultPaths(directories: RunnerDirectories): string[] {
-  return [directories.workspace, directories.runnerTemp, existsSync(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry): entry is string => Boolean(entry));
+  return [directories.workspace, directories.runnerTemp, existsSync(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry): entry is string =>
+    Boolean(entry),
+  );
 }
 
 async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
   const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
-  const directories: RunnerDirectories = { workspace, runnerTemp: process.env['RUNNER_TEMP'] || undefined, toolCache: process.env['RUNNER_TOOL_CACHE'] || undefined };
+  const directories: RunnerDirectories = {
+    workspace,
+    runnerTemp: process.env['RUNNER_TEMP'] || undefined,
+    toolCache: process.env['RUNNER_TOOL_CACHE'] || undefined,
+  };
   const given = readList('paths').map((entry) => path.resolve(workspace, entry));
   for (const entry of given) if (!existsSync(entry)) throw new InputError('paths', `lists ${entry}, which does not exist`);
   const dockerCommand = readString('docker-command', { fallback: 'docker' }).split(/\s+/);
@@ -43,7 +50,7 @@ async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
     directories,
     stepTimeoutSeconds: STEP_TIMEOUT_SECONDS,
     fail: readBoolean('fail', true),
-    log: (message) => runner.info(message),
+    logger: actionsLogger,
   };
 }
 
@@ -57,26 +64,39 @@ function summarise(report: DiskReport, bytes: (value: number) => string): void {
   addSummaryTable(
     `check-runner-disk: ${report.ok ? 'enough free space' : 'short of disk'}`,
     ['Filesystem', 'Size', 'Free before', 'Free after', 'Target', 'Verdict'],
-    report.filesystems.map((fs) => [`${fs.mountPoint} (${fs.paths.join(', ')})`, bytes(fs.sizeBytes), bytes(fs.freeBeforeBytes), bytes(fs.freeAfterBytes), bytes(fs.targetBytes), fs.verdict]),
+    report.filesystems.map((fs) => [
+      `${fs.mountPoint} (${fs.paths.join(', ')})`,
+      bytes(fs.sizeBytes),
+      bytes(fs.freeBeforeBytes),
+      bytes(fs.freeAfterBytes),
+      bytes(fs.targetBytes),
+      fs.verdict,
+    ]),
   );
-  if (report.cleanup.length) addSummaryTable('Cleanup', ['Step', 'Status', 'Freed', 'Detail'], report.cleanup.map((step) => [step.step, step.status, bytes(step.freedBytes), step.detail]));
+  if (report.cleanup.length)
+    addSummaryTable(
+      'Cleanup',
+      ['Step', 'Status', 'Freed', 'Detail'],
+      report.cleanup.map((step) => [step.step, step.status, bytes(step.freedBytes), step.detail]),
+    );
 }
 
 /** Reads the inputs, checks and cleans the disk, sets the outputs, saves state for the post step. */
 export async function run(): Promise<void> {
-  runner.saveState('isPost', 'true');
+  core.saveState('isPost', 'true');
   await runAction('check-runner-disk', async () => {
     const request = await readRequest();
     const report = await checkDisk(request);
     const bytes = byteFormatter(request.minFree);
-    for (const fs of report.filesystems) runner.info(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
-    runner.saveState('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
-    runner.setOutput('ok', String(report.ok));
-    runner.setOutput('free-bytes', String(report.leastFreeBytes));
-    runner.setOutput('freed-bytes', String(report.freedBytes));
-    runner.setOutput('report', JSON.stringify(report.filesystems));
+    for (const fs of report.filesystems)
+      core.info(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
+    core.saveState('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
+    core.setOutput('ok', String(report.ok));
+    core.setOutput('free-bytes', String(report.leastFreeBytes));
+    core.setOutput('freed-bytes', String(report.freedBytes));
+    core.setOutput('report', JSON.stringify(report.filesystems));
     summarise(report, bytes);
-    writeSummary();
+    await writeSummary();
     if (report.ok) return;
     const low = report.filesystems
       .filter((fs) => fs.verdict === 'low')
@@ -84,6 +104,6 @@ export async function run(): Promise<void> {
       .join('; ');
     const advice = request.cleanup.length ? 'after every cleanup step' : 'and no cleanup step is configured (input cleanup)';
     if (request.fail) throw new ActionError(`${low}, ${advice}`);
-    runner.warning(`${low}, ${advice}`, { title: 'Runner short of disk' });
+    core.warning(`${low}, ${advice}`, { title: 'Runner short of disk' });
   });
 }

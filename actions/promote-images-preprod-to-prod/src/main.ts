@@ -1,5 +1,7 @@
+import * as core from '@actions/core';
 import {
   InputError,
+  actionsLogger,
   RegistryClient,
   addSummaryTable,
   addSummaryText,
@@ -19,7 +21,6 @@ import {
   readString,
   repositoryScope,
   runAction,
-  runner,
   writeSummary,
   type RegistryCredentials,
   type RegistryEndpoint,
@@ -50,7 +51,8 @@ function readInputs(): PromoteInputs {
   const targetEndpoint = endpoint('target-registry');
   const username = readString('username');
   const password = readSecret('password');
-  if (Boolean(username) !== Boolean(password)) throw new InputError(username ? 'password' : 'username', 'is empty: give both username and password, or neither');
+  if (Boolean(username) !== Boolean(password))
+    throw new InputError(username ? 'password' : 'username', 'is empty: give both username and password, or neither');
   const deleteSourceTags = readBoolean('delete-source-tags', false);
   if (deleteSourceTags && !username) throw new InputError('delete-source-tags', "needs username and password for Docker Hub's API");
   return {
@@ -69,23 +71,35 @@ function readInputs(): PromoteInputs {
 }
 
 async function clients(inputs: PromoteInputs): Promise<{ source: RegistryClient; target: RegistryClient }> {
-  const mask = (secret: string): void => runner.setSecret(secret);
   const credentialsFor = async (endpoint: RegistryEndpoint) => inputs.credentials ?? (await dockerConfigCredentials(endpoint));
   const sourceScope = repositoryScope(inputs.sourceRepository, ['pull']);
   const targetScope = repositoryScope(inputs.targetRepository, inputs.dryRun ? ['pull'] : ['pull', 'push']);
   const pushRepositories = inputs.dryRun ? [] : [inputs.targetRepository];
-  const retry = { onRetry: ({ reason, delaySeconds }: { reason: string; delaySeconds: number }) => runner.info(`retrying in ${delaySeconds.toFixed(1)}s after ${reason}`) };
   if (inputs.sourceEndpoint.apiBase === inputs.targetEndpoint.apiBase) {
     // One token carries pull on the source and pull,push on the target: a cross-repository mount needs both.
     const credentials = await credentialsFor(inputs.targetEndpoint);
-    const client = new RegistryClient(inputs.targetEndpoint, { ...(credentials ? { credentials } : {}), scopes: [sourceScope, targetScope], pushRepositories, retry, mask });
+    const client = new RegistryClient(inputs.targetEndpoint, {
+      ...(credentials ? { credentials } : {}),
+      scopes: [sourceScope, targetScope],
+      pushRepositories,
+      logger: actionsLogger,
+    });
     await client.authenticate();
     return { source: client, target: client };
   }
   const sourceCredentials = await credentialsFor(inputs.sourceEndpoint);
   const targetCredentials = await credentialsFor(inputs.targetEndpoint);
-  const source = new RegistryClient(inputs.sourceEndpoint, { ...(sourceCredentials ? { credentials: sourceCredentials } : {}), scopes: [sourceScope], retry, mask });
-  const target = new RegistryClient(inputs.targetEndpoint, { ...(targetCredentials ? { credentials: targetCredentials } : {}), scopes: [targetScope], pushRepositories, retry, mask });
+  const source = new RegistryClient(inputs.sourceEndpoint, {
+    ...(sourceCredentials ? { credentials: sourceCredentials } : {}),
+    scopes: [sourceScope],
+    logger: actionsLogger,
+  });
+  const target = new RegistryClient(inputs.targetEndpoint, {
+    ...(targetCredentials ? { credentials: targetCredentials } : {}),
+    scopes: [targetScope],
+    pushRepositories,
+    logger: actionsLogger,
+  });
   await Promise.all([source.authenticate(), target.authenticate()]);
   return { source, target };
 }
@@ -99,10 +113,21 @@ function report(inputs: PromoteInputs, plans: readonly TagPlan[], outcomes: read
     const outcome = outcomes?.[index];
     const action = outcome ? outcome.action : plan.action === 'skip' ? 'would skip' : 'would write';
     const blobs = outcome ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied` : '';
-    return [reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag), plan.tree.manifest.digest, reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag), action, blobs, outcome ? formatBytes(outcome.bytesMoved, 'binary') : ''];
+    return [
+      reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag),
+      plan.tree.manifest.digest,
+      reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag),
+      action,
+      blobs,
+      outcome ? formatBytes(outcome.bytesMoved, 'binary') : '',
+    ];
   });
-  for (const row of rows) runner.info(`${row[0]} → ${row[2]}: ${row[3]} ${row[1]}${row[4] ? ` (${row[4]}; ${row[5]} moved)` : ''}`);
-  addSummaryTable(`promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`, ['Source', 'Digest', 'Target', 'Action', 'Blobs', 'Bytes moved'], rows);
+  for (const row of rows) core.info(`${row[0]} → ${row[2]}: ${row[3]} ${row[1]}${row[4] ? ` (${row[4]}; ${row[5]} moved)` : ''}`);
+  addSummaryTable(
+    `promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`,
+    ['Source', 'Digest', 'Target', 'Action', 'Blobs', 'Bytes moved'],
+    rows,
+  );
 }
 
 /** Reads the inputs, plans, promotes, verifies, sets the outputs and the summary. */
@@ -110,22 +135,45 @@ export async function run(): Promise<void> {
   await runAction('promote-images-preprod-to-prod', async () => {
     const inputs = readInputs();
     const { source, target } = await clients(inputs);
-    const plans = await planPromotion({ source, sourceRepository: inputs.sourceRepository, target, targetRepository: inputs.targetRepository, pairs: inputs.pairs, overwrite: inputs.overwrite, concurrency: inputs.concurrency });
-    const outcomes = inputs.dryRun ? undefined : await executePromotion(plans, { source, sourceRepository: inputs.sourceRepository, target, targetRepository: inputs.targetRepository, concurrency: inputs.concurrency, log: (message) => runner.info(message) });
+    const plans = await planPromotion({
+      source,
+      sourceRepository: inputs.sourceRepository,
+      target,
+      targetRepository: inputs.targetRepository,
+      pairs: inputs.pairs,
+      overwrite: inputs.overwrite,
+      concurrency: inputs.concurrency,
+    });
+    const outcomes = inputs.dryRun
+      ? undefined
+      : await executePromotion(plans, {
+          source,
+          sourceRepository: inputs.sourceRepository,
+          target,
+          targetRepository: inputs.targetRepository,
+          concurrency: inputs.concurrency,
+          logger: actionsLogger,
+        });
     const promoted = plans.map((plan, index) => ({
       source: reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag),
       target: reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag),
       digest: plan.tree.manifest.digest,
       action: outcomes?.[index]?.action ?? (plan.action === 'skip' ? 'would skip' : 'would write'),
     }));
-    runner.setOutput('promoted', JSON.stringify(promoted));
-    runner.setOutput('digests', JSON.stringify(Object.fromEntries(plans.map((plan) => [plan.targetTag, plan.tree.manifest.digest]))));
+    core.setOutput('promoted', JSON.stringify(promoted));
+    core.setOutput('digests', JSON.stringify(Object.fromEntries(plans.map((plan) => [plan.targetTag, plan.tree.manifest.digest]))));
     report(inputs, plans, outcomes);
     if (outcomes && inputs.deleteSourceTags && inputs.credentials) {
-      const deleted = await deleteDockerHubTags(inputs.hubApi, inputs.sourceRepository, [...new Set(plans.map((plan) => plan.sourceTag))], inputs.credentials, (secret) => runner.setSecret(secret));
+      const deleted = await deleteDockerHubTags(
+        inputs.hubApi,
+        inputs.sourceRepository,
+        [...new Set(plans.map((plan) => plan.sourceTag))],
+        inputs.credentials,
+        actionsLogger,
+      );
       addSummaryText(`Deleted from ${inputs.sourceRepository}: ${deleted.join(', ')}`);
-      runner.info(`Deleted source tags: ${deleted.join(', ')}`);
+      core.info(`Deleted source tags: ${deleted.join(', ')}`);
     }
-    writeSummary();
+    await writeSummary();
   });
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
 import {
   InputError,
+  actionsLogger,
   addSummaryTable,
   formatBytes,
   publishSdist,
@@ -10,7 +12,6 @@ import {
   readSecret,
   readString,
   runAction,
-  runner,
   writeSummary,
   type PublishRequest,
   type PublishTarget,
@@ -18,9 +19,16 @@ import {
 
 function readTargets(): PublishTarget[] {
   const testUrl = readString('test-repository-url');
-  const main: PublishTarget = { label: 'PyPI', url: readString('repository-url', { fallback: 'https://upload.pypi.org/legacy/' }), password: readSecret('password') };
+  const main: PublishTarget = {
+    label: 'PyPI',
+    url: readString('repository-url', { fallback: 'https://upload.pypi.org/legacy/' }),
+    password: readSecret('password'),
+  };
   const test: PublishTarget | undefined = testUrl ? { label: 'TestPyPI', url: testUrl, password: readSecret('test-password') } : undefined;
-  for (const [input, target] of [['repository-url', main], ['test-repository-url', test]] as const) {
+  for (const [input, target] of [
+    ['repository-url', main],
+    ['test-repository-url', test],
+  ] as const) {
     if (target && !/^https?:\/\/[^/]+/.test(target.url)) throw new InputError(input, `"${target.url}" is not an http(s) URL`);
   }
   return test ? [test, main] : [main];
@@ -41,11 +49,8 @@ function readRequest(): PublishRequest {
     skipExisting: readBoolean('skip-existing', false),
     dryRun: readBoolean('dry-run', false),
     tempDirectory: path.join(process.env['RUNNER_TEMP'] || tmpdir(), 'publish-pypi-sdist'),
-    // Loaded only for trusted publishing: @actions/core's HTTP client is most of the bundle's start-up.
-    getIdToken: async (audience) => (await import('@actions/core')).getIDToken(audience),
-    mask: (secret) => runner.setSecret(secret),
-    log: (message) => runner.info(message),
-    warn: (message) => runner.warning(message),
+    getIdToken: (audience) => core.getIDToken(audience),
+    logger: actionsLogger,
   };
 }
 
@@ -54,15 +59,23 @@ export async function run(): Promise<void> {
   await runAction('publish-pypi-sdist', async () => {
     const request = readRequest();
     const { sdist, uploads, warnings } = await publishSdist(request);
-    for (const warning of warnings) runner.warning(warning);
-    runner.setOutput('sdist', sdist.path);
-    runner.setOutput('filename', sdist.filename);
-    runner.setOutput('name', sdist.normalisedName);
-    runner.setOutput('version', sdist.canonicalVersion);
-    runner.setOutput('sha256', sdist.sha256);
-    runner.setOutput('uploaded-to', JSON.stringify(uploads));
-    addSummaryTable(`publish-pypi-sdist: ${sdist.metadata.name} ${sdist.canonicalVersion}${request.dryRun ? ' (dry run: nothing uploaded)' : ''}`, ['Package', 'Version', 'File', 'Size', 'sha256'], [[sdist.metadata.name, sdist.canonicalVersion, sdist.filename, formatBytes(sdist.size), sdist.sha256]]);
-    addSummaryTable('Uploads', ['Index', 'URL', 'Result', 'Auth'], uploads.map((upload) => [upload.repository, upload.url, upload.result, upload.auth]));
-    writeSummary();
+    for (const warning of warnings) core.warning(warning);
+    core.setOutput('sdist', sdist.path);
+    core.setOutput('filename', sdist.filename);
+    core.setOutput('name', sdist.normalisedName);
+    core.setOutput('version', sdist.canonicalVersion);
+    core.setOutput('sha256', sdist.sha256);
+    core.setOutput('uploaded-to', JSON.stringify(uploads));
+    addSummaryTable(
+      `publish-pypi-sdist: ${sdist.metadata.name} ${sdist.canonicalVersion}${request.dryRun ? ' (dry run: nothing uploaded)' : ''}`,
+      ['Package', 'Version', 'File', 'Size', 'sha256'],
+      [[sdist.metadata.name, sdist.canonicalVersion, sdist.filename, formatBytes(sdist.size), sdist.sha256]],
+    );
+    addSummaryTable(
+      'Uploads',
+      ['Index', 'URL', 'Result', 'Auth'],
+      uploads.map((upload) => [upload.repository, upload.url, upload.result, upload.auth]),
+    );
+    await writeSummary();
   });
 }

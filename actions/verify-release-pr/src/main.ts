@@ -1,5 +1,7 @@
+import * as core from '@actions/core';
 import {
   ActionError,
+  actionsLogger,
   InputError,
   addSummaryTable,
   addSummaryText,
@@ -15,7 +17,6 @@ import {
   readSecret,
   readString,
   runAction,
-  runner,
   splitPathLine,
   verifyReleasePullRequest,
   writeSummary,
@@ -62,7 +63,8 @@ function readChecksMode(): ChecksMode {
 function readPullRequestNumber(): number {
   if (readString('pull-request')) return readInteger('pull-request', { fallback: 0, min: 1 });
   const number = eventPullRequestNumber();
-  if (number === undefined) throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+  if (number === undefined)
+    throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
   return number;
 }
 
@@ -71,7 +73,7 @@ function readRequest(): VerifyRequest & { fail: boolean } {
   const token = readSecret('github-token');
   if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
   return {
-    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), onWait: (message) => runner.info(message) }),
+    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
     repository: currentRepository(),
     pullRequest: readPullRequestNumber(),
     base: readString('base', { fallback: 'main' }),
@@ -89,15 +91,21 @@ function readRequest(): VerifyRequest & { fail: boolean } {
     comment: readBoolean('comment', false),
     self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },
     fail: readBoolean('fail', true),
-    log: (message) => runner.info(message),
+    logger: actionsLogger,
   };
 }
 
 function report(result: VerifyResult): void {
   const { pullRequest: pr } = result;
-  for (const rule of result.results) runner.info(`${rule.status === 'passed' ? '✓' : rule.status === 'failed' ? '✗' : '-'} ${rule.rule}: ${rule.detail}`);
-  addSummaryTable(`Release pull request #${pr.number} "${pr.title}": ${result.ok ? 'ready' : 'not ready'}`, ['Rule', 'Status', 'Detail'], result.results.map((rule) => [rule.rule, rule.status, rule.detail]));
-  addSummaryText(`Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${result.comment ? ` Checklist comment ${result.comment.action}: ${result.comment.url}` : ''}`);
+  for (const rule of result.results) core.info(`${rule.status === 'passed' ? '✓' : rule.status === 'failed' ? '✗' : '-'} ${rule.rule}: ${rule.detail}`);
+  addSummaryTable(
+    `Release pull request #${pr.number} "${pr.title}": ${result.ok ? 'ready' : 'not ready'}`,
+    ['Rule', 'Status', 'Detail'],
+    result.results.map((rule) => [rule.rule, rule.status, rule.detail]),
+  );
+  addSummaryText(
+    `Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${result.comment ? ` Checklist comment ${result.comment.action}: ${result.comment.url}` : ''}`,
+  );
 }
 
 /** Reads the inputs, verifies the pull request, sets the outputs, the summary, and fails when a rule failed. */
@@ -106,17 +114,17 @@ export async function run(): Promise<void> {
     const request = readRequest();
     const result = await verifyReleasePullRequest(request);
     const failures = result.results.filter((rule) => rule.status === 'failed').map(({ rule, detail }) => ({ rule, detail }));
-    runner.setOutput('version', result.version?.text ?? '');
-    runner.setOutput('tag', result.version?.text ?? '');
-    runner.setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
-    runner.setOutput('previous-release', result.previousRelease ?? '');
-    runner.setOutput('ok', String(result.ok));
-    runner.setOutput('failures', JSON.stringify(failures));
+    core.setOutput('version', result.version?.text ?? '');
+    core.setOutput('tag', result.version?.text ?? '');
+    core.setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
+    core.setOutput('previous-release', result.previousRelease ?? '');
+    core.setOutput('ok', String(result.ok));
+    core.setOutput('failures', JSON.stringify(failures));
     report(result);
-    writeSummary();
+    await writeSummary();
     if (result.ok) return;
     const message = `${failures.length} rule(s) failed: ${failures.map((failure) => `${failure.rule}: ${failure.detail}`).join(' | ')}`;
     if (request.fail) throw new ActionError(message);
-    runner.warning(message, { title: 'Release pull request not ready' });
+    core.warning(message, { title: 'Release pull request not ready' });
   });
 }

@@ -1,4 +1,4 @@
-import * as core from './runner.js';
+import * as core from '@actions/core';
 import { describeError } from './errors.js';
 
 /**
@@ -16,5 +16,7 @@ export async function runAction(action: string, body: () => Promise<void>): Prom
   } catch (error) {
     if (error instanceof Error && error.stack) core.debug(error.stack);
     core.setFailed(`${action} failed: ${describeError(error)}`);
+    // @actions/core sets it too; @github/local-action's stand-in for it does not.
+    process.exitCode = 1;
   }
 }

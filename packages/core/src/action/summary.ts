@@ -1,46 +1,42 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import * as core from '@actions/core';
 
-/** Escapes text for the job summary, which GitHub renders as HTML-flavoured Markdown. */
+/**
+ * The job summary, through @actions/core's `core.summary`. GitHub renders it
+ * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
+ * every helper here escapes its text first, so untrusted values stay text.
+ */
+
+/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-let buffer = '';
-
 /**
- * Appends a heading and a table to the job summary buffer.
- * Cells are plain text and are escaped; nothing is written until {@link writeSummary}.
+ * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
  *
- * @param heading the table's title (an h3)
  * @param header column titles
  * @param rows one array of cells a row, as long as `header`
  */
 export function addSummaryTable(heading: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
-  const headerRow = `<tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`;
-  const bodyRows = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('');
-  buffer += `<h3>${escapeHtml(heading)}</h3>\n<table>${headerRow}${bodyRows}</table>\n`;
+  core.summary.addHeading(escapeHtml(heading), 3);
+  core.summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
 }
 
 /** Appends a paragraph of plain text to the job summary buffer. */
 export function addSummaryText(text: string): void {
-  buffer += `<p>${escapeHtml(text)}</p>\n`;
+  core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
 }
 
 /** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
 export function addSummaryCode(code: string, language?: string): void {
-  buffer += `<pre${language ? ` lang="${escapeHtml(language)}"` : ''}><code>${escapeHtml(code)}</code></pre>\n`;
+  core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
 }
 
 /**
- * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties
- * the buffer. Does nothing when the variable is unset (a run outside GitHub's runner).
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
  *
- * @throws Error when the variable names a file that does not exist
+ * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
  */
-export function writeSummary(): void {
-  const file = process.env['GITHUB_STEP_SUMMARY'];
-  if (!file) return;
-  if (!existsSync(file)) throw new Error(`Missing file at path: ${file} (GITHUB_STEP_SUMMARY)`);
-  appendFileSync(file, buffer, 'utf8');
-  buffer = '';
+export async function writeSummary(): Promise<void> {
+  await core.summary.write();
 }

@@ -1,8 +1,18 @@
 import { ActionError, InputError } from '../action/errors.js';
+import type { Logger } from '../action/logger.js';
 import { GitRepository, type GitIdentity } from '../git/git.js';
 import { bumpPythonVersion, comparePythonVersions, type Bump, type PreLabel, type PythonVersion } from '../versions/python-version.js';
-import { fillTemplate } from './commit-template.js';
-import { currentVersionOf, findMismatches, planVersionEdits, readVersionFiles, unifiedDiff, writeVersionEdits, type VersionFileSpec, type VersionMismatch } from './version-files.js';
+import { fillTemplate } from '../util/template.js';
+import {
+  currentVersionOf,
+  findMismatches,
+  planVersionEdits,
+  readVersionFiles,
+  unifiedDiff,
+  writeVersionEdits,
+  type VersionFileSpec,
+  type VersionMismatch,
+} from './version-files.js';
 
 /** What bump-version is asked to do, already validated. */
 export interface BumpVersionRequest {
@@ -24,8 +34,7 @@ export interface BumpVersionRequest {
   /** The branch to push to; default the checked-out branch. */
   readonly branch?: string;
   readonly identity: GitIdentity;
-  readonly log: (message: string) => void;
-  readonly warn: (message: string) => void;
+  readonly logger: Logger;
 }
 
 /** What bump-version did (or, in a dry run, would do). */
@@ -51,7 +60,11 @@ interface GitPlan {
 function targetVersion(request: BumpVersionRequest, current: PythonVersion): PythonVersion {
   if ('version' in request.target) {
     const wanted = request.target.version;
-    if (comparePythonVersions(wanted.text, current.text) < 0) throw new InputError('version', `${wanted.text} is lower than the current version ${current.text} (in ${request.files[0]?.path}); bump-version never goes back`);
+    if (comparePythonVersions(wanted.text, current.text) < 0)
+      throw new InputError(
+        'version',
+        `${wanted.text} is lower than the current version ${current.text} (in ${request.files[0]?.path}); bump-version never goes back`,
+      );
     return wanted;
   }
   try {
@@ -78,14 +91,16 @@ async function planGit(request: BumpVersionRequest, version: PythonVersion, chan
   const repository = new GitRepository(request.directory);
   const asking = request.commit ? 'commit' : request.tag ? 'tag' : 'push';
   if (!(await repository.isWorkTree())) throw new InputError(asking, `needs a git working tree, and ${request.directory} is not in one`);
-  if (request.tag && changes && !request.commit) throw new InputError('tag', `needs commit: true, so that tag ${version.text} points at the commit that holds it`);
+  if (request.tag && changes && !request.commit)
+    throw new InputError('tag', `needs commit: true, so that tag ${version.text} points at the commit that holds it`);
   if (request.push && !request.commit && !request.tag) throw new InputError('push', 'needs commit: true or tag: true: there is nothing else to push');
 
   const head = await repository.headSha();
   let createTag = false;
   if (request.tag) {
     const tagged = await repository.localTagCommit(version.text);
-    if (tagged && (changes || tagged !== head)) throw new ActionError(`tag ${version.text} already exists at ${tagged.slice(0, 12)}; delete it or bump to another version`);
+    if (tagged && (changes || tagged !== head))
+      throw new ActionError(`tag ${version.text} already exists at ${tagged.slice(0, 12)}; delete it or bump to another version`);
     createTag = !tagged;
     if (createTag && request.push && (await repository.remoteRef(request.remote, `refs/tags/${version.text}`))) {
       throw new ActionError(`tag ${version.text} already exists on ${request.remote}; fetch it, or bump to another version`);
@@ -98,7 +113,9 @@ async function planGit(request: BumpVersionRequest, version: PythonVersion, chan
     if (!branch) throw new InputError('branch', 'is needed to push: HEAD is detached; check out a branch or set branch');
     const remoteHead = await repository.remoteRef(request.remote, `refs/heads/${branch}`);
     if (remoteHead && remoteHead !== head && !(await repository.isAncestor(remoteHead, head))) {
-      throw new ActionError(`${request.remote}/${branch} is at ${remoteHead.slice(0, 12)}, which this checkout does not contain: a push would not be a fast-forward; fetch and rebase first`);
+      throw new ActionError(
+        `${request.remote}/${branch} is at ${remoteHead.slice(0, 12)}, which this checkout does not contain: a push would not be a fast-forward; fetch and rebase first`,
+      );
     }
     if (request.commit && changes) pushRefspecs.push(`HEAD:refs/heads/${branch}`);
     if (request.tag) pushRefspecs.push(`refs/tags/${version.text}`);
@@ -109,7 +126,9 @@ async function planGit(request: BumpVersionRequest, version: PythonVersion, chan
 function pushFailure(remote: string, refspecs: readonly string[], output: string): ActionError {
   const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(output);
   const why = rejected ? 'was rejected as a non-fast-forward: the remote moved since this checkout' : 'failed';
-  return new ActionError(`push of ${refspecs.join(', ')} to ${remote} ${why}; nothing was pushed (atomic push), and the commit and tag exist only in this checkout. git said: ${output.trim()}`);
+  return new ActionError(
+    `push of ${refspecs.join(', ')} to ${remote} ${why}; nothing was pushed (atomic push), and the commit and tag exist only in this checkout. git said: ${output.trim()}`,
+  );
 }
 
 /**
@@ -128,7 +147,7 @@ export async function bumpVersion(request: BumpVersionRequest): Promise<BumpVers
   if (mismatches.length > 0) {
     const message = describeMismatches(mismatches, previous, request.files[0]!.path);
     if (request.onMismatch === 'fail') throw new ActionError(`${message}. Set on-mismatch: overwrite to write ${version.text} to every file anyway`);
-    request.warn(`${message}; on-mismatch is overwrite, so ${version.text} is written everywhere`);
+    request.logger.warning(`${message}; on-mismatch is overwrite, so ${version.text} is written everywhere`);
   }
   const edits = planVersionEdits(files, version.text);
   const changedFiles = edits.filter((edit) => edit.after !== edit.before).map((edit) => edit.path);

@@ -109,7 +109,9 @@ export async function readVersionFiles(specs: readonly VersionFileSpec[], root: 
         content = await readFile(path.resolve(root, spec.path), 'utf8');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new ActionError(code === 'ENOENT' ? `version file ${spec.path} does not exist (in ${root})` : `cannot read version file ${spec.path}: ${(error as Error).message}`);
+        throw new ActionError(
+          code === 'ENOENT' ? `version file ${spec.path} does not exist (in ${root})` : `cannot read version file ${spec.path}: ${(error as Error).message}`,
+        );
       }
       const occurrences = findVersions(content, spec.pattern);
       if (occurrences.length === 0) throw new ActionError(`version file ${spec.path}: the expression ${spec.pattern.source} matches nothing`);

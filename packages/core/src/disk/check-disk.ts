@@ -1,3 +1,4 @@
+import type { Logger } from '../action/logger.js';
 import { runCleanupStep, stepName, type CleanupStep, type RunnerDirectories } from './cleanup.js';
 import { resolveFilesystems, spaceOf, type Filesystem } from './filesystem.js';
 import { targetBytes, type MinFree } from './min-free.js';
@@ -45,7 +46,7 @@ export interface CheckDiskRequest {
   readonly directories: RunnerDirectories;
   /** Seconds one cleanup command may take. */
   readonly stepTimeoutSeconds: number;
-  readonly log: (message: string) => void;
+  readonly logger: Logger;
 }
 
 async function measure(filesystems: readonly Filesystem[]): Promise<number[]> {
@@ -75,12 +76,17 @@ export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> 
       cleanup.push({ step: stepName(step), status: 'not needed', freedBytes: 0, detail: 'every filesystem already meets its target' });
       continue;
     }
-    request.log(`Cleaning: ${stepName(step)}`);
-    const outcome = await runCleanupStep(step, { dockerCommand: request.dockerCommand, filters: request.dockerFilters, directories: request.directories, timeoutSeconds: request.stepTimeoutSeconds });
+    request.logger.info(`Cleaning: ${stepName(step)}`);
+    const outcome = await runCleanupStep(step, {
+      dockerCommand: request.dockerCommand,
+      filters: request.dockerFilters,
+      directories: request.directories,
+      timeoutSeconds: request.stepTimeoutSeconds,
+    });
     const after = await measure(filesystems);
     const freedBytes = after.reduce((total, bytes, index) => total + bytes - current[index]!, 0);
     cleanup.push({ step: stepName(step), status: outcome.ok ? 'ran' : 'failed', freedBytes, detail: outcome.detail });
-    request.log(`  ${outcome.detail}`);
+    request.logger.info(`  ${outcome.detail}`);
     current = after;
   }
 
@@ -88,14 +94,25 @@ export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> 
     const target = targets[index]!;
     const freeAfter = current[index]!;
     const verdict: DiskVerdict = before[index]! >= target ? 'ok' : freeAfter >= target ? 'cleaned' : 'low';
-    return { mountPoint: filesystem.mountPoint, paths: filesystem.paths, sizeBytes: sizes[index]!, freeBeforeBytes: before[index]!, freeAfterBytes: freeAfter, targetBytes: target, verdict };
+    return {
+      mountPoint: filesystem.mountPoint,
+      paths: filesystem.paths,
+      sizeBytes: sizes[index]!,
+      freeBeforeBytes: before[index]!,
+      freeAfterBytes: freeAfter,
+      targetBytes: target,
+      verdict,
+    };
   });
   return {
     ok: reports.every((report) => report.verdict !== 'low'),
     filesystems: reports,
     cleanup,
     leastFreeBytes: Math.min(...current),
-    freedBytes: Math.max(0, current.reduce((total, bytes, index) => total + bytes - before[index]!, 0)),
+    freedBytes: Math.max(
+      0,
+      current.reduce((total, bytes, index) => total + bytes - before[index]!, 0),
+    ),
   };
 }
 
@@ -120,7 +137,12 @@ export async function measureConsumption(snapshots: readonly DiskSnapshot[]): Pr
     snapshots.map(async (snapshot) => {
       try {
         const { freeBytes } = await spaceOf(snapshot.mountPoint);
-        return { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes, freeNowBytes: freeBytes, consumedBytes: snapshot.freeBytes - freeBytes };
+        return {
+          mountPoint: snapshot.mountPoint,
+          freeAtStartBytes: snapshot.freeBytes,
+          freeNowBytes: freeBytes,
+          consumedBytes: snapshot.freeBytes - freeBytes,
+        };
       } catch {
         return { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes };
       }

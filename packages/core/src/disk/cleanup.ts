@@ -1,5 +1,7 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { rmRF } from '@actions/io';
+import { findAllVersions } from '@actions/tool-cache';
 import { InputError } from '../action/errors.js';
 import { runCommand } from '../util/command.js';
 
@@ -83,10 +85,30 @@ export function dockerPruneArguments(kind: Exclude<CleanupStrategy, 'runner-temp
   }
 }
 
-/** Removes everything inside `directory`, keeping the directory itself. */
+/** Removes everything inside `directory` with @actions/io's `rmRF` (a symbolic link is removed, not followed), keeping the directory itself. */
 export async function emptyDirectory(directory: string): Promise<void> {
   const entries = await readdir(directory);
-  await Promise.all(entries.map((entry) => rm(path.join(directory, entry), { recursive: true, force: true })));
+  await Promise.all(entries.map((entry) => rmRF(path.join(directory, entry))));
+}
+
+/**
+ * The tools of the runner's tool cache (RUNNER_TOOL_CACHE) and their complete
+ * versions for this machine's architecture, as @actions/tool-cache finds them
+ * (`<tool>/<version>/<arch>` with a `.complete` marker), e.g. `Python 3.12.1, 3.11.7`.
+ */
+export async function cachedTools(toolCache: string): Promise<string[]> {
+  const tools = await readdir(toolCache).catch(() => []);
+  const versionsOf = (tool: string): string[] => {
+    try {
+      return findAllVersions(tool);
+    } catch {
+      return []; // not laid out as a tool: emptied all the same
+    }
+  };
+  return tools
+    .map((tool) => ({ tool, versions: versionsOf(tool) }))
+    .filter((entry) => entry.versions.length > 0)
+    .map((entry) => `${entry.tool} ${entry.versions.join(', ')}`);
 }
 
 /** What a cleanup step did, apart from the space it freed. */
@@ -102,12 +124,16 @@ export interface StepOutcome {
  *
  * @param dockerCommand the docker executable and any leading words, e.g. ['docker'] or ['sudo', 'docker']
  */
-export async function runCleanupStep(step: CleanupStep, options: { dockerCommand: readonly string[]; filters: readonly string[]; directories: RunnerDirectories; timeoutSeconds: number }): Promise<StepOutcome> {
+export async function runCleanupStep(
+  step: CleanupStep,
+  options: { dockerCommand: readonly string[]; filters: readonly string[]; directories: RunnerDirectories; timeoutSeconds: number },
+): Promise<StepOutcome> {
   if (step.kind === 'directory' || step.kind === 'runner-temp' || step.kind === 'tool-cache') {
     const directory = step.kind === 'directory' ? step.path : step.kind === 'runner-temp' ? options.directories.runnerTemp! : options.directories.toolCache!;
     try {
+      const tools = step.kind === 'tool-cache' ? await cachedTools(directory) : [];
       await emptyDirectory(directory);
-      return { ok: true, detail: `emptied ${directory}` };
+      return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.join('; ')})` : ''}` };
     } catch (error) {
       return { ok: false, detail: `emptying ${directory} failed: ${(error as Error).message}` };
     }

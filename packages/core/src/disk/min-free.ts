@@ -2,7 +2,9 @@ import { InputError } from '../action/errors.js';
 import { parseSize } from '../units/size.js';
 
 /** The free space each filesystem must keep: a byte count, or a share of its size. */
-export type MinFree = { readonly kind: 'bytes'; readonly bytes: number; readonly text: string; readonly binary: boolean } | { readonly kind: 'percent'; readonly percent: number; readonly text: string };
+export type MinFree =
+  | { readonly kind: 'bytes'; readonly bytes: number; readonly text: string; readonly binary: boolean }
+  | { readonly kind: 'percent'; readonly percent: number; readonly text: string };
 
 /**
  * Parses a `min-free` value: a size (100GB, 100GiB, 500MB) or a percentage of

@@ -1,5 +1,5 @@
-import { getExecOutput } from '@actions/exec';
 import { ActionError } from '../action/errors.js';
+import { runCommand } from '../util/command.js';
 
 /** The identity written as author and committer. */
 export interface GitIdentity {
@@ -32,7 +32,7 @@ export class GitError extends ActionError {
 }
 
 /**
- * A git working tree, driven through the `git` executable (@actions/exec).
+ * A git working tree, driven through the `git` executable (runCommand, over @actions/exec).
  * Commands run silently; failures throw {@link GitError} with git's message.
  */
 export class GitRepository {
@@ -41,13 +41,8 @@ export class GitRepository {
 
   /** Runs git and returns its result whatever the exit code. */
   async tryRun(args: readonly string[], env?: Record<string, string>): Promise<GitResult> {
-    const result = await getExecOutput('git', [...args], {
-      cwd: this.directory,
-      silent: true,
-      ignoreReturnCode: true,
-      ...(env ? { env: { ...(process.env as Record<string, string>), ...env } } : {}),
-    });
-    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    const result = await runCommand('git', args, { cwd: this.directory, ...(env ? { env } : {}) });
+    return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */

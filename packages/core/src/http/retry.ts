@@ -8,7 +8,7 @@ export interface RetryOptions {
   timeoutSeconds?: number;
   /** First backoff delay in seconds, doubled on each retry, with jitter. Default 1. */
   minDelaySeconds?: number;
-  /** Longest delay in seconds, Retry-After included. Default 60. */
+  /** Longest delay in seconds. An answer whose Retry-After asks for more is not retried: it is returned as it is. Default 60. */
   maxDelaySeconds?: number;
   /** Called before each retry, e.g. to log it. */
   onRetry?: (info: { attempt: number; delaySeconds: number; reason: string }) => void;
@@ -23,6 +23,19 @@ export interface AttemptOutcome<T> {
 }
 
 const sleepFor = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+/** The environment variable that shortens every retry delay: a factor from 0 to 1 (tests set it so that no test waits for real back-off). */
+export const RETRY_DELAY_SCALE_VARIABLE = 'RELEASE_ACTIONS_RETRY_DELAY_SCALE';
+
+/**
+ * The factor applied to every retry delay: RELEASE_ACTIONS_RETRY_DELAY_SCALE
+ * when it is a number from 0 to 1, else 1. It can only shorten delays.
+ */
+export function retryDelayScale(): number {
+  const text = process.env[RETRY_DELAY_SCALE_VARIABLE];
+  const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : 1;
+}
 
 /**
  * Whether a status is worth retrying: 408, 429 and every 5xx
@@ -47,8 +60,11 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
 }
 
 /**
- * Runs `attempt` until its outcome asks for no retry, waiting between tries
- * with exponential backoff and jitter, or Retry-After when given. After the
+ * The one retry loop of every action (registry, package index and GitHub API
+ * requests, blob copies). Runs `attempt` until its outcome asks for no retry, waiting between tries
+ * with exponential backoff and jitter, or Retry-After when given, scaled by
+ * {@link retryDelayScale}. An answer asking to wait longer than
+ * `maxDelaySeconds` is returned at once rather than retried. After the
  * last retry the last value is returned as it is, for the caller to report.
  * A thrown error (a dropped connection, a timeout) is retried unless `isFatal` says otherwise.
  *
@@ -56,7 +72,12 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
  * @param attempt one try; `isLast` is true when no retry will follow (a body need not be discarded then)
  * @throws Error `"<what>: <reason> after N attempts"` when every attempt threw
  */
-export async function withRetries<T>(what: string | (() => string), attempt: (isLast: boolean) => Promise<AttemptOutcome<T>>, options: RetryOptions = {}, isFatal: (error: unknown) => boolean = () => false): Promise<T> {
+export async function withRetries<T>(
+  what: string | (() => string),
+  attempt: (isLast: boolean) => Promise<AttemptOutcome<T>>,
+  options: RetryOptions = {},
+  isFatal: (error: unknown) => boolean = () => false,
+): Promise<T> {
   const { retries = 4, minDelaySeconds = 1, maxDelaySeconds = 60, onRetry, sleep = sleepFor } = options;
   for (let number = 1; ; number += 1) {
     const isLast = number > retries;
@@ -64,7 +85,8 @@ export async function withRetries<T>(what: string | (() => string), attempt: (is
     let retryAfter: number | undefined;
     try {
       const { value, retry } = await attempt(isLast);
-      if (!retry || isLast) return value;
+      // An answer that asks to wait longer than the longest delay is final: the caller reports it.
+      if (!retry || isLast || (retry.retryAfterSeconds ?? 0) > maxDelaySeconds) return value;
       reason = retry.reason;
       retryAfter = retry.retryAfterSeconds;
     } catch (error) {
@@ -73,7 +95,7 @@ export async function withRetries<T>(what: string | (() => string), attempt: (is
       if (isLast) throw new Error(`${typeof what === 'function' ? what() : what}: ${reason} after ${number} attempts`, { cause: error });
     }
     const backoff = minDelaySeconds * 2 ** (number - 1) * (0.5 + Math.random() / 2);
-    const delaySeconds = Math.min(maxDelaySeconds, retryAfter ?? backoff);
+    const delaySeconds = Math.min(maxDelaySeconds, retryAfter ?? backoff) * retryDelayScale();
     onRetry?.({ attempt: number, delaySeconds, reason });
     await sleep(delaySeconds);
   }

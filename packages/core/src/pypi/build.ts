@@ -6,7 +6,10 @@ import { runCommand, type CommandResult } from '../util/command.js';
 
 function buildFailure(python: string, result: CommandResult, what: string): ActionError {
   if (result.missing) return new ActionError(`python executable "${python}" was not found (input python)`);
-  if (/No module named build\b/.test(result.output)) return new ActionError(`${python} has no "build" module: install it with "${python} -m pip install build" (on Debian: apt-get install python3-build), or set the python input to an interpreter that has it`);
+  if (/No module named build\b/.test(result.output))
+    return new ActionError(
+      `${python} has no "build" module: install it with "${python} -m pip install build" (on Debian: apt-get install python3-build), or set the python input to an interpreter that has it`,
+    );
   const tail = result.output.trim().split('\n').slice(-15).join('\n');
   return new ActionError(`${what} failed (exit ${result.code}):\n${tail}`);
 }
@@ -18,7 +21,12 @@ function buildFailure(python: string, result: CommandResult, what: string): Acti
  * @returns the directory holding the sdist and the build's output
  * @throws ActionError when python or its build module is missing (saying how to install it), or the build fails (with its last lines)
  */
-export async function buildSdist(python: string, sourceDirectory: string, buildArgs: readonly string[], tempDirectory: string): Promise<{ outdir: string; output: string }> {
+export async function buildSdist(
+  python: string,
+  sourceDirectory: string,
+  buildArgs: readonly string[],
+  tempDirectory: string,
+): Promise<{ outdir: string; output: string }> {
   await mkdir(tempDirectory, { recursive: true });
   const outdir = await mkdtemp(path.join(tempDirectory, 'sdist-'));
   const result = await runCommand(python, ['-m', 'build', '--sdist', '--outdir', outdir, ...buildArgs, '.'], { cwd: sourceDirectory });
@@ -39,13 +47,23 @@ export function lastPythonError(output: string): string | undefined {
  *
  * @throws ActionError naming the missing piece as the build reported it
  */
-export async function checkWheelBuilds(python: string, sdistPath: string, topLevel: string, buildArgs: readonly string[], tempDirectory: string): Promise<{ output: string }> {
+export async function checkWheelBuilds(
+  python: string,
+  sdistPath: string,
+  topLevel: string,
+  buildArgs: readonly string[],
+  tempDirectory: string,
+): Promise<{ output: string }> {
   await mkdir(tempDirectory, { recursive: true });
   const directory = await mkdtemp(path.join(tempDirectory, 'install-check-'));
   await extract({ file: sdistPath, cwd: directory, strict: true });
-  const result = await runCommand(python, ['-m', 'build', '--wheel', '--outdir', path.join(directory, 'wheel'), ...buildArgs, path.join(directory, topLevel)], { cwd: directory });
+  const result = await runCommand(python, ['-m', 'build', '--wheel', '--outdir', path.join(directory, 'wheel'), ...buildArgs, path.join(directory, topLevel)], {
+    cwd: directory,
+  });
   if (result.code === 0) return { output: result.output };
   if (result.missing || /No module named build\b/.test(result.output)) throw buildFailure(python, result, 'install check');
   const reason = lastPythonError(result.output) ?? result.output.trim().split('\n').slice(-5).join(' / ');
-  throw new ActionError(`install check failed: a wheel cannot be built from ${path.basename(sdistPath)} alone: ${reason}. The sdist lacks something its own build needs; nothing was uploaded`);
+  throw new ActionError(
+    `install check failed: a wheel cannot be built from ${path.basename(sdistPath)} alone: ${reason}. The sdist lacks something its own build needs; nothing was uploaded`,
+  );
 }

@@ -4,7 +4,22 @@ import { ActionError } from '../action/errors.js';
 export const METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.0', '2.1', '2.2', '2.3', '2.4'];
 
 /** Fields that may appear more than once (core metadata: "Multiple use"). */
-const MULTIPLE_USE = new Set(['platform', 'supported-platform', 'classifier', 'requires-dist', 'requires-external', 'project-url', 'provides-extra', 'provides-dist', 'obsoletes-dist', 'requires', 'provides', 'obsoletes', 'dynamic', 'license-file']);
+const MULTIPLE_USE = new Set([
+  'platform',
+  'supported-platform',
+  'classifier',
+  'requires-dist',
+  'requires-external',
+  'project-url',
+  'provides-extra',
+  'provides-dist',
+  'obsoletes-dist',
+  'requires',
+  'provides',
+  'obsoletes',
+  'dynamic',
+  'license-file',
+]);
 
 /** PKG-INFO parsed: each field by its lower-case name, every value a list (in file order); `description` from the body or the header. */
 export interface CoreMetadata {
@@ -55,7 +70,8 @@ export function parseCoreMetadata(text: string, source: string): CoreMetadata {
   const get = (name: string): string | undefined => fields.get(name)?.[0];
   const metadataVersion = get('metadata-version');
   if (!metadataVersion) throw new ActionError(`${source} has no Metadata-Version`);
-  if (!METADATA_VERSIONS.includes(metadataVersion)) throw new ActionError(`${source} has Metadata-Version ${metadataVersion}; this action reads ${METADATA_VERSIONS[0]} to ${METADATA_VERSIONS.at(-1)}`);
+  if (!METADATA_VERSIONS.includes(metadataVersion))
+    throw new ActionError(`${source} has Metadata-Version ${metadataVersion}; this action reads ${METADATA_VERSIONS[0]} to ${METADATA_VERSIONS.at(-1)}`);
   const name = get('name');
   const version = get('version');
   if (!name) throw new ActionError(`${source} has no Name`);

@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../action/errors.js';
+import type { Logger } from '../action/logger.js';
 import { comparePythonVersions, parsePythonVersion } from '../versions/python-version.js';
 import { buildSdist, checkWheelBuilds } from './build.js';
 import { findSdist, readSdist, type Sdist } from './sdist.js';
@@ -30,9 +31,7 @@ export interface PublishRequest {
   readonly dryRun: boolean;
   readonly tempDirectory: string;
   readonly getIdToken: (audience: string) => Promise<string>;
-  readonly mask: (secret: string) => void;
-  readonly log: (message: string) => void;
-  readonly warn: (message: string) => void;
+  readonly logger: Logger;
 }
 
 /** What happened at one index. */
@@ -55,7 +54,9 @@ export function checkFilename(sdist: Sdist): string | undefined {
   if (match && normaliseProjectName(match[1]!) === sdist.normalisedName && version && comparePythonVersions(version.text, sdist.canonicalVersion) === 0) {
     return `${sdist.filename} is a legacy sdist name; PEP 625 names it ${sdist.expectedFilename} (a newer build backend writes that name)`;
   }
-  throw new ActionError(`${sdist.filename} does not name the package inside it (${sdist.metadata.name} ${sdist.metadata.version}): expected ${sdist.expectedFilename}`);
+  throw new ActionError(
+    `${sdist.filename} does not name the package inside it (${sdist.metadata.name} ${sdist.metadata.version}): expected ${sdist.expectedFilename}`,
+  );
 }
 
 /**
@@ -69,7 +70,7 @@ export function checkFilename(sdist: Sdist): string | undefined {
 export async function publishSdist(request: PublishRequest): Promise<{ sdist: Sdist; uploads: UploadReport[]; warnings: string[] }> {
   let sdistPath: string;
   if (request.build) {
-    request.log(`Building the sdist: ${request.python} -m build --sdist ${request.buildArgs.join(' ')} in ${request.workingDirectory}`);
+    request.logger.info(`Building the sdist: ${request.python} -m build --sdist ${request.buildArgs.join(' ')} in ${request.workingDirectory}`);
     const { outdir } = await buildSdist(request.python, request.workingDirectory, request.buildArgs, request.tempDirectory);
     const built = await findSdist(outdir);
     await mkdir(request.packagesDirectory, { recursive: true });
@@ -87,14 +88,26 @@ export async function publishSdist(request: PublishRequest): Promise<{ sdist: Sd
     const expected = parsePythonVersion(request.expectedVersion);
     if (!expected) throw new ActionError(`expected version "${request.expectedVersion}" is not a PEP 440 version (input expected-version, or the pushed tag)`);
     if (comparePythonVersions(expected.text, sdist.canonicalVersion) !== 0) {
-      throw new ActionError(`${sdist.filename} holds version ${sdist.metadata.version}, but ${expected.text} was expected (input expected-version, default the pushed tag): nothing was uploaded`);
+      throw new ActionError(
+        `${sdist.filename} holds version ${sdist.metadata.version}, but ${expected.text} was expected (input expected-version, default the pushed tag): nothing was uploaded`,
+      );
     }
   }
   if (request.checkInstall) {
-    request.log(`Install check: building a wheel from ${sdist.filename} alone`);
+    request.logger.info(`Install check: building a wheel from ${sdist.filename} alone`);
     await checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory);
   }
-  if (request.dryRun) return { sdist, uploads: request.targets.map((target) => ({ repository: target.label, url: target.url, result: 'dry-run', auth: target.password ? 'token' : 'trusted publishing' })), warnings };
+  if (request.dryRun)
+    return {
+      sdist,
+      uploads: request.targets.map((target) => ({
+        repository: target.label,
+        url: target.url,
+        result: 'dry-run',
+        auth: target.password ? 'token' : 'trusted publishing',
+      })),
+      warnings,
+    };
 
   const tokens: string[] = [];
   for (const target of request.targets) {
@@ -102,15 +115,26 @@ export async function publishSdist(request: PublishRequest): Promise<{ sdist: Sd
       tokens.push(target.password);
       continue;
     }
-    request.log(`Trusted publishing: exchanging the job's OIDC token with ${indexUrlOf(target.url)}`);
+    request.logger.info(`Trusted publishing: exchanging the job's OIDC token with ${indexUrlOf(target.url)}`);
     const token = await mintTrustedPublishingToken(indexUrlOf(target.url), request.getIdToken);
-    request.mask(token);
+    request.logger.mask(token);
     tokens.push(token);
   }
   const uploads: UploadReport[] = [];
   for (const [index, target] of request.targets.entries()) {
-    const result = await uploadSdist(sdist, { label: target.label, url: target.url, indexUrl: indexUrlOf(target.url), token: tokens[index]! }, { skipExisting: request.skipExisting, retry: { onRetry: ({ reason, delaySeconds }) => request.log(`retrying the upload to ${target.label} in ${delaySeconds.toFixed(1)}s after ${reason}`) } });
-    request.log(`${target.label}: ${result === 'uploaded' ? `uploaded ${sdist.filename}` : `${sdist.filename} is already there with the same sha256: skipped`}`);
+    const result = await uploadSdist(
+      sdist,
+      { label: target.label, url: target.url, indexUrl: indexUrlOf(target.url), token: tokens[index]! },
+      {
+        skipExisting: request.skipExisting,
+        retry: {
+          onRetry: ({ reason, delaySeconds }) => request.logger.info(`retrying the upload to ${target.label} in ${delaySeconds.toFixed(1)}s after ${reason}`),
+        },
+      },
+    );
+    request.logger.info(
+      `${target.label}: ${result === 'uploaded' ? `uploaded ${sdist.filename}` : `${sdist.filename} is already there with the same sha256: skipped`}`,
+    );
     uploads.push({ repository: target.label, url: target.url, result, auth: target.password ? 'token' : 'trusted publishing' });
   }
   return { sdist, uploads, warnings };

@@ -44,7 +44,8 @@ export async function findSdist(directory: string): Promise<string> {
   }
   const sdists = names.filter((name) => name.endsWith('.tar.gz'));
   if (sdists.length === 1) return path.join(directory, sdists[0]!);
-  if (sdists.length > 1) throw new ActionError(`${directory} holds ${sdists.length} sdists (${sdists.join(', ')}): expected exactly one; clean the directory before building`);
+  if (sdists.length > 1)
+    throw new ActionError(`${directory} holds ${sdists.length} sdists (${sdists.join(', ')}): expected exactly one; clean the directory before building`);
   const wheels = names.filter((name) => name.endsWith('.whl'));
   if (wheels.length) throw new ActionError(`${directory} holds only wheels (${wheels.join(', ')}): this action publishes a source distribution (.tar.gz)`);
   const zips = names.filter((name) => name.endsWith('.zip'));
@@ -148,11 +149,23 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
   } catch (error) {
     throw new ActionError(`${filename} is not a readable gzipped tar archive: ${(error as Error).message}`);
   }
-  if (topLevels.size !== 1) throw new ActionError(`${filename} must hold one top-level directory, and holds ${topLevels.size}: ${[...topLevels].slice(0, 5).join(', ')}`);
+  if (topLevels.size !== 1)
+    throw new ActionError(`${filename} must hold one top-level directory, and holds ${topLevels.size}: ${[...topLevels].slice(0, 5).join(', ')}`);
   const topLevel = [...topLevels][0]!;
   if (pkgInfo === undefined) throw new ActionError(`${filename} has no ${topLevel}/PKG-INFO: it is not an sdist built by a build backend`);
   const metadata = parseCoreMetadata(pkgInfo, `${filename}:${pkgInfoPath}`);
   const canonicalVersion = canonicalPythonVersion(metadata.version);
   if (!canonicalVersion) throw new ActionError(`${filename}: PKG-INFO's Version ${metadata.version} is not a PEP 440 version`);
-  return { path: file, filename, size: bytes.length, bytes, ...hashes, topLevel, metadata, normalisedName: normaliseProjectName(metadata.name), canonicalVersion, expectedFilename: pep625Filename(metadata.name, canonicalVersion) };
+  return {
+    path: file,
+    filename,
+    size: bytes.length,
+    bytes,
+    ...hashes,
+    topLevel,
+    metadata,
+    normalisedName: normaliseProjectName(metadata.name),
+    canonicalVersion,
+    expectedFilename: pep625Filename(metadata.name, canonicalVersion),
+  };
 }

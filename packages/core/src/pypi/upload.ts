@@ -1,6 +1,5 @@
 import { ActionError } from '../action/errors.js';
-import { fetchWithRetry } from '../http/fetch-with-retry.js';
-import { postWithRetry } from '../http/post-with-retry.js';
+import { fetchWithRetry, partsBody } from '../http/fetch-with-retry.js';
 import type { RetryOptions } from '../http/retry.js';
 import { uploadFields } from './metadata.js';
 import type { Sdist } from './sdist.js';
@@ -32,7 +31,11 @@ export function indexUrlOf(uploadUrl: string): string {
  * @returns the hex digest, or undefined when the index does not list the file
  */
 export async function indexedSha256(indexUrl: string, project: string, filename: string, retry?: RetryOptions): Promise<string | undefined> {
-  const response = await fetchWithRetry(`${indexUrl}/simple/${project}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' } }, retry);
+  const response = await fetchWithRetry(
+    `${indexUrl}/simple/${project}/`,
+    { headers: { accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' } },
+    retry,
+  );
   if (response.status === 404) return undefined;
   if (!response.ok) throw new ActionError(`${indexUrl}/simple/${project}/ answered HTTP ${response.status}`);
   const text = await response.text();
@@ -69,7 +72,13 @@ export function multipartBody(fields: readonly [string, string][], file: { name:
 
 /** The fields of an sdist upload (PyPI's upload API: metadata as twine sends it, the sha256 and BLAKE2b-256 digests, `:action=file_upload`, `protocol_version=1`). */
 export function uploadFormFields(sdist: Sdist): [string, string][] {
-  return [...uploadFields(sdist.metadata), ['sha256_digest', sdist.sha256], ['blake2_256_digest', sdist.blake2b256], [':action', 'file_upload'], ['protocol_version', '1']];
+  return [
+    ...uploadFields(sdist.metadata),
+    ['sha256_digest', sdist.sha256],
+    ['blake2_256_digest', sdist.blake2b256],
+    [':action', 'file_upload'],
+    ['protocol_version', '1'],
+  ];
 }
 
 /**
@@ -82,24 +91,52 @@ export function uploadFormFields(sdist: Sdist): [string, string][] {
  * @returns uploaded, or skipped when the same file was already there
  * @throws ActionError for a redirect, a refused token, a file name already used by other bytes, or any other refusal
  */
-export async function uploadSdist(sdist: Sdist, target: UploadTarget, options: { skipExisting: boolean; retry?: RetryOptions }): Promise<'uploaded' | 'skipped'> {
+export async function uploadSdist(
+  sdist: Sdist,
+  target: UploadTarget,
+  options: { skipExisting: boolean; retry?: RetryOptions },
+): Promise<'uploaded' | 'skipped'> {
   const authorization = `Basic ${Buffer.from(`__token__:${target.token}`).toString('base64')}`;
   const { parts, contentType } = multipartBody(uploadFormFields(sdist), { field: 'content', name: sdist.filename, bytes: sdist.bytes });
-  const response = await postWithRetry(target.url, parts, { authorization, 'content-type': contentType }, { timeoutSeconds: 300, ...options.retry });
-  const body = response.text;
+  const response = await fetchWithRetry(
+    target.url,
+    () => {
+      const { body, duplex, contentLength } = partsBody(parts);
+      return {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { authorization, 'content-type': contentType, 'content-length': contentLength },
+        body,
+        duplex,
+      } as RequestInit;
+    },
+    { timeoutSeconds: 300, ...options.retry },
+  );
+  const body = await response.text();
   const reason = `HTTP ${response.status} ${response.statusText}`.trim();
   if (response.status >= 200 && response.status < 300) return 'uploaded';
   if (response.status >= 300 && response.status < 400) {
-    throw new ActionError(`${target.url} redirects (${reason}) to ${response.headers.location ?? 'elsewhere'}: the repository URL must be the upload endpoint itself, ending in /legacy/ (e.g. https://upload.pypi.org/legacy/)`);
+    throw new ActionError(
+      `${target.url} redirects (${reason}) to ${response.headers.get('location') ?? 'elsewhere'}: the repository URL must be the upload endpoint itself, ending in /legacy/ (e.g. https://upload.pypi.org/legacy/)`,
+    );
   }
-  if (response.status === 401 || response.status === 403) throw new ActionError(`${target.label} (${target.url}) refused the credentials: ${reason}${body ? ` — ${body.slice(0, 300).trim()}` : ''}`);
+  if (response.status === 401 || response.status === 403)
+    throw new ActionError(`${target.label} (${target.url}) refused the credentials: ${reason}${body ? ` — ${body.slice(0, 300).trim()}` : ''}`);
   const exists = response.status === 409 || (response.status === 400 && /File already exists/i.test(`${response.statusText} ${body}`));
   if (!exists) throw new ActionError(`${target.label} (${target.url}) refused ${sdist.filename}: ${reason}${body ? ` — ${body.slice(0, 500).trim()}` : ''}`);
   const indexed = await indexedSha256(target.indexUrl, sdist.normalisedName, sdist.filename, options.retry);
   if (indexed !== undefined && indexed !== sdist.sha256) {
-    throw new ActionError(`${sdist.filename} already exists on ${target.label} with other content (sha256 ${indexed}, this file ${sdist.sha256}): a file name can be uploaded once; release a new version`);
+    throw new ActionError(
+      `${sdist.filename} already exists on ${target.label} with other content (sha256 ${indexed}, this file ${sdist.sha256}): a file name can be uploaded once; release a new version`,
+    );
   }
-  if (!options.skipExisting) throw new ActionError(`${sdist.filename} already exists on ${target.label} (${reason}); set skip-existing: true to skip a file that is already there with the same content`);
-  if (indexed === undefined) throw new ActionError(`${target.label} says ${sdist.filename} already exists, but ${target.indexUrl}/simple/${sdist.normalisedName}/ does not list it: cannot check that it is the same file`);
+  if (!options.skipExisting)
+    throw new ActionError(
+      `${sdist.filename} already exists on ${target.label} (${reason}); set skip-existing: true to skip a file that is already there with the same content`,
+    );
+  if (indexed === undefined)
+    throw new ActionError(
+      `${target.label} says ${sdist.filename} already exists, but ${target.indexUrl}/simple/${sdist.normalisedName}/ does not list it: cannot check that it is the same file`,
+    );
   return 'skipped';
 }

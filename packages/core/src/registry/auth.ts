@@ -1,3 +1,5 @@
+import { jwtClaims } from '../util/jwt.js';
+
 /** An authentication challenge from a WWW-Authenticate header (RFC 9110 §11.6.1). */
 export interface Challenge {
   /** Lower case: `basic` or `bearer`. */
@@ -15,7 +17,8 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   const match = header ? /^\s*([A-Za-z]+)\s*(.*)$/.exec(header) : null;
   if (!match) return undefined;
   const params: Record<string, string> = {};
-  for (const [, key, quoted, bare] of match[2]!.matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) params[key!.toLowerCase()] = (quoted ?? bare ?? '').replace(/\\(.)/g, '$1');
+  for (const [, key, quoted, bare] of match[2]!.matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
+    params[key!.toLowerCase()] = (quoted ?? bare ?? '').replace(/\\(.)/g, '$1');
   return { scheme: match[1]!.toLowerCase(), params };
 }
 
@@ -29,12 +32,6 @@ export function repositoryScope(repository: string, actions: readonly ('pull' | 
  * (Docker token authentication spec); undefined for an opaque token.
  */
 export function grantedAccess(token: string): { type: string; name: string; actions: string[] }[] | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { access?: { type: string; name: string; actions: string[] }[] };
-    return Array.isArray(claims.access) ? claims.access : undefined;
-  } catch {
-    return undefined;
-  }
+  const access = jwtClaims(token)?.['access'];
+  return Array.isArray(access) ? (access as { type: string; name: string; actions: string[] }[]) : undefined;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ActionError } from '../action/errors.js';
 import { fetchWithRetry } from '../http/fetch-with-retry.js';
 import type { RetryOptions } from '../http/retry.js';
+import type { Logger } from '../action/logger.js';
 import { grantedAccess, parseChallenge, type Challenge } from './auth.js';
 import type { RegistryCredentials } from './credentials.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
@@ -21,9 +22,10 @@ export interface RegistryClientOptions {
   readonly scopes: readonly string[];
   /** Repositories the token must allow pushing to; checked when the token says what it grants. */
   readonly pushRepositories?: readonly string[];
+  /** How requests are retried; each retry is logged through `logger`. */
   readonly retry?: RetryOptions;
-  /** Masks a secret in the log. */
-  readonly mask: (secret: string) => void;
+  /** Masks the credentials and tokens; logs retries. */
+  readonly logger: Logger;
 }
 
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
@@ -52,10 +54,17 @@ export function sha256Digest(bytes: Uint8Array): string {
 export class RegistryClient {
   private authorization?: string;
 
+  private readonly retry: RetryOptions;
+
   constructor(
     readonly endpoint: RegistryEndpoint,
     private readonly options: RegistryClientOptions,
-  ) {}
+  ) {
+    this.retry = {
+      ...options.retry,
+      onRetry: ({ reason, delaySeconds }) => options.logger.info(`${endpoint.name}: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
+    };
+  }
 
   private url(path: string): string {
     return /^https?:\/\//.test(path) ? path : `${this.endpoint.apiBase}${path}`;
@@ -77,33 +86,39 @@ export class RegistryClient {
     await this.answer(challenge);
     const check = await this.send('GET', '/v2/');
     await check.body?.cancel();
-    if (check.status === 401) throw new ActionError(`registry ${this.endpoint.name} refused the credentials${this.options.credentials ? ` of ${this.options.credentials.username}` : ' (none given: set username and password, or log in with docker/login-action)'}`);
+    if (check.status === 401)
+      throw new ActionError(
+        `registry ${this.endpoint.name} refused the credentials${this.options.credentials ? ` of ${this.options.credentials.username}` : ' (none given: set username and password, or log in with docker/login-action)'}`,
+      );
   }
 
   private async answer(challenge: Challenge): Promise<void> {
     const { credentials } = this.options;
     const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
-    if (basic) this.options.mask(basic.slice(6));
+    if (basic) this.options.logger.mask(basic.slice(6));
     if (challenge.scheme === 'basic') {
       if (!basic) throw new ActionError(`registry ${this.endpoint.name} needs credentials: set username and password, or log in with docker/login-action`);
       this.authorization = basic;
       return;
     }
-    if (challenge.scheme !== 'bearer' || !challenge.params['realm']) throw new ActionError(`registry ${this.endpoint.name} asks for ${challenge.scheme} authentication, which is not supported`);
+    if (challenge.scheme !== 'bearer' || !challenge.params['realm'])
+      throw new ActionError(`registry ${this.endpoint.name} asks for ${challenge.scheme} authentication, which is not supported`);
     const realm = new URL(challenge.params['realm']);
     if (challenge.params['service']) realm.searchParams.set('service', challenge.params['service']);
     for (const scope of this.options.scopes) realm.searchParams.append('scope', scope);
     if (credentials) realm.searchParams.set('account', credentials.username);
-    const response = await fetchWithRetry(realm, { headers: basic ? { authorization: basic } : {} }, this.options.retry);
+    const response = await fetchWithRetry(realm, { headers: basic ? { authorization: basic } : {} }, this.retry);
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new ActionError(`the token server of ${this.endpoint.name} refused the credentials${credentials ? ` of ${credentials.username}` : ''} (HTTP ${response.status})`);
+      throw new ActionError(
+        `the token server of ${this.endpoint.name} refused the credentials${credentials ? ` of ${credentials.username}` : ''} (HTTP ${response.status})`,
+      );
     }
     if (!response.ok) throw new ActionError(`the token server of ${this.endpoint.name} answered ${await describeRegistryError(response)}`);
     const body = (await response.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new ActionError(`the token server of ${this.endpoint.name} returned no token`);
-    this.options.mask(token);
+    this.options.logger.mask(token);
     this.authorization = `Bearer ${token}`;
     const granted = grantedAccess(token);
     for (const repository of granted ? (this.options.pushRepositories ?? []) : []) {
@@ -116,9 +131,10 @@ export class RegistryClient {
   private async send(method: string, path: string, init: RequestInit = {}, renew = true): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.authorization) headers.set('authorization', this.authorization);
-    const response = await fetchWithRetry(this.url(path), { ...init, method, headers }, this.options.retry);
+    const response = await fetchWithRetry(this.url(path), { ...init, method, headers }, this.retry);
     // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once.
-    const challenge = response.status === 401 && renew && this.authorization?.startsWith('Bearer ') ? parseChallenge(response.headers.get('www-authenticate')) : undefined;
+    const challenge =
+      response.status === 401 && renew && this.authorization?.startsWith('Bearer ') ? parseChallenge(response.headers.get('www-authenticate')) : undefined;
     if (!challenge) return response;
     await response.body?.cancel();
     await this.answer(challenge);
@@ -150,8 +166,10 @@ export class RegistryClient {
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = sha256Digest(bytes);
     const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
-    if (expected && expected !== digest) throw new ActionError(`manifest ${repository}@${expected} on ${this.endpoint.name} came back with digest ${digest}: corrupted in transit`);
-    const mediaType = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+    if (expected && expected !== digest)
+      throw new ActionError(`manifest ${repository}@${expected} on ${this.endpoint.name} came back with digest ${digest}: corrupted in transit`);
+    const mediaType =
+      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
     return { digest, mediaType, bytes };
   }
 
@@ -167,8 +185,12 @@ export class RegistryClient {
 
   /** PUT /v2/<name>/manifests/<reference> with the bytes unchanged. @returns the digest the registry computed */
   async putManifest(repository: string, reference: string, manifest: RawManifest): Promise<string> {
-    const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, { headers: { 'content-type': manifest.mediaType }, body: manifest.bytes });
-    if (response.status !== 201) throw new ActionError(`PUT manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+    const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
+      headers: { 'content-type': manifest.mediaType },
+      body: manifest.bytes,
+    });
+    if (response.status !== 201)
+      throw new ActionError(`PUT manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
     await response.body?.cancel();
     return response.headers.get('docker-content-digest') ?? manifest.digest;
   }
@@ -212,7 +234,8 @@ export class RegistryClient {
   /** GET /v2/<name>/blobs/<digest>, following redirects to storage; the caller reads the stream. */
   async getBlob(repository: string, digest: string): Promise<Response> {
     const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`);
-    if (!response.ok || !response.body) throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+    if (!response.ok || !response.body)
+      throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
     return response;
   }
 
@@ -220,7 +243,10 @@ export class RegistryClient {
   async putBlob(location: string, digest: string, body: ReadableStream<Uint8Array>, size: number): Promise<void> {
     const url = new URL(location);
     url.searchParams.set('digest', digest);
-    const response = await this.request('PUT', url.toString(), { headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) }, body });
+    const response = await this.request('PUT', url.toString(), {
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body,
+    });
     if (response.status !== 201) throw new ActionError(`upload of ${digest} to ${this.endpoint.name}: ${await describeRegistryError(response)}`);
     await response.body?.cancel();
   }

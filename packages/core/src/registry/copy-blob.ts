@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ActionError } from '../action/errors.js';
-import { describeError } from '../action/errors.js';
+import { ActionError, describeError } from '../action/errors.js';
+import type { Logger } from '../action/logger.js';
+import { withRetries } from '../http/retry.js';
 import type { RegistryClient } from './client.js';
 
 /** A blob in one repository of one registry. */
@@ -34,7 +35,9 @@ export async function streamBlob(source: BlobLocation, target: BlobLocation, dig
       flush(controller) {
         const got = `sha256:${hash.digest('hex')}`;
         if (got === digest && bytes === size) return;
-        corruption = new ActionError(`blob ${digest} from ${source.client.endpoint.name}/${source.repository} is corrupted: ${bytes} bytes with digest ${got}, expected ${size} bytes`);
+        corruption = new ActionError(
+          `blob ${digest} from ${source.client.endpoint.name}/${source.repository} is corrupted: ${bytes} bytes with digest ${got}, expected ${size} bytes`,
+        );
         controller.error(corruption);
       },
     }),
@@ -51,23 +54,39 @@ export async function streamBlob(source: BlobLocation, target: BlobLocation, dig
 }
 
 /**
- * {@link streamBlob} with retries: a dropped connection or corrupted bytes
- * start the copy again from a fresh GET and a fresh upload session.
+ * {@link streamBlob} with retries ({@link withRetries}): a dropped connection
+ * or corrupted bytes start the copy again from a fresh GET and a fresh upload session.
  *
- * @param attempts copies tried in all (default 3)
+ * @param options.attempts copies tried in all (default 3)
  * @throws ActionError after the last attempt, with the last reason
  */
-export async function streamBlobWithRetries(source: BlobLocation, target: BlobLocation, digest: string, size: number, options: { location?: string; attempts?: number; log?: (message: string) => void } = {}): Promise<number> {
+export async function streamBlobWithRetries(
+  source: BlobLocation,
+  target: BlobLocation,
+  digest: string,
+  size: number,
+  options: { location?: string; attempts?: number; logger?: Logger } = {},
+): Promise<number> {
   const attempts = options.attempts ?? 3;
   let location = options.location;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await streamBlob(source, target, digest, size, location);
-    } catch (error) {
-      location = undefined;
-      if (attempt >= attempts) throw new ActionError(`copy of blob ${digest} failed after ${attempts} attempts: ${describeError(error)}`, { cause: error });
-      options.log?.(`copy of blob ${digest} failed (${describeError(error)}); trying again`);
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-    }
+  try {
+    return await withRetries(
+      `copy of blob ${digest}`,
+      async () => {
+        const session = location;
+        location = undefined;
+        return { value: await streamBlob(source, target, digest, size, session) };
+      },
+      {
+        retries: attempts - 1,
+        minDelaySeconds: 0.25,
+        onRetry: ({ reason }) => options.logger?.info(`copy of blob ${digest} failed (${reason}); trying again`),
+      },
+    );
+  } catch (error) {
+    throw new ActionError(
+      `copy of blob ${digest} failed after ${attempts} attempts: ${describeError(error instanceof Error && error.cause !== undefined ? error.cause : error)}`,
+      { cause: error },
+    );
   }
 }

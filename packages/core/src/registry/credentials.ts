@@ -23,7 +23,10 @@ function configKeys(endpoint: RegistryEndpoint): string[] {
  *
  * @returns the credentials, or undefined when the file or the entry is absent
  */
-export async function dockerConfigCredentials(endpoint: RegistryEndpoint, configDirectory = process.env['DOCKER_CONFIG'] || path.join(homedir(), '.docker')): Promise<RegistryCredentials | undefined> {
+export async function dockerConfigCredentials(
+  endpoint: RegistryEndpoint,
+  configDirectory = process.env['DOCKER_CONFIG'] || path.join(homedir(), '.docker'),
+): Promise<RegistryCredentials | undefined> {
   let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
   try {
     config = JSON.parse(await readFile(path.join(configDirectory, 'config.json'), 'utf8')) as typeof config;

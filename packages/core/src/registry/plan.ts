@@ -46,12 +46,19 @@ function parseContent(manifest: RawManifest, where: string): ManifestContent {
  *
  * @throws ActionError when a child manifest is missing
  */
-export async function readTree(client: RegistryClient, repository: string, manifest: RawManifest, cache: Map<string, Promise<ManifestTree>>): Promise<ManifestTree> {
+export async function readTree(
+  client: RegistryClient,
+  repository: string,
+  manifest: RawManifest,
+  cache: Map<string, Promise<ManifestTree>>,
+): Promise<ManifestTree> {
   const where = `${client.endpoint.name}/${repository}@${manifest.digest}`;
   const content = parseContent(manifest, where);
   const isIndex = isIndexMediaType(manifest.mediaType) || (Array.isArray(content.manifests) && !content.layers);
   if (!isIndex) {
-    const blobs = [content.config, ...(content.layers ?? [])].filter((descriptor): descriptor is Descriptor => Boolean(descriptor) && !descriptor!.urls?.length);
+    const blobs = [content.config, ...(content.layers ?? [])].filter(
+      (descriptor): descriptor is Descriptor => Boolean(descriptor) && !descriptor!.urls?.length,
+    );
     return { manifest, children: [], blobs };
   }
   const children = await Promise.all(
@@ -59,7 +66,10 @@ export async function readTree(client: RegistryClient, repository: string, manif
       let child = cache.get(descriptor.digest);
       if (!child) {
         child = client.getManifest(repository, descriptor.digest).then((raw) => {
-          if (!raw) throw new ActionError(`${where} lists ${descriptor.digest}${descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : ''}, which ${client.endpoint.name}/${repository} does not hold`);
+          if (!raw)
+            throw new ActionError(
+              `${where} lists ${descriptor.digest}${descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : ''}, which ${client.endpoint.name}/${repository} does not hold`,
+            );
           return readTree(client, repository, raw, cache);
         });
         cache.set(descriptor.digest, child);

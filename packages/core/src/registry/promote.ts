@@ -1,6 +1,7 @@
 import { ActionError } from '../action/errors.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { RegistryClient } from './client.js';
+import type { Logger } from '../action/logger.js';
 import { streamBlobWithRetries } from './copy-blob.js';
 import type { Descriptor } from './media-types.js';
 import { blobsOf, manifestsInPushOrder, type TagPlan } from './plan.js';
@@ -27,7 +28,7 @@ export interface PromotionTarget {
   readonly target: RegistryClient;
   readonly targetRepository: string;
   readonly concurrency: number;
-  readonly log: (message: string) => void;
+  readonly logger: Logger;
 }
 
 /**
@@ -40,12 +41,13 @@ export interface PromotionTarget {
  * @throws ActionError when a copy fails (no tag written yet) or a read-back digest differs
  */
 export async function executePromotion(plans: readonly TagPlan[], options: PromotionTarget): Promise<TagOutcome[]> {
-  const { source, target, sourceRepository, targetRepository, log } = options;
+  const { source, target, sourceRepository, targetRepository, logger } = options;
   const sameRegistry = source.endpoint.apiBase === target.endpoint.apiBase;
   const writes = plans.filter((plan) => plan.action === 'write');
 
   const firstTagOf = new Map<string, { descriptor: Descriptor; tag: string }>();
-  for (const plan of writes) for (const descriptor of blobsOf(plan.tree)) if (!firstTagOf.has(descriptor.digest)) firstTagOf.set(descriptor.digest, { descriptor, tag: plan.targetTag });
+  for (const plan of writes)
+    for (const descriptor of blobsOf(plan.tree)) if (!firstTagOf.has(descriptor.digest)) firstTagOf.set(descriptor.digest, { descriptor, tag: plan.targetTag });
 
   const outcomes = new Map<string, BlobOutcome>();
   await mapWithConcurrency([...firstTagOf.values()], options.concurrency, async ({ descriptor }) => {
@@ -57,7 +59,10 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
       if (mount.mounted) return void outcomes.set(digest, 'mounted');
       location = mount.location;
     }
-    await streamBlobWithRetries({ client: source, repository: sourceRepository }, { client: target, repository: targetRepository }, digest, size, { ...(location ? { location } : {}), log });
+    await streamBlobWithRetries({ client: source, repository: sourceRepository }, { client: target, repository: targetRepository }, digest, size, {
+      ...(location ? { location } : {}),
+      logger,
+    });
     outcomes.set(digest, 'copied');
   });
 
@@ -69,16 +74,18 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
 
   for (const plan of writes) {
     await target.putManifest(targetRepository, plan.targetTag, plan.tree.manifest);
-    log(`${targetRepository}:${plan.targetTag} → ${plan.tree.manifest.digest}`);
+    logger.info(`${targetRepository}:${plan.targetTag} → ${plan.tree.manifest.digest}`);
   }
   for (const plan of writes) {
     const digest = await target.headManifest(targetRepository, plan.targetTag);
-    if (digest !== plan.tree.manifest.digest) throw new ActionError(`${targetRepository}:${plan.targetTag} reads back as ${digest ?? 'nothing'}, not ${plan.tree.manifest.digest}`);
+    if (digest !== plan.tree.manifest.digest)
+      throw new ActionError(`${targetRepository}:${plan.targetTag} reads back as ${digest ?? 'nothing'}, not ${plan.tree.manifest.digest}`);
   }
 
   return plans.map((plan): TagOutcome => {
     const digest = plan.tree.manifest.digest;
-    if (plan.action === 'skip') return { sourceTag: plan.sourceTag, targetTag: plan.targetTag, digest, action: 'skipped', bytesMoved: 0, blobs: { present: 0, mounted: 0, copied: 0 } };
+    if (plan.action === 'skip')
+      return { sourceTag: plan.sourceTag, targetTag: plan.targetTag, digest, action: 'skipped', bytesMoved: 0, blobs: { present: 0, mounted: 0, copied: 0 } };
     const blobs = { present: 0, mounted: 0, copied: 0 };
     let bytesMoved = 0;
     for (const descriptor of new Map(blobsOf(plan.tree).map((entry) => [entry.digest, entry])).values()) {

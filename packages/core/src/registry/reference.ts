@@ -22,7 +22,8 @@ export function parseRegistry(text: string, input: string): RegistryEndpoint {
   const trimmed = text.trim().replace(/\/+$/, '');
   const scheme = /^(https?):\/\//.exec(trimmed)?.[1];
   const host = scheme ? trimmed.slice(scheme.length + 3) : trimmed;
-  if (!/^[a-zA-Z0-9.-]+(:\d{1,5})?$/.test(host)) throw new InputError(input, `"${text}" is not a registry: write a host such as docker.io or ghcr.io, or a URL such as http://127.0.0.1:5000`);
+  if (!/^[a-zA-Z0-9.-]+(:\d{1,5})?$/.test(host))
+    throw new InputError(input, `"${text}" is not a registry: write a host such as docker.io or ghcr.io, or a URL such as http://127.0.0.1:5000`);
   if (DOCKER_HUB_NAMES.has(host)) return { name: 'docker.io', apiBase: 'https://registry-1.docker.io', isDockerHub: true };
   return { name: host, apiBase: `${scheme ?? 'https'}://${host}`, isDockerHub: false };
 }
@@ -40,7 +41,8 @@ const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
  */
 export function parseRepository(endpoint: RegistryEndpoint, name: string, input: string): string {
   const trimmed = name.trim();
-  if (!REPOSITORY_NAME.test(trimmed) || trimmed.length > 255) throw new InputError(input, `"${name}" is not a repository name: lower-case letters, digits and separators, e.g. nwodtuhs/exegol`);
+  if (!REPOSITORY_NAME.test(trimmed) || trimmed.length > 255)
+    throw new InputError(input, `"${name}" is not a repository name: lower-case letters, digits and separators, e.g. nwodtuhs/exegol`);
   return endpoint.isDockerHub && !trimmed.includes('/') ? `library/${trimmed}` : trimmed;
 }
 
@@ -48,4 +50,3 @@ export function parseRepository(endpoint: RegistryEndpoint, name: string, input:
 export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
 }
-

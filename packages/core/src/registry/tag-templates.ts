@@ -1,8 +1,7 @@
 import { InputError } from '../action/errors.js';
+import { fillTemplate, templatePlaceholders } from '../util/template.js';
 import { isValidTag } from './reference.js';
 import type { TagPair } from './plan.js';
-
-const PLACEHOLDERS = ['flavour', 'version'];
 
 /**
  * Expands tag templates for every flavour: `{flavour}` and `{version}` are
@@ -15,16 +14,21 @@ export function expandTagTemplates(flavours: readonly string[], templates: reado
   if (flavours.length === 0) throw new InputError('flavours', 'is empty: list at least one flavour, e.g. full');
   if (templates.length === 0) throw new InputError('tags', 'is empty: list at least one template, e.g. {flavour}');
   for (const template of templates) {
-    const unknown = [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!).filter((name) => !PLACEHOLDERS.includes(name));
-    if (unknown.length) throw new InputError('tags', `template "${template}" has an unknown placeholder {${unknown[0]}}; known: {flavour}, {version}`);
-    if (!template.includes('{flavour}')) throw new InputError('tags', `template "${template}" has no {flavour} placeholder: every flavour would write the same tag`);
-    if (template.includes('{version}') && !version) throw new InputError('version', `is needed by the tag template "${template}": set version, or run on a pushed tag`);
+    fillTemplate(template, { flavour: '', version: '' }, 'tags');
+    if (!templatePlaceholders(template).includes('flavour'))
+      throw new InputError('tags', `template "${template}" has no {flavour} placeholder: every flavour would write the same tag`);
+    if (template.includes('{version}') && !version)
+      throw new InputError('version', `is needed by the tag template "${template}": set version, or run on a pushed tag`);
   }
   const pairs: TagPair[] = [];
   for (const flavour of flavours) {
     for (const template of templates) {
-      const tag = template.replaceAll('{flavour}', flavour).replaceAll('{version}', version);
-      if (!isValidTag(tag)) throw new InputError('tags', `template "${template}" makes "${tag}" for flavour "${flavour}"${template.includes('{version}') ? ` and version "${version}"` : ''}, which is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})`);
+      const tag = fillTemplate(template, { flavour, version }, 'tags');
+      if (!isValidTag(tag))
+        throw new InputError(
+          'tags',
+          `template "${template}" makes "${tag}" for flavour "${flavour}"${template.includes('{version}') ? ` and version "${version}"` : ''}, which is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})`,
+        );
       pairs.push({ sourceTag: tag, targetTag: tag, versioned: template.includes('{version}') });
     }
   }

@@ -11,7 +11,17 @@ const ICONS: Record<RuleResult['status'], string> = { passed: 'âœ…', failed: 'â
 export function checklistMarkdown(results: readonly RuleResult[], headSha: string): string {
   const ok = results.every((result) => result.status !== 'failed');
   const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')} |`);
-  return [CHECKLIST_MARKER, `### Release checklist: ${ok ? 'ready' : 'not ready'}`, '', `Verified on ${headSha.slice(0, 7)}.`, '', '| | Rule | Detail |', '| --- | --- | --- |', ...rows, ''].join('\n');
+  return [
+    CHECKLIST_MARKER,
+    `### Release checklist: ${ok ? 'ready' : 'not ready'}`,
+    '',
+    `Verified on ${headSha.slice(0, 7)}.`,
+    '',
+    '| | Rule | Detail |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 /**
@@ -21,7 +31,13 @@ export function checklistMarkdown(results: readonly RuleResult[], headSha: strin
  *
  * @returns the comment's URL and whether it was created or updated
  */
-export async function upsertChecklistComment(client: GitHubClient, repository: RepositoryRef, number: number, existingComments: number, body: string): Promise<{ url: string; action: 'created' | 'updated' | 'unchanged' }> {
+export async function upsertChecklistComment(
+  client: GitHubClient,
+  repository: RepositoryRef,
+  number: number,
+  existingComments: number,
+  body: string,
+): Promise<{ url: string; action: 'created' | 'updated' | 'unchanged' }> {
   if (existingComments > 0) {
     const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
     const mine = comments.find((comment) => comment.body?.startsWith(CHECKLIST_MARKER));

@@ -70,7 +70,8 @@ export async function fetchPullRequest(client: GitHubClient, repository: Reposit
       comments: data.comments,
     };
   } catch (error) {
-    if (isNotFound(error)) throw new ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
+    if (isNotFound(error))
+      throw new ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
     throw error;
   }
 }

@@ -16,8 +16,13 @@ const skipped = (rule: string, detail: string): RuleResult => ({ rule, status: '
 
 /** The pull request is open (not closed, not merged) and not a draft. */
 export function stateRules(pr: PullRequestFacts): RuleResult[] {
-  const open = pr.state === 'open' ? passed('open', 'the pull request is open') : failed('open', pr.merged ? 'the pull request is already merged' : `the pull request is ${pr.state}`);
-  const draft = pr.draft ? failed('not-draft', 'the pull request is a draft: mark it ready for review') : passed('not-draft', 'the pull request is ready for review');
+  const open =
+    pr.state === 'open'
+      ? passed('open', 'the pull request is open')
+      : failed('open', pr.merged ? 'the pull request is already merged' : `the pull request is ${pr.state}`);
+  const draft = pr.draft
+    ? failed('not-draft', 'the pull request is a draft: mark it ready for review')
+    : passed('not-draft', 'the pull request is ready for review');
   return [open, draft];
 }
 
@@ -40,7 +45,13 @@ export function titleRules(title: string, pattern: RegExp): { results: RuleResul
   const version = parsePythonVersion(text);
   if (!version) return { results: [passed('title', `"${title}" matches`), failed('version', `"${text}" is not a PEP 440 version`)] };
   const canonical = version.text === text ? '' : ` (canonical form ${version.text})`;
-  return { results: [passed('title', `"${title}" matches`), passed('version', `${text} is a PEP 440 ${version.isPrerelease ? 'pre-release' : 'final release'}${canonical}`)], version };
+  return {
+    results: [
+      passed('title', `"${title}" matches`),
+      passed('version', `${text} is a PEP 440 ${version.isPrerelease ? 'pre-release' : 'final release'}${canonical}`),
+    ],
+    version,
+  };
 }
 
 /** The versions of the tags that are PEP 440 versions, with their tag names. */
@@ -61,10 +72,16 @@ export function tagRules(version: PythonVersion, tags: readonly string[]): { res
   // A tag of this very version is the not-tagged rule's failure; newer compares with the others.
   const latest = known
     .filter((entry) => entry !== same)
-    .reduce<(typeof known)[number] | undefined>((best, entry) => (!best || comparePythonVersions(entry.version.text, best.version.text) > 0 ? entry : best), undefined);
+    .reduce<(typeof known)[number] | undefined>(
+      (best, entry) => (!best || comparePythonVersions(entry.version.text, best.version.text) > 0 ? entry : best),
+      undefined,
+    );
   const previous = known
     .filter((entry) => !entry.version.isPrerelease && comparePythonVersions(entry.version.text, version.text) < 0)
-    .reduce<(typeof known)[number] | undefined>((best, entry) => (!best || comparePythonVersions(entry.version.text, best.version.text) > 0 ? entry : best), undefined);
+    .reduce<(typeof known)[number] | undefined>(
+      (best, entry) => (!best || comparePythonVersions(entry.version.text, best.version.text) > 0 ? entry : best),
+      undefined,
+    );
   const notTagged = same ? failed('not-tagged', `tag ${same.tag} already exists`) : passed('not-tagged', `no tag ${version.text} yet`);
   const newer = !latest
     ? passed('newer', 'no release tag yet')
@@ -78,7 +95,9 @@ export function tagRules(version: PythonVersion, tags: readonly string[]): { res
 export function descriptionRule(body: string, required: boolean): RuleResult {
   if (!required) return skipped('description', 'not required (require-description: false)');
   const items = body.split(/\r?\n/).filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\S/.test(line)).length;
-  return items > 0 ? passed('description', `the description lists ${items} item(s)`) : failed('description', 'the description lists no change: add a Markdown list of the major changes');
+  return items > 0
+    ? passed('description', `the description lists ${items} item(s)`)
+    : failed('description', 'the description lists no change: add a Markdown list of the major changes');
 }
 
 /** The latest decisive review (approved, changes requested, dismissed) of each user other than the author. */
@@ -93,7 +112,9 @@ export function latestReviews(pr: PullRequestFacts, reviews: readonly ReviewFact
 
 /** Users whose latest review approves the head commit (or any commit, with stale approvals allowed): the ones whose permission must be read. */
 export function approvalCandidates(pr: PullRequestFacts, reviews: readonly ReviewFacts[], allowStale: boolean): string[] {
-  return [...latestReviews(pr, reviews).values()].filter((review) => review.state === 'APPROVED' && (allowStale || review.commitId === pr.headSha)).map((review) => review.user);
+  return [...latestReviews(pr, reviews).values()]
+    .filter((review) => review.state === 'APPROVED' && (allowStale || review.commitId === pr.headSha))
+    .map((review) => review.user);
 }
 
 /**
@@ -101,7 +122,12 @@ export function approvalCandidates(pr: PullRequestFacts, reviews: readonly Revie
  * out, on the head commit unless stale approvals are allowed, from users
  * holding at least `level`. Changes requested by anyone fail the rule.
  */
-export function approvalRule(pr: PullRequestFacts, reviews: readonly ReviewFacts[], permissions: ReadonlyMap<string, PermissionLevel>, options: { required: number; level: PermissionLevel; allowStale: boolean }): RuleResult {
+export function approvalRule(
+  pr: PullRequestFacts,
+  reviews: readonly ReviewFacts[],
+  permissions: ReadonlyMap<string, PermissionLevel>,
+  options: { required: number; level: PermissionLevel; allowStale: boolean },
+): RuleResult {
   if (options.required === 0) return skipped('approvals', 'no approval required (required-approvals: 0)');
   const counted: string[] = [];
   const notes: string[] = [];
@@ -130,7 +156,10 @@ export type ChecksMode = { readonly mode: 'all' } | { readonly mode: 'none' } | 
 
 /** Turns a glob (`*` any run of characters, `?` one character) into an anchored expression. */
 export function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`);
 }
 
@@ -157,7 +186,11 @@ export function checksRule(checks: readonly CheckFacts[], mode: ChecksMode, sha:
   if (considered.length === 0 && missing.length === 0) return failed('checks', `no check ran on ${sha.slice(0, 7)}: a release needs its checks`);
   const failing = considered.filter((check) => check.state === 'fail').map((check) => `${check.name} (${check.detail})`);
   const pending = considered.filter((check) => check.state === 'pending').map((check) => `${check.name} (${check.detail})`);
-  const problems = [...missing.map((name) => `${name} did not run`), ...failing.map((text) => `${text} failed`), ...pending.map((text) => `${text} is pending`)];
+  const problems = [
+    ...missing.map((name) => `${name} did not run`),
+    ...failing.map((text) => `${text} failed`),
+    ...pending.map((text) => `${text} is pending`),
+  ];
   if (problems.length) return failed('checks', problems.join('; '));
   return passed('checks', `${considered.length} check(s) passed on ${sha.slice(0, 7)}`);
 }
@@ -180,18 +213,30 @@ export function versionFileRule(files: readonly FileAtHead[], version: PythonVer
       problems.push(`${file.path} does not exist at the head commit`);
       continue;
     }
-    const found = [...file.text.matchAll(new RegExp(file.pattern.source, 'gm'))].map((match) => match.groups?.['version']).filter((text): text is string => text !== undefined);
+    const found = [...file.text.matchAll(new RegExp(file.pattern.source, 'gm'))]
+      .map((match) => match.groups?.['version'])
+      .filter((text): text is string => text !== undefined);
     if (found.length === 0) problems.push(`${file.path} holds no version matching ${file.pattern.source}`);
     for (const text of found) {
       if (!parsePythonVersion(text) || comparePythonVersions(text, version.text) !== 0) problems.push(`${file.path} holds ${text}, not ${version.text}`);
     }
   }
-  return problems.length ? failed('version-files', problems.join('; ')) : passed('version-files', `${files.map((file) => file.path).join(', ')} hold ${version.text}`);
+  return problems.length
+    ? failed('version-files', problems.join('; '))
+    : passed('version-files', `${files.map((file) => file.path).join(', ')} hold ${version.text}`);
 }
 
 /** Each file matches its expression at the head commit. */
 export function filePatternRule(files: readonly FileAtHead[]): RuleResult {
   if (files.length === 0) return skipped('file-patterns', 'no file pattern configured');
-  const problems = files.flatMap((file) => (file.text === undefined ? [`${file.path} does not exist at the head commit`] : new RegExp(file.pattern.source, 'm').test(file.text) ? [] : [`${file.path} does not match ${file.pattern.source}`]));
-  return problems.length ? failed('file-patterns', problems.join('; ')) : passed('file-patterns', files.map((file) => `${file.path} matches ${file.pattern.source}`).join('; '));
+  const problems = files.flatMap((file) =>
+    file.text === undefined
+      ? [`${file.path} does not exist at the head commit`]
+      : new RegExp(file.pattern.source, 'm').test(file.text)
+        ? []
+        : [`${file.path} does not match ${file.pattern.source}`],
+  );
+  return problems.length
+    ? failed('file-patterns', problems.join('; '))
+    : passed('file-patterns', files.map((file) => `${file.path} matches ${file.pattern.source}`).join('; '));
 }

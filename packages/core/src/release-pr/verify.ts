@@ -1,7 +1,20 @@
+import type { Logger } from '../action/logger.js';
 import type { GitHubClient } from '../github/client.js';
 import type { PythonVersion } from '../versions/python-version.js';
 import { checklistMarkdown, upsertChecklistComment } from './comment.js';
-import { fetchCheckRuns, fetchFileText, fetchPermission, fetchPullRequest, fetchReviews, fetchStatuses, fetchTagNames, type CheckFacts, type PermissionLevel, type PullRequestFacts, type RepositoryRef } from './facts.js';
+import {
+  fetchCheckRuns,
+  fetchFileText,
+  fetchPermission,
+  fetchPullRequest,
+  fetchReviews,
+  fetchStatuses,
+  fetchTagNames,
+  type CheckFacts,
+  type PermissionLevel,
+  type PullRequestFacts,
+  type RepositoryRef,
+} from './facts.js';
 import {
   approvalCandidates,
   approvalRule,
@@ -46,7 +59,7 @@ export interface VerifyRequest {
   readonly comment: boolean;
   /** This job's check run, to leave out: GITHUB_JOB and GITHUB_RUN_ID. */
   readonly self: { readonly job?: string; readonly runId?: string };
-  readonly log: (message: string) => void;
+  readonly logger: Logger;
   /** Waits; replaceable in tests. */
   readonly sleep?: (seconds: number) => Promise<void>;
 }
@@ -64,10 +77,12 @@ export interface VerifyResult {
 const sleepFor = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 async function readFiles(request: VerifyRequest, specs: readonly FileRuleSpec[], sha: string): Promise<FileAtHead[]> {
-  return Promise.all(specs.map(async (spec) => {
-    const text = await fetchFileText(request.client, request.repository, spec.path, sha);
-    return { ...spec, ...(text === undefined ? {} : { text }) };
-  }));
+  return Promise.all(
+    specs.map(async (spec) => {
+      const text = await fetchFileText(request.client, request.repository, spec.path, sha);
+      return { ...spec, ...(text === undefined ? {} : { text }) };
+    }),
+  );
 }
 
 async function readChecks(request: VerifyRequest, sha: string): Promise<CheckFacts[]> {
@@ -83,7 +98,12 @@ async function settleChecks(request: VerifyRequest, sha: string, first: CheckFac
   const interval = Math.min(15, Math.max(1, request.waitForChecksSeconds / 10));
   const sleep = request.sleep ?? sleepFor;
   while (checks.some((check) => check.state === 'pending') && Date.now() + interval * 1000 <= deadline) {
-    request.log(`Waiting ${interval}s for pending checks: ${checks.filter((check) => check.state === 'pending').map((check) => check.name).join(', ')}`);
+    request.logger.info(
+      `Waiting ${interval}s for pending checks: ${checks
+        .filter((check) => check.state === 'pending')
+        .map((check) => check.name)
+        .join(', ')}`,
+    );
     await sleep(interval);
     checks = await readChecks(request, sha);
   }
@@ -122,7 +142,12 @@ export async function verifyReleasePullRequest(request: VerifyRequest): Promise<
     ...stateRules(pr),
     branchRule(pr, request.base, request.head, `${repository.owner}/${repository.repo}`),
     ...title.results,
-    ...(tagged ? tagged.results : [{ rule: 'not-tagged', status: 'skipped' as const, detail: 'no valid version in the title' }, { rule: 'newer', status: 'skipped' as const, detail: 'no valid version in the title' }]),
+    ...(tagged
+      ? tagged.results
+      : [
+          { rule: 'not-tagged', status: 'skipped' as const, detail: 'no valid version in the title' },
+          { rule: 'newer', status: 'skipped' as const, detail: 'no valid version in the title' },
+        ]),
     descriptionRule(pr.body, request.requireDescription),
     approvalRule(pr, reviews, permissions, { required: request.requiredApprovals, level: request.approverPermission, allowStale: request.allowStaleApprovals }),
     checksRule(checks, request.checks, pr.headSha),
@@ -130,7 +155,9 @@ export async function verifyReleasePullRequest(request: VerifyRequest): Promise<
     filePatternRule(filePatterns),
   ];
   const ok = results.every((result) => result.status !== 'failed');
-  const comment = request.comment ? await upsertChecklistComment(client, repository, pr.number, pr.comments, checklistMarkdown(results, pr.headSha)) : undefined;
+  const comment = request.comment
+    ? await upsertChecklistComment(client, repository, pr.number, pr.comments, checklistMarkdown(results, pr.headSha))
+    : undefined;
   return {
     pullRequest: pr,
     results,

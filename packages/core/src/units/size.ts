@@ -29,7 +29,9 @@ export function parseSize(text: string): number {
   if (unit === '') return Math.floor(Number(amount));
   const multiplier = UNIT_BYTES[unit];
   if (multiplier === undefined) {
-    const hint = /^[kmgt]$/.test(unit) ? ` ("${rawUnit}" is ambiguous: write ${rawUnit.toUpperCase()}B for powers of 1000 or ${rawUnit.toUpperCase()}iB for powers of 1024)` : '';
+    const hint = /^[kmgt]$/.test(unit)
+      ? ` ("${rawUnit}" is ambiguous: write ${rawUnit.toUpperCase()}B for powers of 1000 or ${rawUnit.toUpperCase()}iB for powers of 1024)`
+      : '';
     throw new Error(`"${text}" has an unknown unit "${rawUnit}"${hint}; units: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB`);
   }
   return Math.floor(Number(amount) * multiplier);
