@@ -134,7 +134,8 @@ export function isPrivileged(job: Job, seen = new Set<string>()): boolean {
 const UNTRUSTED_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
 /** Triggers that run in the base repository with its secrets while handling a pull request's content. */
 const PRIVILEGED_UNTRUSTED_EVENTS = ['pull_request_target', 'issue_comment', 'workflow_run'];
-const FORK_GUARD = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false/;
+const FORK_GUARD =
+  /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false|github\.event\.comment\.author_association/;
 const PUSH_ONLY = /github\.event_name\s*==\s*'push'\s*&&/;
 const STATUS_FUNCTION = /\b(always|cancelled|failure)\(\)/;
 
@@ -159,7 +160,8 @@ export function untrustedJobProblems({ workflow }: WorkflowFile): string[] {
     if (!job || trail.includes(name)) return false;
     const condition = job.if ?? '';
     const needs = needsOf(job);
-    let result = FORK_GUARD.test(condition) || PUSH_ONLY.test(condition);
+    // sync-pr-branch itself refuses a commenter without the `permission` it is given (write by default).
+    let result = FORK_GUARD.test(condition) || PUSH_ONLY.test(condition) || stepsUsing(job, 'sync-pr-branch').length > 0;
     if (!result && !STATUS_FUNCTION.test(condition)) result = needs.some((need) => isGuarded(need, [...trail, name]));
     if (!result && STATUS_FUNCTION.test(condition))
       result = needs.some(
@@ -185,12 +187,15 @@ export function untrustedJobProblems({ workflow }: WorkflowFile): string[] {
 const WRITE_USES: Record<string, (job: Job) => boolean> = {
   contents: (job) =>
     /\bgit push\b|\bgh release (create|upload|edit)\b/.test(scriptsOf(job)) ||
+    stepsUsing(job, 'sync-pr-branch').length > 0 ||
     stepsUsing(job, 'bump-version').some((step) => String(step.with?.['push']) === 'true') ||
     (job.steps ?? []).some((step) => step.uses?.startsWith('peter-evans/create-pull-request@')),
   'pull-requests': (job) =>
     stepsUsing(job, 'verify-release-pr').some((step) => String(step.with?.['comment']) === 'true') ||
     /\bgh pr (create|edit|comment|merge)\b/.test(scriptsOf(job)) ||
+    stepsUsing(job, 'sync-pr-branch').length > 0 ||
     (job.steps ?? []).some((step) => step.uses?.startsWith('peter-evans/create-pull-request@')),
+  issues: (job) => /\bgh (issue|pr) comment\b/.test(scriptsOf(job)) || stepsUsing(job, 'sync-pr-branch').length > 0,
   'id-token': (job) => stepsUsing(job, 'publish-pypi-sdist').some((step) => String(step.with?.['dry-run']) !== 'true'),
   deployments: (job) => (job.steps ?? []).some((step) => step.uses?.startsWith('cloudflare/wrangler-action@') && step.with?.['gitHubToken'] !== undefined),
 };
