@@ -1,0 +1,504 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  EXAMPLES_DIRECTORY,
+  calledExample,
+  exampleWorkflowFiles,
+  filterPatternToRegExp,
+  idTokenProblems,
+  jobText,
+  latestReleaseProblems,
+  loadExample,
+  needsOf,
+  needsProblems,
+  parseWorkflow,
+  permissionProblems,
+  reusableCallProblems,
+  runnerLabels,
+  runsAfter,
+  scriptsOf,
+  stepsUsing,
+  tagTriggers,
+  untrustedJobProblems,
+  type Job,
+  type Step,
+} from './workflow-facts.js';
+
+// Facts of Exegol's public repositories the examples must fit (../shared/exegol-release-facts.md, checked against the
+// repositories' default branches): a maintainer copying an example gets a pipeline that works on the first run.
+/** Exegol-images' Dockerfiles on main, at the repository root, by flavour. */
+const IMAGES_DOCKERFILES: Record<string, string> = {
+  full: 'Dockerfile',
+  light: 'light.dockerfile',
+  ad: 'ad.dockerfile',
+  web: 'web.dockerfile',
+  osint: 'osint.dockerfile',
+};
+const FLAVOURS = Object.keys(IMAGES_DOCKERFILES);
+
+const FILES = exampleWorkflowFiles();
+
+function job(file: string, name: string): Job {
+  const found = loadExample(file).workflow.jobs[name];
+  if (!found) throw new Error(`${file} has no job ${name}`);
+  return found;
+}
+
+function onlyStep(steps: Step[], what: string): Step {
+  expect(steps.length, what).toBe(1);
+  return steps[0]!;
+}
+
+/** The `with:` of the single step of `job` that uses our `action`. */
+const inputsOf = (file: string, jobName: string, action: string): Record<string, unknown> =>
+  onlyStep(stepsUsing(job(file, jobName), action), `${file} ${jobName}: one ${action} step`).with ?? {};
+
+/** Lines of a multi-line input, trimmed, without blanks. */
+const lines = (value: unknown): string[] =>
+  String(value ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** The build arguments passed to docker/build-push-action, as name → value. */
+function buildArgs(buildJob: Job): Record<string, string> {
+  const step = onlyStep(
+    (buildJob.steps ?? []).filter((candidate) => candidate.uses?.startsWith('docker/build-push-action@')),
+    'one docker/build-push-action step',
+  );
+  return Object.fromEntries(lines(step.with?.['build-args']).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+describe('every example workflow', () => {
+  it('lists the four pipelines and the pipelines-repository form', () => {
+    for (const folder of ['wrapper', 'images', 'pipelines/exegol-images', 'pipelines/pipelines-repository', 'docs', 'resources'])
+      expect(
+        FILES.some((file) => file.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
+  });
+
+  it.each(FILES)('%s: grants contents: read or nothing to the workflow, and each write permission only to a job that uses it', (file) => {
+    expect(permissionProblems(loadExample(file))).toEqual([]);
+  });
+
+  it.each(FILES)('%s: holds id-token: write only in a publishing job that runs no project code', (file) => {
+    expect(idTokenProblems(loadExample(file))).toEqual([]);
+  });
+
+  it.each(FILES)('%s: gives no secret and no self-hosted runner to a job a fork pull request can start', (file) => {
+    expect(untrustedJobProblems(loadExample(file))).toEqual([]);
+  });
+
+  it.each(FILES)('%s: needs only jobs that exist, without cycles', (file) => {
+    expect(needsProblems(loadExample(file))).toEqual([]);
+  });
+
+  it.each(FILES)('%s: calls reusable examples with their inputs, secrets and outputs', (file) => {
+    expect(reusableCallProblems(loadExample(file))).toEqual([]);
+  });
+
+  it.each(FILES)('%s: marks no beta GitHub release latest', (file) => {
+    expect(latestReleaseProblems(loadExample(file))).toEqual([]);
+  });
+
+  it.each(FILES)('%s: names the PyPI token secrets as the README does (PYPI_API_TOKEN, TEST_PYPI_API_TOKEN)', (file) => {
+    const names = new Set([...loadExample(file).text.matchAll(/\b[A-Z_]*PYPI[A-Z_]*\b/g)].map((match) => match[0]));
+    for (const name of names) expect(['PYPI_API_TOKEN', 'TEST_PYPI_API_TOKEN'], `${file}: ${name}`).toContain(name);
+  });
+
+  it('are all described in workflows-examples/README.md', () => {
+    const readme = readFileSync(path.join(EXAMPLES_DIRECTORY, 'README.md'), 'utf8');
+    for (const file of [...FILES, 'wrapper/dependabot.yml']) expect(readme, file).toContain(`\`${path.basename(file)}\``);
+    expect(readme).toContain('PYPI_API_TOKEN');
+    expect(readme).toContain('TEST_PYPI_API_TOKEN');
+    expect(readme).not.toMatch(/\bPYPI_TOKEN\b|\bTEST_PYPI_TOKEN\b/);
+  });
+});
+
+describe('wrapper (ThePorgs/Exegol)', () => {
+  it('keeps the workflow names PyPI and TestPyPI trusted publishers are bound to, and the real ones beside them', () => {
+    for (const name of ['entrypoint_release.yml', 'entrypoint_nightly.yml', 'entrypoint_prerelease.yml', 'entrypoint_pull_request.yml', 'sub_testing.yml'])
+      expect(existsSync(path.join(EXAMPLES_DIRECTORY, 'wrapper', name)), name).toBe(true);
+    for (const old of ['release.yml', 'ci.yml', 'pre-release.yml']) expect(existsSync(path.join(EXAMPLES_DIRECTORY, 'wrapper', old)), old).toBe(false);
+  });
+
+  it('releases on final X.Y.Z tags only', () => {
+    const { workflow } = loadExample('wrapper/entrypoint_release.yml');
+    for (const tag of ['5.1.4', '5.1.5', '10.0.12']) expect(tagTriggers(workflow, tag), tag).toBe(true);
+    for (const tag of ['5.1.5b1', 'v5.1.5', '5.1']) expect(tagTriggers(workflow, tag), tag).toBe(false);
+  });
+
+  it('tests, then builds the sdist and the wheel with submodules in one job, then publishes in another, environment release', () => {
+    const { workflow } = loadExample('wrapper/entrypoint_release.yml');
+    expect(workflow.jobs['test']?.uses).toBe('./.github/workflows/sub_testing.yml');
+    const build = job('wrapper/entrypoint_release.yml', 'build');
+    const publish = job('wrapper/entrypoint_release.yml', 'publish');
+    expect(needsOf(build)).toEqual(['test']);
+    expect(needsOf(publish)).toEqual(['build']);
+    const checkout = (build.steps ?? []).find((step) => step.uses?.startsWith('actions/checkout@'));
+    expect(checkout?.with?.['submodules']).toBe(true);
+    expect(scriptsOf(build)).toMatch(/python -m build\s*$/m);
+    expect(scriptsOf(build)).not.toMatch(/--sdist/);
+    expect(publish.environment).toMatchObject({ name: 'release' });
+    expect(publish.permissions).toEqual({ 'id-token': 'write' });
+    const inputs = inputsOf('wrapper/entrypoint_release.yml', 'publish', 'publish-pypi-sdist');
+    expect(inputs['test-repository-url']).toBe('https://test.pypi.org/legacy/');
+    expect(inputs['repository-url']).toBeUndefined();
+    expect(inputs['dry-run']).toBeUndefined();
+    expect(inputs['build']).toBe(false);
+    expect(inputs['wheels']).toBe(true);
+    expect(inputs['password']).toBeUndefined();
+  });
+
+  it('after the release, fast-forwards dev and moves it to the next beta', () => {
+    const { workflow } = loadExample('wrapper/entrypoint_release.yml');
+    expect(runsAfter(workflow, 'next-beta', 'publish')).toBe(true);
+    expect(scriptsOf(job('wrapper/entrypoint_release.yml', 'next-beta'))).toMatch(/git merge --ff-only/);
+    expect(inputsOf('wrapper/entrypoint_release.yml', 'next-beta', 'bump-version')).toMatchObject({
+      bump: 'patch',
+      'pre-label': 'b',
+      push: true,
+      branch: 'dev',
+    });
+  });
+
+  it('publishes a nightly of every push to dev to TestPyPI only, environment nightly, each with its own version', () => {
+    const { workflow } = loadExample('wrapper/entrypoint_nightly.yml');
+    expect(workflow.on).toEqual({ push: { branches: ['dev'] } });
+    const publish = job('wrapper/entrypoint_nightly.yml', 'publish');
+    expect(publish.environment).toMatchObject({ name: 'nightly' });
+    expect(runsAfter(workflow, 'publish', 'test')).toBe(true);
+    const inputs = inputsOf('wrapper/entrypoint_nightly.yml', 'publish', 'publish-pypi-sdist');
+    expect(inputs['repository-url']).toBe('https://test.pypi.org/legacy/');
+    expect(inputs['test-repository-url']).toBeUndefined();
+    expect(jobText(job('wrapper/entrypoint_nightly.yml', 'build'))).toMatch(/\.dev\$\{\{ github\.run_number \}\}/);
+  });
+
+  it('checks a release pull request to master: final version in ConstantConfig.py, digits-only spawn.sh, current submodules; skips the rest', () => {
+    const { workflow } = loadExample('wrapper/entrypoint_prerelease.yml');
+    expect((workflow.on['pull_request'] as { branches: string[] }).branches).toEqual(['master']);
+    expect((workflow.on['pull_request'] as { types: string[] }).types).toContain('edited');
+    const verify = job('wrapper/entrypoint_prerelease.yml', 'verify');
+    expect(verify.if).toMatch(/!github\.event\.pull_request\.draft/);
+    const inputs = inputsOf('wrapper/entrypoint_prerelease.yml', 'verify', 'verify-release-pr');
+    expect(inputs).toMatchObject({ base: 'master', head: 'dev', 'on-non-release': 'skip', submodules: 'current' });
+    expect(lines(inputs['version-files'])).toEqual(['exegol/config/ConstantConfig.py']);
+    expect(lines(inputs['file-patterns'])).toEqual(['exegol/utils/imgsync/spawn.sh: ^# Spawn Version:[0-9]+$']);
+    const title = new RegExp(String(inputs['title-pattern']));
+    expect(title.exec('Release 5.1.5')?.groups?.['version']).toBe('5.1.5');
+    expect(title.test('Release 5.1.5b1')).toBe(false);
+  });
+
+  it('type-checks ./exegol/ and ./exegol.py for Python 3.9 to 3.14 on Linux, Windows and macOS from one Linux runner, runs pre-commit, and not pytest', () => {
+    const { workflow, text } = loadExample('wrapper/sub_testing.yml');
+    expect(Object.keys(workflow.on)).toEqual(['workflow_call']);
+    for (const [name, testJob] of Object.entries(workflow.jobs)) expect(runnerLabels(testJob), name).toEqual(['ubuntu-latest']);
+    const script = scriptsOf(job('wrapper/sub_testing.yml', 'testing'));
+    expect(script).toMatch(/mypy \.\/exegol\/ /);
+    expect(script).toMatch(/mypy \.\/exegol\.py /);
+    expect(script).toMatch(/for version in 3\.9 3\.10 3\.11 3\.12 3\.13 3\.14;/);
+    expect(script).toMatch(/for platform in linux win32 darwin;/);
+    expect(script).toMatch(/for target in \.\/exegol\/ \.\/exegol\.py;/);
+    expect(script).toMatch(/--python-version "\$version" --platform "\$platform"/);
+    expect(script).toMatch(/--ignore-missing-imports --check-untyped-defs/);
+    expect(script).toMatch(/pre-commit run --all-files/);
+    expect(Object.values(workflow.jobs).map(scriptsOf).join('\n')).not.toMatch(/pytest/);
+    expect(text).toMatch(/tests\.test_exegol/);
+  });
+
+  it('keeps the submodules at their branch tip with Dependabot (gitsubmodule, into dev)', () => {
+    const config = parse(readFileSync(path.join(EXAMPLES_DIRECTORY, 'wrapper', 'dependabot.yml'), 'utf8')) as {
+      version: number;
+      updates: { 'package-ecosystem': string; directory: string; 'target-branch': string }[];
+    };
+    expect(config.version).toBe(2);
+    expect(config.updates).toEqual([expect.objectContaining({ 'package-ecosystem': 'gitsubmodule', directory: '/', 'target-branch': 'dev' })]);
+  });
+});
+
+describe('images (ThePorgs/Exegol-images)', () => {
+  it('releases on X.Y.Z and X.Y.ZbN tags, and on a merged release pull request', () => {
+    for (const file of ['images/release.yml', 'pipelines/exegol-images/dispatch_release.yml']) {
+      const { workflow } = loadExample(file);
+      expect((workflow.on['push'] as { tags: string[] }).tags, file).toEqual(['*.*.*', '*.*.*b*']);
+      for (const tag of ['3.1.8', '3.1.8b1', '2.0.0b5']) expect(tagTriggers(workflow, tag), `${file} ${tag}`).toBe(true);
+      expect(workflow.on['pull_request'], file).toEqual({ branches: ['main'], types: ['closed'] });
+      expect(workflow.jobs['tag']?.uses, file).toBe('./.github/workflows/sub_tag.yml');
+      expect(workflow.jobs['tag']?.if, file).toMatch(/github\.event\.pull_request\.merged/);
+    }
+  });
+
+  it('tags the merge commit once main and dev point to it, dev fast-forwarded first, with the description as message', () => {
+    const tagJob = job('images/sub_tag.yml', 'tag');
+    const steps = tagJob.steps ?? [];
+    const verifyIndex = steps.findIndex((step) => step.uses?.includes('/verify-release-pr@'));
+    const forwardIndex = steps.findIndex((step) => /refs\/heads\/dev/.test(step.run ?? ''));
+    const tagIndex = steps.findIndex((step) => step.uses?.includes('/bump-version@'));
+    expect(verifyIndex).toBeGreaterThanOrEqual(0);
+    expect(verifyIndex).toBeLessThan(forwardIndex);
+    expect(forwardIndex).toBeLessThan(tagIndex);
+    const inputs = steps[tagIndex]!.with ?? {};
+    expect(inputs).toMatchObject({ bump: 'none', tag: true, push: true, 'tag-ref': '${{ steps.release.outputs.merge-commit-sha }}' });
+    expect(lines(inputs['require-branches'])).toEqual(['main', 'dev']);
+    expect(inputs['tag-message-file']).toBeTruthy();
+    expect(jobText(tagJob)).toMatch(/github\.event\.pull_request\.body/);
+  });
+
+  it('promotes every flavour and base, deletes the preprod tags, and releases "Exegol images X.Y.Z", a beta not latest', () => {
+    const promote = job('images/sub_release.yml', 'promote');
+    const promotions = stepsUsing(promote, 'promote-images-preprod-to-prod').map((step) => step.with ?? {});
+    expect(promotions.map((inputs) => [inputs['source-repository'], inputs['target-repository'], lines(inputs['flavours'])])).toEqual([
+      ['nwodtuhs/exegol-preprod', 'nwodtuhs/exegol', FLAVOURS],
+      ['nwodtuhs/exegol-misc-preprod', 'nwodtuhs/exegol-misc', ['base']],
+    ]);
+    for (const inputs of promotions) expect(inputs['delete-source-tags']).toBe(true);
+    const release = scriptsOf(job('images/sub_release.yml', 'github-release'));
+    expect(release).toMatch(/--title "Exegol images \$VERSION"/);
+    expect(release).toMatch(/\*b\* ]]; then kind=\(--prerelease --latest=false\); else kind=\(--latest\)/);
+    expect(runsAfter(loadExample('images/sub_release.yml').workflow, 'github-release', 'promote')).toBe(true);
+  });
+
+  it('builds from the real Dockerfiles with TAG=<flavour>, VERSION, BUILD_DATE, BASE_IMAGE_REGISTRY and BASE_IMAGE_NAME', () => {
+    for (const file of ['images/pre-release.yml', 'pipelines/pipelines-repository/preprod.yml']) {
+      const entries = lines(loadExample(file).workflow.env?.['DOCKERFILES']).map((line) => line.split(/\s+/));
+      expect(entries[0]?.[0], `${file}: base first`).toBe('base');
+      for (const [flavour, dockerfile] of Object.entries(IMAGES_DOCKERFILES))
+        expect(entries, `${file}: ${flavour}`).toContainEqual([flavour, `exegol-images/${dockerfile}`]);
+    }
+    expect(buildArgs(job('images/sub_build.yml', 'build'))).toEqual({
+      TAG: '${{ inputs.image }}',
+      VERSION: '${{ inputs.version }}',
+      BUILD_DATE: '${{ steps.date.outputs.build-date }}',
+      BASE_IMAGE_REGISTRY: 'nwodtuhs/exegol-misc-preprod',
+      BASE_IMAGE_NAME: '${{ inputs.base-image-name }}',
+    });
+    expect(job('images/sub_image.yml', 'build').with?.['base-image-name']).toBe('base-${{ inputs.version }}');
+    expect(loadExample('images/sub_build.yml').workflow.env?.['IMAGE']).toBe(
+      'nwodtuhs/exegol-builds:${{ inputs.image }}-${{ inputs.version }}-${{ inputs.arch }}',
+    );
+  });
+
+  it('tests each build on a tester of its architecture before pushing it, then indexes preprod and deletes the per-arch builds', () => {
+    const { workflow } = loadExample('images/sub_build.yml');
+    expect(runnerLabels(job('images/sub_build.yml', 'build'))).toEqual(['self-hosted', 'builder', '${{ inputs.arch }}']);
+    expect(runnerLabels(job('images/sub_build.yml', 'test'))).toEqual(['self-hosted', 'tester', '${{ inputs.arch }}']);
+    expect(needsOf(job('images/sub_build.yml', 'test'))).toEqual(['build']);
+    expect(needsOf(job('images/sub_build.yml', 'push'))).toEqual(['test']);
+    expect(scriptsOf(job('images/sub_build.yml', 'push'))).toMatch(/docker push "\$IMAGE"/);
+    expect(stepsUsing(job('images/sub_build.yml', 'build'), 'check-runner-disk')).toHaveLength(1);
+    expect(workflow.jobs['build']?.steps?.some((step) => step.with?.['push'] === true)).toBe(false);
+    const index = job('images/sub_image.yml', 'index');
+    expect(needsOf(index)).toEqual(['build']);
+    expect(scriptsOf(index)).toMatch(/imagetools create/);
+    expect(scriptsOf(index)).toMatch(/--request DELETE[^\n]*\\\n[^\n]*hub\.docker\.com\/v2\/repositories\/\$BUILDS\/tags\/\$IMAGE-\$VERSION-\$arch\//);
+  });
+
+  it('builds base first, skips what is already in preprod, and exports the tools lists to Exegol-docs', () => {
+    const { workflow } = loadExample('images/sub_preprod.yml');
+    expect(runsAfter(workflow, 'flavours', 'base')).toBe(true);
+    expect(runsAfter(workflow, 'base', 'plan')).toBe(true);
+    expect(runsAfter(workflow, 'export-tools', 'flavours')).toBe(true);
+    const plan = scriptsOf(job('images/sub_preprod.yml', 'plan'));
+    expect(plan).toMatch(/in_preprod "\$PREPROD:\$image-\$VERSION"/);
+    expect(plan).toMatch(/in_preprod "\$MISC_PREPROD:base-\$VERSION"/);
+    expect(workflow.env).toMatchObject({ PREPROD: 'nwodtuhs/exegol-preprod', MISC_PREPROD: 'nwodtuhs/exegol-misc-preprod' });
+    const exportJob = job('images/sub_preprod.yml', 'export-tools');
+    const docs = (exportJob.steps ?? []).find((step) => step.with?.['repository'] === 'ThePorgs/Exegol-docs');
+    expect(docs?.with?.['ssh-key']).toBe('${{ secrets.EXEGOL_DOCS_SSH_DEPLOY_KEY }}');
+    expect(scriptsOf(exportJob)).toMatch(/tools=docs\/src\/public\/installed_tools/);
+    expect(scriptsOf(exportJob)).toMatch(/releases_\$arch\.csv/);
+  });
+
+  it('starts the builds without waiting for an approval, and no edit or review restarts them; approval comes after the checks', () => {
+    const { workflow } = loadExample('images/pre-release.yml');
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    expect(workflow.concurrency).toBeUndefined();
+    const gate = inputsOf('images/pre-release.yml', 'release-pr', 'verify-release-pr');
+    expect(gate).toMatchObject({ 'required-approvals': 0, checks: 'none', 'on-non-release': 'skip' });
+    expect(job('images/pre-release.yml', 'release-pr').if).toMatch(/github\.event\.changes\.title != null/);
+    expect(job('images/pre-release.yml', 'preprod').concurrency).toEqual({
+      group: 'images-pre-release-${{ github.event.pull_request.number }}',
+      'cancel-in-progress': "${{ github.event.action == 'synchronize' }}",
+    });
+    const approval = loadExample('images/verify-release-pr.yml').workflow;
+    expect(Object.keys(approval.on)).toEqual(['pull_request', 'pull_request_review']);
+    const verify = inputsOf('images/verify-release-pr.yml', 'verify', 'verify-release-pr');
+    expect(verify['required-approvals']).toBeGreaterThanOrEqual(1);
+    expect(verify['checks']).toBeUndefined();
+    expect(verify['on-non-release']).toBe('skip');
+  });
+
+  it('skips non-release pull requests and forks instead of failing them', () => {
+    for (const [file, jobName] of [
+      ['images/pre-release.yml', 'release-pr'],
+      ['images/verify-release-pr.yml', 'verify'],
+      ['pipelines/exegol-images/dispatch_preprod_base.yml', 'trigger-private-pipeline'],
+      ['wrapper/entrypoint_prerelease.yml', 'verify'],
+    ] as const) {
+      expect(job(file, jobName).if, file).toMatch(/github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+      expect(inputsOf(file, jobName, 'verify-release-pr')['on-non-release'], file).toBe('skip');
+    }
+  });
+});
+
+describe('pipelines repository form (repository_dispatch)', () => {
+  /** The client_payload fields a dispatching script sends (built by jq), by event type. */
+  function dispatched(file: string): Record<string, string[]> {
+    const sent: Record<string, string[]> = {};
+    for (const dispatchJob of Object.values(loadExample(file).workflow.jobs)) {
+      const script = scriptsOf(dispatchJob);
+      if (!/gh api --method POST repos\/ThePorgs\/Pipelines\/dispatches --input -/.test(script)) continue;
+      expect(script, `${file}: the payload is written by jq`).toMatch(/jq -n /);
+      expect(dispatchJob.steps?.some((step) => step.env?.['GH_TOKEN'] === '${{ secrets.PIPELINE_PAT }}')).toBe(true);
+      const match = /event_type: "([\w-]+)", client_payload: \{([^}]*)\}/.exec(script);
+      expect(match, `${file}: event_type and client_payload`).not.toBeNull();
+      sent[match![1]!] = match![2]!.split(',').map((field) => field.split(':')[0]!.trim());
+    }
+    return sent;
+  }
+  /** The client_payload fields a dispatched workflow reads, and its event types. */
+  function received(file: string): { types: string[]; fields: string[] } {
+    const { workflow, text } = loadExample(file);
+    return {
+      types: (workflow.on['repository_dispatch'] as { types: string[] }).types,
+      fields: [...new Set([...text.matchAll(/github\.event\.client_payload\.([\w]+)/g)].map((match) => match[1]!))].sort(),
+    };
+  }
+
+  it('sends preprod-base-pipeline with sha and image_version (and the pull request), and release-pipeline with sha and tag', () => {
+    expect(dispatched('pipelines/exegol-images/dispatch_preprod_base.yml')).toEqual({ 'preprod-base-pipeline': ['sha', 'image_version', 'pull_request'] });
+    expect(dispatched('pipelines/exegol-images/dispatch_release.yml')).toEqual({ 'release-pipeline': ['sha', 'tag'] });
+  });
+
+  it('receives exactly those event types and reads only fields that are sent', () => {
+    expect(received('pipelines/pipelines-repository/preprod.yml')).toEqual({
+      types: ['preprod-base-pipeline'],
+      fields: ['image_version', 'pull_request', 'sha'],
+    });
+    expect(received('pipelines/pipelines-repository/release.yml')).toEqual({ types: ['release-pipeline'], fields: ['sha', 'tag'] });
+  });
+
+  it('verifies the pull request of the other repository, and builds and releases with the images examples', () => {
+    const inputs = inputsOf('pipelines/pipelines-repository/preprod.yml', 'release-pr', 'verify-release-pr');
+    expect(inputs['repository']).toBe('ThePorgs/Exegol-images');
+    expect(inputs['pull-request']).toBe('${{ github.event.client_payload.pull_request }}');
+    expect(calledExample(job('pipelines/pipelines-repository/preprod.yml', 'preprod'))?.file).toBe('workflows-examples/images/sub_preprod.yml');
+    expect(job('pipelines/pipelines-repository/preprod.yml', 'preprod').with?.['ref']).toBe('${{ github.event.client_payload.sha }}');
+    const release = job('pipelines/pipelines-repository/release.yml', 'release');
+    expect(calledExample(release)?.file).toBe('workflows-examples/images/sub_release.yml');
+    expect(release.secrets).toMatchObject({ RELEASE_TOKEN: '${{ secrets.PIPELINE_PAT }}' });
+  });
+});
+
+describe('docs (ThePorgs/Exegol-docs)', () => {
+  it('builds VitePress on every push and pull request, and deploys pushes to Cloudflare Pages from a job of its own', () => {
+    const { workflow, text } = loadExample('docs/entrypoint_release.yml');
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
+    expect(scriptsOf(job('docs/entrypoint_release.yml', 'build'))).toMatch(/npm install && npm run docs:build/);
+    expect(text).not.toMatch(/sphinx|make html|requirements\.txt/i);
+    const deploy = job('docs/entrypoint_release.yml', 'deploy');
+    expect(deploy.if).toMatch(/^github\.event_name == 'push' && /);
+    const wrangler = (deploy.steps ?? []).find((step) => step.uses?.startsWith('cloudflare/wrangler-action@'));
+    expect(wrangler?.with).toMatchObject({ apiToken: '${{ secrets.CLOUDFLARE_API_TOKEN }}', accountId: '${{ secrets.CLOUDFLARE_ACCOUNT_ID }}' });
+    expect(String(wrangler?.with?.['command'])).toMatch(/^pages deploy docs\/\.vitepress\/dist --project-name=exegol-docs /);
+    expect(jobText(job('docs/entrypoint_release.yml', 'build'))).not.toMatch(/secrets\./);
+  });
+
+  it('merges main into dev, dev-wrapper and dev-images whenever main moves', () => {
+    const { workflow } = loadExample('docs/automerger.yml');
+    expect(workflow.on).toEqual({ push: { branches: ['main'] } });
+    expect((job('docs/automerger.yml', 'merge').strategy as { matrix: { branch: string[] } }).matrix.branch).toEqual(['dev', 'dev-wrapper', 'dev-images']);
+  });
+});
+
+describe('resources (ThePorgs/Exegol-resources)', () => {
+  it('monthly and on demand, runs ./update-resources.sh and opens "Resources update <dd-Mon-yy>" from update/<epoch>, labelled bot', () => {
+    const { workflow } = loadExample('resources/update_resources.yml');
+    expect(workflow.on).toEqual({ schedule: [{ cron: '0 15 1 * *' }], workflow_dispatch: null });
+    const update = job('resources/update_resources.yml', 'update');
+    expect(scriptsOf(update)).toMatch(/^\.\/update-resources\.sh$/m);
+    expect(scriptsOf(update)).toMatch(/branch=update\/\$\(date \+%s\)/);
+    expect(scriptsOf(update)).toMatch(/date=\$\(date \+%d-%b-%y\)/);
+    const pullRequest = (update.steps ?? []).find((step) => step.uses?.startsWith('peter-evans/create-pull-request@'));
+    expect(pullRequest?.with).toMatchObject({
+      base: 'main',
+      branch: '${{ steps.names.outputs.branch }}',
+      title: 'Resources update ${{ steps.names.outputs.date }}',
+      labels: 'bot',
+    });
+  });
+
+  it('exports resources_list.csv to Exegol-docs with the deploy key', () => {
+    const exportJob = job('resources/export_list_to_doc.yml', 'export_resources');
+    const docs = (exportJob.steps ?? []).find((step) => step.with?.['repository'] === 'ThePorgs/Exegol-docs');
+    expect(docs?.with?.['ssh-key']).toBe('${{ secrets.EXEGOL_DOCS_SSH_DEPLOY_KEY }}');
+    expect(exportJob.env?.['TARGET']).toBe('docs/src/public/exegol_resources/resources_list.csv');
+  });
+});
+
+describe('the fact checks themselves', () => {
+  const workflow = (body: string) => parseWorkflow(body);
+
+  it("GitHub's filter patterns: + repeats, . is literal, * stops at /", () => {
+    const final = filterPatternToRegExp('[0-9]+.[0-9]+.[0-9]+');
+    expect(['5.1.4', '10.20.30'].map((tag) => final.test(tag))).toEqual([true, true]);
+    expect(['5.1.5b1', '5x1x4', 'v5.1.4'].map((tag) => final.test(tag))).toEqual([false, false, false]);
+    expect(filterPatternToRegExp('*.*.*b*').test('3.1.8b1')).toBe(true);
+    expect(filterPatternToRegExp('*').test('a/b')).toBe(false);
+  });
+
+  it('refuses write-all, and a write permission the job does not use', () => {
+    expect(permissionProblems(workflow('on: push\npermissions: write-all\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n'))).toEqual([
+      'workflow: grants *: write to every job (only contents: read, or none)',
+    ]);
+    expect(
+      permissionProblems(
+        workflow(
+          'on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - run: make\n',
+        ),
+      ),
+    ).toEqual(['j: granted contents: write without using it']);
+  });
+
+  it('refuses id-token: write in a job that builds', () => {
+    const text =
+      'on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - uses: actions/checkout@v4\n      - run: python -m build\n      - uses: OWNER/exegol-release-actions/actions/publish-pypi-sdist@v1\n';
+    expect(idTokenProblems(workflow(text))).toEqual(['j: id-token: write in a job that checks out or runs code']);
+  });
+
+  it('refuses a secret in a pull_request job open to forks, also through always(), and accepts the fork guard', () => {
+    const open = 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets.X }}\n';
+    expect(untrustedJobProblems(workflow(open))).toEqual(['a: holds a secret or a self-hosted runner, and a pull request from a fork can start it']);
+    const guarded = `on: pull_request\njobs:\n  g:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n  a:\n    needs: g\n    IF\n    runs-on: [self-hosted, builder]\n    steps:\n      - run: true\n`;
+    expect(untrustedJobProblems(workflow(guarded.replace('IF', 'if: true')))).toEqual([]);
+    expect(untrustedJobProblems(workflow(guarded.replace('IF', 'if: always()')))).toHaveLength(1);
+    expect(untrustedJobProblems(workflow(guarded.replace('IF', "if: always() && needs.g.result == 'success'")))).toEqual([]);
+  });
+
+  it("refuses a release marked latest on a trigger that matches betas (the old images release's shape, with betas)", () => {
+    const text = `on:\n  push:\n    tags: ['*.*.*']\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh release create "$TAG" --latest\n`;
+    expect(latestReleaseProblems(workflow(text))).toEqual(['r: marks the GitHub release latest, though its version may be a beta']);
+  });
+
+  it('refuses a reusable workflow call with an unknown input or a missing secret', () => {
+    const text = 'on: push\njobs:\n  c:\n    uses: ./.github/workflows/sub_release.yml\n    with:\n      version: 1.0.0\n      repo: x\n';
+    expect(reusableCallProblems(workflow(text))).toEqual([
+      'c: workflows-examples/images/sub_release.yml has no input "repo"',
+      'c: workflows-examples/images/sub_release.yml needs input "repository"',
+      'c: workflows-examples/images/sub_release.yml needs secret "DOCKER_USERNAME"',
+      'c: workflows-examples/images/sub_release.yml needs secret "DOCKER_PASSWORD"',
+    ]);
+  });
+
+  it('finds jobs ordered through needs', () => {
+    const { workflow: chain } = workflow('on: push\njobs:\n  a:\n    runs-on: x\n  b:\n    needs: a\n    runs-on: x\n  c:\n    needs: [b]\n    runs-on: x\n');
+    expect([runsAfter(chain, 'c', 'a'), runsAfter(chain, 'a', 'c')]).toEqual([true, false]);
+    expect(needsProblems(workflow('on: push\njobs:\n  a:\n    needs: b\n  b:\n    needs: a\n'))).toEqual([
+      'a: its needs form a cycle',
+      'b: its needs form a cycle',
+    ]);
+  });
+});
