@@ -1,11 +1,7 @@
-import type { GitHubClient } from './client.js';
+import { errorStatus, type GitHubClient } from './client.js';
 
 /** The GraphQL query for the login the token acts as (GitHub's GraphQL schema: `Query.viewer: User!`, `User.login: String!`). */
 export const VIEWER_LOGIN_QUERY = 'query { viewer { login } }';
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
 
 /**
  * The login of the account a token acts as, the author of what it writes.
@@ -33,7 +29,7 @@ export async function authenticatedLogin(client: GitHubClient, token: string): P
     const { data } = await client.rest.users.getAuthenticated();
     return data.login;
   } catch (error) {
-    if (status(error) === 403) return viewer();
+    if (errorStatus(error) === 403) return viewer();
     throw error;
   }
 }

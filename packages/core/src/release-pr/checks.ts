@@ -1,5 +1,5 @@
 import type { Logger } from '../action/logger.js';
-import type { GitHubClient } from '../github/client.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 import type { RepositoryRef } from './facts.js';
 
 /** A check the rules judge: a check run (a GitHub Actions job is one), or a commit status. */
@@ -38,10 +38,6 @@ interface RunEntry {
 }
 
 const ACTIONS_APP = 'github-actions';
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
 
 /** A check run's or job's state: anything not completed is pending; success, neutral and skipped pass. */
 export function runState(status: string, conclusion: string | null): CheckFacts['state'] {
@@ -90,10 +86,10 @@ async function fetchRunJobs(
       };
     });
   } catch (error) {
-    const status = statusOf(error);
+    const status = errorStatus(error);
     if (status !== 403 && status !== 404) throw error;
     logger.warning(
-      `Cannot read the jobs of this workflow run (HTTP ${status}; give the job \`actions: read\`): its other jobs count only through their check runs on the head commit, and this job is found by its name`,
+      `Cannot read the jobs of this workflow run (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): its other jobs count only through their check runs on the head commit, and this job is found by its name`,
     );
     return undefined;
   }
@@ -117,10 +113,10 @@ async function fetchWorkflows(
       byRun: new Map(runs.map((run) => [String(run.id), run.path])),
     };
   } catch (error) {
-    const status = statusOf(error);
+    const status = errorStatus(error);
     if (status !== 403 && status !== 404) throw error;
     logger.warning(
-      `Cannot read the workflow runs of the head commit (HTTP ${status}; give the job \`actions: read\`): check runs of one name are told apart by app only`,
+      `Cannot read the workflow runs of the head commit (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): check runs of one name are told apart by app only`,
     );
     return undefined;
   }
@@ -161,6 +157,10 @@ export async function fetchCheckRuns(
     options.includeRunJobs && self.runId ? fetchRunJobs(client, repository, self.runId, logger) : Promise.resolve(undefined),
   ]);
   const selfId = findSelf(entries, jobs, self);
+  if (jobs && selfId === undefined)
+    logger.warning(
+      `This job is not among the running jobs of workflow run ${self.runId ?? ''} (runner ${JSON.stringify(self.runnerName ?? '')}, job ${JSON.stringify(self.job ?? '')}): it is not left out of the checks`,
+    );
   const known = new Set(entries.map((entry) => entry.id));
   const all: RunEntry[] = [...entries, ...(jobs ?? []).filter((job) => !known.has(job.id))];
 

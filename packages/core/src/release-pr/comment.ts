@@ -1,5 +1,5 @@
 import { describeError } from '../action/errors.js';
-import type { GitHubClient } from '../github/client.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 import type { RepositoryRef } from './facts.js';
 import type { RuleResult } from './rules.js';
 
@@ -33,10 +33,6 @@ export type CommentOutcome =
   | { readonly action: 'created' | 'updated' | 'unchanged'; readonly url: string }
   /** Not written: the token may not comment (403, e.g. the read-only GITHUB_TOKEN of a fork's pull request), or its account is unknown. */
   | { readonly action: 'not written'; readonly reason: string };
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
 
 /**
  * Keeps one checklist comment on the pull request: updates the comment that
@@ -77,7 +73,7 @@ export async function upsertChecklistComment(
     const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
     return { action: 'created', url: data.html_url };
   } catch (error) {
-    const status = statusOf(error);
+    const status = errorStatus(error);
     if (status === 403 || status === 404) return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };
     throw error;
   }

@@ -1,5 +1,5 @@
 import { ActionError } from '../action/errors.js';
-import type { GitHubClient } from '../github/client.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 
 /** A repository, as `owner/name`. */
 export interface RepositoryRef {
@@ -35,10 +35,6 @@ export interface ReviewFacts {
   readonly commitId: string;
 }
 
-function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
-}
-
 /**
  * Reads the pull request again through the REST API (an event payload can be stale).
  * @throws ActionError when it does not exist (404)
@@ -62,7 +58,7 @@ export async function fetchPullRequest(client: GitHubClient, repository: Reposit
       ...(data.merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
     };
   } catch (error) {
-    if (isNotFound(error))
+    if (errorStatus(error) === 404)
       throw new ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
     throw error;
   }
@@ -113,7 +109,7 @@ export async function fetchPermission(client: GitHubClient, repository: Reposito
     const role = data.role_name as PermissionLevel;
     return PERMISSION_LEVELS.includes(role) ? role : ((data.permission as PermissionLevel) ?? 'none');
   } catch (error) {
-    if (isNotFound(error)) return 'none';
+    if (errorStatus(error) === 404) return 'none';
     throw error;
   }
 }
@@ -133,7 +129,7 @@ export async function fetchFileText(client: GitHubClient, repository: Repository
     const { data } = await client.rest.repos.getContent({ ...repository, path, ref, mediaType: { format: 'raw' } });
     return typeof data === 'string' ? data : undefined;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (errorStatus(error) === 404) return undefined;
     throw error;
   }
 }

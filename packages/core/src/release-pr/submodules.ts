@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../github/client.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 import { detail, type Detail } from './detail.js';
 import { fetchFileText, type RepositoryRef } from './facts.js';
 
@@ -78,10 +78,6 @@ export function submoduleRepository(url: string, superproject: string, host: str
   return `${match[2]}/${match[3]}`;
 }
 
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
-
 /** What one submodule is at the head commit, and where its branch is. */
 export interface SubmoduleState {
   readonly spec: SubmoduleSpec;
@@ -111,7 +107,7 @@ async function fetchGitlinks(client: GitHubClient, repository: RepositoryRef, sh
         const { data: content } = await client.rest.repos.getContent({ ...repository, path, ref: sha });
         if (!Array.isArray(content) && content.type === 'submodule') gitlinks.set(path, content.sha);
       } catch (error) {
-        if (statusOf(error) !== 404) throw error;
+        if (errorStatus(error) !== 404) throw error;
       }
     }
   }
@@ -131,7 +127,7 @@ async function fetchBranchHead(
     const { data } = await client.rest.repos.getBranch({ owner, repo, branch: name });
     return { branch: name, head: data.commit.sha };
   } catch (error) {
-    if (statusOf(error) !== 404) throw error;
+    if (errorStatus(error) !== 404) throw error;
     return name === undefined
       ? { branch: '', problem: detail`${fullName} does not exist (or the token cannot read it)` }
       : { branch: name, problem: detail`branch ${name} does not exist in ${fullName} (or the token cannot read it)` };
