@@ -14,7 +14,31 @@ export type Status = Partial2<Schemas['simple-commit-status']>;
 export type Comment = Partial2<Schemas['issue-comment']>;
 export type Permission = Partial2<Schemas['repository-collaborator-permission']>;
 export type GitRef = Partial2<Schemas['git-ref']>;
+export type Job = Partial2<Schemas['job']>;
+export type WorkflowRun = Partial2<Schemas['workflow-run']>;
 type BasicError = Schemas['basic-error'];
+
+/**
+ * The account a token acts as. An installation token (the GITHUB_TOKEN, an app's) is refused
+ * GET /user with 403 "Resource not accessible by integration" and acts as the app's bot user;
+ * a read-only one (the GITHUB_TOKEN of a fork's pull request) is refused every write with 403.
+ */
+export interface TokenIdentity {
+  login: string;
+  installation: boolean;
+  readOnly?: boolean;
+}
+
+/** What the stand-in received, and what it answered. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The query string, with its `?`; empty when none. */
+  query: string;
+  status?: number;
+  /** The JSON body answered (or the text of a raw answer). */
+  body?: unknown;
+}
 
 /** A fault to inject: the next `times` requests matching `method` and `path` get this answer. */
 export interface Fault {
@@ -39,6 +63,17 @@ export interface GitHubState {
   /** Files by commit SHA, then by path. */
   files: Map<string, Map<string, string>>;
   comments: Map<number, Comment[]>;
+  defaultBranch: string;
+  /** Branch heads: branch name → commit SHA (GET …/branches/{branch}). */
+  branches: Map<string, string>;
+  /** Submodule gitlinks by commit SHA, then by path → the submodule's commit (git trees, mode 160000). */
+  gitlinks: Map<string, Map<string, string>>;
+  /** Commits' parents by SHA (GET …/git/commits/{commit_sha}). */
+  parents: Map<string, string[]>;
+  /** Workflow runs (GET …/actions/runs?head_sha=…). */
+  workflowRuns: WorkflowRun[];
+  /** Jobs by workflow run id (GET …/actions/runs/{run_id}/jobs). */
+  jobs: Map<string, Job[]>;
 }
 
 export function emptyState(): GitHubState {
@@ -51,8 +86,23 @@ export function emptyState(): GitHubState {
     tags: [],
     files: new Map(),
     comments: new Map(),
+    defaultBranch: 'main',
+    branches: new Map(),
+    gitlinks: new Map(),
+    parents: new Map(),
+    workflowRuns: [],
+    jobs: new Map(),
   };
 }
+
+/** The account of a token no test registered: the workflow's GITHUB_TOKEN, an installation token of GitHub Actions. */
+export const GITHUB_ACTIONS_BOT: TokenIdentity = { login: 'github-actions[bot]', installation: true };
+
+const NOT_ACCESSIBLE = (documentation: string): BasicError => ({
+  message: 'Resource not accessible by integration',
+  documentation_url: documentation,
+  status: '403',
+});
 
 /** A user as GitHub's simple-user schema shapes it. */
 export function user(login: string, id = login.length * 1000 + login.charCodeAt(0)): Partial2<Schemas['simple-user']> {
@@ -96,8 +146,13 @@ export class GitHubApiStandIn {
   readonly state: GitHubState;
   /** Extra routes, tried in order before the built-in ones. */
   readonly routes: Route[] = [];
-  readonly requests: { method: string; path: string }[] = [];
+  readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
+  /** Accounts by token (`authorization: token …` or `Bearer …`); other tokens act as {@link GITHUB_ACTIONS_BOT}. */
+  readonly tokens = new Map<string, TokenIdentity>();
+  /** GraphQL queries received (POST /graphql). */
+  readonly graphqlQueries: string[] = [];
+  private readonly recorded = new WeakMap<ServerResponse, RecordedRequest>();
   private server?: Server;
   private nextCommentId = 1000;
   url = '';
@@ -132,6 +187,8 @@ export class GitHubApiStandIn {
   }
 
   send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const record = this.recorded.get(response);
+    if (record) Object.assign(record, { status, body });
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     response.writeHead(status, {
       'content-type': typeof body === 'string' ? 'application/vnd.github.raw; charset=utf-8' : 'application/json; charset=utf-8',
@@ -177,7 +234,9 @@ export class GitHubApiStandIn {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const method = request.method ?? 'GET';
-    this.requests.push({ method, path: url.pathname });
+    const record: RecordedRequest = { method, path: url.pathname, query: url.search };
+    this.requests.push(record);
+    this.recorded.set(response, record);
     const fault = this.faults.find((entry) => entry.times > 0 && entry.path.test(url.pathname) && (!entry.method || entry.method === method));
     if (fault) {
       fault.times -= 1;
@@ -196,6 +255,13 @@ export class GitHubApiStandIn {
       ...(repository && this.repositories.has(repository) ? { state: this.repositories.get(repository)! } : {}),
     };
     for (const extra of this.routes) if (await extra(context, this)) return;
+    const identity = this.identity(request);
+    if (method === 'GET' && url.pathname === '/user') {
+      // GET /user: "Resource not accessible by integration" for installation tokens.
+      if (identity.installation) return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/users/users#get-the-authenticated-user'));
+      return this.send(response, 200, { ...user(identity.login), user_view_type: 'private', name: identity.login, created_at: '2020-01-01T00:00:00Z' });
+    }
+    if (method === 'POST' && url.pathname === '/graphql') return this.graphql(request, response, identity);
     if (!repository || !context.state) return this.notFound(response);
     const prefix = `/repos/${repository}`;
     const route = context.route;
@@ -233,7 +299,16 @@ export class GitHubApiStandIn {
       return this.send(response, 200, body);
     }
     if (method === 'GET' && (match = /^\/commits\/([^/]+)\/check-runs$/.exec(route))) {
-      const runs = state.checkRuns.get(match[1]!) ?? [];
+      const every = state.checkRuns.get(match[1]!) ?? [];
+      // filter=latest (the default): the most recent check run of each name in each check suite (a re-run replaces the run it re-runs).
+      const latest = new Map<string, CheckRun>();
+      for (const run of every) {
+        const key = `${run.check_suite?.id ?? 0}\u0000${run.name ?? ''}`;
+        const known = latest.get(key);
+        if (!known || (run.id ?? 0) > (known.id ?? 0)) latest.set(key, run);
+      }
+      const runs =
+        url.searchParams.get('filter') === 'all' ? every : every.filter((run) => latest.get(`${run.check_suite?.id ?? 0}\u0000${run.name ?? ''}`) === run);
       return this.paginate(url, runs, (page) => ({ total_count: runs.length, check_runs: page }), response);
     }
     if (method === 'GET' && (match = /^\/commits\/([^/]+)\/status$/.exec(route))) {
@@ -266,6 +341,68 @@ export class GitHubApiStandIn {
       }));
       return this.send(response, 200, refs);
     }
+    if (method === 'GET' && route === '') {
+      return this.send(response, 200, {
+        id: 1,
+        node_id: 'R_1',
+        name: repo,
+        full_name: repository,
+        owner: user(owner),
+        private: false,
+        html_url: `https://github.com/${repository}`,
+        default_branch: state.defaultBranch,
+      });
+    }
+    if (method === 'GET' && (match = /^\/branches\/(.+)$/.exec(route))) {
+      const name = decodeURIComponent(match[1]!);
+      const sha = state.branches.get(name);
+      if (!sha)
+        return this.send(response, 404, {
+          message: 'Branch not found',
+          documentation_url: 'https://docs.github.com/rest/branches/branches#get-a-branch',
+          status: '404',
+        });
+      return this.send(response, 200, {
+        name,
+        commit: { sha, url: `${this.url}${prefix}/commits/${sha}`, node_id: `C_${sha.slice(0, 8)}` },
+        protected: false,
+        _links: { self: `${this.url}${prefix}/branches/${name}`, html: `https://github.com/${repository}/tree/${name}` },
+        protection_url: `${this.url}${prefix}/branches/${name}/protection`,
+      });
+    }
+    if (method === 'GET' && (match = /^\/git\/trees\/([^/]+)$/.exec(route))) return this.tree(url, match[1]!, state, prefix, response);
+    if (method === 'GET' && (match = /^\/git\/commits\/([0-9a-f]{40})$/.exec(route))) {
+      const parents = state.parents.get(match[1]!);
+      if (!parents) return this.notFound(response);
+      return this.send(response, 200, {
+        sha: match[1],
+        node_id: `C_${match[1]!.slice(0, 8)}`,
+        url: `${this.url}${prefix}/git/commits/${match[1]}`,
+        html_url: `https://github.com/${repository}/commit/${match[1]}`,
+        message: parents.length > 1 ? 'Merge pull request' : 'A commit',
+        tree: { sha: 'f'.repeat(40), url: `${this.url}${prefix}/git/trees/${'f'.repeat(40)}` },
+        parents: parents.map((sha) => ({ sha, url: `${this.url}${prefix}/git/commits/${sha}`, html_url: `https://github.com/${repository}/commit/${sha}` })),
+      });
+    }
+    if (method === 'GET' && (match = /^\/commits\/([0-9a-f]{40})\/pulls$/.exec(route))) {
+      // Pull requests associated with a commit: those it is the head of, and the merged one it is the merge commit of.
+      const sha = match[1]!;
+      const pulls = [...state.pulls.values()].filter((pr) => pr.head?.sha === sha || (pr.merged_at && pr.merge_commit_sha === sha));
+      return this.paginate(url, pulls, (page) => page, response);
+    }
+    if (method === 'GET' && route === '/actions/runs') {
+      const sha = url.searchParams.get('head_sha');
+      const runs = state.workflowRuns.filter((run) => !sha || run.head_sha === sha);
+      return this.paginate(url, runs, (page) => ({ total_count: runs.length, workflow_runs: page }), response);
+    }
+    if (method === 'GET' && (match = /^\/actions\/runs\/(\d+)\/jobs$/.exec(route))) {
+      const all = state.jobs.get(match[1]!);
+      if (!all) return this.notFound(response);
+      // filter=latest (the default): the jobs of the latest attempt only.
+      const attempt = Math.max(...all.map((job) => job.run_attempt ?? 1));
+      const jobs = url.searchParams.get('filter') === 'all' ? all : all.filter((job) => (job.run_attempt ?? 1) === attempt);
+      return this.paginate(url, jobs, (page) => ({ total_count: jobs.length, jobs: page }), response);
+    }
     if (method === 'GET' && (match = /^\/contents\/(.+)$/.exec(route))) {
       const text = state.files.get(url.searchParams.get('ref') ?? '')?.get(decodeURIComponent(match[1]!));
       if (text === undefined) return this.notFound(response);
@@ -285,12 +422,13 @@ export class GitHubApiStandIn {
       const comments = state.comments.get(number) ?? [];
       if (method === 'GET') return this.paginate(url, comments, (page) => page, response);
       if (method === 'POST') {
+        if (identity.readOnly) return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/issues/comments#create-an-issue-comment'));
         const { body } = await this.body(request);
         const id = (this.nextCommentId += 1);
         const comment: Comment = {
           id,
           body: String(body),
-          user: user('github-actions[bot]', 41898282),
+          user: identity.login === GITHUB_ACTIONS_BOT.login ? user(identity.login, 41898282) : user(identity.login),
           html_url: `https://github.com/${owner}/${repo}/pull/${number}#issuecomment-${id}`,
           created_at: new Date().toISOString(),
           updated_at: new Date().toISOString(),
@@ -303,6 +441,7 @@ export class GitHubApiStandIn {
       }
     }
     if (method === 'PATCH' && (match = /^\/issues\/comments\/(\d+)$/.exec(route))) {
+      if (identity.readOnly) return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/issues/comments#update-an-issue-comment'));
       const { body } = await this.body(request);
       const comment = [...state.comments.values()].flat().find((entry) => entry.id === Number(match![1]));
       if (!comment) return this.notFound(response);
@@ -311,5 +450,60 @@ export class GitHubApiStandIn {
       return this.send(response, 200, comment);
     }
     return this.notFound(response);
+  }
+
+  /** The account of the request's token. */
+  identity(request: IncomingMessage): TokenIdentity {
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    return (token && this.tokens.get(token)) || GITHUB_ACTIONS_BOT;
+  }
+
+  /** POST /graphql: answers `viewer { login }` (the account the token acts as, the bot user for installation tokens); other queries get a GraphQL error. */
+  private async graphql(request: IncomingMessage, response: ServerResponse, identity: TokenIdentity): Promise<void> {
+    const { query } = await this.body(request);
+    this.graphqlQueries.push(String(query));
+    if (/^\s*(?:query\s*(?:\w+\s*)?)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(String(query)))
+      return this.send(response, 200, { data: { viewer: { login: identity.login } } });
+    return this.send(response, 200, { errors: [{ message: 'The stand-in answers only { viewer { login } }', locations: [] }] });
+  }
+
+  /** GET …/git/trees/{tree_sha}: the commit's files (blobs), directories (trees) and gitlinks (commits, mode 160000); `recursive` lists every level. */
+  private tree(url: URL, sha: string, state: GitHubState, prefix: string, response: ServerResponse): void {
+    const files = state.files.get(sha);
+    const gitlinks = state.gitlinks.get(sha);
+    if (!files && !gitlinks) return this.notFound(response);
+    const recursive = url.searchParams.has('recursive');
+    const entries = new Map<string, { path: string; mode: string; type: string; sha: string; size?: number; url?: string }>();
+    const hash = (text: string) => Buffer.from(text).toString('hex').padEnd(40, '0').slice(0, 40);
+    const addDirectories = (path: string) => {
+      const parts = path.split('/');
+      for (let depth = 1; depth < parts.length; depth += 1) {
+        const directory = parts.slice(0, depth).join('/');
+        entries.set(directory, {
+          path: directory,
+          mode: '040000',
+          type: 'tree',
+          sha: hash(directory),
+          url: `${this.url}${prefix}/git/trees/${hash(directory)}`,
+        });
+      }
+    };
+    for (const [path, text] of files ?? []) {
+      addDirectories(path);
+      entries.set(path, {
+        path,
+        mode: '100644',
+        type: 'blob',
+        sha: hash(text),
+        size: Buffer.byteLength(text),
+        url: `${this.url}${prefix}/git/blobs/${hash(text)}`,
+      });
+    }
+    for (const [path, commit] of gitlinks ?? []) {
+      addDirectories(path);
+      entries.set(path, { path, mode: '160000', type: 'commit', sha: commit });
+    }
+    const tree = [...entries.values()].filter((entry) => recursive || !entry.path.includes('/')).sort((a, b) => a.path.localeCompare(b.path));
+    return this.send(response, 200, { sha, url: `${this.url}${prefix}/git/trees/${sha}`, tree, truncated: false });
   }
 }

@@ -115,7 +115,7 @@ describe('verify-release-pr bundle: waiting for checks', () => {
     setTimeout(() => Object.assign(pending, { status: 'completed', conclusion: 'success' }), 1500);
     const run = await verify({ 'wait-for-checks': '20s' });
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain('Waiting 2s for pending checks: build (amd64)');
+    expect(run.stdout).toContain('Waiting 2s for pending checks: "build (amd64)"');
   });
 
   it('fails when the check is still pending at the end of the wait', async () => {
@@ -132,7 +132,18 @@ describe('verify-release-pr bundle: bad input ends with a clear error', () => {
     [{ 'title-pattern': '^Release (.+)$' }, `input 'title-pattern' has no named group (?<version>…)`],
     [{ 'github-token': '' }, `input 'github-token' is empty`],
     [{ 'pull-request': '4242' }, 'pull request #4242 does not exist in ThePorgs/Exegol'],
-    [{ 'pull-request': 'latest' }, `input 'pull-request' must be a whole number`],
+    [{ 'pull-request': 'latest' }, `input 'pull-request' must be a pull request number, #number, URL`],
+    [{ 'pull-request': '0' }, `input 'pull-request' must be a pull request number from 1`],
+    [{ 'pull-request': 'Object' }, `input 'pull-request' is "Object": the expression gave an object; pass toJSON(…) of it`],
+    [{ repository: 'ThePorgs' }, `input 'repository' must be a repository as owner/name`],
+    [
+      { repository: 'ThePorgs/Exegol-images' },
+      `input 'pull-request' is needed: the event's pull request is one of ThePorgs/Exegol, not of ThePorgs/Exegol-images`,
+    ],
+    [{ 'pull-request': 'https://github.com/someone/else/pull/3', repository: 'ThePorgs/Exegol' }, `input 'pull-request' names a pull request of someone/else`],
+    [{ 'on-non-release': 'warn' }, `input 'on-non-release' must be one of skip, fail`],
+    [{ submodules: 'latest' }, `input 'submodules' must be one of current`],
+    [{ 'pull-request': 'b'.repeat(40) }, `no pull request of ThePorgs/Exegol has commit ${'b'.repeat(40)} as its head or merge commit`],
     [{ 'approver-permission': 'read' }, `input 'approver-permission' must be one of write, maintain, admin`],
     [{ 'file-patterns': 'exegol/utils/imgsync/spawn.sh' }, `input 'file-patterns' needs an expression for exegol/utils/imgsync/spawn.sh`],
     [{ 'version-files': 'a.py: (?<v>.*)' }, `input 'version-files' has an expression without a named group`],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { runBundle, type BundleRun } from '../harness/run-bundle.js';
 import { GitHubApiStandIn, emptyState } from '../stand-ins/github-api.js';
-import { OWNER, REPO, RUN_ID, passingRelease, pullRequestEvent } from '../fixtures/release-pr.js';
+import { OWNER, REPO, RUNNER_NAME, RUN_ID, passingRelease, pullRequestEvent } from '../fixtures/release-pr.js';
 
 /** The inputs of the wrapper's pre-release check. */
 export const WRAPPER_INPUTS = {
@@ -22,9 +22,11 @@ export function useStandIn(): {
   });
   afterAll(async () => api.stop());
   beforeEach(() => {
-    Object.assign(api.state, emptyState());
+    for (const state of api.repositories.values()) Object.assign(state, emptyState());
     api.requests.length = 0;
     api.faults.length = 0;
+    api.tokens.clear();
+    api.graphqlQueries.length = 0;
     passingRelease(api);
   });
   return {
@@ -39,6 +41,7 @@ export function useStandIn(): {
           GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
           GITHUB_JOB: 'verify',
           GITHUB_RUN_ID: RUN_ID,
+          RUNNER_NAME,
           ...env,
         },
       }),

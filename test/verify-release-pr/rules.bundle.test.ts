@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEAD_SHA, OLD_SHA, PR_NUMBER, RUN_ID, checkRun, review, wrapperFilesAt } from '../fixtures/release-pr.js';
+import { HEAD_SHA, OLD_SHA, PR_NUMBER, checkRun, review, wrapperFilesAt } from '../fixtures/release-pr.js';
 import type { GitHubApiStandIn } from '../stand-ins/github-api.js';
 import { WRAPPER_INPUTS, failuresOf, useStandIn } from './harness.js';
 
@@ -22,7 +22,18 @@ const CASES: Case[] = [
     rule: 'title',
     detail: '"Release 3.1.12 (cancelled)" does not match',
   },
-  { name: 'a title that is not a release', change: (s) => void (pr(s).title = 'Update dev'), rule: 'title', detail: 'does not match' },
+  {
+    name: 'a release title in lower case (startsWith ignores case, the pattern does not)',
+    change: (s) => void (pr(s).title = 'release 5.1.5'),
+    rule: 'title',
+    detail: '"release 5.1.5" does not match',
+  },
+  {
+    name: 'a release title with a trailing space',
+    change: (s) => void (pr(s).title = 'Release 5.1.5 '),
+    rule: 'title',
+    detail: '"Release 5.1.5 " does not match',
+  },
   { name: 'a draft', change: (s) => void (pr(s).draft = true), rule: 'not-draft', detail: 'is a draft' },
   { name: 'a closed pull request', change: (s) => void (pr(s).state = 'closed'), rule: 'open', detail: 'the pull request is closed' },
   { name: 'a merged pull request', change: (s) => Object.assign(pr(s), { state: 'closed', merged: true }), rule: 'open', detail: 'already merged' },
@@ -113,7 +124,14 @@ const CASES: Case[] = [
   },
   {
     name: 'only this job as a check',
-    change: (s) => void (s.state.checkRuns.set(HEAD_SHA, [checkRun('verify', null, { runId: RUN_ID })]), s.state.statuses.set(HEAD_SHA, [])),
+    change: (s) =>
+      void (
+        s.state.checkRuns.set(
+          HEAD_SHA,
+          s.state.checkRuns.get(HEAD_SHA)!.filter((run) => run.name === 'verify'),
+        ),
+        s.state.statuses.set(HEAD_SHA, [])
+      ),
     rule: 'checks',
     detail: 'no check ran',
   },

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8057);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8908);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8057:
+/***/ 8908:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32459,6 +32459,80 @@ async function writeVersionEdits(edits, root) {
     for (const edit of changed)
         await writeFile(path.resolve(root, edit.path), edit.after, 'utf8');
     return changed.map((edit) => edit.path);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/pull-request-ref.ts
+
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+/**
+ * Checks an `owner/name` repository (GitHub's rules: an owner of letters,
+ * digits and hyphens; a name of letters, digits, `.`, `_`, `-`).
+ * @throws InputError naming `input`
+ */
+function parseRepositoryName(input, value) {
+    if (!REPOSITORY.test(value) || value.endsWith('/.') || value.endsWith('/..'))
+        throw new errors_InputError(input, `must be a repository as owner/name, e.g. ThePorgs/Exegol-images, got "${value}"`);
+    const [owner, repo] = value.split('/');
+    return { owner, repo };
+}
+function fromUrl(text) {
+    const match = /^https?:\/\/[^/]+\/(?:api\/v3\/)?(?:repos\/)?([^/]+)\/([^/]+)\/pulls?\/(\d+)(?:[/?#].*)?$/.exec(text);
+    return match ? { ref: { number: Number(match[3]) }, repository: `${match[1]}/${match[2]}` } : undefined;
+}
+function fromObject(input, value) {
+    const number = value['number'];
+    const base = value['base'];
+    const repository = typeof base?.repo?.full_name === 'string' ? base.repo.full_name : undefined;
+    if (typeof number === 'number' || typeof number === 'string') {
+        const parsed = parsePullRequestRef(input, String(number));
+        return { ref: parsed.ref, ...(repository ? { repository } : {}) };
+    }
+    for (const key of ['html_url', 'url'])
+        if (typeof value[key] === 'string')
+            return parsePullRequestRef(input, value[key]);
+    if (typeof value['sha'] === 'string')
+        return parsePullRequestRef(input, value['sha']);
+    throw new errors_InputError(input, `is an object without "number", "html_url", "url" or "sha": ${JSON.stringify(value).slice(0, 200)}`);
+}
+/**
+ * Reads a pull request reference in any form a workflow expression gives it:
+ * `42`, `#42`, a pull request's web or API URL
+ * (`https://github.com/OWNER/REPO/pull/42`, `https://api.github.com/repos/OWNER/REPO/pulls/42`),
+ * a JSON object holding `number` (e.g. `toJSON(github.event.pull_request)`, or a
+ * `repository_dispatch` client payload), or a full 40-hex commit SHA.
+ *
+ * @throws InputError naming `input`; for `Object` or `Array` (what the runner
+ *   writes for an object or array put in an input without `toJSON`), an error saying so
+ */
+function parsePullRequestRef(input, value) {
+    const text = value.trim();
+    if (/^#?\d+$/.test(text)) {
+        const number = Number(text.replace('#', ''));
+        if (number < 1 || !Number.isSafeInteger(number))
+            throw new errors_InputError(input, `must be a pull request number from 1, got "${text}"`);
+        return { ref: { number } };
+    }
+    if (/^[0-9a-f]{40}$/i.test(text))
+        return { ref: { commit: text.toLowerCase() } };
+    const url = fromUrl(text);
+    if (url)
+        return url;
+    if (text === 'Object' || text === 'Array')
+        throw new errors_InputError(input, `is "${text}": the expression gave an ${text.toLowerCase()}; pass toJSON(…) of it, or its number`);
+    if (text.startsWith('{') || text.startsWith('"')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new errors_InputError(input, `is not valid JSON: ${text.slice(0, 200)}`);
+        }
+        if (typeof parsed === 'string')
+            return parsePullRequestRef(input, parsed);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return fromObject(input, parsed);
+    }
+    throw new errors_InputError(input, `must be a pull request number, #number, URL, JSON object with "number", or a 40-hex commit SHA, got "${text.slice(0, 200)}"`);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -37646,6 +37720,12 @@ function partsBody(parts) {
 
 
 
+/** The HTTP status of an error the client threw (Octokit's RequestError), or undefined for any other error. */
+function errorStatus(error) {
+    return typeof error === 'object' && error !== null && typeof error.status === 'number'
+        ? error.status
+        : undefined;
+}
 /**
  * The wait a rate-limited answer asks for, as GitHub's REST docs ("Rate
  * limits for the REST API") describe it: a primary rate limit (403 or 429
@@ -37729,6 +37809,66 @@ function memoryLogger() {
     };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/text/untrusted.ts
+/**
+ * Neutralising untrusted text: pull request titles and bodies, comment
+ * bodies, check names, branch names, file contents. In Markdown (comments,
+ * job summaries) it must not mention anyone, show an image, link anywhere,
+ * open an HTML comment that hides what follows, or break a table; in the log
+ * it must stay on one line and never start a workflow command (`::…::`).
+ */
+const ZERO_WIDTH_JOINER = '\u200d';
+/**
+ * Untrusted text for the log: one line, with CR, LF and every other control
+ * character written as an escape (`\n`, `\r`, `\t`, `\u001b`), and `::`
+ * broken by a zero-width joiner so that no workflow command can start from it.
+ * Backslashes are doubled, so that an escape seen is an escape made here.
+ */
+function logValue(text) {
+    return (text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        // eslint-disable-next-line no-control-regex -- control characters are what this escapes
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/::/g, `:${ZERO_WIDTH_JOINER}:`));
+}
+/**
+ * Untrusted text as a Markdown code span (CommonMark §6.1): inert, since
+ * nothing inside a code span is a mention, a link, an image or HTML. Line
+ * breaks become `↵`; the fence is one backtick longer than the longest run of
+ * backticks in the text. In a table cell (`inTable`), `|` is written `\|`,
+ * which GitHub's table syntax turns back into `|` (GFM §4.10).
+ */
+function markdownCode(text, options = {}) {
+    let body = text.replace(/\r\n|\r|\n/g, '↵');
+    if (options.inTable)
+        body = body.replace(/\|/g, '\\|');
+    const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * Untrusted text as inert Markdown prose (a pull request title in a heading,
+ * a detail in a table): every ASCII punctuation character backslash-escaped
+ * (CommonMark §2.4), `<`, `>` and `&` as character references (no HTML, no
+ * `<!--`), `@` and `#` followed by a zero-width joiner (no mention, no issue
+ * reference), URL schemes and `www.` broken by one (no autolink), and line
+ * breaks as spaces. It reads the same; it does nothing.
+ */
+function markdownText(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[!"#$%'()*+,\-./:;=?[\\\]^_`{|}~]/g, (char) => `\\${char}`)
+        .replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char])
+        .replace(/@/g, `@${ZERO_WIDTH_JOINER}`)
+        .replace(/\\#/g, `\\#${ZERO_WIDTH_JOINER}`)
+        .replace(/([a-zA-Z][a-zA-Z0-9+.-]*)\\:/g, `$1${ZERO_WIDTH_JOINER}\\:`)
+        .replace(/\b(www)\\\./gi, `$1${ZERO_WIDTH_JOINER}\\.`);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
 
 /**
@@ -37792,14 +37932,287 @@ async function runAction(action, body) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/identity.ts
+
+/** The GraphQL query for the login the token acts as (GitHub's GraphQL schema: `Query.viewer: User!`, `User.login: String!`). */
+const VIEWER_LOGIN_QUERY = 'query { viewer { login } }';
+/**
+ * The login of the account a token acts as, the author of what it writes.
+ *
+ * - A user's token (personal access token, classic or fine-grained; OAuth or
+ *   user-to-server token): `GET /user` answers the user, whose `login` this is.
+ * - An installation access token (GitHub's token formats: prefix `ghs_`): the
+ *   workflow's GITHUB_TOKEN is one of the GitHub Actions app, and
+ *   actions/create-github-app-token makes one for your app. `GET /user`
+ *   answers it 403 "Resource not accessible by integration"; it acts as the
+ *   app's bot user, `github-actions[bot]` for the GITHUB_TOKEN and
+ *   `<app-slug>[bot]` for an app, which GraphQL's `viewer { login }` answers.
+ *   So for `ghs_` tokens the GraphQL query is asked first, and for any token
+ *   whose `GET /user` is refused with 403.
+ *
+ * One request for a `ghs_` token or a user's token; two for an installation token without the prefix.
+ *
+ * @returns the login, e.g. `maintainer-alice` or `github-actions[bot]`
+ * @throws the API's error when neither endpoint answers
+ */
+async function authenticatedLogin(client, token) {
+    const viewer = async () => (await client.graphql(VIEWER_LOGIN_QUERY)).viewer.login;
+    if (token.startsWith('ghs_'))
+        return viewer();
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        if (errorStatus(error) === 403)
+            return viewer();
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/checks.ts
+
+const ACTIONS_APP = 'github-actions';
+/** A check run's or job's state: anything not completed is pending; success, neutral and skipped pass. */
+function runState(status, conclusion) {
+    if (status !== 'completed')
+        return 'pending';
+    return conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped' ? 'pass' : 'fail';
+}
+/** Every check run on `sha`, every attempt (GET /repos/{owner}/{repo}/commits/{ref}/check-runs?filter=all, all pages). */
+async function fetchCheckRunEntries(client, repository, sha) {
+    const runs = await client.paginate(client.rest.checks.listForRef, { ...repository, ref: sha, filter: 'all', per_page: 100 });
+    return runs.map((run) => ({
+        id: run.id,
+        name: run.name,
+        app: run.app?.slug ?? (run.app ? `app ${run.app.id}` : 'unknown app'),
+        ...(run.check_suite ? { suite: run.check_suite.id } : {}),
+        status: run.status,
+        conclusion: run.conclusion,
+        ...(run.details_url || run.html_url ? { url: run.details_url ?? run.html_url ?? '' } : {}),
+    }));
+}
+/**
+ * The jobs of this workflow run's latest attempt (GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs?filter=latest,
+ * all pages; needs `actions: read`), with the runner each runs on.
+ * @returns undefined when the token may not read them (403, 404)
+ */
+async function fetchRunJobs(client, repository, runId, logger) {
+    try {
+        const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, { ...repository, run_id: Number(runId), filter: 'latest', per_page: 100 });
+        return jobs.map((job) => {
+            const checkRunId = Number(/\/check-runs\/(\d+)$/.exec(job.check_run_url ?? '')?.[1] ?? job.id);
+            return {
+                id: checkRunId,
+                name: job.name,
+                app: ACTIONS_APP,
+                runId,
+                status: job.status,
+                conclusion: job.conclusion,
+                ...(job.html_url ? { url: job.html_url } : {}),
+                ...(job.runner_name ? { runnerName: job.runner_name } : {}),
+            };
+        });
+    }
+    catch (error) {
+        const status = errorStatus(error);
+        if (status !== 403 && status !== 404)
+            throw error;
+        logger.warning(`Cannot read the jobs of this workflow run (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): its other jobs count only through their check runs on the head commit, and this job is found by its name`);
+        return undefined;
+    }
+}
+/**
+ * The workflow of each check suite and workflow run on `sha`
+ * (GET /repos/{owner}/{repo}/actions/runs?head_sha=…, all pages; needs `actions: read`).
+ * @returns maps from check suite id and from run id to the workflow's path, or undefined when the token may not read them
+ */
+async function fetchWorkflows(client, repository, sha, logger) {
+    try {
+        const runs = await client.paginate(client.rest.actions.listWorkflowRunsForRepo, { ...repository, head_sha: sha, per_page: 100 });
+        return {
+            bySuite: new Map(runs.filter((run) => run.check_suite_id).map((run) => [run.check_suite_id, run.path])),
+            byRun: new Map(runs.map((run) => [String(run.id), run.path])),
+        };
+    }
+    catch (error) {
+        const status = errorStatus(error);
+        if (status !== 403 && status !== 404)
+            throw error;
+        logger.warning(`Cannot read the workflow runs of the head commit (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): check runs of one name are told apart by app only`);
+        return undefined;
+    }
+}
+/** This job's check run id: the job of this run on this runner, else the running job named GITHUB_JOB. */
+function findSelf(entries, jobs, self) {
+    const running = (entry) => entry.status !== 'completed';
+    if (jobs) {
+        const byRunner = self.runnerName ? jobs.find((job) => running(job) && job.runnerName === self.runnerName) : undefined;
+        return (byRunner ?? (self.job ? jobs.find((job) => running(job) && job.name === self.job) : undefined))?.id;
+    }
+    if (!self.runId || !self.job)
+        return undefined;
+    return entries.find((entry) => running(entry) && entry.name === self.job && entry.url?.includes(`/actions/runs/${self.runId}/`))?.id;
+}
+/**
+ * The check runs that decide, with this workflow run's other jobs (GitHub Actions' check runs of a workflow run
+ * are its jobs, so a pending job counts as a pending check, even one whose check run is on another commit).
+ *
+ * Check runs are grouped by app and name, and GitHub Actions' ones also by workflow (through the check suite: one
+ * per workflow run); in each group the newest run (highest id: a re-run makes a new one) decides. So a failing
+ * `test` of another app, or of another workflow, is not hidden by a passing `test` elsewhere: each is its own check.
+ * The group holding this job's own check run is left out: only this job, and its earlier attempts.
+ * The workflow runs are read only when two workflow runs hold check runs of one name.
+ *
+ * Requests: the check runs (1 a 100), this run's jobs (1 a 100, when `self.runId` is set), the workflow runs on `sha` (0 or 1).
+ */
+async function fetchCheckRuns(client, repository, sha, options) {
+    const { self, logger } = options;
+    const [entries, jobs] = await Promise.all([
+        fetchCheckRunEntries(client, repository, sha),
+        options.includeRunJobs && self.runId ? fetchRunJobs(client, repository, self.runId, logger) : Promise.resolve(undefined),
+    ]);
+    const selfId = findSelf(entries, jobs, self);
+    if (jobs && selfId === undefined)
+        logger.warning(`This job is not among the running jobs of workflow run ${self.runId ?? ''} (runner ${JSON.stringify(self.runnerName ?? '')}, job ${JSON.stringify(self.job ?? '')}): it is not left out of the checks`);
+    const known = new Set(entries.map((entry) => entry.id));
+    const all = [...entries, ...(jobs ?? []).filter((job) => !known.has(job.id))];
+    const groups = new Map();
+    for (const entry of all) {
+        const key = `${entry.app}\u0000${entry.name}`;
+        groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    const origin = (entry) => (entry.suite !== undefined ? `suite:${entry.suite}` : `run:${entry.runId ?? ''}`);
+    const mixed = [...groups.values()].some((group) => group[0].app === ACTIONS_APP && new Set(group.map(origin)).size > 1);
+    const workflows = mixed ? await fetchWorkflows(client, repository, sha, logger) : undefined;
+    const workflowOf = (entry) => (entry.suite !== undefined ? workflows?.bySuite.get(entry.suite) : undefined) ??
+        (entry.runId !== undefined ? workflows?.byRun.get(entry.runId) : undefined) ??
+        (entry.runId !== undefined ? `run ${entry.runId}` : `check suite ${entry.suite ?? '?'}`);
+    const decided = [];
+    for (const group of groups.values()) {
+        const parts = new Map();
+        for (const entry of group) {
+            const key = entry.app === ACTIONS_APP && workflows ? workflowOf(entry) : `app ${entry.app}`;
+            parts.set(key, [...(parts.get(key) ?? []), entry]);
+        }
+        for (const [key, part] of parts) {
+            if (selfId !== undefined && part.some((entry) => entry.id === selfId))
+                continue;
+            const newest = part.reduce((best, entry) => (entry.id > best.id ? entry : best));
+            decided.push({ entry: newest, source: key.startsWith('app ') || key.startsWith('run ') || key.startsWith('check suite') ? key : `workflow ${key}` });
+        }
+    }
+    const count = new Map();
+    for (const { entry } of decided)
+        count.set(entry.name, (count.get(entry.name) ?? 0) + 1);
+    return decided.map(({ entry, source }) => ({
+        name: entry.name,
+        kind: 'check run',
+        state: runState(entry.status, entry.conclusion),
+        detail: entry.status === 'completed' ? (entry.conclusion ?? 'completed') : entry.status,
+        ...(entry.url ? { url: entry.url } : {}),
+        ...((count.get(entry.name) ?? 0) > 1 ? { source } : {}),
+    }));
+}
+/** The latest commit status of each context on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/status, every page). */
+async function fetchStatuses(client, repository, sha) {
+    const statuses = [];
+    for (let page = 1;; page += 1) {
+        const { data } = await client.rest.repos.getCombinedStatusForRef({ ...repository, ref: sha, per_page: 100, page });
+        statuses.push(...data.statuses);
+        if (data.statuses.length < 100 || statuses.length >= data.total_count)
+            break;
+    }
+    return statuses.map((status) => ({
+        name: status.context,
+        kind: 'status',
+        state: status.state === 'success' ? 'pass' : status.state === 'pending' ? 'pending' : 'fail',
+        detail: status.state,
+        ...(status.target_url ? { url: status.target_url } : {}),
+    }));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/detail.ts
+
+/**
+ * A rule's detail: our own words around values quoted from a pull request,
+ * a check, a file or an input (titles, check names, branch names, file text,
+ * expressions). Each rendering neutralises the quoted values for where it goes.
+ */
+class Detail {
+    parts;
+    constructor(parts) {
+        this.parts = parts;
+    }
+    /** As it is: for outputs (JSON-encoded) and the job summary (HTML-escaped there). */
+    plain() {
+        return this.parts.map((part) => (typeof part === 'string' ? part : part.quoted)).join('');
+    }
+    /**
+     * For a Markdown table cell of a comment: each quoted value one inert code
+     * span (no mention, link, image or HTML; `|` escaped), without the `"`
+     * that surround it in the plain text.
+     */
+    markdown() {
+        const parts = this.parts;
+        return parts
+            .map((part, index) => {
+            if (typeof part !== 'string')
+                return markdownCode(part.quoted, { inTable: true });
+            let text = part.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+            if (text.endsWith('"') && typeof parts[index + 1] === 'object' && String(parts[index + 2] ?? '').startsWith('"'))
+                text = text.slice(0, -1);
+            if (text.startsWith('"') && typeof parts[index - 1] === 'object' && String(parts[index - 2] ?? '').endsWith('"'))
+                text = text.slice(1);
+            return text;
+        })
+            .join('');
+    }
+    /** For the log: each quoted value on one line, control characters escaped and `::` broken (logValue). */
+    log() {
+        return this.parts.map((part) => (typeof part === 'string' ? part : logValue(part.quoted))).join('');
+    }
+}
+/**
+ * Builds a detail from a template: the literal text is ours; every
+ * interpolated string is a quoted value; numbers and details are ours.
+ * e.g. detail`"${title}" does not match ${pattern}`
+ */
+function detail(strings, ...values) {
+    const parts = [];
+    strings.forEach((literal, index) => {
+        if (literal)
+            parts.push(literal);
+        if (index >= values.length)
+            return;
+        const value = values[index];
+        if (value instanceof Detail)
+            parts.push(...value.parts);
+        else if (typeof value === 'number')
+            parts.push(String(value));
+        else
+            parts.push({ quoted: value });
+    });
+    return new Detail(parts);
+}
+/** Details one after the other, `separator` (ours) between them. */
+function joinDetails(items, separator) {
+    return new Detail(items.flatMap((item, index) => (index === 0 ? item.parts : [separator, ...item.parts])));
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/comment.ts
+
+
 /** The hidden marker that identifies the checklist comment, so that later runs update it in place. */
 const CHECKLIST_MARKER = '<!-- exegol-release-actions:verify-release-pr -->';
 const ICONS = { passed: '✅', failed: '❌', skipped: '➖' };
-/** The checklist as a Markdown comment body, the marker first. */
+/**
+ * The checklist as a Markdown comment body, the marker first. Every value quoted from the pull
+ * request, a check or a file is an inert code span (Detail.markdown): no mention, link, image or HTML.
+ */
 function checklistMarkdown(results, headSha) {
     const ok = results.every((result) => result.status !== 'failed');
-    const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')} |`);
+    const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.markdown()} |`);
     return [
         CHECKLIST_MARKER,
         `### Release checklist: ${ok ? 'ready' : 'not ready'}`,
@@ -37814,31 +38227,49 @@ function checklistMarkdown(results, headSha) {
 }
 /**
  * Keeps one checklist comment on the pull request: updates the comment that
- * holds the marker, or creates it. Lists comments only when the pull request has any.
- * (POST /repos/{owner}/{repo}/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
+ * starts with the marker and was written by the account the token acts as
+ * (`author`, asked only when the pull request has comments), or creates one.
+ * A comment holding the marker written by anyone else is never touched.
+ * (GET …/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
  *
- * @returns the comment's URL and whether it was created or updated
+ * @param author the login the token acts as (authenticatedLogin)
+ * @returns the comment's URL and what was done; `not written` with the reason when the API refused (403, 404)
+ *   or the account could not be told
+ * @throws the API's other errors
  */
-async function upsertChecklistComment(client, repository, number, existingComments, body) {
-    if (existingComments > 0) {
-        const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
-        const mine = comments.find((comment) => comment.body?.startsWith(CHECKLIST_MARKER));
-        if (mine) {
-            if (mine.body === body)
-                return { url: mine.html_url, action: 'unchanged' };
-            const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
-            return { url: data.html_url, action: 'updated' };
+async function upsertChecklistComment(client, repository, number, existingComments, body, author) {
+    try {
+        if (existingComments > 0) {
+            let login;
+            try {
+                login = (await author()).toLowerCase();
+            }
+            catch (error) {
+                return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(error)})` };
+            }
+            const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
+            const mine = comments.find((comment) => comment.user?.login.toLowerCase() === login && comment.body?.startsWith(CHECKLIST_MARKER));
+            if (mine) {
+                if (mine.body === body)
+                    return { action: 'unchanged', url: mine.html_url };
+                const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
+                return { action: 'updated', url: data.html_url };
+            }
         }
+        const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
+        return { action: 'created', url: data.html_url };
     }
-    const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
-    return { url: data.html_url, action: 'created' };
+    catch (error) {
+        const status = errorStatus(error);
+        if (status === 403 || status === 404)
+            return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/facts.ts
 
-function isNotFound(error) {
-    return typeof error === 'object' && error !== null && error.status === 404;
-}
+
 /**
  * Reads the pull request again through the REST API (an event payload can be stale).
  * @throws ActionError when it does not exist (404)
@@ -37859,13 +38290,39 @@ async function fetchPullRequest(client, repository, number) {
             ...(data.head.repo ? { headRepository: data.head.repo.full_name } : {}),
             author: data.user.login,
             comments: data.comments,
+            ...(data.merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
         };
     }
     catch (error) {
-        if (isNotFound(error))
+        if (errorStatus(error) === 404)
             throw new errors_ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
         throw error;
     }
+}
+/**
+ * The pull request a commit is the head of, or the merge commit of once merged
+ * (GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls). Where several are,
+ * the one into `base`.
+ *
+ * @returns its number
+ * @throws ActionError when none is, or several into `base` are
+ */
+async function findPullRequestForCommit(client, repository, sha, base) {
+    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repository, commit_sha: sha, per_page: 100 });
+    const matching = data.filter((pr) => pr.head.sha === sha || (pr.merged_at && pr.merge_commit_sha === sha));
+    const into = matching.filter((pr) => pr.base.ref === base);
+    const chosen = into.length ? into : matching;
+    const name = `${repository.owner}/${repository.repo}`;
+    if (chosen.length === 1)
+        return chosen[0].number;
+    if (chosen.length === 0)
+        throw new errors_ActionError(`no pull request of ${name} has commit ${sha} as its head or merge commit`);
+    throw new errors_ActionError(`several pull requests of ${name} have commit ${sha} as head: ${chosen.map((pr) => `#${pr.number}`).join(', ')}: pass the number`);
+}
+/** A commit's parents (GET /repos/{owner}/{repo}/git/commits/{commit_sha}), in order: a merge commit has two or more. */
+async function fetchCommitParents(client, repository, sha) {
+    const { data } = await client.rest.git.getCommit({ ...repository, commit_sha: sha });
+    return data.parents.map((parent) => parent.sha);
 }
 /** Every submitted review, all pages, oldest first. */
 async function fetchReviews(client, repository, number) {
@@ -37885,49 +38342,10 @@ async function fetchPermission(client, repository, username) {
         return PERMISSION_LEVELS.includes(role) ? role : (data.permission ?? 'none');
     }
     catch (error) {
-        if (isNotFound(error))
+        if (errorStatus(error) === 404)
             return 'none';
         throw error;
     }
-}
-function checkRunState(status, conclusion) {
-    if (status !== 'completed')
-        return 'pending';
-    return conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped' ? 'pass' : 'fail';
-}
-/** The latest check run of each name on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/check-runs, all pages). */
-async function fetchCheckRuns(client, repository, sha) {
-    const runs = await client.paginate(client.rest.checks.listForRef, { ...repository, ref: sha, filter: 'latest', per_page: 100 });
-    const latest = new Map();
-    for (const run of runs) {
-        const known = latest.get(run.name);
-        if (!known || run.id > known.id)
-            latest.set(run.name, run);
-    }
-    return [...latest.values()].map((run) => ({
-        name: run.name,
-        kind: 'check run',
-        state: checkRunState(run.status, run.conclusion),
-        detail: run.status === 'completed' ? (run.conclusion ?? 'completed') : run.status,
-        ...(run.details_url || run.html_url ? { url: run.details_url ?? run.html_url ?? '' } : {}),
-    }));
-}
-/** The latest commit status of each context on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/status, every page). */
-async function fetchStatuses(client, repository, sha) {
-    const statuses = [];
-    for (let page = 1;; page += 1) {
-        const { data } = await client.rest.repos.getCombinedStatusForRef({ ...repository, ref: sha, per_page: 100, page });
-        statuses.push(...data.statuses);
-        if (data.statuses.length < 100 || statuses.length >= data.total_count)
-            break;
-    }
-    return statuses.map((status) => ({
-        name: status.context,
-        kind: 'status',
-        state: status.state === 'success' ? 'pass' : status.state === 'pending' ? 'pending' : 'fail',
-        detail: status.state,
-        ...(status.target_url ? { url: status.target_url } : {}),
-    }));
 }
 /** Every tag name of the repository (GET /repos/{owner}/{repo}/git/matching-refs/tags, one request). */
 async function fetchTagNames(client, repository) {
@@ -37944,7 +38362,7 @@ async function fetchFileText(client, repository, path, ref) {
         return typeof data === 'string' ? data : undefined;
     }
     catch (error) {
-        if (isNotFound(error))
+        if (errorStatus(error) === 404)
             return undefined;
         throw error;
     }
@@ -38747,17 +39165,206 @@ function bumpPythonVersion(current, bump, preLabel) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/submodules.ts
+
+
+
+function unquote(raw) {
+    let value = '';
+    let quoted = false;
+    for (let index = 0; index < raw.length; index += 1) {
+        const char = raw[index];
+        if (char === '\\' && index + 1 < raw.length) {
+            const next = raw[(index += 1)];
+            value += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'b' ? '\b' : next;
+        }
+        else if (char === '"')
+            quoted = !quoted;
+        else if (!quoted && (char === '#' || char === ';'))
+            break;
+        else
+            value += char;
+    }
+    return value.trim();
+}
+/**
+ * Reads `.gitmodules` as git-config(1) does, for what submodules need: `[submodule "name"]` sections
+ * and their `path`, `url` and `branch` keys (names case-insensitive, values unquoted, `#` and `;` comments).
+ * Other sections and keys are ignored.
+ */
+function parseGitmodules(text) {
+    const submodules = [];
+    let current;
+    for (const rawLine of text.split(/\r?\n/)) {
+        const line = rawLine.trim();
+        if (!line || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
+        if (header) {
+            current = header[1].toLowerCase() === 'submodule' && header[2] !== undefined ? { name: header[2].replace(/\\(.)/g, '$1'), values: {} } : undefined;
+            if (current)
+                submodules.push(current);
+            continue;
+        }
+        const entry = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$/.exec(line);
+        if (current && entry)
+            current.values[entry[1].toLowerCase()] = entry[2] === undefined ? 'true' : unquote(entry[2]);
+    }
+    return submodules.map(({ name, values }) => ({
+        name,
+        ...(values['path'] ? { path: values['path'] } : {}),
+        ...(values['url'] ? { url: values['url'] } : {}),
+        ...(values['branch'] ? { branch: values['branch'] } : {}),
+    }));
+}
+/**
+ * The GitHub repository (`owner/name`) a submodule URL names: `https://HOST/owner/name(.git)`,
+ * `ssh://git@HOST/owner/name`, `git@HOST:owner/name.git`, `git://HOST/owner/name`, or a URL relative
+ * to the superproject's (`../name.git`, as gitmodules(5) allows).
+ *
+ * @param host the GitHub host (GITHUB_SERVER_URL's, github.com by default)
+ * @returns undefined when the URL is not on that host
+ */
+function submoduleRepository(url, superproject, host) {
+    if (url.startsWith('./') || url.startsWith('../')) {
+        const segments = superproject.split('/');
+        for (const segment of url.split('/')) {
+            if (segment === '..')
+                segments.pop();
+            else if (segment !== '.' && segment !== '')
+                segments.push(segment);
+        }
+        return segments.length === 2 ? segments.join('/').replace(/\.git$/, '') : undefined;
+    }
+    const match = /^(?:https?|git|ssh):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url) ??
+        /^(?:[^@/]+@)?([^/:]+):\/?([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
+    if (!match || match[1].toLowerCase() !== host.toLowerCase())
+        return undefined;
+    return `${match[2]}/${match[3]}`;
+}
+/**
+ * The gitlinks at `sha` by path: the commit entries (mode 160000) of the recursive tree
+ * (GET /repos/{owner}/{repo}/git/trees/{tree_sha}?recursive=1). When GitHub truncates the tree,
+ * a path missing from it is read with GET …/contents/{path} (a `submodule` entry holds its commit).
+ */
+async function fetchGitlinks(client, repository, sha, paths) {
+    const { data } = await client.rest.git.getTree({ ...repository, tree_sha: sha, recursive: '1' });
+    const gitlinks = new Map(data.tree.filter((entry) => entry.type === 'commit' && entry.path && entry.sha).map((entry) => [entry.path, entry.sha]));
+    if (data.truncated) {
+        for (const path of paths.filter((entry) => !gitlinks.has(entry))) {
+            try {
+                const { data: content } = await client.rest.repos.getContent({ ...repository, path, ref: sha });
+                if (!Array.isArray(content) && content.type === 'submodule')
+                    gitlinks.set(path, content.sha);
+            }
+            catch (error) {
+                if (errorStatus(error) !== 404)
+                    throw error;
+            }
+        }
+    }
+    return gitlinks;
+}
+/** A branch's head commit (GET /repos/{owner}/{repo}/branches/{branch}); the default branch's (GET /repos/{owner}/{repo} first) when `branch` is undefined. */
+async function fetchBranchHead(client, fullName, branch) {
+    const [owner, repo] = fullName.split('/');
+    let name = branch;
+    try {
+        if (name === undefined)
+            name = (await client.rest.repos.get({ owner, repo })).data.default_branch;
+        const { data } = await client.rest.repos.getBranch({ owner, repo, branch: name });
+        return { branch: name, head: data.commit.sha };
+    }
+    catch (error) {
+        if (errorStatus(error) !== 404)
+            throw error;
+        return name === undefined
+            ? { branch: '', problem: detail `${fullName} does not exist (or the token cannot read it)` }
+            : { branch: name, problem: detail `branch ${name} does not exist in ${fullName} (or the token cannot read it)` };
+    }
+}
+/**
+ * Reads `.gitmodules` and the gitlinks at the head commit, and the head of the branch each submodule follows
+ * in its repository. Requests: 2, plus 1 a submodule (2 when `.gitmodules` names no branch).
+ *
+ * @param superBranch the superproject's branch (the pull request's head branch), for `branch = .`
+ * @returns undefined when `.gitmodules` does not exist at `sha`
+ */
+async function readSubmodules(client, repository, sha, superBranch, host) {
+    const text = await fetchFileText(client, repository, '.gitmodules', sha);
+    if (text === undefined)
+        return undefined;
+    const specs = parseGitmodules(text);
+    if (specs.length === 0)
+        return { text, states: [] };
+    const gitlinks = await fetchGitlinks(client, repository, sha, specs.flatMap((spec) => (spec.path ? [spec.path] : [])));
+    const superproject = `${repository.owner}/${repository.repo}`;
+    const states = await Promise.all(specs.map(async (spec) => {
+        const gitlink = spec.path ? gitlinks.get(spec.path) : undefined;
+        const fullName = spec.url ? submoduleRepository(spec.url, superproject, host) : undefined;
+        const base = { spec, ...(gitlink ? { gitlink } : {}), ...(fullName ? { repository: fullName } : {}) };
+        if (!gitlink || !fullName)
+            return base;
+        const wanted = spec.branch === '.' ? superBranch : spec.branch;
+        const head = await fetchBranchHead(client, fullName, wanted);
+        return { ...base, branch: head.branch, ...(head.head ? { branchHead: head.head } : {}), ...(head.problem ? { problem: head.problem } : {}) };
+    }));
+    return { text, states };
+}
+/** Each submodule's gitlink is the head of the branch `.gitmodules` says it follows. */
+function submoduleProblems(states) {
+    const problems = [];
+    const fine = [];
+    for (const state of states) {
+        const { spec } = state;
+        if (!spec.path)
+            problems.push(detail `submodule ${spec.name} has no path in .gitmodules`);
+        else if (!state.gitlink)
+            problems.push(detail `submodule ${spec.name} has no gitlink at ${spec.path} in the head commit`);
+        else if (!spec.url)
+            problems.push(detail `submodule ${spec.name} has no url in .gitmodules`);
+        else if (!state.repository)
+            problems.push(detail `submodule ${spec.name}: ${spec.url} is not a GitHub repository this token can check`);
+        else if (state.problem)
+            problems.push(detail `submodule ${spec.name}: ${state.problem}`);
+        else if (state.branchHead !== state.gitlink)
+            problems.push(detail `submodule ${spec.name} (${spec.path}) is at ${state.gitlink.slice(0, 12)}, not at the head of ${state.branch ?? ''} in ${state.repository}, ${(state.branchHead ?? '').slice(0, 12)}: update it and commit`);
+        else
+            fine.push(detail `${spec.name} at the head of ${state.branch ?? ''} (${state.gitlink.slice(0, 7)})`);
+    }
+    return { problems, fine };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/rules.ts
 
 
-const passed = (rule, detail) => ({ rule, status: 'passed', detail });
-const failed = (rule, detail) => ({ rule, status: 'failed', detail });
-const skipped = (rule, detail) => ({ rule, status: 'skipped', detail });
-/** The pull request is open (not closed, not merged) and not a draft. */
-function stateRules(pr) {
-    const open = pr.state === 'open'
-        ? passed('open', 'the pull request is open')
-        : failed('open', pr.merged ? 'the pull request is already merged' : `the pull request is ${pr.state}`);
+
+
+const rules_text = (value) => (typeof value === 'string' ? new Detail([value]) : value);
+const passed = (rule, why) => ({ rule, status: 'passed', detail: rules_text(why) });
+const failed = (rule, why) => ({ rule, status: 'failed', detail: rules_text(why) });
+const skipped = (rule, why) => ({ rule, status: 'skipped', detail: rules_text(why) });
+/**
+ * Whether the pull request is a release pull request, as Exegol's pipelines decide it
+ * (`startsWith(github.event.pull_request.title, 'Release')`): its title starts with `prefix`,
+ * ignoring case as GitHub's `startsWith` does. A title that starts with it but does not match
+ * `title-pattern` is a malformed release pull request, not a non-release one.
+ */
+function isReleaseTitle(title, prefix) {
+    return title.trimStart().toLowerCase().startsWith(prefix.toLowerCase());
+}
+/**
+ * The pull request is open (not closed, not merged) and not a draft; or, with `state: merged`,
+ * merged (the tag workflow's check).
+ */
+function stateRules(pr, expected = 'open') {
+    const open = expected === 'merged'
+        ? pr.merged
+            ? passed('merged', detail `the pull request is merged as ${(pr.mergeCommitSha ?? '').slice(0, 7)}`)
+            : failed('merged', detail `the pull request is not merged: it is ${pr.state}`)
+        : pr.state === 'open'
+            ? passed('open', 'the pull request is open')
+            : failed('open', pr.merged ? 'the pull request is already merged' : detail `the pull request is ${pr.state}`);
     const draft = pr.draft
         ? failed('not-draft', 'the pull request is a draft: mark it ready for review')
         : passed('not-draft', 'the pull request is ready for review');
@@ -38767,29 +39374,31 @@ function stateRules(pr) {
 function branchRule(pr, base, head, repository) {
     const problems = [];
     if (pr.baseRef !== base)
-        problems.push(`its base is ${pr.baseRef}, not ${base}`);
+        problems.push(detail `its base is ${pr.baseRef}, not ${base}`);
     if (pr.headRef !== head)
-        problems.push(`its head is ${pr.headRef}, not ${head}`);
+        problems.push(detail `its head is ${pr.headRef}, not ${head}`);
     if (pr.headRepository !== repository)
-        problems.push(`its head is in ${pr.headRepository ?? 'a deleted repository'}, not ${repository}`);
-    return problems.length ? failed('branches', problems.join('; ')) : passed('branches', `${head} → ${base}`);
+        problems.push(pr.headRepository === undefined
+            ? detail `its head is in a deleted repository, not ${repository}`
+            : detail `its head is in ${pr.headRepository}, not ${repository}`);
+    return problems.length ? failed('branches', joinDetails(problems, '; ')) : passed('branches', detail `${head} → ${base}`);
 }
 /**
  * Reads the version from the title with `pattern` (a named group `version`) and checks it is PEP 440.
  * @returns the rule results, and the version when both passed
  */
 function titleRules(title, pattern) {
-    const text = pattern.exec(title)?.groups?.['version'];
-    if (text === undefined)
-        return { results: [failed('title', `"${title}" does not match ${pattern.source}`), skipped('version', 'no version in the title')] };
-    const version = python_version_parsePythonVersion(text);
+    const found = pattern.exec(title)?.groups?.['version'];
+    if (found === undefined)
+        return { results: [failed('title', detail `"${title}" does not match ${pattern.source}`), skipped('version', 'no version in the title')] };
+    const version = python_version_parsePythonVersion(found);
     if (!version)
-        return { results: [passed('title', `"${title}" matches`), failed('version', `"${text}" is not a PEP 440 version`)] };
-    const canonical = version.text === text ? '' : ` (canonical form ${version.text})`;
+        return { results: [passed('title', detail `"${title}" matches`), failed('version', detail `"${found}" is not a PEP 440 version`)] };
+    const canonical = version.text === found ? detail `` : detail ` (canonical form ${version.text})`;
     return {
         results: [
-            passed('title', `"${title}" matches`),
-            passed('version', `${text} is a PEP 440 ${version.isPrerelease ? 'pre-release' : 'final release'}${canonical}`),
+            passed('title', detail `"${title}" matches`),
+            passed('version', detail `${found} is a PEP 440 ${rules_text(version.isPrerelease ? 'pre-release' : 'final release')}${canonical}`),
         ],
         version,
     };
@@ -38815,12 +39424,12 @@ function tagRules(version, tags) {
     const previous = known
         .filter((entry) => !entry.version.isPrerelease && python_version_comparePythonVersions(entry.version.text, version.text) < 0)
         .reduce((best, entry) => (!best || python_version_comparePythonVersions(entry.version.text, best.version.text) > 0 ? entry : best), undefined);
-    const notTagged = same ? failed('not-tagged', `tag ${same.tag} already exists`) : passed('not-tagged', `no tag ${version.text} yet`);
+    const notTagged = same ? failed('not-tagged', detail `tag ${same.tag} already exists`) : passed('not-tagged', detail `no tag ${version.text} yet`);
     const newer = !latest
         ? passed('newer', 'no release tag yet')
         : python_version_comparePythonVersions(version.text, latest.version.text) > 0
-            ? passed('newer', `${version.text} > latest tag ${latest.tag}`)
-            : failed('newer', `${version.text} is not greater than the latest tag ${latest.tag}`);
+            ? passed('newer', detail `${version.text} > latest tag ${latest.tag}`)
+            : failed('newer', detail `${version.text} is not greater than the latest tag ${latest.tag}`);
     return { results: [notTagged, newer], ...(previous ? { previousRelease: previous.tag } : {}) };
 }
 /** The description lists changes: at least one Markdown list item (`- `, `* `, `+ `, `1. `). */
@@ -38829,7 +39438,7 @@ function descriptionRule(body, required) {
         return skipped('description', 'not required (require-description: false)');
     const items = body.split(/\r?\n/).filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\S/.test(line)).length;
     return items > 0
-        ? passed('description', `the description lists ${items} item(s)`)
+        ? passed('description', detail `the description lists ${items} item(s)`)
         : failed('description', 'the description lists no change: add a Markdown list of the major changes');
 }
 /** The latest decisive review (approved, changes requested, dismissed) of each user other than the author. */
@@ -38858,26 +39467,31 @@ function approvalRule(pr, reviews, permissions, options) {
         return skipped('approvals', 'no approval required (required-approvals: 0)');
     const counted = [];
     const notes = [];
+    let changesRequested = false;
     for (const review of latestReviews(pr, reviews).values()) {
-        if (review.state === 'CHANGES_REQUESTED')
-            notes.push(`${review.user} requested changes`);
+        if (review.state === 'CHANGES_REQUESTED') {
+            changesRequested = true;
+            notes.push(detail `${review.user} requested changes`);
+        }
         if (review.state !== 'APPROVED')
             continue;
         if (!options.allowStale && review.commitId !== pr.headSha) {
-            notes.push(`${review.user} approved ${review.commitId.slice(0, 7)}, not the head commit ${pr.headSha.slice(0, 7)}`);
+            notes.push(detail `${review.user} approved ${review.commitId.slice(0, 7)}, not the head commit ${pr.headSha.slice(0, 7)}`);
             continue;
         }
         const permission = permissions.get(review.user) ?? 'none';
         if (PERMISSION_LEVELS.indexOf(permission) < PERMISSION_LEVELS.indexOf(options.level)) {
-            notes.push(`${review.user} holds ${permission} permission, under ${options.level}`);
+            notes.push(detail `${review.user} holds ${permission} permission, under ${options.level}`);
             continue;
         }
         counted.push(review.user);
     }
-    const changesRequested = notes.some((note) => note.endsWith('requested changes'));
-    const summary = `${counted.length} of ${options.required} required approval(s)${counted.length ? ` (${counted.join(', ')})` : ''}`;
-    const detail = notes.length ? `${summary}; ${notes.join('; ')}` : summary;
-    return counted.length >= options.required && !changesRequested ? passed('approvals', detail) : failed('approvals', detail);
+    const who = counted.length
+        ? detail ` (${joinDetails(counted.map((user) => detail `${user}`), ', ')})`
+        : detail ``;
+    const summary = detail `${counted.length} of ${options.required} required approval(s)${who}`;
+    const why = notes.length ? joinDetails([summary, ...notes], '; ') : summary;
+    return counted.length >= options.required && !changesRequested ? passed('approvals', why) : failed('approvals', why);
 }
 /** Turns a glob (`*` any run of characters, `?` one character) into an anchored expression. */
 function globToRegExp(glob) {
@@ -38887,22 +39501,10 @@ function globToRegExp(glob) {
         .replace(/\?/g, '.');
     return new RegExp(`^${source}$`);
 }
-/**
- * The checks that count: `ignore` patterns and this job's own check run left out.
- * A GitHub Actions check run of this workflow run that has not completed is
- * this job, or one that may wait on it, so it is left out too.
- */
-function relevantChecks(checks, ignore, self) {
+/** The checks that count: those `ignore` (names or globs) leaves out are dropped. This job's own check run is left out when the checks are read. */
+function relevantChecks(checks, ignore) {
     const patterns = ignore.map(globToRegExp);
-    return checks.filter((check) => {
-        if (patterns.some((pattern) => pattern.test(check.name)))
-            return false;
-        if (check.kind === 'check run' && self.job && check.name === self.job && check.state === 'pending')
-            return false;
-        if (check.kind === 'check run' && self.runId && check.state === 'pending' && check.url?.includes(`/actions/runs/${self.runId}/`))
-            return false;
-        return true;
-    });
+    return checks.filter((check) => !patterns.some((pattern) => pattern.test(check.name)));
 }
 /** Check runs and commit statuses on the head commit pass; zero checks where checks are required fails. */
 function checksRule(checks, mode, sha) {
@@ -38911,17 +39513,16 @@ function checksRule(checks, mode, sha) {
     const considered = mode.mode === 'all' ? checks : checks.filter((check) => mode.names.includes(check.name));
     const missing = mode.mode === 'named' ? mode.names.filter((name) => !checks.some((check) => check.name === name)) : [];
     if (considered.length === 0 && missing.length === 0)
-        return failed('checks', `no check ran on ${sha.slice(0, 7)}: a release needs its checks`);
-    const failing = considered.filter((check) => check.state === 'fail').map((check) => `${check.name} (${check.detail})`);
-    const pending = considered.filter((check) => check.state === 'pending').map((check) => `${check.name} (${check.detail})`);
+        return failed('checks', detail `no check ran on ${sha.slice(0, 7)}: a release needs its checks`);
+    const named = (check) => check.source ? detail `${check.name} [${check.source}] (${check.detail})` : detail `${check.name} (${check.detail})`;
     const problems = [
-        ...missing.map((name) => `${name} did not run`),
-        ...failing.map((text) => `${text} failed`),
-        ...pending.map((text) => `${text} is pending`),
+        ...missing.map((name) => detail `${name} did not run`),
+        ...considered.filter((check) => check.state === 'fail').map((check) => detail `${named(check)} failed`),
+        ...considered.filter((check) => check.state === 'pending').map((check) => detail `${named(check)} is pending`),
     ];
     if (problems.length)
-        return failed('checks', problems.join('; '));
-    return passed('checks', `${considered.length} check(s) passed on ${sha.slice(0, 7)}`);
+        return failed('checks', joinDetails(problems, '; '));
+    return passed('checks', detail `${considered.length} check(s) passed on ${sha.slice(0, 7)}`);
 }
 /** Each version file holds the title's version (PEP 440 equality) at the head commit. */
 function versionFileRule(files, version) {
@@ -38932,38 +39533,72 @@ function versionFileRule(files, version) {
     const problems = [];
     for (const file of files) {
         if (file.text === undefined) {
-            problems.push(`${file.path} does not exist at the head commit`);
+            problems.push(detail `${file.path} does not exist at the head commit`);
             continue;
         }
         const found = [...file.text.matchAll(new RegExp(file.pattern.source, 'gm'))]
             .map((match) => match.groups?.['version'])
             .filter((text) => text !== undefined);
         if (found.length === 0)
-            problems.push(`${file.path} holds no version matching ${file.pattern.source}`);
-        for (const text of found) {
-            if (!python_version_parsePythonVersion(text) || python_version_comparePythonVersions(text, version.text) !== 0)
-                problems.push(`${file.path} holds ${text}, not ${version.text}`);
+            problems.push(detail `${file.path} holds no version matching ${file.pattern.source}`);
+        for (const held of found) {
+            if (!python_version_parsePythonVersion(held) || python_version_comparePythonVersions(held, version.text) !== 0)
+                problems.push(detail `${file.path} holds ${held}, not ${version.text}`);
         }
     }
     return problems.length
-        ? failed('version-files', problems.join('; '))
-        : passed('version-files', `${files.map((file) => file.path).join(', ')} hold ${version.text}`);
+        ? failed('version-files', joinDetails(problems, '; '))
+        : passed('version-files', detail `${joinDetails(files.map((file) => detail `${file.path}`), ', ')} hold ${version.text}`);
 }
 /** Each file matches its expression at the head commit. */
 function filePatternRule(files) {
     if (files.length === 0)
         return skipped('file-patterns', 'no file pattern configured');
     const problems = files.flatMap((file) => file.text === undefined
-        ? [`${file.path} does not exist at the head commit`]
+        ? [detail `${file.path} does not exist at the head commit`]
         : new RegExp(file.pattern.source, 'm').test(file.text)
             ? []
-            : [`${file.path} does not match ${file.pattern.source}`]);
+            : [detail `${file.path} does not match ${file.pattern.source}`]);
     return problems.length
-        ? failed('file-patterns', problems.join('; '))
-        : passed('file-patterns', files.map((file) => `${file.path} matches ${file.pattern.source}`).join('; '));
+        ? failed('file-patterns', joinDetails(problems, '; '))
+        : passed('file-patterns', joinDetails(files.map((file) => detail `${file.path} matches ${file.pattern.source}`), '; '));
+}
+/**
+ * `submodules: current`: each submodule's gitlink at the head commit is the head of the branch
+ * `.gitmodules` says it follows, in the submodule's repository.
+ *
+ * @param read what readSubmodules found: undefined when `.gitmodules` does not exist at the head commit
+ */
+function submoduleRule(mode, read) {
+    if (mode === 'off')
+        return skipped('submodules', 'not checked (submodules: empty)');
+    if (!read)
+        return failed('submodules', '.gitmodules does not exist at the head commit (submodules: current)');
+    if (read.states.length === 0)
+        return failed('submodules', '.gitmodules names no submodule (submodules: current)');
+    const { problems, fine } = submoduleProblems(read.states);
+    return problems.length ? failed('submodules', joinDetails(problems, '; ')) : passed('submodules', joinDetails(fine, '; '));
+}
+/**
+ * `state: merged`: the pull request was merged with a merge commit (two parents, the second its head
+ * commit), not squashed or rebased — a release is merged, never squashed.
+ */
+function mergeCommitRule(pr, parents) {
+    if (!pr.merged || !pr.mergeCommitSha || !parents)
+        return skipped('merge-commit', 'not merged');
+    const sha = pr.mergeCommitSha.slice(0, 7);
+    if (parents.length >= 2 && parents.slice(1).includes(pr.headSha))
+        return passed('merge-commit', detail `${sha} merges the head commit ${pr.headSha.slice(0, 7)}`);
+    return failed('merge-commit', parents.length < 2
+        ? detail `${sha} has ${parents.length} parent: the pull request was squashed or rebased, not merged with a merge commit`
+        : detail `${sha} does not merge the head commit ${pr.headSha.slice(0, 7)}`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/verify.ts
+
+
+
+
 
 
 
@@ -38974,83 +39609,119 @@ async function readFiles(request, specs, sha) {
         return { ...spec, ...(text === undefined ? {} : { text }) };
     }));
 }
-async function readChecks(request, sha) {
+async function readChecks(request, pr) {
     if (request.checks.mode === 'none')
         return [];
-    const [runs, statuses] = await Promise.all([fetchCheckRuns(request.client, request.repository, sha), fetchStatuses(request.client, request.repository, sha)]);
-    return relevantChecks([...runs, ...statuses], request.ignoreChecks, request.self);
+    const sha = pr.headSha;
+    const includeRunJobs = request.runPullRequest === pr.number;
+    const [runs, statuses] = await Promise.all([
+        fetchCheckRuns(request.client, request.repository, sha, { self: request.self, includeRunJobs, logger: request.logger }),
+        fetchStatuses(request.client, request.repository, sha),
+    ]);
+    return relevantChecks([...runs, ...statuses], request.ignoreChecks);
 }
 /** Reads checks again while any is pending, for up to `waitForChecksSeconds`. */
-async function settleChecks(request, sha, first) {
+async function settleChecks(request, pr, first) {
     let checks = first;
     const deadline = Date.now() + request.waitForChecksSeconds * 1000;
     const interval = Math.min(15, Math.max(1, request.waitForChecksSeconds / 10));
     const sleep = request.sleep ?? verify_sleepFor;
-    while (checks.some((check) => check.state === 'pending') && Date.now() + interval * 1000 <= deadline) {
-        request.logger.info(`Waiting ${interval}s for pending checks: ${checks
+    const considered = (all) => request.checks.mode === 'named' ? all.filter((check) => request.checks.names.includes(check.name)) : all;
+    while (considered(checks).some((check) => check.state === 'pending') && Date.now() + interval * 1000 <= deadline) {
+        const pending = considered(checks)
             .filter((check) => check.state === 'pending')
-            .map((check) => check.name)
-            .join(', ')}`);
+            .map((check) => check.name);
+        request.logger.info(`Waiting ${interval}s for pending checks: ${pending.map((name) => JSON.stringify(name)).join(', ')}`);
         await sleep(interval);
-        checks = await readChecks(request, sha);
+        checks = await readChecks(request, pr);
     }
     return checks;
 }
+async function pullRequestNumber(request) {
+    const ref = request.pullRequest;
+    return 'number' in ref ? ref.number : findPullRequestForCommit(request.client, request.repository, ref.commit, request.base);
+}
 /**
- * Verifies a release pull request against every rule: open, not a draft,
- * head → base, a title holding a PEP 440 version that is not tagged yet and
- * is greater than the latest tag, a description listing changes, approvals,
- * checks, version files and file patterns at the head commit. Then, if asked,
- * keeps one checklist comment on the pull request.
+ * Verifies a release pull request against every rule: open (or, with `state: merged`, merged with a
+ * merge commit), not a draft, head → base, a title holding a PEP 440 version that is not tagged yet
+ * and is greater than the latest tag, a description listing changes, approvals, checks (with this
+ * workflow run's other jobs), version files, file patterns and submodules at the head commit.
  *
- * A typical verification takes 6 REST requests, plus one a version file or
- * file pattern, plus one an approver whose permission is read, plus one or two for the comment.
+ * A pull request whose title does not start with `releaseTitlePrefix` is not a release pull
+ * request: with `onNonRelease: skip` it is read (1 request) and nothing else is checked.
+ *
+ * A typical verification takes 7 REST requests (pull request, reviews, the approver's permission,
+ * check runs, this run's jobs, commit statuses, tags), plus one a version file or file pattern,
+ * one when two workflow runs hold check runs of one name, 2 + 1 a submodule with `submodules: current`,
+ * one to find the pull request from a commit, one for the merge commit with `state: merged`.
  *
  * @throws ActionError when the pull request does not exist; errors of the API after retries
  */
 async function verifyReleasePullRequest(request) {
     const { client, repository } = request;
-    const pr = await fetchPullRequest(client, repository, request.pullRequest);
-    const [reviews, firstChecks, tags, versionFiles, filePatterns] = await Promise.all([
+    const pr = await fetchPullRequest(client, repository, await pullRequestNumber(request));
+    const isRelease = isReleaseTitle(pr.title, request.releaseTitlePrefix);
+    if (!isRelease && request.onNonRelease === 'skip')
+        return { pullRequest: pr, isRelease, results: [], ok: false };
+    const merged = request.state === 'merged';
+    const [reviews, firstChecks, tags, versionFiles, filePatterns, submodules, parents] = await Promise.all([
         request.requiredApprovals > 0 ? fetchReviews(client, repository, pr.number) : Promise.resolve([]),
-        readChecks(request, pr.headSha),
+        readChecks(request, pr),
         fetchTagNames(client, repository),
         readFiles(request, request.versionFiles, pr.headSha),
         readFiles(request, request.filePatterns, pr.headSha),
+        request.submodules === 'current' ? readSubmodules(client, repository, pr.headSha, pr.headRef, request.serverHost) : Promise.resolve(undefined),
+        merged && pr.mergeCommitSha ? fetchCommitParents(client, repository, pr.mergeCommitSha) : Promise.resolve(undefined),
     ]);
     const candidates = approvalCandidates(pr, reviews, request.allowStaleApprovals);
     const permissions = new Map(await Promise.all(candidates.map(async (user) => [user, await fetchPermission(client, repository, user)])));
-    const checks = request.waitForChecksSeconds > 0 ? await settleChecks(request, pr.headSha, firstChecks) : firstChecks;
+    const checks = request.waitForChecksSeconds > 0 ? await settleChecks(request, pr, firstChecks) : firstChecks;
     const title = titleRules(pr.title, request.titlePattern);
     const tagged = title.version ? tagRules(title.version, tags) : undefined;
+    const noVersion = (rule) => ({ rule, status: 'skipped', detail: new Detail(['no valid version in the title']) });
+    const tagResults = tagged
+        ? merged
+            ? [{ rule: 'not-tagged', status: 'skipped', detail: new Detail(['state: merged: the release tag may exist already']) }, tagged.results[1]]
+            : tagged.results
+        : [noVersion('not-tagged'), noVersion('newer')];
     const results = [
-        ...stateRules(pr),
+        ...(isRelease
+            ? []
+            : [
+                {
+                    rule: 'release',
+                    status: 'failed',
+                    detail: detail `"${pr.title}" does not start with "${request.releaseTitlePrefix}": not a release pull request (on-non-release: fail)`,
+                },
+            ]),
+        ...stateRules(pr, request.state),
+        ...(merged ? [mergeCommitRule(pr, parents)] : []),
         branchRule(pr, request.base, request.head, `${repository.owner}/${repository.repo}`),
         ...title.results,
-        ...(tagged
-            ? tagged.results
-            : [
-                { rule: 'not-tagged', status: 'skipped', detail: 'no valid version in the title' },
-                { rule: 'newer', status: 'skipped', detail: 'no valid version in the title' },
-            ]),
+        ...tagResults,
         descriptionRule(pr.body, request.requireDescription),
         approvalRule(pr, reviews, permissions, { required: request.requiredApprovals, level: request.approverPermission, allowStale: request.allowStaleApprovals }),
         checksRule(checks, request.checks, pr.headSha),
         versionFileRule(versionFiles, title.version),
         filePatternRule(filePatterns),
+        submoduleRule(request.submodules, submodules),
     ];
-    const ok = results.every((result) => result.status !== 'failed');
-    const comment = request.comment
-        ? await upsertChecklistComment(client, repository, pr.number, pr.comments, checklistMarkdown(results, pr.headSha))
-        : undefined;
     return {
         pullRequest: pr,
+        isRelease,
         results,
-        ok,
+        ok: isRelease && results.every((result) => result.status !== 'failed'),
         ...(title.version ? { version: title.version } : {}),
         ...(tagged?.previousRelease ? { previousRelease: tagged.previousRelease } : {}),
-        ...(comment ? { comment } : {}),
     };
+}
+/**
+ * Keeps the checklist comment of a verified release pull request (upsertChecklistComment), as the
+ * account `token` acts as (authenticatedLogin, asked only when the pull request has comments).
+ */
+async function keepChecklistComment(client, repository, token, result) {
+    const pr = result.pullRequest;
+    return upsertChecklistComment(client, repository, pr.number, pr.comments, checklistMarkdown(result.results, pr.headSha), () => authenticatedLogin(client, token));
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -39092,25 +39763,58 @@ function readChecksMode() {
         return { mode: 'none' };
     return { mode: 'named', names };
 }
-function readPullRequestNumber() {
-    if (readString('pull-request'))
-        return readInteger('pull-request', { fallback: 0, min: 1 });
+/** The pull request's repository: the `repository` input, else the one a pull request URL names, else the current repository. */
+function readRepository(named) {
+    const input = readString('repository');
+    if (input) {
+        const repository = parseRepositoryName('repository', input);
+        if (named && named.toLowerCase() !== input.toLowerCase())
+            throw new errors_InputError('pull-request', `names a pull request of ${named}, not of repository ${input}`);
+        return repository;
+    }
+    return named ? parseRepositoryName('pull-request', named) : currentRepository();
+}
+function isCurrentRepository(repository) {
+    return (process.env['GITHUB_REPOSITORY'] ?? '').toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase();
+}
+/** The pull request: the `pull-request` input in any form parsePullRequestRef reads, else the event's when the pull request is in this repository. */
+function readPullRequest() {
+    const value = readString('pull-request');
+    const parsed = value ? parsePullRequestRef('pull-request', value) : undefined;
+    const repository = readRepository(parsed?.repository);
+    if (parsed)
+        return { ref: parsed.ref, repository };
+    if (!isCurrentRepository(repository))
+        throw new errors_InputError('pull-request', `is needed: the event's pull request is one of ${process.env['GITHUB_REPOSITORY'] ?? 'this repository'}, not of ${repository.owner}/${repository.repo}`);
     const number = eventPullRequestNumber();
     if (number === undefined)
         throw new errors_InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
-    return number;
+    return { ref: { number }, repository };
 }
-function readRequest() {
+function serverHost() {
+    try {
+        return new URL(process.env['GITHUB_SERVER_URL'] || 'https://github.com').host;
+    }
+    catch {
+        return 'github.com';
+    }
+}
+function readSettings() {
     const versionFiles = readList('version-files');
     const token = readSecret('github-token');
     if (!token)
         throw new errors_InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
-    return {
+    const { ref, repository } = readPullRequest();
+    const releaseTitlePrefix = readString('release-title-prefix', { fallback: 'Release' });
+    const request = {
         client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
-        repository: currentRepository(),
-        pullRequest: readPullRequestNumber(),
+        repository,
+        pullRequest: ref,
         base: readString('base', { fallback: 'main' }),
         head: readString('head', { fallback: 'dev' }),
+        releaseTitlePrefix,
+        onNonRelease: readEnum('on-non-release', ['skip', 'fail'], 'skip'),
+        state: readEnum('state', ['open', 'merged'], 'open'),
         titlePattern: readTitlePattern(),
         requiredApprovals: readInteger('required-approvals', { fallback: 1, min: 0, max: 100 }),
         approverPermission: readEnum('approver-permission', ['write', 'maintain', 'admin'], 'write'),
@@ -39121,37 +39825,73 @@ function readRequest() {
         waitForChecksSeconds: readDuration('wait-for-checks', 0),
         versionFiles: versionFiles.length ? parseVersionFileSpecs(versionFiles, 'version-files') : [],
         filePatterns: readFilePatterns('file-patterns'),
-        comment: readBoolean('comment', false),
-        self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },
-        fail: readBoolean('fail', true),
+        submodules: readString('submodules') ? readEnum('submodules', ['current']) : 'off',
+        serverHost: serverHost(),
+        self: { runId: process.env['GITHUB_RUN_ID'], job: process.env['GITHUB_JOB'], runnerName: process.env['RUNNER_NAME'] },
+        ...(isCurrentRepository(repository) && eventPullRequestNumber() !== undefined ? { runPullRequest: eventPullRequestNumber() } : {}),
         logger: actionsLogger,
     };
+    return { request, token, comment: readBoolean('comment', false), fail: readBoolean('fail', true) };
+}
+const ICON = { passed: '✓', failed: '✗', skipped: '-' };
+function setOutputs(result) {
+    const failures = result.results.filter((rule) => rule.status === 'failed').map(({ rule, detail }) => ({ rule, detail: detail.plain() }));
+    setOutput('is-release', String(result.isRelease));
+    setOutput('pull-request', String(result.pullRequest.number));
+    setOutput('version', result.version?.text ?? '');
+    setOutput('tag', result.version?.text ?? '');
+    setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
+    setOutput('previous-release', result.previousRelease ?? '');
+    setOutput('merge-commit-sha', result.pullRequest.mergeCommitSha ?? '');
+    setOutput('ok', String(result.ok));
+    setOutput('failures', JSON.stringify(failures));
+    return failures;
 }
 function report(result) {
     const { pullRequest: pr } = result;
+    info(`Release pull request #${pr.number} ${logValue(JSON.stringify(pr.title))}, head ${logValue(pr.headRef)} at ${pr.headSha.slice(0, 7)}:`);
     for (const rule of result.results)
-        info(`${rule.status === 'passed' ? '✓' : rule.status === 'failed' ? '✗' : '-'} ${rule.rule}: ${rule.detail}`);
-    addSummaryTable(`Release pull request #${pr.number} "${pr.title}": ${result.ok ? 'ready' : 'not ready'}`, ['Rule', 'Status', 'Detail'], result.results.map((rule) => [rule.rule, rule.status, rule.detail]));
-    addSummaryText(`Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${result.comment ? ` Checklist comment ${result.comment.action}: ${result.comment.url}` : ''}`);
+        info(`${ICON[rule.status]} ${rule.rule}: ${rule.detail.log()}`);
+    addSummaryTable(`Release pull request #${pr.number} "${pr.title}": ${result.ok ? 'ready' : 'not ready'}`, ['Rule', 'Status', 'Detail'], result.results.map((rule) => [rule.rule, rule.status, rule.detail.plain()]));
 }
-/** Reads the inputs, verifies the pull request, sets the outputs, the summary, and fails when a rule failed. */
+function commentLine(outcome) {
+    if (!outcome)
+        return '';
+    return outcome.action === 'not written' ? ' Checklist comment not written (see the warning).' : ` Checklist comment ${outcome.action}: ${outcome.url}`;
+}
+/** Reads the inputs, verifies the pull request, sets the outputs, the summary and the comment, and fails when a rule failed. */
 async function run() {
     await runAction('verify-release-pr', async () => {
-        const request = readRequest();
+        const { request, token, comment, fail } = readSettings();
         const result = await verifyReleasePullRequest(request);
-        const failures = result.results.filter((rule) => rule.status === 'failed').map(({ rule, detail }) => ({ rule, detail }));
-        setOutput('version', result.version?.text ?? '');
-        setOutput('tag', result.version?.text ?? '');
-        setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
-        setOutput('previous-release', result.previousRelease ?? '');
-        setOutput('ok', String(result.ok));
-        setOutput('failures', JSON.stringify(failures));
+        const failures = setOutputs(result);
+        const { pullRequest: pr } = result;
+        if (result.results.length === 0) {
+            const line = `Pull request #${pr.number} is not a release pull request: its title does not start with "${request.releaseTitlePrefix}"; nothing to verify (on-non-release: skip).`;
+            info(`${line} Title: ${logValue(JSON.stringify(pr.title))}`);
+            addSummaryText(`${line} Title: "${pr.title}".`);
+            await writeSummary();
+            return;
+        }
         report(result);
-        await writeSummary();
+        let outcome;
+        try {
+            if (comment)
+                outcome = await keepChecklistComment(request.client, request.repository, token, result);
+        }
+        finally {
+            addSummaryText(`Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${commentLine(outcome)}`);
+            await writeSummary();
+        }
+        if (outcome?.action === 'not written')
+            warning(`The checklist comment was not written: ${logValue(outcome.reason)}. On a pull request from a fork the GITHUB_TOKEN is read-only: see the README (pull_request_target).`, { title: 'Checklist comment not written' });
         if (result.ok)
             return;
-        const message = `${failures.length} rule(s) failed: ${failures.map((failure) => `${failure.rule}: ${failure.detail}`).join(' | ')}`;
-        if (request.fail)
+        const message = `${failures.length} rule(s) failed: ${result.results
+            .filter((rule) => rule.status === 'failed')
+            .map((rule) => `${rule.rule}: ${rule.detail.log()}`)
+            .join(' | ')}`;
+        if (fail)
             throw new errors_ActionError(message);
         warning(message, { title: 'Release pull request not ready' });
     });

@@ -8,6 +8,10 @@ import {
   createGitHubClient,
   currentRepository,
   eventPullRequestNumber,
+  keepChecklistComment,
+  logValue,
+  parsePullRequestRef,
+  parseRepositoryName,
   parseVersionFileSpecs,
   readBoolean,
   readDuration,
@@ -21,7 +25,9 @@ import {
   verifyReleasePullRequest,
   writeSummary,
   type ChecksMode,
+  type CommentOutcome,
   type FileRuleSpec,
+  type PullRequestRef,
   type VerifyRequest,
   type VerifyResult,
 } from '@exegol-release/core';
@@ -60,24 +66,69 @@ function readChecksMode(): ChecksMode {
   return { mode: 'named', names };
 }
 
-function readPullRequestNumber(): number {
-  if (readString('pull-request')) return readInteger('pull-request', { fallback: 0, min: 1 });
+/** The pull request's repository: the `repository` input, else the one a pull request URL names, else the current repository. */
+function readRepository(named: string | undefined): { owner: string; repo: string } {
+  const input = readString('repository');
+  if (input) {
+    const repository = parseRepositoryName('repository', input);
+    if (named && named.toLowerCase() !== input.toLowerCase())
+      throw new InputError('pull-request', `names a pull request of ${named}, not of repository ${input}`);
+    return repository;
+  }
+  return named ? parseRepositoryName('pull-request', named) : currentRepository();
+}
+
+function isCurrentRepository(repository: { owner: string; repo: string }): boolean {
+  return (process.env['GITHUB_REPOSITORY'] ?? '').toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase();
+}
+
+/** The pull request: the `pull-request` input in any form parsePullRequestRef reads, else the event's when the pull request is in this repository. */
+function readPullRequest(): { ref: PullRequestRef; repository: { owner: string; repo: string } } {
+  const value = readString('pull-request');
+  const parsed = value ? parsePullRequestRef('pull-request', value) : undefined;
+  const repository = readRepository(parsed?.repository);
+  if (parsed) return { ref: parsed.ref, repository };
+  if (!isCurrentRepository(repository))
+    throw new InputError(
+      'pull-request',
+      `is needed: the event's pull request is one of ${process.env['GITHUB_REPOSITORY'] ?? 'this repository'}, not of ${repository.owner}/${repository.repo}`,
+    );
   const number = eventPullRequestNumber();
   if (number === undefined)
     throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
-  return number;
+  return { ref: { number }, repository };
 }
 
-function readRequest(): VerifyRequest & { fail: boolean } {
+function serverHost(): string {
+  try {
+    return new URL(process.env['GITHUB_SERVER_URL'] || 'https://github.com').host;
+  } catch {
+    return 'github.com';
+  }
+}
+
+interface Settings {
+  readonly request: VerifyRequest;
+  readonly token: string;
+  readonly comment: boolean;
+  readonly fail: boolean;
+}
+
+function readSettings(): Settings {
   const versionFiles = readList('version-files');
   const token = readSecret('github-token');
   if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
-  return {
+  const { ref, repository } = readPullRequest();
+  const releaseTitlePrefix = readString('release-title-prefix', { fallback: 'Release' });
+  const request: VerifyRequest = {
     client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
-    repository: currentRepository(),
-    pullRequest: readPullRequestNumber(),
+    repository,
+    pullRequest: ref,
     base: readString('base', { fallback: 'main' }),
     head: readString('head', { fallback: 'dev' }),
+    releaseTitlePrefix,
+    onNonRelease: readEnum('on-non-release', ['skip', 'fail'] as const, 'skip'),
+    state: readEnum('state', ['open', 'merged'] as const, 'open'),
     titlePattern: readTitlePattern(),
     requiredApprovals: readInteger('required-approvals', { fallback: 1, min: 0, max: 100 }),
     approverPermission: readEnum('approver-permission', ['write', 'maintain', 'admin'] as const, 'write'),
@@ -88,43 +139,80 @@ function readRequest(): VerifyRequest & { fail: boolean } {
     waitForChecksSeconds: readDuration('wait-for-checks', 0),
     versionFiles: versionFiles.length ? parseVersionFileSpecs(versionFiles, 'version-files') : [],
     filePatterns: readFilePatterns('file-patterns'),
-    comment: readBoolean('comment', false),
-    self: { job: process.env['GITHUB_JOB'], runId: process.env['GITHUB_RUN_ID'] },
-    fail: readBoolean('fail', true),
+    submodules: readString('submodules') ? (readEnum('submodules', ['current'] as const) as 'current') : 'off',
+    serverHost: serverHost(),
+    self: { runId: process.env['GITHUB_RUN_ID'], job: process.env['GITHUB_JOB'], runnerName: process.env['RUNNER_NAME'] },
+    ...(isCurrentRepository(repository) && eventPullRequestNumber() !== undefined ? { runPullRequest: eventPullRequestNumber()! } : {}),
     logger: actionsLogger,
   };
+  return { request, token, comment: readBoolean('comment', false), fail: readBoolean('fail', true) };
+}
+
+const ICON: Record<string, string> = { passed: '✓', failed: '✗', skipped: '-' };
+
+function setOutputs(result: VerifyResult): { rule: string; detail: string }[] {
+  const failures = result.results.filter((rule) => rule.status === 'failed').map(({ rule, detail }) => ({ rule, detail: detail.plain() }));
+  core.setOutput('is-release', String(result.isRelease));
+  core.setOutput('pull-request', String(result.pullRequest.number));
+  core.setOutput('version', result.version?.text ?? '');
+  core.setOutput('tag', result.version?.text ?? '');
+  core.setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
+  core.setOutput('previous-release', result.previousRelease ?? '');
+  core.setOutput('merge-commit-sha', result.pullRequest.mergeCommitSha ?? '');
+  core.setOutput('ok', String(result.ok));
+  core.setOutput('failures', JSON.stringify(failures));
+  return failures;
 }
 
 function report(result: VerifyResult): void {
   const { pullRequest: pr } = result;
-  for (const rule of result.results) core.info(`${rule.status === 'passed' ? '✓' : rule.status === 'failed' ? '✗' : '-'} ${rule.rule}: ${rule.detail}`);
+  core.info(`Release pull request #${pr.number} ${logValue(JSON.stringify(pr.title))}, head ${logValue(pr.headRef)} at ${pr.headSha.slice(0, 7)}:`);
+  for (const rule of result.results) core.info(`${ICON[rule.status]} ${rule.rule}: ${rule.detail.log()}`);
   addSummaryTable(
     `Release pull request #${pr.number} "${pr.title}": ${result.ok ? 'ready' : 'not ready'}`,
     ['Rule', 'Status', 'Detail'],
-    result.results.map((rule) => [rule.rule, rule.status, rule.detail]),
-  );
-  addSummaryText(
-    `Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${result.comment ? ` Checklist comment ${result.comment.action}: ${result.comment.url}` : ''}`,
+    result.results.map((rule) => [rule.rule, rule.status, rule.detail.plain()]),
   );
 }
 
-/** Reads the inputs, verifies the pull request, sets the outputs, the summary, and fails when a rule failed. */
+function commentLine(outcome: CommentOutcome | undefined): string {
+  if (!outcome) return '';
+  return outcome.action === 'not written' ? ' Checklist comment not written (see the warning).' : ` Checklist comment ${outcome.action}: ${outcome.url}`;
+}
+
+/** Reads the inputs, verifies the pull request, sets the outputs, the summary and the comment, and fails when a rule failed. */
 export async function run(): Promise<void> {
   await runAction('verify-release-pr', async () => {
-    const request = readRequest();
+    const { request, token, comment, fail } = readSettings();
     const result = await verifyReleasePullRequest(request);
-    const failures = result.results.filter((rule) => rule.status === 'failed').map(({ rule, detail }) => ({ rule, detail }));
-    core.setOutput('version', result.version?.text ?? '');
-    core.setOutput('tag', result.version?.text ?? '');
-    core.setOutput('is-prerelease', String(result.version?.isPrerelease ?? false));
-    core.setOutput('previous-release', result.previousRelease ?? '');
-    core.setOutput('ok', String(result.ok));
-    core.setOutput('failures', JSON.stringify(failures));
+    const failures = setOutputs(result);
+    const { pullRequest: pr } = result;
+    if (result.results.length === 0) {
+      const line = `Pull request #${pr.number} is not a release pull request: its title does not start with "${request.releaseTitlePrefix}"; nothing to verify (on-non-release: skip).`;
+      core.info(`${line} Title: ${logValue(JSON.stringify(pr.title))}`);
+      addSummaryText(`${line} Title: "${pr.title}".`);
+      await writeSummary();
+      return;
+    }
     report(result);
-    await writeSummary();
+    let outcome: CommentOutcome | undefined;
+    try {
+      if (comment) outcome = await keepChecklistComment(request.client, request.repository, token, result);
+    } finally {
+      addSummaryText(`Head ${pr.headRef} at ${pr.headSha.slice(0, 7)} → ${pr.baseRef}.${commentLine(outcome)}`);
+      await writeSummary();
+    }
+    if (outcome?.action === 'not written')
+      core.warning(
+        `The checklist comment was not written: ${logValue(outcome.reason)}. On a pull request from a fork the GITHUB_TOKEN is read-only: see the README (pull_request_target).`,
+        { title: 'Checklist comment not written' },
+      );
     if (result.ok) return;
-    const message = `${failures.length} rule(s) failed: ${failures.map((failure) => `${failure.rule}: ${failure.detail}`).join(' | ')}`;
-    if (request.fail) throw new ActionError(message);
+    const message = `${failures.length} rule(s) failed: ${result.results
+      .filter((rule) => rule.status === 'failed')
+      .map((rule) => `${rule.rule}: ${rule.detail.log()}`)
+      .join(' | ')}`;
+    if (fail) throw new ActionError(message);
     core.warning(message, { title: 'Release pull request not ready' });
   });
 }

@@ -6,6 +6,13 @@ import type { Logger } from '../action/logger.js';
 /** The REST client: @actions/github's Octokit, sending every request through {@link fetchWithRetry}. */
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
+/** The HTTP status of an error the client threw (Octokit's RequestError), or undefined for any other error. */
+export function errorStatus(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number'
+    ? (error as { status: number }).status
+    : undefined;
+}
+
 /** How the client reaches GitHub and retries. */
 export interface GitHubClientOptions {
   /** The REST API root (GITHUB_API_URL); default https://api.github.com. */

@@ -1,4 +1,5 @@
-import type { GitHubClient } from '../github/client.js';
+import { describeError } from '../action/errors.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 import type { RepositoryRef } from './facts.js';
 import type { RuleResult } from './rules.js';
 
@@ -7,10 +8,13 @@ export const CHECKLIST_MARKER = '<!-- exegol-release-actions:verify-release-pr -
 
 const ICONS: Record<RuleResult['status'], string> = { passed: '✅', failed: '❌', skipped: '➖' };
 
-/** The checklist as a Markdown comment body, the marker first. */
+/**
+ * The checklist as a Markdown comment body, the marker first. Every value quoted from the pull
+ * request, a check or a file is an inert code span (Detail.markdown): no mention, link, image or HTML.
+ */
 export function checklistMarkdown(results: readonly RuleResult[], headSha: string): string {
   const ok = results.every((result) => result.status !== 'failed');
-  const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')} |`);
+  const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.markdown()} |`);
   return [
     CHECKLIST_MARKER,
     `### Release checklist: ${ok ? 'ready' : 'not ready'}`,
@@ -24,12 +28,23 @@ export function checklistMarkdown(results: readonly RuleResult[], headSha: strin
   ].join('\n');
 }
 
+/** What became of the checklist comment. */
+export type CommentOutcome =
+  | { readonly action: 'created' | 'updated' | 'unchanged'; readonly url: string }
+  /** Not written: the token may not comment (403, e.g. the read-only GITHUB_TOKEN of a fork's pull request), or its account is unknown. */
+  | { readonly action: 'not written'; readonly reason: string };
+
 /**
  * Keeps one checklist comment on the pull request: updates the comment that
- * holds the marker, or creates it. Lists comments only when the pull request has any.
- * (POST /repos/{owner}/{repo}/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
+ * starts with the marker and was written by the account the token acts as
+ * (`author`, asked only when the pull request has comments), or creates one.
+ * A comment holding the marker written by anyone else is never touched.
+ * (GET …/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
  *
- * @returns the comment's URL and whether it was created or updated
+ * @param author the login the token acts as (authenticatedLogin)
+ * @returns the comment's URL and what was done; `not written` with the reason when the API refused (403, 404)
+ *   or the account could not be told
+ * @throws the API's other errors
  */
 export async function upsertChecklistComment(
   client: GitHubClient,
@@ -37,16 +52,29 @@ export async function upsertChecklistComment(
   number: number,
   existingComments: number,
   body: string,
-): Promise<{ url: string; action: 'created' | 'updated' | 'unchanged' }> {
-  if (existingComments > 0) {
-    const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
-    const mine = comments.find((comment) => comment.body?.startsWith(CHECKLIST_MARKER));
-    if (mine) {
-      if (mine.body === body) return { url: mine.html_url, action: 'unchanged' };
-      const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
-      return { url: data.html_url, action: 'updated' };
+  author: () => Promise<string>,
+): Promise<CommentOutcome> {
+  try {
+    if (existingComments > 0) {
+      let login: string;
+      try {
+        login = (await author()).toLowerCase();
+      } catch (error) {
+        return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(error)})` };
+      }
+      const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
+      const mine = comments.find((comment) => comment.user?.login.toLowerCase() === login && comment.body?.startsWith(CHECKLIST_MARKER));
+      if (mine) {
+        if (mine.body === body) return { action: 'unchanged', url: mine.html_url };
+        const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
+        return { action: 'updated', url: data.html_url };
+      }
     }
+    const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
+    return { action: 'created', url: data.html_url };
+  } catch (error) {
+    const status = errorStatus(error);
+    if (status === 403 || status === 404) return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };
+    throw error;
   }
-  const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
-  return { url: data.html_url, action: 'created' };
 }

@@ -1,5 +1,5 @@
 import { ActionError } from '../action/errors.js';
-import type { GitHubClient } from '../github/client.js';
+import { errorStatus, type GitHubClient } from '../github/client.js';
 
 /** A repository, as `owner/name`. */
 export interface RepositoryRef {
@@ -23,6 +23,8 @@ export interface PullRequestFacts {
   readonly author: string;
   /** Issue comments on the pull request. */
   readonly comments: number;
+  /** The merge commit once merged (`merge_commit_sha` when `merged`); undefined before. */
+  readonly mergeCommitSha?: string;
 }
 
 /** A submitted review (GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews), in the order GitHub lists them (oldest first). */
@@ -31,21 +33,6 @@ export interface ReviewFacts {
   readonly state: string;
   /** The head commit the review was made on. */
   readonly commitId: string;
-}
-
-/** A check run or a commit status on the head commit. */
-export interface CheckFacts {
-  readonly name: string;
-  readonly kind: 'check run' | 'status';
-  readonly state: 'pass' | 'fail' | 'pending';
-  /** The conclusion or status state as GitHub gives it, e.g. `failure`, `in_progress`. */
-  readonly detail: string;
-  /** For check runs: the link to the run (holds `/actions/runs/<run id>/` for GitHub Actions jobs). */
-  readonly url?: string;
-}
-
-function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
 }
 
 /**
@@ -68,12 +55,38 @@ export async function fetchPullRequest(client: GitHubClient, repository: Reposit
       ...(data.head.repo ? { headRepository: data.head.repo.full_name } : {}),
       author: data.user.login,
       comments: data.comments,
+      ...(data.merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
     };
   } catch (error) {
-    if (isNotFound(error))
+    if (errorStatus(error) === 404)
       throw new ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
     throw error;
   }
+}
+
+/**
+ * The pull request a commit is the head of, or the merge commit of once merged
+ * (GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls). Where several are,
+ * the one into `base`.
+ *
+ * @returns its number
+ * @throws ActionError when none is, or several into `base` are
+ */
+export async function findPullRequestForCommit(client: GitHubClient, repository: RepositoryRef, sha: string, base: string): Promise<number> {
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repository, commit_sha: sha, per_page: 100 });
+  const matching = data.filter((pr) => pr.head.sha === sha || (pr.merged_at && pr.merge_commit_sha === sha));
+  const into = matching.filter((pr) => pr.base.ref === base);
+  const chosen = into.length ? into : matching;
+  const name = `${repository.owner}/${repository.repo}`;
+  if (chosen.length === 1) return chosen[0]!.number;
+  if (chosen.length === 0) throw new ActionError(`no pull request of ${name} has commit ${sha} as its head or merge commit`);
+  throw new ActionError(`several pull requests of ${name} have commit ${sha} as head: ${chosen.map((pr) => `#${pr.number}`).join(', ')}: pass the number`);
+}
+
+/** A commit's parents (GET /repos/{owner}/{repo}/git/commits/{commit_sha}), in order: a merge commit has two or more. */
+export async function fetchCommitParents(client: GitHubClient, repository: RepositoryRef, sha: string): Promise<string[]> {
+  const { data } = await client.rest.git.getCommit({ ...repository, commit_sha: sha });
+  return data.parents.map((parent) => parent.sha);
 }
 
 /** Every submitted review, all pages, oldest first. */
@@ -96,48 +109,9 @@ export async function fetchPermission(client: GitHubClient, repository: Reposito
     const role = data.role_name as PermissionLevel;
     return PERMISSION_LEVELS.includes(role) ? role : ((data.permission as PermissionLevel) ?? 'none');
   } catch (error) {
-    if (isNotFound(error)) return 'none';
+    if (errorStatus(error) === 404) return 'none';
     throw error;
   }
-}
-
-function checkRunState(status: string, conclusion: string | null): CheckFacts['state'] {
-  if (status !== 'completed') return 'pending';
-  return conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped' ? 'pass' : 'fail';
-}
-
-/** The latest check run of each name on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/check-runs, all pages). */
-export async function fetchCheckRuns(client: GitHubClient, repository: RepositoryRef, sha: string): Promise<CheckFacts[]> {
-  const runs = await client.paginate(client.rest.checks.listForRef, { ...repository, ref: sha, filter: 'latest', per_page: 100 });
-  const latest = new Map<string, (typeof runs)[number]>();
-  for (const run of runs) {
-    const known = latest.get(run.name);
-    if (!known || run.id > known.id) latest.set(run.name, run);
-  }
-  return [...latest.values()].map((run) => ({
-    name: run.name,
-    kind: 'check run' as const,
-    state: checkRunState(run.status, run.conclusion),
-    detail: run.status === 'completed' ? (run.conclusion ?? 'completed') : run.status,
-    ...(run.details_url || run.html_url ? { url: run.details_url ?? run.html_url ?? '' } : {}),
-  }));
-}
-
-/** The latest commit status of each context on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/status, every page). */
-export async function fetchStatuses(client: GitHubClient, repository: RepositoryRef, sha: string): Promise<CheckFacts[]> {
-  const statuses: { context: string; state: string; target_url: string | null }[] = [];
-  for (let page = 1; ; page += 1) {
-    const { data } = await client.rest.repos.getCombinedStatusForRef({ ...repository, ref: sha, per_page: 100, page });
-    statuses.push(...data.statuses);
-    if (data.statuses.length < 100 || statuses.length >= data.total_count) break;
-  }
-  return statuses.map((status) => ({
-    name: status.context,
-    kind: 'status' as const,
-    state: status.state === 'success' ? 'pass' : status.state === 'pending' ? 'pending' : 'fail',
-    detail: status.state,
-    ...(status.target_url ? { url: status.target_url } : {}),
-  }));
 }
 
 /** Every tag name of the repository (GET /repos/{owner}/{repo}/git/matching-refs/tags, one request). */
@@ -155,7 +129,7 @@ export async function fetchFileText(client: GitHubClient, repository: Repository
     const { data } = await client.rest.repos.getContent({ ...repository, path, ref, mediaType: { format: 'raw' } });
     return typeof data === 'string' ? data : undefined;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (errorStatus(error) === 404) return undefined;
     throw error;
   }
 }
