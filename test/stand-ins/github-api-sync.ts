@@ -82,7 +82,10 @@ export function serveSyncEndpoints(api: GitHubApiStandIn, options: { mergeDelayM
 
   const findComment = (state: GitHubState, id: number) => [...state.comments.values()].flat().find((comment) => comment.id === id);
 
-  const validation = (message: string): ValidationError => ({ message, documentation_url: 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch' });
+  const validation = (message: string): ValidationError => ({
+    message,
+    documentation_url: 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch',
+  });
 
   /** PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch. */
   const updateBranch = async (context: RouteContext, number: number): Promise<void> => {
@@ -124,7 +127,14 @@ export function serveSyncEndpoints(api: GitHubApiStandIn, options: { mergeDelayM
     const landed = new Promise<void>((resolve) =>
       setTimeout(() => {
         // Lands only on the head it was made for, as a fast-forward.
-        git(baseDirectory, 'push', '--quiet', `--force-with-lease=refs/heads/${pr.head!.ref}:${headSha}`, headDirectory, `${commit}:refs/heads/${pr.head!.ref}`);
+        git(
+          baseDirectory,
+          'push',
+          '--quiet',
+          `--force-with-lease=refs/heads/${pr.head!.ref}:${headSha}`,
+          headDirectory,
+          `${commit}:refs/heads/${pr.head!.ref}`,
+        );
         resolve();
       }, options.mergeDelayMilliseconds ?? 20),
     );

@@ -204,7 +204,10 @@ export function useSyncWorld(options: { cloneUrl?: (root: string, fullName: stri
     world.endpoints.bare.set(UPSTREAM, repositories.upstream);
     world.endpoints.bare.set(FORK, repositories.fork);
     const state = world.api.state;
-    state.pulls.set(PR_NUMBER, syncPullRequest((fullName) => cloneUrlFor(repositories.root, fullName), prepared.pullRequest, prepared.headBranch));
+    state.pulls.set(
+      PR_NUMBER,
+      syncPullRequest((fullName) => cloneUrlFor(repositories.root, fullName), prepared.pullRequest, prepared.headBranch),
+    );
     state.permissions.set(MAINTAINER, 'write');
     state.permissions.set('maintainer-alice', 'admin');
     state.permissions.set(DRIVE_BY, 'read');

@@ -47,7 +47,11 @@ export class GitHttpServer {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://git');
-    this.requests.push({ method: request.method ?? 'GET', url: request.url ?? '', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) });
+    this.requests.push({
+      method: request.method ?? 'GET',
+      url: request.url ?? '',
+      ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+    });
     const push = url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack';
     const authorized = this.authorized(request.headers.authorization);
     if (push && !authorized) {

@@ -47,7 +47,9 @@ describe('sync-pr-branch bundle: the base branch, through update-branch', () => 
     expect(tip(fork, HEAD_BRANCH)).toBe(before);
     expect(run.outputs).toMatchObject({ result: 'conflict', 'head-sha': before, 'previous-head-sha': before, 'upstream-branch': 'dev' });
     expect(world.endpoints.updates).toEqual([{ expectedHeadSha: before, status: 422, message: 'merge conflict between base and head' }]);
-    expect(run.errors[0]).toMatch(/^sync-pr-branch failed: merging "dev" into "feature\/compose-support" conflicts in 1 file\(s\); nothing was pushed\..*README\.md/);
+    expect(run.errors[0]).toMatch(
+      /^sync-pr-branch failed: merging "dev" into "feature\/compose-support" conflicts in 1 file\(s\); nothing was pushed\..*README\.md/,
+    );
     expect(world.endpoints.reactionLog).toEqual(['add eyes', 'remove eyes', 'add confused']);
     const body = world.replies()[0]!.body!;
     expect(body).toContain('Conflicting files:\n\n- `README.md`\n');

@@ -121,7 +121,7 @@ describe('sync-pr-branch bundle: untrusted text', () => {
 
 describe('sync-pr-branch bundle: bad inputs fail before anything is written', () => {
   it.each([
-    [{ permission: 'triage' }, "input 'permission' must be one of write, maintain, admin, got \"triage\""],
+    [{ permission: 'triage' }, 'input \'permission\' must be one of write, maintain, admin, got "triage"'],
     [{ 'upstream-branch': 'a..b' }, 'input \'upstream-branch\' is not a valid branch name: "a..b"'],
     [{ command: '/sync now' }, "input 'command' must be one word"],
     [{ repository: 'ThePorgs' }, "input 'repository' must be owner/name"],

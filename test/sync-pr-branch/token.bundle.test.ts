@@ -52,7 +52,9 @@ describe('sync-pr-branch bundle: git over HTTP with the token', () => {
     expect(run.code).toBe(1);
     expect(tip(fork, HEAD_BRANCH)).toBe(before);
     expect(server.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
-    expect(run.errors.at(-1)).toMatch(/^sync-pr-branch failed: git push to http:\/\/127\.0\.0\.1:\d+\/contributor\/Exegol\.git refs\/heads\/feature\/compose-support failed: .*for a fork's branch, pass a maintainer's token in github-token\)$/);
+    expect(run.errors.at(-1)).toMatch(
+      /^sync-pr-branch failed: git push to http:\/\/127\.0\.0\.1:\d+\/contributor\/Exegol\.git refs\/heads\/feature\/compose-support failed: .*for a fork's branch, pass a maintainer's token in github-token\)$/,
+    );
     expect(everythingShown(run)).not.toContain(TOKEN);
     expect(world.replies()[0]!.body).toContain('`/sync` failed: see https://github.com/ThePorgs/Exegol/actions/runs/424242.');
     expect(world.endpoints.reactionLog).toEqual(['add eyes', 'remove eyes', 'add confused']);

@@ -100,7 +100,7 @@ const ICONS: Record<SyncResultKind, string> = { updated: '✅', 'up-to-date': '�
  *   and a reply linking the run, then the error is thrown
  */
 export async function syncPullRequestBranch(request: SyncRequest): Promise<SyncResult> {
-  const { client, repository, comment, logger } = request;
+  const { comment, logger } = request;
   if (comment) {
     logger.info(`Command comment ${comment.id} by ${logValue(comment.author)}:`);
     logger.untrusted(comment.body);
@@ -123,7 +123,10 @@ export async function syncPullRequestBranch(request: SyncRequest): Promise<SyncR
   }
   const reason = decision.message(plainText);
   logger.info(`${decision.result}: ${logValue(reason)}`);
-  const body = [`${ICONS[decision.result]} ${markdownCode(request.command)}: ${decision.message(markdownCode)}`, ...(decision.details ? ['', decision.details] : [])];
+  const body = [
+    `${ICONS[decision.result]} ${markdownCode(request.command)}: ${decision.message(markdownCode)}`,
+    ...(decision.details ? ['', decision.details] : []),
+  ];
   const posted = await reply(request, body.join('\n'));
   await finish(request, eyes, decision.result === 'updated' || decision.result === 'up-to-date' ? '+1' : 'confused');
   const previousHeadSha = decision.pullRequest?.head.sha ?? '';
@@ -162,7 +165,9 @@ async function decide(request: SyncRequest): Promise<Decision> {
   const upstreamBranch = branch || pr.base.ref;
   const facts = { pullRequest: pr, upstreamBranch, headSha: pr.head.sha };
   const head = pr.head.ref;
-  logger.info(`Pull request #${pr.number}: ${logValue(pr.head.repository ?? '(deleted)')}:${logValue(head)} at ${pr.head.sha} → ${fullName}:${logValue(pr.base.ref)}`);
+  logger.info(
+    `Pull request #${pr.number}: ${logValue(pr.head.repository ?? '(deleted)')}:${logValue(head)} at ${pr.head.sha} → ${fullName}:${logValue(pr.base.ref)}`,
+  );
   if (pr.state !== 'open') return refused(() => `pull request #${pr.number} is ${pr.merged ? 'merged' : 'closed'}. Nothing was changed.`, facts);
   if (!pr.head.repository || !pr.head.cloneUrl)
     return refused(() => `the head repository of pull request #${pr.number} was deleted. Nothing was changed.`, facts);
