@@ -38232,7 +38232,11 @@ async function mergeWithGit(request) {
         const current = (await git(['ls-remote', '--heads', 'fork', ref])).stdout.split('\t')[0]?.trim();
         return { kind: 'moved', ...(current ? { currentSha: current } : {}) };
     }
-    throw new errors_ActionError(`git push to ${head.cloneUrl} ${ref} failed: ${(pushed.stderr || pushed.stdout).trim()}`);
+    const refusal = (pushed.stderr || pushed.stdout).trim();
+    const hint = /could not read Username|Authentication failed|Permission to .* denied|\b403\b/.test(refusal)
+        ? " (this token may not push there: for a fork's branch, pass a maintainer's token in github-token)"
+        : '';
+    throw new errors_ActionError(`git push to ${head.cloneUrl} ${ref} failed: ${refusal}${hint}`);
 }
 function identityEnvironment(identity) {
     return {
@@ -38363,7 +38367,7 @@ const ICONS = { updated: '✅', 'up-to-date': '✅', conflict: '❌', refused: '
  *   and a reply linking the run, then the error is thrown
  */
 async function syncPullRequestBranch(request) {
-    const { client, repository, comment, logger } = request;
+    const { comment, logger } = request;
     if (comment) {
         logger.info(`Command comment ${comment.id} by ${logValue(comment.author)}:`);
         logger.untrusted(comment.body);
@@ -38385,7 +38389,10 @@ async function syncPullRequestBranch(request) {
     }
     const reason = decision.message(plainText);
     logger.info(`${decision.result}: ${logValue(reason)}`);
-    const body = [`${ICONS[decision.result]} ${markdownCode(request.command)}: ${decision.message(markdownCode)}`, ...(decision.details ? ['', decision.details] : [])];
+    const body = [
+        `${ICONS[decision.result]} ${markdownCode(request.command)}: ${decision.message(markdownCode)}`,
+        ...(decision.details ? ['', decision.details] : []),
+    ];
     const posted = await reply(request, body.join('\n'));
     await finish(request, eyes, decision.result === 'updated' || decision.result === 'up-to-date' ? '+1' : 'confused');
     const previousHeadSha = decision.pullRequest?.head.sha ?? '';
