@@ -91,6 +91,27 @@ describe('sync-pr-branch bundle: the base branch, through update-branch', () => 
   });
 });
 
+describe('sync-pr-branch bundle: the base branch, with git when GitHub will not', () => {
+  it('merges with git when update-branch is refused (403) and pushes to the fork', async () => {
+    const { fork, upstream } = await world.prepare();
+    const before = tip(fork, HEAD_BRANCH);
+    world.api.faults.push({
+      method: 'PUT',
+      path: /\/update-branch$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch' },
+      times: 1,
+    });
+    const run = await world.sync('/sync');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const after = tip(fork, HEAD_BRANCH);
+    expect(parents(fork, after)).toEqual([before, tip(upstream, 'dev')]);
+    expect(git(fork, 'log', '-1', '--format=%s', after)).toBe(`Merge remote-tracking branch 'upstream/dev' into ${HEAD_BRANCH}`);
+    expect(run.stdout).toContain('GitHub did not update the branch (HTTP 403: Resource not accessible by integration): merging with git');
+    expect(run.outputs).toMatchObject({ result: 'updated', 'head-sha': after, 'upstream-branch': 'dev' });
+  });
+});
+
 describe('sync-pr-branch bundle: another branch, with git', () => {
   it('merges master into the fork branch with git merge --no-edit and pushes it; a re-run finds it up to date', async () => {
     const { fork, upstream } = await world.prepare();

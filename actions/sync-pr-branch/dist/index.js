@@ -38221,8 +38221,6 @@ async function mergeWithGit(request) {
         return { kind: 'conflict', paths: unmerged.split('\0').filter(Boolean) };
     }
     const sha = await must(['rev-parse', 'HEAD']);
-    if (!request.push)
-        return { kind: 'merged', sha };
     logger.info(`Pushing ${sha} to ${logValue(head.branch)} at ${logValue(head.cloneUrl)} (only if it is still at ${head.expectedSha})`);
     const ref = `refs/heads/${head.branch}`;
     const pushed = await git(['push', '--porcelain', `--force-with-lease=${ref}:${head.expectedSha}`, 'fork', `${sha}:${ref}`]);
@@ -38450,10 +38448,9 @@ async function decide(request) {
         // A conflict, or an update GitHub would not make: git merges (and names the conflicting paths), and pushes only a clean merge.
         logger.info(`GitHub did not update the branch (${outcome.kind === 'conflict' ? 'merge conflict' : logValue(outcome.detail)}): merging with git`);
     }
-    const outcome = await gitMerge(request, pr, upstreamBranch, true);
+    const outcome = await gitMerge(request, pr, upstreamBranch);
     switch (outcome.kind) {
         case 'updated':
-        case 'merged':
             return updated(facts, 'git', outcome.sha);
         case 'up-to-date':
             return upToDate(facts, 'git');
@@ -38467,14 +38464,13 @@ async function decide(request) {
                 : refused((r) => `the head branch ${r(head)} no longer exists in ${r(pr.head.repository)}. Nothing was changed.`, facts);
     }
 }
-async function gitMerge(request, pr, upstreamBranch, push) {
+async function gitMerge(request, pr, upstreamBranch) {
     const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(request.temporaryDirectory, 'sync-pr-branch-'));
     try {
         return await mergeWithGit({
             directory,
             upstream: { cloneUrl: pr.base.cloneUrl, branch: upstreamBranch },
             head: { cloneUrl: pr.head.cloneUrl, branch: pr.head.ref, expectedSha: pr.head.sha },
-            push,
             credentials: request.credentials,
             identity: request.identity,
             logger: request.logger,

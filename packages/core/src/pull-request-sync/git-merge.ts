@@ -12,8 +12,6 @@ export interface GitMergeRequest {
   readonly upstream: { readonly cloneUrl: string; readonly branch: string };
   /** The pull request's head branch (in a fork or in the upstream repository) and the commit it must still be at. */
   readonly head: { readonly cloneUrl: string; readonly branch: string; readonly expectedSha: string };
-  /** false: merge to learn the outcome (the conflicting paths) and push nothing. */
-  readonly push: boolean;
   readonly credentials?: GitCredentials;
   readonly identity: GitIdentity;
   readonly logger: Logger;
@@ -22,8 +20,6 @@ export interface GitMergeRequest {
 /** How a git merge ended. Nothing is pushed unless `kind` is `updated`. */
 export type GitMergeOutcome =
   | { readonly kind: 'updated'; readonly sha: string }
-  /** The merge succeeded and, as asked, was not pushed. */
-  | { readonly kind: 'merged'; readonly sha: string }
   | { readonly kind: 'up-to-date' }
   /** The head branch is no longer at `expectedSha` (fetched at another commit, or moved before the push). */
   | { readonly kind: 'moved'; readonly currentSha?: string }
@@ -84,7 +80,6 @@ export async function mergeWithGit(request: GitMergeRequest): Promise<GitMergeOu
     return { kind: 'conflict', paths: unmerged.split('\0').filter(Boolean) };
   }
   const sha = await must(['rev-parse', 'HEAD']);
-  if (!request.push) return { kind: 'merged', sha };
 
   logger.info(`Pushing ${sha} to ${logValue(head.branch)} at ${logValue(head.cloneUrl)} (only if it is still at ${head.expectedSha})`);
   const ref = `refs/heads/${head.branch}`;

@@ -188,10 +188,9 @@ async function decide(request: SyncRequest): Promise<Decision> {
     // A conflict, or an update GitHub would not make: git merges (and names the conflicting paths), and pushes only a clean merge.
     logger.info(`GitHub did not update the branch (${outcome.kind === 'conflict' ? 'merge conflict' : logValue(outcome.detail)}): merging with git`);
   }
-  const outcome = await gitMerge(request, pr, upstreamBranch, true);
+  const outcome = await gitMerge(request, pr, upstreamBranch);
   switch (outcome.kind) {
     case 'updated':
-    case 'merged':
       return updated(facts, 'git', outcome.sha);
     case 'up-to-date':
       return upToDate(facts, 'git');
@@ -206,14 +205,13 @@ async function decide(request: SyncRequest): Promise<Decision> {
   }
 }
 
-async function gitMerge(request: SyncRequest, pr: SyncPullRequest, upstreamBranch: string, push: boolean): Promise<GitMergeOutcome> {
+async function gitMerge(request: SyncRequest, pr: SyncPullRequest, upstreamBranch: string): Promise<GitMergeOutcome> {
   const directory = await mkdtemp(path.join(request.temporaryDirectory, 'sync-pr-branch-'));
   try {
     return await mergeWithGit({
       directory,
       upstream: { cloneUrl: pr.base.cloneUrl!, branch: upstreamBranch },
       head: { cloneUrl: pr.head.cloneUrl!, branch: pr.head.ref, expectedSha: pr.head.sha },
-      push,
       credentials: request.credentials,
       identity: request.identity,
       logger: request.logger,
