@@ -38022,6 +38022,7 @@ function markdownText(text) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/api-update.ts
 
+
 /** How long to wait for GitHub's asynchronous merge: the delays between reads of the pull request, in seconds. */
 const UPDATE_POLL_DELAYS_SECONDS = [1, 1, 2, 3, 5, 8, 10, 10, 10, 10];
 /**
@@ -38061,7 +38062,7 @@ async function updateBranchThroughApi(client, repository, number, expectedHeadSh
         if (data.head.sha !== expectedHeadSha)
             return { kind: 'updated', sha: data.head.sha };
     }
-    throw new Error(`GitHub accepted the update of pull request #${number} (202) but its head was still ${expectedHeadSha} ${UPDATE_POLL_DELAYS_SECONDS.reduce((sum, delay) => sum + delay, 0)} s later; look at the pull request before running the command again`);
+    throw new errors_ActionError(`GitHub accepted the update of pull request #${number} (202) but its head was still ${expectedHeadSha} ${UPDATE_POLL_DELAYS_SECONDS.reduce((sum, delay) => sum + delay, 0)} s later; look at the pull request before running the command again`);
 }
 /** The status and message of an Octokit RequestError (GitHub's `message` field when it gave one). */
 function apiError(error) {
@@ -38172,8 +38173,8 @@ function redactCredentials(text, credentials) {
  * compare-and-swap from `expectedSha` (`--force-with-lease=<ref>:<sha>` on a fast-forward):
  * a head that moved meanwhile is left as it is. Git runs with {@link gitEnvironment}.
  *
- * @throws GitError (its message redacted) when git fails for another reason: an unreachable
- *   remote, a refused token, a push refused by a hook or a protection rule
+ * @throws ActionError holding git's message (credentials redacted) when git fails for another
+ *   reason: an unreachable remote, a refused token, a push refused by a hook or a protection rule
  */
 async function mergeWithGit(request) {
     const { upstream, head, logger, credentials } = request;

@@ -1,3 +1,4 @@
+import { ActionError } from '../action/errors.js';
 import type { Logger } from '../action/logger.js';
 import type { GitHubClient } from '../github/client.js';
 import { retryDelayScale } from '../http/retry.js';
@@ -52,7 +53,7 @@ export async function updateBranchThroughApi(
     const { data } = await client.rest.pulls.get({ ...repository, pull_number: number });
     if (data.head.sha !== expectedHeadSha) return { kind: 'updated', sha: data.head.sha };
   }
-  throw new Error(
+  throw new ActionError(
     `GitHub accepted the update of pull request #${number} (202) but its head was still ${expectedHeadSha} ${UPDATE_POLL_DELAYS_SECONDS.reduce((sum, delay) => sum + delay, 0)} s later; look at the pull request before running the command again`,
   );
 }

@@ -35,8 +35,8 @@ export type GitMergeOutcome =
  * compare-and-swap from `expectedSha` (`--force-with-lease=<ref>:<sha>` on a fast-forward):
  * a head that moved meanwhile is left as it is. Git runs with {@link gitEnvironment}.
  *
- * @throws GitError (its message redacted) when git fails for another reason: an unreachable
- *   remote, a refused token, a push refused by a hook or a protection rule
+ * @throws ActionError holding git's message (credentials redacted) when git fails for another
+ *   reason: an unreachable remote, a refused token, a push refused by a hook or a protection rule
  */
 export async function mergeWithGit(request: GitMergeRequest): Promise<GitMergeOutcome> {
   const { upstream, head, logger, credentials } = request;
