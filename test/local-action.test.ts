@@ -19,6 +19,8 @@ import { GitHubApiStandIn } from './stand-ins/github-api.js';
 import { closeServer, listenOnLoopback } from './stand-ins/loopback.js';
 import { PackageIndexStandIn } from './stand-ins/package-index.js';
 import { startRegistry, type TestRegistry } from './stand-ins/registry.js';
+import { serveSyncEndpoints, type SyncEndpoints } from './stand-ins/github-api-sync.js';
+import { HEAD_BRANCH, PR_NUMBER as SYNC_PR_NUMBER, commandComment, commentEvent, createRepositories, syncPullRequest, tip } from './sync-pr-branch/fixtures.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -172,6 +174,53 @@ describe.concurrent('actions under @github/local-action', { timeout: 180_000 }, 
       expect(run.outputs['version']).toBe('1.2.3');
       // `packages-dir` was left out: its default, dist, is where the sdist was built.
       expect(index.files.get(run.outputs['filename']!)?.sha256).toBe(run.outputs['sha256']);
+      expectNowhere(run, TOKEN);
+    });
+  });
+
+  describe('sync-pr-branch', () => {
+    const TOKEN = 'ghs_localActionSyncToken321';
+    let api: GitHubApiStandIn;
+    let endpoints: SyncEndpoints;
+    let fork: string;
+    let eventPath: string;
+    beforeAll(async () => {
+      const repositories = await createRepositories();
+      fork = repositories.fork;
+      api = await new GitHubApiStandIn('ThePorgs', 'Exegol').start();
+      endpoints = serveSyncEndpoints(api);
+      endpoints.bare.set('ThePorgs/Exegol', repositories.upstream);
+      endpoints.bare.set('contributor/Exegol', repositories.fork);
+      api.state.pulls.set(
+        SYNC_PR_NUMBER,
+        syncPullRequest((fullName) => `file://${path.join(repositories.root, `${fullName}.git`)}`),
+      );
+      api.state.permissions.set('maintainer-bob', 'write');
+      const comment = commandComment('/sync');
+      api.state.comments.set(SYNC_PR_NUMBER, [comment]);
+      eventPath = await commentEvent(comment);
+    });
+    afterAll(async () => api?.stop());
+
+    it('merges the base branch into a fork branch from a /sync comment; command and permission take their defaults; the token is masked', async () => {
+      const before = tip(fork, HEAD_BRANCH);
+      const run = await localAction('sync-pr-branch', {
+        GITHUB_API_URL: api.url,
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_EVENT_NAME: 'issue_comment',
+        GITHUB_REPOSITORY: 'ThePorgs/Exegol',
+        GITHUB_RUN_ID: RUN_ID,
+        'INPUT_GITHUB-TOKEN': TOKEN,
+      });
+      await endpoints.settled();
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.shown).toEqual(['result', 'head-sha', 'previous-head-sha', 'upstream-branch']);
+      const after = tip(fork, HEAD_BRANCH);
+      expect(after).not.toBe(before);
+      // The comment said /sync and nothing else: `command` (/sync) and `permission` (write) came from action.yml.
+      expect(run.outputs).toMatchObject({ result: 'updated', 'head-sha': after, 'previous-head-sha': before, 'upstream-branch': 'dev' });
+      expect(endpoints.reactionLog).toEqual(['add eyes', 'remove eyes', 'add +1']);
+      expect(run.summary).toContain('sync-pr-branch: updated');
       expectNowhere(run, TOKEN);
     });
   });

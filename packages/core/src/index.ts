@@ -48,3 +48,6 @@ export * from './pypi/build.js';
 export * from './pypi/upload.js';
 export * from './pypi/trusted-publishing.js';
 export * from './pypi/publish.js';
+export * from './pull-request-sync/command.js';
+export * from './pull-request-sync/event.js';
+export * from './pull-request-sync/sync.js';

@@ -1,0 +1,132 @@
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import {
+  ActionError,
+  GITHUB_ACTIONS_BOT,
+  InputError,
+  actionsLogger,
+  addSummaryTable,
+  createGitHubClient,
+  currentRepository,
+  eventPullRequestNumber,
+  isValidBranchName,
+  logValue,
+  readCommentEvent,
+  readEnum,
+  readInteger,
+  readSecret,
+  readString,
+  runAction,
+  syncPullRequestBranch,
+  writeSummary,
+  type CommandComment,
+  type SyncRequest,
+  type SyncResult,
+} from '@exegol-release/core';
+
+function readRepository(): { owner: string; repo: string } {
+  const text = readString('repository');
+  if (!text) return currentRepository();
+  const [owner = '', repo = '', ...rest] = text.split('/');
+  if (rest.length || !/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo)) throw new InputError('repository', `must be owner/name, got "${text}"`);
+  return { owner, repo };
+}
+
+function readCommand(): string {
+  const command = readString('command', { fallback: '/sync' });
+  if (/\s/.test(command)) throw new InputError('command', `must be one word, e.g. /sync, got "${command}"`);
+  return command;
+}
+
+function readUpstreamBranch(): string | undefined {
+  const branch = readString('upstream-branch');
+  if (branch && !isValidBranchName(branch)) throw new InputError('upstream-branch', `is not a valid branch name: "${branch}"`);
+  return branch || undefined;
+}
+
+/** The pull request and the comment: from an issue_comment event, or from the inputs. Undefined when the comment is on an issue. */
+function readTarget(repository: { owner: string; repo: string }): { pullRequest: number; comment?: CommandComment } | undefined {
+  const event = readCommentEvent();
+  const given = readString('pull-request') ? readInteger('pull-request', { fallback: 0, min: 1 }) : undefined;
+  if (!event) {
+    const number = given ?? eventPullRequestNumber();
+    if (number === undefined)
+      throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+    return { pullRequest: number };
+  }
+  if (given !== undefined && given !== event.number) throw new InputError('pull-request', `is ${given}, but the comment is on #${event.number}`);
+  const fullName = `${repository.owner}/${repository.repo}`;
+  if (event.repository && event.repository !== fullName) throw new InputError('repository', `is ${fullName}, but the comment is in ${event.repository}`);
+  if (!event.onPullRequest) return undefined;
+  return { pullRequest: event.number, comment: event.comment };
+}
+
+function readRequest(): SyncRequest | undefined {
+  const token = readSecret('github-token');
+  if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
+  const repository = readRepository();
+  const command = readCommand();
+  const permission = readEnum('permission', ['write', 'maintain', 'admin'] as const, 'write');
+  const upstreamBranch = readUpstreamBranch();
+  const target = readTarget(repository);
+  if (!target) return undefined;
+  const serverUrl = process.env['GITHUB_SERVER_URL'] || 'https://github.com';
+  const runId = process.env['GITHUB_RUN_ID'];
+  return {
+    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
+    repository,
+    ...target,
+    command,
+    permission,
+    ...(upstreamBranch ? { upstreamBranch } : {}),
+    credentials: { serverUrl, token },
+    temporaryDirectory: process.env['RUNNER_TEMP'] || tmpdir(),
+    identity: GITHUB_ACTIONS_BOT,
+    replyKey: `run-${runId ?? 'local'}`,
+    ...(runId && process.env['GITHUB_REPOSITORY'] ? { runUrl: `${serverUrl}/${process.env['GITHUB_REPOSITORY']}/actions/runs/${runId}` } : {}),
+    logger: actionsLogger,
+  };
+}
+
+function setOutputs(result: Pick<SyncResult, 'result' | 'headSha' | 'previousHeadSha' | 'upstreamBranch'>): void {
+  core.setOutput('result', result.result);
+  core.setOutput('head-sha', result.headSha);
+  core.setOutput('previous-head-sha', result.previousHeadSha);
+  core.setOutput('upstream-branch', result.upstreamBranch);
+}
+
+function report(request: SyncRequest, result: SyncResult): void {
+  const pr = result.pullRequest;
+  const rows: [string, string][] = [
+    ['Pull request', `${request.repository.owner}/${request.repository.repo}#${request.pullRequest}`],
+    ['Requested by', request.comment ? `${request.comment.author} (comment ${request.comment.id})` : 'workflow inputs'],
+    ['Head branch', pr ? `${pr.head.repository ?? '(deleted)'}:${pr.head.ref}` : ''],
+    ['Upstream branch', result.upstreamBranch],
+    ['Method', result.method === 'api' ? "GitHub's update-branch" : result.method === 'git' ? 'git merge --no-edit' : ''],
+    ['Head before', result.previousHeadSha],
+    ['Head after', result.headSha],
+    ['Why', result.reason],
+    ...result.conflicts.map((path): [string, string] => ['Conflict', path]),
+    ['Reply', result.reply ? `${result.reply.action}: ${result.reply.url}` : 'none'],
+  ];
+  addSummaryTable(`sync-pr-branch: ${result.result}`, ['Field', 'Value'], rows);
+}
+
+/** Reads the inputs and the event, syncs the pull request's branch, sets the outputs and the summary; fails on a conflict. */
+export async function run(): Promise<void> {
+  await runAction('sync-pr-branch', async () => {
+    const request = readRequest();
+    if (!request) {
+      setOutputs({ result: 'refused', headSha: '', previousHeadSha: '', upstreamBranch: '' });
+      core.info('Nothing to do: the comment is on an issue, not a pull request');
+      return;
+    }
+    const result = await syncPullRequestBranch(request);
+    setOutputs(result);
+    report(request, result);
+    await writeSummary();
+    if (result.result === 'conflict')
+      throw new ActionError(`${logValue(result.reason)} Conflicting files: ${result.conflicts.map((path) => logValue(path)).join(', ') || 'unknown'}`);
+    if (result.result === 'refused' && result.reply) core.warning(logValue(result.reason), { title: 'Pull request branch not synced' });
+  });
+}
