@@ -17,6 +17,8 @@ export * from './disk/filesystem.js';
 export * from './disk/min-free.js';
 export * from './disk/cleanup.js';
 export * from './disk/check-disk.js';
+export * from './disk/cleanup-guard.js';
+export * from './disk/empty-directory.js';
 export * from './github/client.js';
 export * from './release-pr/facts.js';
 export * from './release-pr/rules.js';
