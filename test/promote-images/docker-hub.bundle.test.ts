@@ -21,7 +21,8 @@ beforeAll(async () => {
   hub = await new DockerHub({ nwodtuhs: { password: USER.password, delete: true }, writer: { password: 'dckr_pat_read_write', delete: false } }).start();
   local = await startRegistry();
   const base = randomLayer(64 * 1024);
-  for (const flavour of ['full', 'light']) images.set(flavour, buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [16 * 1024], label: flavour }));
+  for (const flavour of ['full', 'light'])
+    images.set(flavour, buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [16 * 1024], label: flavour }));
 });
 
 afterAll(async () => {
@@ -39,7 +40,8 @@ beforeEach(() => {
 
 /** Pushes both flavours with both tags to a preprod repository on the stand-in's registry. */
 async function pushPreprod(repository = PREPROD): Promise<void> {
-  for (const [flavour, image] of images) await pushImage(hub.registry.url, repository, [flavour, `${flavour}-${VERSION}`], image, () => hub.authorize(repository));
+  for (const [flavour, image] of images)
+    await pushImage(hub.registry.url, repository, [flavour, `${flavour}-${VERSION}`], image, () => hub.authorize(repository));
 }
 
 async function hubTags(repository: string): Promise<string[]> {
@@ -67,7 +69,12 @@ describe('promote-images-preprod-to-prod bundle on Docker Hub', () => {
     ]);
     expect(hub.requests).toEqual([]);
     expect(await hubTags('nwodtuhs/exegol-same')).toEqual(['full', `full-${VERSION}`, 'light', `light-${VERSION}`]);
-    const aliased = await promote({ registry: 'registry-1.docker.io', 'source-registry': 'https://index.docker.io', 'source-repository': 'nwodtuhs/exegol-same', 'target-repository': 'nwodtuhs/exegol-same' });
+    const aliased = await promote({
+      registry: 'registry-1.docker.io',
+      'source-registry': 'https://index.docker.io',
+      'source-repository': 'nwodtuhs/exegol-same',
+      'target-repository': 'nwodtuhs/exegol-same',
+    });
     expect(aliased.errors[0]).toContain("input 'target-repository' is the source repository docker.io/nwodtuhs/exegol-same");
   });
 
@@ -90,7 +97,9 @@ describe('promote-images-preprod-to-prod bundle on Docker Hub', () => {
     const gets = hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//);
     expect(gets).toHaveLength(6);
     expect(run.summary).toContain('Manifest GETs: 6 on docker.io; Docker Hub counts each GET as a pull, HEADs are not counted.');
-    expect(hub.matching(HUB_HOSTS.registry, 'POST', /\/blobs\/uploads\/$/).every((request) => request.query.includes('mount=') && request.status === 201)).toBe(true);
+    expect(hub.matching(HUB_HOSTS.registry, 'POST', /\/blobs\/uploads\/$/).every((request) => request.query.includes('mount=') && request.status === 201)).toBe(
+      true,
+    );
   });
 
   it('re-run: reads nothing with GET, writes nothing, and deletes nothing more', async () => {
@@ -110,7 +119,9 @@ describe('promote-images-preprod-to-prod bundle on Docker Hub', () => {
     const inputs = { 'source-repository': 'nwodtuhs/exegol-half-preprod', 'target-repository': 'nwodtuhs/exegol-half', 'delete-source-tags': 'true' };
     const first = await promote(inputs);
     expect(first.code).toBe(1);
-    expect(first.errors[0]).toContain('the promotion succeeded, but 1 source tag(s) of nwodtuhs/exegol-half-preprod were not deleted: light (HTTP 500 internal error)');
+    expect(first.errors[0]).toContain(
+      'the promotion succeeded, but 1 source tag(s) of nwodtuhs/exegol-half-preprod were not deleted: light (HTTP 500 internal error)',
+    );
     expect(first.errors[0]).toContain('Run the job again to finish the deletion');
     expect(first.summary).toContain('<td>light</td><td>failed</td>');
     expect(await hubTags('nwodtuhs/exegol-half-preprod')).toEqual(['light']);
@@ -131,7 +142,11 @@ describe('promote-images-preprod-to-prod bundle on Docker Hub', () => {
       if (tag !== 'full') return;
       await pushImage(hub.registry.url, repository, ['light'], newer, () => hub.authorize(repository));
     };
-    const run = await promote({ 'source-repository': 'nwodtuhs/exegol-moving-preprod', 'target-repository': 'nwodtuhs/exegol-moving', 'delete-source-tags': 'true' });
+    const run = await promote({
+      'source-repository': 'nwodtuhs/exegol-moving-preprod',
+      'target-repository': 'nwodtuhs/exegol-moving',
+      'delete-source-tags': 'true',
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(await hubTags('nwodtuhs/exegol-moving-preprod')).toEqual(['light']);
     expect(await hubDigest('nwodtuhs/exegol-moving-preprod', 'light')).toBe(newer.index.digest);
@@ -183,13 +198,19 @@ describe('promote-images-preprod-to-prod bundle on Docker Hub', () => {
     );
     await chmod(helper, 0o755);
     const env = { DOCKER_CONFIG: config, PATH: `${bin}:${process.env['PATH']}` };
-    const run = await promote({ username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' }, env);
+    const run = await promote(
+      { username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' },
+      env,
+    );
     expect(run.code, run.stdout).toBe(0);
     expect(await hubDigest('nwodtuhs/exegol-helper', 'light')).toBe(images.get('light')!.index.digest);
     expect(await import('node:fs/promises').then((fs) => fs.readFile(path.join(bin, 'asked'), 'utf8'))).toBe('https://index.docker.io/v1/\n');
 
     await writeFile(helper, '#!/bin/sh\necho "User interaction is not allowed."\nexit 1\n');
-    const locked = await promote({ username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' }, env);
+    const locked = await promote(
+      { username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' },
+      env,
+    );
     expect(locked.code).toBe(1);
     expect(locked.errors[0]).toBe(
       'promote-images-preprod-to-prod failed: docker-credential-fake get failed for https://index.docker.io/v1/: User interaction is not allowed.; set the username and password inputs: they avoid docker login and its credential store altogether',

@@ -87,12 +87,53 @@ export class DockerHub {
     this.directory = await mkdtemp(path.join(tmpdir(), 'docker-hub-'));
     const file = (name: string): string => path.join(this.directory, name);
     const openssl = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-subj', '/CN=Docker Hub stand-in CA', '-days', '1', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      file('ca.key'),
+      '-out',
+      file('ca.pem'),
+      '-subj',
+      '/CN=Docker Hub stand-in CA',
+      '-days',
+      '1',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    ]);
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('hub.key'), '-out', file('hub.csr'), '-subj', '/CN=docker.io']);
-    await writeFile(file('san.ext'), `subjectAltName=${Object.values(HUB_HOSTS).map((host) => `DNS:${host}`).join(',')}\n`);
-    openssl(['x509', '-req', '-in', file('hub.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('hub.pem'), '-days', '1', '-extfile', file('san.ext')]);
+    await writeFile(
+      file('san.ext'),
+      `subjectAltName=${Object.values(HUB_HOSTS)
+        .map((host) => `DNS:${host}`)
+        .join(',')}\n`,
+    );
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      file('hub.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file('hub.pem'),
+      '-days',
+      '1',
+      '-extfile',
+      file('san.ext'),
+    ]);
     this.caFile = file('ca.pem');
-    const tokenUsers: TokenUsers = Object.fromEntries(Object.entries(this.users).map(([user, entry]) => [user, { password: entry.password, access: { '*': ['pull', 'push'] } }]));
+    const tokenUsers: TokenUsers = Object.fromEntries(
+      Object.entries(this.users).map(([user, entry]) => [user, { password: entry.password, access: { '*': ['pull', 'push'] } }]),
+    );
     this.tokenServer = await startTokenServer(tokenUsers);
     this.registry = await startRegistry({ mode: 'token', tokenServer: this.tokenServer, realm: `https://${HUB_HOSTS.auth}/token` });
 
@@ -120,9 +161,12 @@ export class DockerHub {
   /** An Authorization header for the registry (straight to it, for fixtures): a token with pull and push on `repository`. */
   async authorize(repository: string): Promise<Record<string, string>> {
     const [user, entry] = Object.entries(this.users)[0]!;
-    const response = await fetch(`${this.tokenServer.url}/token?service=${this.tokenServer.service}&scope=${encodeURIComponent(`repository:${repository}:pull,push`)}`, {
-      headers: { authorization: `Basic ${Buffer.from(`${user}:${entry.password}`).toString('base64')}` },
-    });
+    const response = await fetch(
+      `${this.tokenServer.url}/token?service=${this.tokenServer.service}&scope=${encodeURIComponent(`repository:${repository}:pull,push`)}`,
+      {
+        headers: { authorization: `Basic ${Buffer.from(`${user}:${entry.password}`).toString('base64')}` },
+      },
+    );
     return { authorization: `Bearer ${((await response.json()) as { token: string }).token}` };
   }
 
@@ -147,11 +191,15 @@ export class DockerHub {
     const entry: HubRequest = { host, method, path: url.pathname, query: url.search, ...(scheme ? { authorization: scheme } : {}), status: 0 };
     this.requests.push(entry);
     response.once('finish', () => (entry.status = response.statusCode));
-    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.host === host && candidate.path.test(url.pathname) && (!candidate.method || candidate.method === method));
+    const fault = this.faults.find(
+      (candidate) => candidate.times > 0 && candidate.host === host && candidate.path.test(url.pathname) && (!candidate.method || candidate.method === method),
+    );
     if (fault) {
       fault.times -= 1;
       request.resume();
-      response.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(fault.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
+      response
+        .writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+        .end(fault.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
       return;
     }
     if (host === HUB_HOSTS.registry) return this.registryFront(request, response, url);
@@ -164,11 +212,14 @@ export class DockerHub {
   private forward(request: IncomingMessage, response: ServerResponse, target: string, url: URL, onAnswer?: (answer: IncomingMessage) => boolean): void {
     const upstreamUrl = new URL(target);
     const headers = { ...request.headers, host: url.host, 'x-forwarded-proto': 'https' };
-    const upstream = httpRequest({ host: upstreamUrl.hostname, port: upstreamUrl.port, method: request.method, path: `${url.pathname}${url.search}`, headers }, (answer) => {
-      if (onAnswer && !onAnswer(answer)) return;
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const upstream = httpRequest(
+      { host: upstreamUrl.hostname, port: upstreamUrl.port, method: request.method, path: `${url.pathname}${url.search}`, headers },
+      (answer) => {
+        if (onAnswer && !onAnswer(answer)) return;
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     upstream.on('error', () => response.socket?.destroy());
     request.pipe(upstream);
   }
@@ -187,7 +238,17 @@ export class DockerHub {
       request.resume();
       response
         .writeHead(429, { 'content-type': 'application/json', ...limitHeaders(), ...(limit.retryAfter ? { 'retry-after': limit.retryAfter } : {}) })
-        .end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limits' }] }));
+        .end(
+          JSON.stringify({
+            errors: [
+              {
+                code: 'TOOMANYREQUESTS',
+                message:
+                  'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limits',
+              },
+            ],
+          }),
+        );
       return;
     }
     this.forward(request, response, this.registry.url, url, (answer) => {
@@ -221,7 +282,12 @@ export class DockerHub {
     const reset = Math.floor(Date.now() / 1000) + 60;
     const json = (status: number, body: unknown): void =>
       void response
-        .writeHead(status, { 'content-type': 'application/json', 'x-ratelimit-limit': '180', 'x-ratelimit-remaining': '179', 'x-ratelimit-reset': String(reset) })
+        .writeHead(status, {
+          'content-type': 'application/json',
+          'x-ratelimit-limit': '180',
+          'x-ratelimit-remaining': '179',
+          'x-ratelimit-reset': String(reset),
+        })
         .end(body === undefined ? undefined : JSON.stringify(body));
     const body = (): Record<string, unknown> => {
       try {
@@ -232,7 +298,8 @@ export class DockerHub {
     };
     if (request.method === 'POST' && url.pathname === '/v2/auth/token') {
       const { identifier, secret } = body();
-      if (typeof identifier !== 'string' || this.users[identifier]?.password !== secret) return json(401, { errinfo: null, message: 'Incorrect authentication credentials' });
+      if (typeof identifier !== 'string' || this.users[identifier]?.password !== secret)
+        return json(401, { errinfo: null, message: 'Incorrect authentication credentials' });
       const token = randomBytes(24).toString('base64url');
       this.tokens.set(token, { user: identifier, until: Date.now() + 600_000 });
       return json(200, { access_token: token });

@@ -62,7 +62,10 @@ export class FaultProxy {
     this.requests.push(entry);
     const fault = this.faults.find(
       (candidate) =>
-        candidate.times > 0 && candidate.path.test(url.pathname) && (!candidate.query || candidate.query.test(url.search)) && (!candidate.method || candidate.method === method),
+        candidate.times > 0 &&
+        candidate.path.test(url.pathname) &&
+        (!candidate.query || candidate.query.test(url.search)) &&
+        (!candidate.method || candidate.method === method),
     );
     if (fault) fault.times -= 1;
     if (fault?.kind === 'status') {

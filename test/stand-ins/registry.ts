@@ -19,10 +19,7 @@ export interface TestRegistry {
 
 /** How the registry authenticates. */
 /** `realm`: the token realm the registry names in its challenge, when clients reach the token server under another name (Docker Hub's https://auth.docker.io/token). */
-export type RegistryAuth =
-  | { mode: 'none' }
-  | { mode: 'htpasswd'; users: Record<string, string> }
-  | { mode: 'token'; tokenServer: TokenServer; realm?: string };
+export type RegistryAuth = { mode: 'none' } | { mode: 'htpasswd'; users: Record<string, string> } | { mode: 'token'; tokenServer: TokenServer; realm?: string };
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {

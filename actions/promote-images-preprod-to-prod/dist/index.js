@@ -33347,11 +33347,11 @@ function reportSourceTags(repository, outcomes) {
 async function run() {
     await runAction('promote-images-preprod-to-prod', async () => {
         const inputs = readInputs();
-        const used = await clients(inputs);
-        const { source, target } = used;
-        const hubCredentials = inputs.deleteSourceTags ? used.sourceCredentials : undefined;
+        const hubCredentials = inputs.deleteSourceTags ? (inputs.credentials ?? (await dockerConfigCredentials(inputs.sourceEndpoint))) : undefined;
         if (inputs.deleteSourceTags && !hubCredentials)
             throw new errors_InputError('delete-source-tags', "needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)");
+        const used = await clients(inputs);
+        const { source, target } = used;
         const hub = hubCredentials ? new DockerHubApi(inputs.hubApi, hubCredentials, actionsLogger) : undefined;
         const targetHub = target.endpoint.isDockerHub && used.targetCredentials ? new DockerHubApi(inputs.hubApi, used.targetCredentials, actionsLogger) : undefined;
         const plans = await planPromotion({

@@ -113,7 +113,11 @@ async function clients(inputs: PromoteInputs): Promise<Clients> {
   }
   const sourceCredentials = await credentialsFor(inputs.sourceEndpoint);
   const targetCredentials = await credentialsFor(inputs.targetEndpoint);
-  const source = new RegistryClient(inputs.sourceEndpoint, { ...(sourceCredentials ? { credentials: sourceCredentials } : {}), scopes: [sourceScope], ...common });
+  const source = new RegistryClient(inputs.sourceEndpoint, {
+    ...(sourceCredentials ? { credentials: sourceCredentials } : {}),
+    scopes: [sourceScope],
+    ...common,
+  });
   const target = new RegistryClient(inputs.targetEndpoint, {
     ...(targetCredentials ? { credentials: targetCredentials } : {}),
     scopes: [targetScope],
@@ -145,15 +149,30 @@ function rowsOf(inputs: PromoteInputs, plans: readonly TagPlan[], outcomes: read
 
 function report(inputs: PromoteInputs, plans: readonly TagPlan[], outcomes: readonly TagOutcome[] | undefined, clientsUsed: Clients): void {
   const rows = rowsOf(inputs, plans, outcomes);
-  core.setOutput('promoted', JSON.stringify(rows.map(({ outcome: _outcome, ...row }) => row)));
+  core.setOutput(
+    'promoted',
+    JSON.stringify(rows.map((row) => ({ source: row.source, target: row.target, digest: row.digest, action: row.action, finalDigest: row.finalDigest }))),
+  );
   core.setOutput('digests', JSON.stringify(Object.fromEntries(rows.map((row, index) => [plans[index]!.targetTag, row.finalDigest]))));
   const cells = rows.map((row) => {
     const { outcome } = row;
-    const blobs = outcome && outcome.bytesMoved + outcome.blobs.present + outcome.blobs.mounted + outcome.blobs.copied > 0
-      ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied`
-      : '';
-    core.info(`${row.source} → ${row.target}: ${row.action} ${row.digest}${blobs ? ` (${blobs}; ${formatBytes(outcome!.bytesMoved, 'binary')} moved)` : ''}${outcome?.note ? `: ${outcome.note}` : ''}`);
-    return [row.source, row.digest, row.target, row.action, row.finalDigest ?? 'absent', blobs, outcome ? formatBytes(outcome.bytesMoved, 'binary') : '', outcome?.note ?? ''];
+    const blobs =
+      outcome && outcome.bytesMoved + outcome.blobs.present + outcome.blobs.mounted + outcome.blobs.copied > 0
+        ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied`
+        : '';
+    core.info(
+      `${row.source} → ${row.target}: ${row.action} ${row.digest}${blobs ? ` (${blobs}; ${formatBytes(outcome!.bytesMoved, 'binary')} moved)` : ''}${outcome?.note ? `: ${outcome.note}` : ''}`,
+    );
+    return [
+      row.source,
+      row.digest,
+      row.target,
+      row.action,
+      row.finalDigest ?? 'absent',
+      blobs,
+      outcome ? formatBytes(outcome.bytesMoved, 'binary') : '',
+      outcome?.note ?? '',
+    ];
   });
   addSummaryTable(
     `promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`,
@@ -165,7 +184,7 @@ function report(inputs: PromoteInputs, plans: readonly TagPlan[], outcomes: read
     source === target
       ? `${source.manifestGets} on ${source.endpoint.name}`
       : `${source.manifestGets} on ${source.endpoint.name} (source), ${target.manifestGets} on ${target.endpoint.name} (target)`;
-  const line = `Manifest GETs: ${gets}${source.endpoint.isDockerHub || target.endpoint.isDockerHub ? "; Docker Hub counts each GET as a pull, HEADs are not counted" : ''}.`;
+  const line = `Manifest GETs: ${gets}${source.endpoint.isDockerHub || target.endpoint.isDockerHub ? '; Docker Hub counts each GET as a pull, HEADs are not counted' : ''}.`;
   core.info(line);
   addSummaryText(line);
 }
@@ -186,11 +205,12 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     const hubCredentials = inputs.deleteSourceTags ? (inputs.credentials ?? (await dockerConfigCredentials(inputs.sourceEndpoint))) : undefined;
     if (inputs.deleteSourceTags && !hubCredentials)
-      throw new InputError('delete-source-tags', "needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)");
+      throw new InputError('delete-source-tags', 'needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)');
     const used = await clients(inputs);
     const { source, target } = used;
     const hub = hubCredentials ? new DockerHubApi(inputs.hubApi, hubCredentials, actionsLogger) : undefined;
-    const targetHub = target.endpoint.isDockerHub && used.targetCredentials ? new DockerHubApi(inputs.hubApi, used.targetCredentials, actionsLogger) : undefined;
+    const targetHub =
+      target.endpoint.isDockerHub && used.targetCredentials ? new DockerHubApi(inputs.hubApi, used.targetCredentials, actionsLogger) : undefined;
     const plans = await planPromotion({
       source,
       sourceRepository: inputs.sourceRepository,
@@ -203,7 +223,8 @@ export async function run(): Promise<void> {
     });
     if (inputs.dryRun) {
       report(inputs, plans, undefined, used);
-      if (inputs.deleteSourceTags) addSummaryText(`Would delete from ${inputs.sourceRepository}: ${[...new Set(plans.map((plan) => plan.sourceTag))].join(', ')}`);
+      if (inputs.deleteSourceTags)
+        addSummaryText(`Would delete from ${inputs.sourceRepository}: ${[...new Set(plans.map((plan) => plan.sourceTag))].join(', ')}`);
       await writeSummary();
       return;
     }

@@ -139,7 +139,8 @@ export class RegistryClient {
     const response = await this.send('GET', '/v2/');
     await response.body?.cancel();
     if (response.ok) return;
-    if (response.status !== 401) throw new ActionError(`registry ${this.endpoint.name} answered GET /v2/ with HTTP ${response.status}${registryRateLimitMessage(response)}`);
+    if (response.status !== 401)
+      throw new ActionError(`registry ${this.endpoint.name} answered GET /v2/ with HTTP ${response.status}${registryRateLimitMessage(response)}`);
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     if (!challenge) throw new ActionError(`registry ${this.endpoint.name} asks for authentication without a WWW-Authenticate challenge`);
     await this.answer(challenge);
@@ -248,7 +249,8 @@ export class RegistryClient {
       const bytes = await readAtMost(response, MAX_MANIFEST_BYTES, `manifest ${where}`);
       const digest = sha256Digest(bytes);
       const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
-      if (expected && expected !== digest) throw new ActionError(`manifest ${where} came back with digest ${digest}, not ${expected.slice(0, 80)}: corrupted in transit`);
+      if (expected && expected !== digest)
+        throw new ActionError(`manifest ${where} came back with digest ${digest}, not ${expected.slice(0, 80)}: corrupted in transit`);
       const { mediaType } = parseManifest(bytes, response.headers.get('content-type')?.split(';')[0]?.trim(), `manifest ${where}`);
       return { digest, mediaType, bytes };
     });
@@ -259,7 +261,10 @@ export class RegistryClient {
     const digest = await this.limit.run(async () => {
       const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
       if (response.status === 404) return null;
-      if (!response.ok) throw new ActionError(`HEAD manifest ${repository}:${reference} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`);
+      if (!response.ok)
+        throw new ActionError(
+          `HEAD manifest ${repository}:${reference} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`,
+        );
       return response.headers.get('docker-content-digest') ?? undefined;
     });
     if (digest === null) return undefined;
@@ -301,7 +306,8 @@ export class RegistryClient {
     return this.limit.run(async () => {
       const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`);
       if (response.status === 404) return false;
-      if (!response.ok) throw new ActionError(`HEAD blob ${repository}@${digest} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`);
+      if (!response.ok)
+        throw new ActionError(`HEAD blob ${repository}@${digest} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`);
       return true;
     });
   }

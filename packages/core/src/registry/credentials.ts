@@ -38,7 +38,8 @@ interface DockerConfig {
  * @throws ActionError when the helper fails (e.g. macOS "User interaction is not allowed." from a locked keychain) or answers an identity token
  */
 async function fromHelper(helper: string, serverUrl: string): Promise<RegistryCredentials | undefined> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(helper)) throw new ActionError(`Docker's config names the credential helper "${helper.slice(0, 50)}", which is not a helper name`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(helper))
+    throw new ActionError(`Docker's config names the credential helper "${helper.slice(0, 50)}", which is not a helper name`);
   const program = `docker-credential-${helper}`;
   const result = await runCommand(program, ['get'], { input: Buffer.from(serverUrl), timeoutSeconds: 60 });
   const advice = 'set the username and password inputs: they avoid docker login and its credential store altogether';
@@ -54,7 +55,8 @@ async function fromHelper(helper: string, serverUrl: string): Promise<RegistryCr
     throw new ActionError(`${program} get answered something that is not JSON for ${serverUrl}; ${advice}`);
   }
   if (typeof answer.Username !== 'string' || typeof answer.Secret !== 'string' || !answer.Secret) return undefined;
-  if (answer.Username === '<token>') throw new ActionError(`${program} holds an identity token for ${serverUrl}, which this action does not exchange; ${advice}`);
+  if (answer.Username === '<token>')
+    throw new ActionError(`${program} holds an identity token for ${serverUrl}, which this action does not exchange; ${advice}`);
   return { username: answer.Username, password: answer.Secret };
 }
 

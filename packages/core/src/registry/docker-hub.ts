@@ -53,10 +53,14 @@ export class DockerHubApi {
   ) {}
 
   private async send(url: string, init: RequestInit): Promise<Response> {
-    return fetchWithRetry(url, { ...init, redirect: 'error' }, {
-      waitRequested: async (response) => registryRateLimitWait(response),
-      onRetry: ({ reason, delaySeconds }) => this.logger.info(`Docker Hub: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
-    });
+    return fetchWithRetry(
+      url,
+      { ...init, redirect: 'error' },
+      {
+        waitRequested: async (response) => registryRateLimitWait(response),
+        onRetry: ({ reason, delaySeconds }) => this.logger.info(`Docker Hub: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
+      },
+    );
   }
 
   /** POST /v2/auth/token, once per 9 minutes. @throws ActionError when Docker Hub refuses the credentials */
@@ -69,7 +73,9 @@ export class DockerHubApi {
     });
     if (!response.ok) {
       await response.body?.cancel();
-      throw new ActionError(`Docker Hub refused to create an access token for ${this.credentials.username} (POST /v2/auth/token: HTTP ${response.status}${registryRateLimitMessage(response)})`);
+      throw new ActionError(
+        `Docker Hub refused to create an access token for ${this.credentials.username} (POST /v2/auth/token: HTTP ${response.status}${registryRateLimitMessage(response)})`,
+      );
     }
     const body = (await response.json().catch(() => ({}))) as { access_token?: unknown };
     if (typeof body.access_token !== 'string' || !body.access_token) throw new ActionError('Docker Hub returned no access_token');

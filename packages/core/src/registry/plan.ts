@@ -185,7 +185,9 @@ export async function planPromotion(options: {
       existingDigest ? target.getManifest(targetRepository, existingDigest) : undefined,
     ]);
     if (existingDigest && !existing)
-      throw new ActionError(`${target.endpoint.name}/${targetRepository}:${pair.targetTag} points to ${existingDigest}, which cannot be read back; nothing was written`);
+      throw new ActionError(
+        `${target.endpoint.name}/${targetRepository}:${pair.targetTag} points to ${existingDigest}, which cannot be read back; nothing was written`,
+      );
     return { ...pair, digest, tree, ...existingField, ...(existing ? { existing } : {}), digestInTarget, action: 'write' };
   });
   const refused = plans.filter((plan) => plan.versioned && plan.existingDigest && plan.action === 'write' && !options.overwrite);

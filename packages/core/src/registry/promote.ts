@@ -82,7 +82,8 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
 
   const firstTagOf = new Map<string, { descriptor: Descriptor; tag: string }>();
   for (const plan of writes)
-    for (const descriptor of blobsOf(plan.tree!)) if (!firstTagOf.has(descriptor.digest)) firstTagOf.set(descriptor.digest, { descriptor, tag: plan.targetTag });
+    for (const descriptor of blobsOf(plan.tree!))
+      if (!firstTagOf.has(descriptor.digest)) firstTagOf.set(descriptor.digest, { descriptor, tag: plan.targetTag });
   const blobOutcomes = new Map<string, BlobOutcome>();
   const outcome = (plan: TagPlan, action: TagAction, finalDigest: string | null, note?: string): TagOutcome => {
     const blobs = { present: 0, mounted: 0, copied: 0 };
@@ -165,10 +166,14 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
     }
   }
   if (!failure) {
-    const readBack = await mapWithConcurrency(writes, options.concurrency, async (plan) => target.headManifest(targetRepository, plan.targetTag).catch(() => undefined));
+    const readBack = await mapWithConcurrency(writes, options.concurrency, async (plan) =>
+      target.headManifest(targetRepository, plan.targetTag).catch(() => undefined),
+    );
     const wrong = writes.filter((plan, index) => readBack[index] !== plan.digest);
     if (wrong.length)
-      failure = wrong.map((plan) => `${targetRepository}:${plan.targetTag} reads back as ${readBack[writes.indexOf(plan)] ?? 'nothing'}, not ${plan.digest}`).join('; ');
+      failure = wrong
+        .map((plan) => `${targetRepository}:${plan.targetTag} reads back as ${readBack[writes.indexOf(plan)] ?? 'nothing'}, not ${plan.digest}`)
+        .join('; ');
     else return plans.map((plan) => (plan.action === 'skip' ? outcome(plan, 'skipped', plan.digest) : outcome(plan, 'tagged', plan.digest)));
   }
   const states = await putBack(moved, written, options);

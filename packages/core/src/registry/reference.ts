@@ -26,7 +26,10 @@ export function parseRegistry(text: string, input: string): RegistryEndpoint {
   const scheme = /^(https?):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
   const host = (scheme ? trimmed.slice(scheme.length + 3) : trimmed).toLowerCase();
   const port = /:(\d{1,5})$/.exec(host)?.[1];
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(host) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535)))
+  if (
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(host) ||
+    (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+  )
     throw new InputError(input, `"${text.slice(0, 100)}" is not a registry: write a host such as docker.io or ghcr.io, or a URL such as http://127.0.0.1:5000`);
   const defaultPort = scheme === 'http' ? '80' : '443';
   const name = port === defaultPort ? host.slice(0, -port.length - 1) : host;
@@ -57,7 +60,10 @@ export function parseRepository(endpoint: RegistryEndpoint, name: string, input:
   const first = trimmed.split('/')[0]!;
   // Docker reads a first component holding a dot (or localhost) as a registry host (distribution/reference's grammar).
   if (trimmed.includes('/') && (first.includes('.') || first === 'localhost'))
-    throw new InputError(input, `"${name}" starts with the registry ${first}: write the registry in registry (or source-registry, target-registry) and only the repository here`);
+    throw new InputError(
+      input,
+      `"${name}" starts with the registry ${first}: write the registry in registry (or source-registry, target-registry) and only the repository here`,
+    );
   return endpoint.isDockerHub && !trimmed.includes('/') ? `library/${trimmed}` : trimmed;
 }
 
