@@ -129,30 +129,16 @@ describe('promote-images-preprod-to-prod bundle: all or nothing', () => {
   it('bounds every request kind by concurrency: 1 means one request at a time (case 6)', async () => {
     const wide = buildWideImage(48);
     await pushImage(registry.url, 'nwodtuhs/exegol-wide', ['full', `full-${VERSION}`], wide);
-    const one = await runBundle('promote-images-preprod-to-prod', {
-      inputs: {
-        registry: proxy.url,
-        'source-repository': 'nwodtuhs/exegol-wide',
-        'target-repository': 'nwodtuhs/exegol-wide-1',
-        version: VERSION,
-        flavours: 'full',
-        concurrency: '1',
-      },
-    });
+    const promoteWide = (target: string, concurrency: string) =>
+      runBundle('promote-images-preprod-to-prod', {
+        inputs: { registry: proxy.url, 'source-repository': 'nwodtuhs/exegol-wide', 'target-repository': target, version: VERSION, flavours: 'full', concurrency },
+      });
+    const one = await promoteWide('nwodtuhs/exegol-wide-1', '1');
     expect(one.code, one.stdout).toBe(0);
     expect(proxy.load.peak).toBe(1);
     expect(proxy.matching('GET', /\/manifests\/sha256:/).length).toBe(48 + 1);
     Object.assign(proxy.load, { peak: 0 });
-    const three = await runBundle('promote-images-preprod-to-prod', {
-      inputs: {
-        registry: proxy.url,
-        'source-repository': 'nwodtuhs/exegol-wide',
-        'target-repository': 'nwodtuhs/exegol-wide-3',
-        version: VERSION,
-        flavours: 'full',
-        concurrency: '3',
-      },
-    });
+    const three = await promoteWide('nwodtuhs/exegol-wide-3', '3');
     expect(three.code, three.stdout).toBe(0);
     expect(proxy.load.peak).toBeLessThanOrEqual(3);
     expect(await tagDigest(registry.url, 'nwodtuhs/exegol-wide-3', `full-${VERSION}`)).toBe(wide.index.digest);

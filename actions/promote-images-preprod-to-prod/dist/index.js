@@ -31475,7 +31475,8 @@ function parseRegistry(text, input) {
     const scheme = /^(https?):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
     const host = (scheme ? trimmed.slice(scheme.length + 3) : trimmed).toLowerCase();
     const port = /:(\d{1,5})$/.exec(host)?.[1];
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(host) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535)))
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(host) ||
+        (port !== undefined && (Number(port) < 1 || Number(port) > 65535)))
         throw new errors_InputError(input, `"${text.slice(0, 100)}" is not a registry: write a host such as docker.io or ghcr.io, or a URL such as http://127.0.0.1:5000`);
     const defaultPort = scheme === 'http' ? '80' : '443';
     const name = port === defaultPort ? host.slice(0, -port.length - 1) : host;
@@ -33144,7 +33145,9 @@ async function executePromotion(plans, options) {
         const readBack = await mapWithConcurrency(writes, options.concurrency, async (plan) => target.headManifest(targetRepository, plan.targetTag).catch(() => undefined));
         const wrong = writes.filter((plan, index) => readBack[index] !== plan.digest);
         if (wrong.length)
-            failure = wrong.map((plan) => `${targetRepository}:${plan.targetTag} reads back as ${readBack[writes.indexOf(plan)] ?? 'nothing'}, not ${plan.digest}`).join('; ');
+            failure = wrong
+                .map((plan) => `${targetRepository}:${plan.targetTag} reads back as ${readBack[writes.indexOf(plan)] ?? 'nothing'}, not ${plan.digest}`)
+                .join('; ');
         else
             return plans.map((plan) => (plan.action === 'skip' ? outcome(plan, 'skipped', plan.digest) : outcome(plan, 'tagged', plan.digest)));
     }
@@ -33289,7 +33292,11 @@ async function clients(inputs) {
     }
     const sourceCredentials = await credentialsFor(inputs.sourceEndpoint);
     const targetCredentials = await credentialsFor(inputs.targetEndpoint);
-    const source = new RegistryClient(inputs.sourceEndpoint, { ...(sourceCredentials ? { credentials: sourceCredentials } : {}), scopes: [sourceScope], ...common });
+    const source = new RegistryClient(inputs.sourceEndpoint, {
+        ...(sourceCredentials ? { credentials: sourceCredentials } : {}),
+        scopes: [sourceScope],
+        ...common,
+    });
     const target = new RegistryClient(inputs.targetEndpoint, {
         ...(targetCredentials ? { credentials: targetCredentials } : {}),
         scopes: [targetScope],
@@ -33318,7 +33325,7 @@ function rowsOf(inputs, plans, outcomes) {
 }
 function report(inputs, plans, outcomes, clientsUsed) {
     const rows = rowsOf(inputs, plans, outcomes);
-    setOutput('promoted', JSON.stringify(rows.map(({ outcome: _outcome, ...row }) => row)));
+    setOutput('promoted', JSON.stringify(rows.map((row) => ({ source: row.source, target: row.target, digest: row.digest, action: row.action, finalDigest: row.finalDigest }))));
     setOutput('digests', JSON.stringify(Object.fromEntries(rows.map((row, index) => [plans[index].targetTag, row.finalDigest]))));
     const cells = rows.map((row) => {
         const { outcome } = row;
@@ -33326,14 +33333,23 @@ function report(inputs, plans, outcomes, clientsUsed) {
             ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied`
             : '';
         info(`${row.source} → ${row.target}: ${row.action} ${row.digest}${blobs ? ` (${blobs}; ${formatBytes(outcome.bytesMoved, 'binary')} moved)` : ''}${outcome?.note ? `: ${outcome.note}` : ''}`);
-        return [row.source, row.digest, row.target, row.action, row.finalDigest ?? 'absent', blobs, outcome ? formatBytes(outcome.bytesMoved, 'binary') : '', outcome?.note ?? ''];
+        return [
+            row.source,
+            row.digest,
+            row.target,
+            row.action,
+            row.finalDigest ?? 'absent',
+            blobs,
+            outcome ? formatBytes(outcome.bytesMoved, 'binary') : '',
+            outcome?.note ?? '',
+        ];
     });
     addSummaryTable(`promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`, ['Source', 'Digest', 'Target', 'Action', 'Target now', 'Blobs', 'Bytes moved', 'Note'], cells);
     const { source, target } = clientsUsed;
     const gets = source === target
         ? `${source.manifestGets} on ${source.endpoint.name}`
         : `${source.manifestGets} on ${source.endpoint.name} (source), ${target.manifestGets} on ${target.endpoint.name} (target)`;
-    const line = `Manifest GETs: ${gets}${source.endpoint.isDockerHub || target.endpoint.isDockerHub ? "; Docker Hub counts each GET as a pull, HEADs are not counted" : ''}.`;
+    const line = `Manifest GETs: ${gets}${source.endpoint.isDockerHub || target.endpoint.isDockerHub ? '; Docker Hub counts each GET as a pull, HEADs are not counted' : ''}.`;
     info(line);
     addSummaryText(line);
 }
@@ -33349,7 +33365,7 @@ async function run() {
         const inputs = readInputs();
         const hubCredentials = inputs.deleteSourceTags ? (inputs.credentials ?? (await dockerConfigCredentials(inputs.sourceEndpoint))) : undefined;
         if (inputs.deleteSourceTags && !hubCredentials)
-            throw new errors_InputError('delete-source-tags', "needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)");
+            throw new errors_InputError('delete-source-tags', 'needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)');
         const used = await clients(inputs);
         const { source, target } = used;
         const hub = hubCredentials ? new DockerHubApi(inputs.hubApi, hubCredentials, actionsLogger) : undefined;

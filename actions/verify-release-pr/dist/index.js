@@ -37655,7 +37655,7 @@ function partsBody(parts) {
  *
  * @returns seconds and which limit, or undefined when the answer is not a rate limit
  */
-function registryRateLimitWait(status, headers, body, now = Date.now()) {
+function rateLimitWait(status, headers, body, now = Date.now()) {
     if (status !== 403 && status !== 429)
         return undefined;
     const reset = Number(headers.get('x-ratelimit-reset'));
@@ -37672,7 +37672,7 @@ function registryRateLimitWait(status, headers, body, now = Date.now()) {
  * Creates a REST client (@actions/github's `getOctokit`) whose requests all go
  * through the project's one HTTP stack, {@link fetchWithRetry}: 408, 429 and
  * 5xx answers and dropped connections are retried with backoff, and rate
- * limits ({@link registryRateLimitWait}) are waited out when they ask for at
+ * limits ({@link rateLimitWait}) are waited out when they ask for at
  * most `maxRateLimitWaitSeconds`; a longer one is answered at once, as an error.
  *
  * @param token a GitHub token; masked by the caller
@@ -37682,7 +37682,7 @@ function createGitHubClient(token, options = {}) {
     const fetch = (url, init) => fetchWithRetry(url, init ?? {}, {
         retries,
         maxDelaySeconds: maxRateLimitWaitSeconds,
-        waitRequested: async (response) => registryRateLimitWait(response.status, response.headers, await response.clone().text()),
+        waitRequested: async (response) => rateLimitWait(response.status, response.headers, await response.clone().text()),
         onRetry: ({ reason, delaySeconds }) => logger?.info(`GitHub API: ${init?.method ?? 'GET'} ${String(url)} answered ${reason}; retrying in ${delaySeconds.toFixed(1)}s`),
     });
     return getOctokit(token, { ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}), request: { fetch } });
