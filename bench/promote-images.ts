@@ -192,7 +192,7 @@ try {
   console.log(
     `plain streamed GET→PUT                   ${median(plainTimes).toFixed(2).padStart(7)} s   ${gb(plainBytes).padStart(8)}   ${(plainThroughput / MB).toFixed(0).padStart(5)} MB/s`,
   );
-  console.log(`throughput ratio: ${ratio.toFixed(2)}× (goal: at least 0.9×) ${ratio >= 0.9 ? "met" : "NOT met"}`);
+  console.log(`throughput ratio: ${ratio.toFixed(2)}× (goal: at least 0.9×) ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
 } finally {
   await proxy.stop();
   await registry.stop();

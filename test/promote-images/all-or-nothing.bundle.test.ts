@@ -131,7 +131,14 @@ describe('promote-images-preprod-to-prod bundle: all or nothing', () => {
     await pushImage(registry.url, 'nwodtuhs/exegol-wide', ['full', `full-${VERSION}`], wide);
     const promoteWide = (target: string, concurrency: string) =>
       runBundle('promote-images-preprod-to-prod', {
-        inputs: { registry: proxy.url, 'source-repository': 'nwodtuhs/exegol-wide', 'target-repository': target, version: VERSION, flavours: 'full', concurrency },
+        inputs: {
+          registry: proxy.url,
+          'source-repository': 'nwodtuhs/exegol-wide',
+          'target-repository': target,
+          version: VERSION,
+          flavours: 'full',
+          concurrency,
+        },
       });
     const one = await promoteWide('nwodtuhs/exegol-wide-1', '1');
     expect(one.code, one.stdout).toBe(0);

@@ -236,19 +236,17 @@ export class DockerHub {
     });
     if (isManifest && method === 'GET' && limit.remaining <= 0) {
       request.resume();
-      response
-        .writeHead(429, { 'content-type': 'application/json', ...limitHeaders(), ...(limit.retryAfter ? { 'retry-after': limit.retryAfter } : {}) })
-        .end(
-          JSON.stringify({
-            errors: [
-              {
-                code: 'TOOMANYREQUESTS',
-                message:
-                  'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limits',
-              },
-            ],
-          }),
-        );
+      response.writeHead(429, { 'content-type': 'application/json', ...limitHeaders(), ...(limit.retryAfter ? { 'retry-after': limit.retryAfter } : {}) }).end(
+        JSON.stringify({
+          errors: [
+            {
+              code: 'TOOMANYREQUESTS',
+              message:
+                'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limits',
+            },
+          ],
+        }),
+      );
       return;
     }
     this.forward(request, response, this.registry.url, url, (answer) => {
