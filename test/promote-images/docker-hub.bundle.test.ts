@@ -217,6 +217,20 @@ describe('promote-images-preprod-to-prod bundle on Docker Hub', () => {
     );
   });
 
+  it('deletes no source tag when the promotion fails', async () => {
+    await pushPreprod('nwodtuhs/exegol-failing-preprod');
+    const run = await promote({
+      'source-repository': 'nwodtuhs/exegol-failing-preprod',
+      'target-repository': 'nwodtuhs/exegol-failing',
+      flavours: 'full\nweb',
+      'delete-source-tags': 'true',
+    });
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toContain('source tag(s) not found: docker.io/nwodtuhs/exegol-failing-preprod:web');
+    expect(hub.tagDeletions).toEqual([]);
+    expect(hub.requests.filter((request) => request.host === HUB_HOSTS.api)).toEqual([]);
+  });
+
   it('refuses delete-source-tags when the source is another registry, before any request (case 2)', async () => {
     const run = await promote({ 'source-registry': local.url, 'target-repository': 'nwodtuhs/exegol', 'delete-source-tags': 'true' });
     expect(run.code).toBe(1);

@@ -241,7 +241,13 @@ async function putBack(moved: readonly TagPlan[], written: ReadonlySet<TagPlan>,
   return states;
 }
 
-/** Deletes a tag this run created: by tag, through `deleteTag`, or by digest when only this run's tags can point to it. */
+/**
+ * Deletes a tag this run created: through `deleteTag` (Docker Hub's API) where given; else, when only
+ * this run's tags can point to its digest (the repository did not hold the digest before), with the
+ * registry API: a tag DELETE (distribution 3), then the digest (distribution 2.8 deletes only by digest,
+ * which removes every tag on it). Where other tags may point to the digest, the registry API is not
+ * used at all: some registries resolve a tag DELETE to its manifest and would remove them too.
+ */
 async function deleteNewTag(
   plan: TagPlan,
   moved: readonly TagPlan[],
@@ -250,13 +256,12 @@ async function deleteNewTag(
 ): Promise<[TagAction, string | null, string?]> {
   const { target, targetRepository } = options;
   try {
-    const byTag = await target.deleteManifest(targetRepository, plan.targetTag);
-    if (byTag === 202 || byTag === 404) return ['removed', null];
     if (options.deleteTag) return (await options.deleteTag(plan.targetTag)) ? ['removed', null] : ['left', plan.digest, 'Docker Hub did not delete it'];
-    // Deleting the digest removes every tag on it: only when this run brought the digest to the repository and no tag it keeps still points to it.
     const kept = moved.some((other) => other !== plan && other.digest === plan.digest && other.existing && states.get(other)?.action !== 'restored');
     if (plan.digestInTarget || kept)
-      return ['left', plan.digest, `the registry deletes no tag (HTTP ${byTag}), only a digest, and other tags point to ${plan.digest}`];
+      return ['left', plan.digest, `other tags point to ${plan.digest}, and deleting through the registry API could remove them: delete this tag by hand`];
+    const byTag = await target.deleteManifest(targetRepository, plan.targetTag);
+    if (byTag === 202 || byTag === 404) return ['removed', null];
     const byDigest = await target.deleteManifest(targetRepository, plan.digest);
     if (byDigest === 202 || byDigest === 404) return ['removed', null];
     return ['left', plan.digest, `the registry refused to delete it (HTTP ${byTag} by tag, ${byDigest} by digest: is deletion enabled?)`];
