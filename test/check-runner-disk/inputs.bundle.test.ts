@@ -51,7 +51,7 @@ describe('check-runner-disk bundle: bad input ends with a clear error, and nothi
   });
 
   it('the root directory as a cleanup directory', async () => {
-    expect(await expectRefused({ cleanup: '/' })).toContain(`input 'cleanup' lists the root directory /: refusing to empty it`);
+    expect(await expectRefused({ cleanup: '/' })).toContain(`input 'cleanup' lists /, which resolves to /: the root directory; refusing to empty it`);
   });
 
   it('tool-cache where the runner sets no RUNNER_TOOL_CACHE', async () => {

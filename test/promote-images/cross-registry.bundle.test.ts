@@ -65,12 +65,14 @@ describe('promote-images-preprod-to-prod bundle across two registries', () => {
     for (const digest of image.blobs.keys()) expect((await fetch(`${target.url}/v2/${repository}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
     const actions = (JSON.parse(run.outputs['promoted']!) as { action: string }[]).map((entry) => entry.action);
     expect(actions).toEqual(['copied', 'tagged']);
-    expect(run.summary).toContain(`copied</td><td>0 present, 0 mounted, ${image.blobs.size} copied</td><td>${formatBytes(image.blobBytes, 'binary')}</td>`);
+    expect(run.summary).toContain(
+      `<td>copied</td><td>${image.index.digest}</td><td>0 present, 0 mounted, ${image.blobs.size} copied</td><td>${formatBytes(image.blobBytes, 'binary')}</td>`,
+    );
   });
 
   it('recovers from 500s and a 429 with Retry-After on the source', async () => {
     sourceProxy.faults.push(
-      { method: 'GET', path: /\/manifests\/full$/, kind: 'status', status: 500, times: 2 },
+      { method: 'HEAD', path: /\/manifests\/full$/, kind: 'status', status: 500, times: 2 },
       { method: 'GET', path: /\/manifests\/sha256:/, kind: 'status', status: 429, headers: { 'retry-after': '1' }, times: 1 },
     );
     const { run, repository } = await promote();

@@ -69,6 +69,7 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
       target: `${proxy.host}/nwodtuhs/exegol:full`,
       digest: images.get('full')!.index.digest,
       action: 'mounted',
+      finalDigest: images.get('full')!.index.digest,
     });
     expect(JSON.parse(run.outputs['digests']!)).toMatchObject({ 'full-5.1.5': images.get('full')!.index.digest, light: images.get('light')!.index.digest });
     expect(run.summary).toContain('<th>Bytes moved</th>');

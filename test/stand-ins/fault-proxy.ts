@@ -5,6 +5,8 @@ import { closeServer, listenOnLoopback } from './loopback.js';
 export interface ProxyFault {
   method?: string;
   path: RegExp;
+  /** Matches the query string too (e.g. /mount=/), when given. */
+  query?: RegExp;
   /** status: answer with `status` (and `headers`) without forwarding; reset: forward, send half the body, drop the connection; corrupt: forward with one byte of the body changed. */
   kind: 'status' | 'reset' | 'corrupt';
   status?: number;
@@ -18,6 +20,10 @@ export class FaultProxy {
   readonly faults: ProxyFault[] = [];
   /** Layer bytes through this proxy: blob bodies read (GET /v2/…/blobs/…) and uploaded (PUT or PATCH /v2/…/blobs/uploads/…). */
   readonly blobBytes = { read: 0, uploaded: 0 };
+  /** Requests under way now, and the most that were under way at once. */
+  readonly load = { inFlight: 0, peak: 0 };
+  /** Called before a request is handled; a request waits for it (e.g. to hold a write until a test releases it). */
+  gate?: (method: string, path: string) => Promise<void>;
   private server?: Server;
   url = '';
   host = '';
@@ -41,12 +47,25 @@ export class FaultProxy {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    this.load.inFlight += 1;
+    this.load.peak = Math.max(this.load.peak, this.load.inFlight);
+    response.once('close', () => (this.load.inFlight -= 1));
+    const gate = this.gate?.(request.method ?? 'GET', new URL(request.url ?? '/', 'http://proxy').pathname);
+    if (gate) void gate.then(() => this.forward(request, response));
+    else this.forward(request, response);
+  }
+
+  private forward(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://proxy');
     const method = request.method ?? 'GET';
     const entry = { method, path: url.pathname, query: url.search, status: 0 };
     this.requests.push(entry);
     const fault = this.faults.find(
-      (candidate) => candidate.times > 0 && candidate.path.test(url.pathname) && (!candidate.method || candidate.method === method),
+      (candidate) =>
+        candidate.times > 0 &&
+        candidate.path.test(url.pathname) &&
+        (!candidate.query || candidate.query.test(url.search)) &&
+        (!candidate.method || candidate.method === method),
     );
     if (fault) fault.times -= 1;
     if (fault?.kind === 'status') {

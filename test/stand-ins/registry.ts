@@ -18,7 +18,8 @@ export interface TestRegistry {
 }
 
 /** How the registry authenticates. */
-export type RegistryAuth = { mode: 'none' } | { mode: 'htpasswd'; users: Record<string, string> } | { mode: 'token'; tokenServer: TokenServer };
+/** `realm`: the token realm the registry names in its challenge, when clients reach the token server under another name (Docker Hub's https://auth.docker.io/token). */
+export type RegistryAuth = { mode: 'none' } | { mode: 'htpasswd'; users: Record<string, string> } | { mode: 'token'; tokenServer: TokenServer; realm?: string };
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -60,7 +61,7 @@ export async function startRegistry(auth: RegistryAuth = { mode: 'none' }, stora
     await writeFile(file, `${lines.join('\n')}\n`);
     authConfig = `auth:\n  htpasswd:\n    realm: test-realm\n    path: ${file}\n`;
   } else if (auth.mode === 'token') {
-    authConfig = `auth:\n  token:\n    realm: ${auth.tokenServer.url}/token\n    service: ${auth.tokenServer.service}\n    issuer: ${auth.tokenServer.issuer}\n    rootcertbundle: ${auth.tokenServer.certificateFile}\n`;
+    authConfig = `auth:\n  token:\n    realm: ${auth.realm ?? `${auth.tokenServer.url}/token`}\n    service: ${auth.tokenServer.service}\n    issuer: ${auth.tokenServer.issuer}\n    rootcertbundle: ${auth.tokenServer.certificateFile}\n`;
   }
   const config = path.join(directory, 'config.yml');
   await writeFile(

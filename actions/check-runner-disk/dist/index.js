@@ -31614,7 +31614,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6197);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7374);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4550);
 
 
@@ -31626,7 +31626,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6197:
+/***/ 7374:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31644,6 +31644,27 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var lib_core = __nccwpck_require__(8806);
 // EXTERNAL MODULE: ../../packages/core/src/action/errors.ts
 var errors = __nccwpck_require__(2091);
+;// CONCATENATED MODULE: ../../packages/core/src/units/duration.ts
+const PART_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 };
+/**
+ * Parses a duration such as `90s`, `10m`, `1h30m`, `2h` or a plain number of
+ * seconds (`0`, `45`). Units: s, m, h, d.
+ *
+ * @returns the duration in seconds
+ * @throws Error whose message says what is accepted; callers prefix the input's name
+ */
+function parseDuration(text) {
+    const trimmed = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Number(trimmed);
+    const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)];
+    const consumed = parts.map((part) => part[0]).join('');
+    if (parts.length === 0 || consumed !== trimmed) {
+        throw new Error(`"${text}" is not a duration: write e.g. 90s, 10m, 1h30m or a number of seconds`);
+    }
+    return parts.reduce((total, [, amount = '0', unit = 's']) => total + Number(amount) * (PART_SECONDS[unit] ?? 1), 0);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/action/inputs.ts
 
 
@@ -31717,14 +31738,14 @@ function readSize(name, fallback) {
 }
 /** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
 function readDuration(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
+    const text = lib_core/* getInput */.V4(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
         return parseDuration(text);
     }
     catch (error) {
-        throw new InputError(name, error.message);
+        throw new errors/* InputError */.dz(name, error.message);
     }
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
@@ -31737,8 +31758,12 @@ function readSecret(name) {
 
 // EXTERNAL MODULE: ../../packages/core/src/disk/min-free.ts
 var min_free = __nccwpck_require__(2716);
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 5 modules
-var cleanup = __nccwpck_require__(1328);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup-guard.ts
+var cleanup_guard = __nccwpck_require__(4469);
+// EXTERNAL MODULE: ../../packages/core/src/disk/filesystem.ts
+var filesystem = __nccwpck_require__(2410);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 6 modules
+var cleanup = __nccwpck_require__(7915);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
@@ -31786,18 +31811,25 @@ var size = __nccwpck_require__(202);
 var summary = __nccwpck_require__(6614);
 // EXTERNAL MODULE: ../../packages/core/src/action/run-action.ts
 var run_action = __nccwpck_require__(978);
-// EXTERNAL MODULE: ../../packages/core/src/disk/check-disk.ts + 1 modules
-var check_disk = __nccwpck_require__(9629);
+// EXTERNAL MODULE: ../../packages/core/src/disk/check-disk.ts
+var check_disk = __nccwpck_require__(1723);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
 
 
 const DOCKER_DATA_ROOT = '/var/lib/docker';
-/** Seconds one cleanup command may take. */
-const STEP_TIMEOUT_SECONDS = 30 * 60;
+/** The longest docker-prune-timeout: a day. */
+const MAX_DOCKER_TIMEOUT_SECONDS = 24 * 3600;
+const FILE_COMMANDS = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
 function defaultPaths(directories) {
     return [directories.workspace, directories.runnerTemp, (0,external_node_fs_namespaceObject.existsSync)(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry) => Boolean(entry));
+}
+function readDockerTimeout() {
+    const seconds = readDuration('docker-prune-timeout', 30 * 60);
+    if (seconds < 1 || seconds > MAX_DOCKER_TIMEOUT_SECONDS)
+        throw new errors/* InputError */.dz('docker-prune-timeout', `must be from 1s to 24h, got "${lib_core/* getInput */.V4('docker-prune-timeout')}"`);
+    return seconds;
 }
 async function readRequest() {
     const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
@@ -31810,16 +31842,29 @@ async function readRequest() {
     for (const entry of given)
         if (!(0,external_node_fs_namespaceObject.existsSync)(entry))
             throw new errors/* InputError */.dz('paths', `lists ${entry}, which does not exist`);
+    const minFree = (0,min_free/* parseMinFree */.M_)(readString('min-free', { fallback: '100GB' }), 'min-free');
     const dockerCommand = readString('docker-command', { fallback: 'docker' }).split(/\s+/);
+    const dockerTimeoutSeconds = readDockerTimeout();
+    const fail = readBoolean('fail', true);
+    const fileCommands = FILE_COMMANDS.map((name) => process.env[name]).filter((file) => Boolean(file));
+    // Emptying RUNNER_TEMP keeps the runner's file commands (on a runner they live in RUNNER_TEMP/_runner_file_commands).
+    const keep = (await Promise.all(fileCommands.map(cleanup_guard/* resolveRealPath */.Sc))).filter((file) => Boolean(file));
+    const guard = await (0,cleanup_guard/* runnerGuard */.kv)({
+        ...directories,
+        ...(process.env['HOME'] ? { home: process.env['HOME'] } : {}),
+        nodeBinary: process.execPath,
+        ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
+    });
+    const filesystems = await (0,filesystem/* resolveFilesystems */.jz)(given.length ? given : defaultPaths(directories));
     return {
-        paths: given.length ? given : defaultPaths(directories),
-        minFree: (0,min_free/* parseMinFree */.M)(readString('min-free', { fallback: '100GB' }), 'min-free'),
-        cleanup: await (0,cleanup/* parseCleanupSteps */.ln)(readList('cleanup'), 'cleanup', directories),
+        filesystems,
+        minFree,
+        cleanup: await (0,cleanup/* parseCleanupSteps */.ln)(readList('cleanup'), 'cleanup', directories, guard, filesystems),
         dockerCommand,
         dockerFilters: readList('docker-prune-filter'),
-        directories,
-        stepTimeoutSeconds: STEP_TIMEOUT_SECONDS,
-        fail: readBoolean('fail', true),
+        keep,
+        dockerTimeoutSeconds,
+        fail,
         logger: actionsLogger,
     };
 }
@@ -31880,7 +31925,7 @@ async function run() {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8806);
 /* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(978);
-/* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9629);
+/* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1723);
 /* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(202);
 /* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6614);
 
@@ -32035,107 +32080,61 @@ async function writeSummary() {
 
 /***/ }),
 
-/***/ 9629:
+/***/ 1723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  O: () => (/* binding */ checkDisk),
-  Y: () => (/* binding */ measureConsumption)
-});
-
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 5 modules
-var disk_cleanup = __nccwpck_require__(1328);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(4379);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ../../packages/core/src/disk/filesystem.ts
-
-
-/**
- * The mount point holding `target`: walks up from its real path while the
- * parent directory is on the same device.
- *
- * @throws Error (ENOENT) when `target` does not exist
- */
-async function mountPointOf(target) {
-    let current = await (0,promises_.realpath)(target);
-    const { dev: device } = await (0,promises_.stat)(current);
-    for (;;) {
-        const parent = external_node_path_default().dirname(current);
-        if (parent === current || (await (0,promises_.stat)(parent)).dev !== device)
-            return { mountPoint: current, device };
-        current = parent;
-    }
-}
-/**
- * Resolves each path to its filesystem; paths on the same filesystem are
- * grouped so that each filesystem is reported once, in the order first met.
- *
- * @throws Error (ENOENT) when a path does not exist
- */
-async function resolveFilesystems(paths) {
-    const byDevice = new Map();
-    for (const target of paths) {
-        const { mountPoint, device } = await mountPointOf(target);
-        const known = byDevice.get(device);
-        if (known)
-            known.paths.push(target);
-        else
-            byDevice.set(device, { mountPoint, device, paths: [target] });
-    }
-    return [...byDevice.values()];
-}
-/** Reads a filesystem's size and free space from the kernel (statfs(2)). */
-async function spaceOf(directory) {
-    const stats = await (0,promises_.statfs)(directory);
-    return { sizeBytes: stats.blocks * stats.bsize, freeBytes: stats.bavail * stats.bsize };
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/disk/min-free.ts
-var min_free = __nccwpck_require__(2716);
-;// CONCATENATED MODULE: ../../packages/core/src/disk/check-disk.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ checkDisk),
+/* harmony export */   Y: () => (/* binding */ measureConsumption)
+/* harmony export */ });
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7915);
+/* harmony import */ var _filesystem_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2410);
+/* harmony import */ var _min_free_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2716);
 
 
 
 async function measure(filesystems) {
-    return Promise.all(filesystems.map(async (filesystem) => (await spaceOf(filesystem.mountPoint)).freeBytes));
+    return Promise.all(filesystems.map(async (filesystem) => (await (0,_filesystem_js__WEBPACK_IMPORTED_MODULE_0__/* .spaceOf */ .UN)(filesystem.mountPoint)).freeBytes));
 }
 /**
- * Checks the free space of every filesystem holding one of `paths` against
- * `minFree` and, while any of them is short, runs the cleanup steps in order,
- * stopping as soon as every target is met. Space is read from the kernel
- * (statfs(2)) before and after each step.
- *
- * @throws Error (ENOENT) when a path does not exist; callers validate paths first
+ * Checks the free space of every filesystem against `minFree` and, while
+ * any of them is short, runs the cleanup steps in order, stopping as soon as
+ * every target is met. A directory step runs only while its own filesystem
+ * is under its target; a docker step while any is. Space is read from the
+ * kernel (statfs(2)) before and after each step.
  */
 async function checkDisk(request) {
-    const filesystems = await resolveFilesystems(request.paths);
-    const spaces = await Promise.all(filesystems.map((filesystem) => spaceOf(filesystem.mountPoint)));
+    const { filesystems } = request;
+    const spaces = await Promise.all(filesystems.map((filesystem) => (0,_filesystem_js__WEBPACK_IMPORTED_MODULE_0__/* .spaceOf */ .UN)(filesystem.mountPoint)));
     const sizes = spaces.map((space) => space.sizeBytes);
-    const targets = sizes.map((size) => (0,min_free/* targetBytes */.H)(request.minFree, size));
+    const targets = sizes.map((size) => (0,_min_free_js__WEBPACK_IMPORTED_MODULE_1__/* .targetBytes */ .Hu)(request.minFree, size));
     const before = spaces.map((space) => space.freeBytes);
     const short = (free) => free.some((bytes, index) => bytes < targets[index]);
     let current = before;
     const cleanup = [];
     for (const step of request.cleanup) {
         if (!short(current)) {
-            cleanup.push({ step: (0,disk_cleanup/* stepName */.u)(step), status: 'not needed', freedBytes: 0, detail: 'every filesystem already meets its target' });
+            cleanup.push({ step: (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .stepName */ .u)(step), status: 'not needed', freedBytes: 0, detail: 'every filesystem already meets its target' });
             continue;
         }
-        request.logger.info(`Cleaning: ${(0,disk_cleanup/* stepName */.u)(step)}`);
-        const outcome = await (0,disk_cleanup/* runCleanupStep */.SE)(step, {
+        if ('device' in step) {
+            const index = filesystems.findIndex((filesystem) => filesystem.device === step.device);
+            if (index >= 0 && current[index] >= targets[index]) {
+                const detail = `${filesystems[index].mountPoint}, which holds ${step.path}, already meets its target`;
+                cleanup.push({ step: (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .stepName */ .u)(step), status: 'not needed', freedBytes: 0, detail });
+                continue;
+            }
+        }
+        request.logger.info(`Cleaning: ${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .stepName */ .u)(step)}`);
+        const outcome = await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .runCleanupStep */ .SE)(step, {
             dockerCommand: request.dockerCommand,
             filters: request.dockerFilters,
-            directories: request.directories,
-            timeoutSeconds: request.stepTimeoutSeconds,
+            keep: request.keep,
+            timeoutSeconds: request.dockerTimeoutSeconds,
         });
         const after = await measure(filesystems);
         const freedBytes = after.reduce((total, bytes, index) => total + bytes - current[index], 0);
-        cleanup.push({ step: (0,disk_cleanup/* stepName */.u)(step), status: outcome.ok ? 'ran' : 'failed', freedBytes, detail: outcome.detail });
+        cleanup.push({ step: (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .stepName */ .u)(step), status: outcome.ok ? 'ran' : 'failed', freedBytes, detail: outcome.detail });
         request.logger.info(`  ${outcome.detail}`);
         current = after;
     }
@@ -32165,7 +32164,7 @@ async function checkDisk(request) {
 async function measureConsumption(snapshots) {
     return Promise.all(snapshots.map(async (snapshot) => {
         try {
-            const { freeBytes } = await spaceOf(snapshot.mountPoint);
+            const { freeBytes } = await (0,_filesystem_js__WEBPACK_IMPORTED_MODULE_0__/* .spaceOf */ .UN)(snapshot.mountPoint);
             return {
                 mountPoint: snapshot.mountPoint,
                 freeAtStartBytes: snapshot.freeBytes,
@@ -32182,7 +32181,120 @@ async function measureConsumption(snapshots) {
 
 /***/ }),
 
-/***/ 1328:
+/***/ 4469:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Of: () => (/* binding */ refusalOf),
+/* harmony export */   Sc: () => (/* binding */ resolveRealPath),
+/* harmony export */   UO: () => (/* binding */ isWithin),
+/* harmony export */   kv: () => (/* binding */ runnerGuard)
+/* harmony export */ });
+/* unused harmony export runnerInstallation */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4379);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** The operating system's trees (Linux FHS, macOS): nothing inside them is a cache this action may empty. */
+const SYSTEM_TREES = [
+    '/bin',
+    '/boot',
+    '/dev',
+    '/etc',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/libx32',
+    '/proc',
+    '/run',
+    '/sbin',
+    '/sys',
+    '/usr',
+    '/var/lib/dpkg',
+    '/var/lib/apt',
+];
+const MACOS_TREES = ['/System', '/Library', '/Applications', '/private/etc', '/private/var/db'];
+/** `target` resolved through its symlinks, or made absolute when it does not exist. */
+async function resolveRealPath(target) {
+    if (!target)
+        return undefined;
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(target);
+    }
+    catch {
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(target);
+    }
+}
+/** Whether `inner` is `outer` or lies inside it (both absolute and normalised). */
+function isWithin(inner, outer) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(outer, inner);
+    return relative === '' || (!relative.startsWith('..') && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(relative));
+}
+/**
+ * The runner installation holding `nodeBinary` when it is the runner's own
+ * Node (`<runner>/externals/node<N>/bin/node`), else undefined.
+ */
+function runnerInstallation(nodeBinary) {
+    const match = /^(.*)[/\\]externals[/\\]node\d+[/\\]bin[/\\]node(\.exe)?$/.exec(nodeBinary);
+    return match?.[1] || undefined;
+}
+/**
+ * The guard of a runner: the workspace, HOME, the parents of RUNNER_TEMP and
+ * RUNNER_TOOL_CACHE (the runner's `_work`), the node binary and the action's
+ * bundle are kept with their ancestors; the runner
+ * installation's `bin` and `externals`, and the system trees, are refused whole.
+ */
+async function runnerGuard(paths) {
+    const keep = [];
+    const add = async (target, what) => {
+        const real = await resolveRealPath(target);
+        if (real)
+            keep.push({ path: real, what });
+    };
+    await add(paths.workspace, 'the workspace');
+    await add(paths.home, 'HOME');
+    await add(paths.runnerTemp && node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(paths.runnerTemp), "RUNNER_TEMP's parent (the runner's work directory)");
+    await add(paths.toolCache && node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(paths.toolCache), "RUNNER_TOOL_CACHE's parent");
+    await add(paths.nodeBinary, 'the node binary running this step');
+    await add(paths.actionFile, "this action's own files");
+    const trees = [...SYSTEM_TREES, ...(process.platform === 'darwin' ? MACOS_TREES : [])].map((tree) => ({
+        path: tree,
+        what: 'a system directory',
+    }));
+    const installation = await resolveRealPath(runnerInstallation(paths.nodeBinary));
+    if (installation) {
+        keep.push({ path: installation, what: 'the runner installation' });
+        for (const part of ['bin', 'externals'])
+            trees.push({ path: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(installation, part), what: 'the runner installation' });
+    }
+    return { keep, trees };
+}
+/**
+ * Why `directory` (a real path: resolved through every symlink) must not be
+ * emptied, or undefined when it may be: it is the root, a top-level
+ * directory, inside a refused tree, or an ancestor of (or the same as) a kept path.
+ */
+function refusalOf(directory, guard) {
+    const { root } = node_path__WEBPACK_IMPORTED_MODULE_1___default().parse(directory);
+    if (directory === root)
+        return 'the root directory';
+    if (node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(directory) === root)
+        return 'a top-level directory';
+    const tree = guard.trees.find((entry) => isWithin(directory, entry.path));
+    if (tree)
+        return `${tree.what} (${tree.path})`;
+    const kept = guard.keep.find((entry) => isWithin(entry.path, directory));
+    if (kept)
+        return kept.path === directory ? kept.what : `an ancestor of ${kept.what} (${kept.path})`;
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 7915:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32193,17 +32305,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   u: () => (/* binding */ stepName)
 });
 
-// UNUSED EXPORTS: CLEANUP_STRATEGIES, cachedTools, dockerPruneArguments, emptyDirectory
+// UNUSED EXPORTS: CLEANUP_STRATEGIES, cachedTools, dockerPruneArguments
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(4379);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../../node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(6521);
 // EXTERNAL MODULE: ../../node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(8806);
+// EXTERNAL MODULE: ../../node_modules/@actions/io/lib/io.js
+var lib_io = __nccwpck_require__(6521);
 // EXTERNAL MODULE: external "crypto"
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
@@ -33057,7 +33169,85 @@ async function execute(file, args, options) {
     }
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup-guard.ts
+var cleanup_guard = __nccwpck_require__(4469);
+;// CONCATENATED MODULE: ../../packages/core/src/disk/empty-directory.ts
+
+
+
+/**
+ * The mount points of this process's mount namespace, from
+ * /proc/self/mountinfo (proc(5): the fifth field, octal escapes such as
+ * `\040` for a space); empty where there is no /proc (macOS), where the
+ * device check of {@link emptyDirectory} still applies.
+ */
+async function mountPoints() {
+    try {
+        const text = await (0,promises_.readFile)('/proc/self/mountinfo', 'utf8');
+        const unescape = (field) => field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+        return new Set(text
+            .split('\n')
+            .map((line) => line.split(' ')[4])
+            .filter((field) => Boolean(field))
+            .map(unescape));
+    }
+    catch {
+        return new Set();
+    }
+}
+/**
+ * Removes everything inside `directory`, keeping the directory itself, like
+ * `rm -r --one-file-system` on its contents: a symbolic link is removed, never
+ * followed; a mount point (bind mounts included) and anything on another
+ * filesystem is left in place; an entry holding one of `keep` (e.g. the
+ * runner's file commands) is kept with that path.
+ *
+ * @param directory a real path (resolved through its symlinks); it is resolved again here and must not have changed
+ * @throws Error when the directory is no longer the one checked (a symlink swapped in meanwhile)
+ */
+async function emptyDirectory(directory, keep = []) {
+    if ((await (0,promises_.realpath)(directory)) !== directory)
+        throw new Error(`${directory} now resolves elsewhere: not emptied`);
+    const mounts = await mountPoints();
+    const { dev: device } = await (0,promises_.lstat)(directory);
+    const kept = [];
+    let removed = 0;
+    const remove = async (entry) => {
+        const stats = await (0,promises_.lstat)(entry);
+        if (mounts.has(entry) || stats.dev !== device) {
+            kept.push(`${entry} (a mount point)`);
+            return false;
+        }
+        if (keep.includes(entry) || (keep.some((held) => (0,cleanup_guard/* isWithin */.UO)(held, entry)) && !stats.isDirectory())) {
+            kept.push(`${entry} (kept for the runner)`);
+            return false;
+        }
+        if (stats.isDirectory()) {
+            if (!(await removeChildren(entry)))
+                return false;
+            await (0,promises_.rmdir)(entry);
+        }
+        else {
+            await (0,promises_.unlink)(entry);
+        }
+        removed += 1;
+        return true;
+    };
+    const removeChildren = async (parent) => {
+        const entries = await (0,promises_.readdir)(parent);
+        let all = true;
+        for (let start = 0; start < entries.length; start += 16) {
+            const results = await Promise.all(entries.slice(start, start + 16).map((name) => remove(external_node_path_default().join(parent, name))));
+            all &&= results.every(Boolean);
+        }
+        return all && !keep.some((held) => (0,cleanup_guard/* isWithin */.UO)(held, parent));
+    };
+    await removeChildren(directory);
+    return { removed, kept };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/disk/cleanup.ts
+
 
 
 
@@ -33068,44 +33258,73 @@ async function execute(file, args, options) {
 const CLEANUP_STRATEGIES = ['docker-builder', 'docker-images', 'docker-volumes', 'docker-system', 'runner-temp', 'tool-cache'];
 /** A step's name as users wrote it. */
 function stepName(step) {
-    return step.kind === 'directory' ? step.path : step.kind;
+    return step.kind === 'directory' ? step.name : step.kind;
 }
-async function existingDirectory(directory) {
+/** The real path of an existing directory, or undefined. */
+async function realDirectory(directory) {
     try {
-        return (await (0,promises_.stat)(directory)).isDirectory();
+        const real = await (0,promises_.realpath)(directory);
+        return (await (0,promises_.stat)(real)).isDirectory() ? real : undefined;
     }
     catch {
-        return false;
+        return undefined;
     }
+}
+/**
+ * Resolves one directory of a cleanup step and checks it against the guard
+ * and the filesystems being checked.
+ *
+ * @param what how the refusal names it, e.g. `lists ~/cache` or `lists runner-temp, but RUNNER_TEMP`
+ * @throws InputError naming `input` and the resolved path when it is refused
+ */
+async function guardedDirectory(written, absolute, input, what, guard, filesystems) {
+    const real = await realDirectory(absolute);
+    if (!real)
+        throw new errors/* InputError */.dz(input, `${what} ${written}, which is not an existing directory`);
+    const refusal = (0,cleanup_guard/* refusalOf */.Of)(real, guard);
+    if (refusal)
+        throw new errors/* InputError */.dz(input, `${what} ${written}, which resolves to ${real}: ${refusal}; refusing to empty it`);
+    const { dev: device } = await (0,promises_.stat)(real);
+    if (!filesystems.some((filesystem) => filesystem.device === device))
+        throw new errors/* InputError */.dz(input, `${what} ${written}, which resolves to ${real}, on a filesystem that is not checked (${filesystems.map((filesystem) => filesystem.mountPoint).join(', ')}): add it to paths, or clean only what is checked`);
+    return { path: real, device };
 }
 /**
  * Parses the `cleanup` lines, in order: a strategy name, or a directory
  * (a line holding `/` or starting with `.` or `~`; relative to the
- * workspace) whose contents may be removed.
+ * workspace) whose contents may be removed. Every directory, RUNNER_TEMP and
+ * RUNNER_TOOL_CACHE included, is resolved through every symlink (realpath)
+ * and refused when {@link refusalOf} says so, or when it is on none of `filesystems`.
  *
- * @throws InputError naming `input` for an unknown strategy, a directory that does not exist, the root directory, or a strategy whose runner directory is not set
+ * @throws InputError naming `input` and the resolved path for an unknown strategy, a directory that does not exist or is refused, or a strategy whose runner directory is not set
  */
-async function parseCleanupSteps(lines, input, directories) {
+async function parseCleanupSteps(lines, input, directories, guard, filesystems) {
     const steps = [];
     for (const line of lines) {
+        if (line === 'runner-temp' || line === 'tool-cache') {
+            const variable = line === 'runner-temp' ? 'RUNNER_TEMP' : 'RUNNER_TOOL_CACHE';
+            const value = line === 'runner-temp' ? directories.runnerTemp : directories.toolCache;
+            if (!value)
+                throw new errors/* InputError */.dz(input, `lists ${line}, but ${variable} is not set`);
+            const checked = await guardedDirectory(value, value, input, `lists ${line}, but ${variable} is`, guard, filesystems);
+            steps.push({ kind: line, name: line, ...checked });
+            continue;
+        }
         if (CLEANUP_STRATEGIES.includes(line)) {
-            const kind = line;
-            if (kind === 'runner-temp' && !directories.runnerTemp)
-                throw new errors/* InputError */.dz(input, 'lists runner-temp, but RUNNER_TEMP is not set');
-            if (kind === 'tool-cache' && !directories.toolCache)
-                throw new errors/* InputError */.dz(input, 'lists tool-cache, but RUNNER_TOOL_CACHE is not set');
-            steps.push({ kind });
+            steps.push({ kind: line });
             continue;
         }
         if (!/[/\\]|^[.~]/.test(line))
             throw new errors/* InputError */.dz(input, `has an unknown strategy "${line}"; use ${CLEANUP_STRATEGIES.join(', ')} or a directory path`);
         const home = process.env['HOME'] ?? '';
-        const resolved = external_node_path_default().resolve(directories.workspace, line.startsWith('~') ? external_node_path_default().join(home, line.slice(1)) : line);
-        if (resolved === external_node_path_default().parse(resolved).root)
-            throw new errors/* InputError */.dz(input, `lists the root directory ${resolved}: refusing to empty it`);
-        if (!(await existingDirectory(resolved)))
-            throw new errors/* InputError */.dz(input, `lists ${line}, which is not an existing directory`);
-        steps.push({ kind: 'directory', path: resolved });
+        const tilde = /^~(?=$|[/\\])/.test(line);
+        if (line.startsWith('~') && !tilde)
+            throw new errors/* InputError */.dz(input, `lists ${line}: only ~ and ~/… (HOME) are understood, not another user's home`);
+        if (tilde && !home)
+            throw new errors/* InputError */.dz(input, `lists ${line}, but HOME is not set`);
+        const absolute = external_node_path_default().resolve(directories.workspace, tilde ? external_node_path_default().join(home, line.slice(1)) : line);
+        const checked = await guardedDirectory(line, absolute, input, 'lists', guard, filesystems);
+        steps.push({ kind: 'directory', name: line, ...checked });
     }
     return steps;
 }
@@ -33132,11 +33351,6 @@ function dockerPruneArguments(kind, filters) {
             return ['system', 'prune', '--all', '--force', ...filterArguments];
     }
 }
-/** Removes everything inside `directory` with @actions/io's `rmRF` (a symbolic link is removed, not followed), keeping the directory itself. */
-async function emptyDirectory(directory) {
-    const entries = await (0,promises_.readdir)(directory);
-    await Promise.all(entries.map((entry) => (0,lib_io/* rmRF */.Yz)(external_node_path_default().join(directory, entry))));
-}
 /**
  * The tools of the runner's tool cache (RUNNER_TOOL_CACHE) and their complete
  * versions for this machine's architecture, as @actions/tool-cache finds them
@@ -33161,15 +33375,18 @@ async function cachedTools(toolCache) {
  * Runs one cleanup step. A failing docker command is an outcome, not an
  * exception, so that the next step can still run.
  *
- * @param dockerCommand the docker executable and any leading words, e.g. ['docker'] or ['sudo', 'docker']
+ * @param options.dockerCommand the docker executable and any leading words, e.g. ['docker'] or ['sudo', 'docker']
+ * @param options.keep paths kept while emptying a directory (the runner's file commands, the node binary, this action)
+ * @param options.timeoutSeconds seconds a docker command may take before it is stopped
  */
 async function runCleanupStep(step, options) {
     if (step.kind === 'directory' || step.kind === 'runner-temp' || step.kind === 'tool-cache') {
-        const directory = step.kind === 'directory' ? step.path : step.kind === 'runner-temp' ? options.directories.runnerTemp : options.directories.toolCache;
+        const directory = step.path;
         try {
             const tools = step.kind === 'tool-cache' ? await cachedTools(directory) : [];
-            await emptyDirectory(directory);
-            return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.join('; ')})` : ''}` };
+            const { kept } = await emptyDirectory(directory, options.keep);
+            const left = kept.length ? `; left in place: ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ` and ${kept.length - 5} more` : ''}` : '';
+            return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.join('; ')})` : ''}${left}` };
         }
         catch (error) {
             return { ok: false, detail: `emptying ${directory} failed: ${error.message}` };
@@ -33178,10 +33395,71 @@ async function runCleanupStep(step, options) {
     const command = [...options.dockerCommand, ...dockerPruneArguments(step.kind, options.filters)];
     const [file, ...args] = command;
     const result = await runCommand(file, args, { timeoutSeconds: options.timeoutSeconds });
-    const ok = result.code === 0;
-    const output = result.missing ? `${file} was not found` : result.output.trim() || `exit ${result.code}`;
+    const ok = result.code === 0 && !result.timedOut;
+    const output = result.timedOut
+        ? `stopped after ${options.timeoutSeconds}s (docker-prune-timeout)`
+        : result.missing
+            ? `${file} was not found`
+            : result.output.trim() || `exit ${result.code}`;
     const reclaimed = /Total reclaimed space:\s*(.+)/.exec(output)?.[1]?.trim();
     return { ok, detail: `${command.join(' ')}${ok ? (reclaimed ? ` (docker says: ${reclaimed} reclaimed)` : '') : ` failed: ${output}`}` };
+}
+
+
+/***/ }),
+
+/***/ 2410:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UN: () => (/* binding */ spaceOf),
+/* harmony export */   jz: () => (/* binding */ resolveFilesystems)
+/* harmony export */ });
+/* unused harmony export mountPointOf */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4379);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * The mount point holding `target`: walks up from its real path while the
+ * parent directory is on the same device.
+ *
+ * @throws Error (ENOENT) when `target` does not exist
+ */
+async function mountPointOf(target) {
+    let current = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(target);
+    const { dev: device } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(current);
+    for (;;) {
+        const parent = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(current);
+        if (parent === current || (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(parent)).dev !== device)
+            return { mountPoint: current, device };
+        current = parent;
+    }
+}
+/**
+ * Resolves each path to its filesystem; paths on the same filesystem are
+ * grouped so that each filesystem is reported once, in the order first met.
+ *
+ * @throws Error (ENOENT) when a path does not exist
+ */
+async function resolveFilesystems(paths) {
+    const byDevice = new Map();
+    for (const target of paths) {
+        const { mountPoint, device } = await mountPointOf(target);
+        const known = byDevice.get(device);
+        if (known)
+            known.paths.push(target);
+        else
+            byDevice.set(device, { mountPoint, device, paths: [target] });
+    }
+    return [...byDevice.values()];
+}
+/** Reads a filesystem's size and free space from the kernel (statfs(2)). */
+async function spaceOf(directory) {
+    const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.statfs)(directory);
+    return { sizeBytes: stats.blocks * stats.bsize, freeBytes: stats.bavail * stats.bsize };
 }
 
 
@@ -33191,18 +33469,21 @@ async function runCleanupStep(step, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ targetBytes),
-/* harmony export */   M: () => (/* binding */ parseMinFree)
+/* harmony export */   Hu: () => (/* binding */ targetBytes),
+/* harmony export */   M_: () => (/* binding */ parseMinFree)
 /* harmony export */ });
+/* unused harmony export MAX_MIN_FREE_BYTES */
 /* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2091);
 /* harmony import */ var _units_size_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(202);
 
 
+/** The largest `min-free` in bytes: 1 PiB, far above any runner's disk; a larger value is a typo that no cleanup could meet. */
+const MAX_MIN_FREE_BYTES = 2 ** 50;
 /**
  * Parses a `min-free` value: a size (100GB, 100GiB, 500MB) or a percentage of
  * the filesystem's size (10%, 0 to 100).
  *
- * @throws InputError naming `input` for anything else, or a percentage over 100
+ * @throws InputError naming `input` for anything else, a percentage over 100, or a size over {@link MAX_MIN_FREE_BYTES}
  */
 function parseMinFree(text, input) {
     const trimmed = text.trim();
@@ -33213,12 +33494,16 @@ function parseMinFree(text, input) {
             throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${trimmed}" is over 100%`);
         return { kind: 'percent', percent: value, text: trimmed };
     }
+    let bytes;
     try {
-        return { kind: 'bytes', bytes: (0,_units_size_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSize */ .D)(trimmed), text: trimmed, binary: /i[bB]$/.test(trimmed) };
+        bytes = (0,_units_size_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSize */ .D)(trimmed);
     }
     catch (error) {
         throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${error.message}, or a percentage such as 10%`);
     }
+    if (bytes > MAX_MIN_FREE_BYTES)
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${trimmed}" is ${(0,_units_size_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z)(bytes, 'binary')}, over the largest accepted (1 PiB): write a size such as 100GB, or a percentage`);
+    return { kind: 'bytes', bytes, text: trimmed, binary: /i[bB]$/.test(trimmed) };
 }
 /** The free bytes a filesystem of `sizeBytes` must keep under `minFree` (a percentage is rounded up). */
 function targetBytes(minFree, sizeBytes) {
@@ -33253,10 +33538,16 @@ const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
  * each), `500MB`, `1.5TiB` or a plain byte count such as `4096`.
  * A bare `G`, `M` or `K` is refused because it is ambiguous.
  *
- * @returns the size in bytes, rounded down to a whole byte
+ * @returns the size in bytes, rounded down to a whole byte, at most Number.MAX_SAFE_INTEGER (8 PiB)
  * @throws Error whose message says what is accepted; callers prefix the input's name
  */
 function parseSize(text) {
+    const bytes = sizeInBytes(text);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${text.trim().slice(0, 40)}${text.trim().length > 40 ? '…' : ''}" is too large: at most 8 PiB`);
+    return bytes;
+}
+function sizeInBytes(text) {
     const match = SIZE_PATTERN.exec(text.trim());
     if (!match)
         throw new Error(`"${text}" is not a size: write a number and a unit, e.g. 100GB, 100GiB or 500MB`);
@@ -36100,11 +36391,10 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
 /* harmony export */   Qh: () => (/* binding */ isRooted),
-/* harmony export */   rm: () => (/* binding */ rm),
 /* harmony export */   t2: () => (/* binding */ exists),
 /* harmony export */   vr: () => (/* binding */ tryGetExecutablePath)
 /* harmony export */ });
-/* unused harmony exports chmod, copyFile, lstat, mkdir, open, readdir, rename, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* unused harmony exports chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
 /* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
 /* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -36293,10 +36583,9 @@ function getCmdPath() {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K7: () => (/* binding */ which),
-/* harmony export */   Yz: () => (/* binding */ rmRF)
+/* harmony export */   K7: () => (/* binding */ which)
 /* harmony export */ });
-/* unused harmony exports cp, mv, mkdirP, findInPath */
+/* unused harmony exports cp, mv, rmRF, mkdirP, findInPath */
 /* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
 /* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
 /* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5870);
@@ -36389,7 +36678,7 @@ function mv(source_1, dest_1) {
  */
 function rmRF(inputPath) {
     return __awaiter(this, void 0, void 0, function* () {
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+        if (ioUtil.IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -36398,7 +36687,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+            yield ioUtil.rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,

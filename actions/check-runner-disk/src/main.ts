@@ -11,9 +11,13 @@ import {
   parseCleanupSteps,
   parseMinFree,
   readBoolean,
+  readDuration,
   readList,
   readString,
+  resolveRealPath,
+  resolveFilesystems,
   runAction,
+  runnerGuard,
   writeSummary,
   type CheckDiskRequest,
   type DiskReport,
@@ -22,13 +26,21 @@ import {
 } from '@exegol-release/core';
 
 const DOCKER_DATA_ROOT = '/var/lib/docker';
-/** Seconds one cleanup command may take. */
-const STEP_TIMEOUT_SECONDS = 30 * 60;
+/** The longest docker-prune-timeout: a day. */
+const MAX_DOCKER_TIMEOUT_SECONDS = 24 * 3600;
+const FILE_COMMANDS = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
 
 function defaultPaths(directories: RunnerDirectories): string[] {
   return [directories.workspace, directories.runnerTemp, existsSync(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry): entry is string =>
     Boolean(entry),
   );
+}
+
+function readDockerTimeout(): number {
+  const seconds = readDuration('docker-prune-timeout', 30 * 60);
+  if (seconds < 1 || seconds > MAX_DOCKER_TIMEOUT_SECONDS)
+    throw new InputError('docker-prune-timeout', `must be from 1s to 24h, got "${core.getInput('docker-prune-timeout')}"`);
+  return seconds;
 }
 
 async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
@@ -40,16 +52,29 @@ async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
   };
   const given = readList('paths').map((entry) => path.resolve(workspace, entry));
   for (const entry of given) if (!existsSync(entry)) throw new InputError('paths', `lists ${entry}, which does not exist`);
+  const minFree = parseMinFree(readString('min-free', { fallback: '100GB' }), 'min-free');
   const dockerCommand = readString('docker-command', { fallback: 'docker' }).split(/\s+/);
+  const dockerTimeoutSeconds = readDockerTimeout();
+  const fail = readBoolean('fail', true);
+  const fileCommands = FILE_COMMANDS.map((name) => process.env[name]).filter((file): file is string => Boolean(file));
+  // Emptying RUNNER_TEMP keeps the runner's file commands (on a runner they live in RUNNER_TEMP/_runner_file_commands).
+  const keep = (await Promise.all(fileCommands.map(resolveRealPath))).filter((file): file is string => Boolean(file));
+  const guard = await runnerGuard({
+    ...directories,
+    ...(process.env['HOME'] ? { home: process.env['HOME'] } : {}),
+    nodeBinary: process.execPath,
+    ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
+  });
+  const filesystems = await resolveFilesystems(given.length ? given : defaultPaths(directories));
   return {
-    paths: given.length ? given : defaultPaths(directories),
-    minFree: parseMinFree(readString('min-free', { fallback: '100GB' }), 'min-free'),
-    cleanup: await parseCleanupSteps(readList('cleanup'), 'cleanup', directories),
+    filesystems,
+    minFree,
+    cleanup: await parseCleanupSteps(readList('cleanup'), 'cleanup', directories, guard, filesystems),
     dockerCommand,
     dockerFilters: readList('docker-prune-filter'),
-    directories,
-    stepTimeoutSeconds: STEP_TIMEOUT_SECONDS,
-    fail: readBoolean('fail', true),
+    keep,
+    dockerTimeoutSeconds,
+    fail,
     logger: actionsLogger,
   };
 }

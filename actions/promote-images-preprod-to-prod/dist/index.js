@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7845);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2414);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7845:
+/***/ 2414:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30898,14 +30898,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -30925,8 +30925,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -31463,19 +31463,30 @@ const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 /**
  * Parses a registry: `docker.io` (Docker Hub, spoken to at registry-1.docker.io),
  * a host with an optional port (HTTPS), or a URL with an explicit scheme:
- * `http://127.0.0.1:5000` is spoken to over plain HTTP.
+ * `http://127.0.0.1:5000` is spoken to over plain HTTP. Names are lower-cased
+ * and a default port dropped, so that one registry has one name.
  *
- * @throws InputError naming `input` for anything else
+ * @throws InputError naming `input` for anything else, and for credentials in the URL (never echoed)
  */
 function parseRegistry(text, input) {
     const trimmed = text.trim().replace(/\/+$/, '');
-    const scheme = /^(https?):\/\//.exec(trimmed)?.[1];
-    const host = scheme ? trimmed.slice(scheme.length + 3) : trimmed;
-    if (!/^[a-zA-Z0-9.-]+(:\d{1,5})?$/.test(host))
-        throw new errors_InputError(input, `"${text}" is not a registry: write a host such as docker.io or ghcr.io, or a URL such as http://127.0.0.1:5000`);
-    if (DOCKER_HUB_NAMES.has(host))
+    if (trimmed.includes('@'))
+        throw new errors_InputError(input, 'holds credentials (user:password@): give them in username and password, which are masked, never in a URL');
+    const scheme = /^(https?):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+    const host = (scheme ? trimmed.slice(scheme.length + 3) : trimmed).toLowerCase();
+    const port = /:(\d{1,5})$/.exec(host)?.[1];
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(host) ||
+        (port !== undefined && (Number(port) < 1 || Number(port) > 65535)))
+        throw new errors_InputError(input, `"${text.slice(0, 100)}" is not a registry: write a host such as docker.io or ghcr.io, or a URL such as http://127.0.0.1:5000`);
+    const defaultPort = scheme === 'http' ? '80' : '443';
+    const name = port === defaultPort ? host.slice(0, -port.length - 1) : host;
+    if (DOCKER_HUB_NAMES.has(name))
         return { name: 'docker.io', apiBase: 'https://registry-1.docker.io', isDockerHub: true };
-    return { name: host, apiBase: `${scheme ?? 'https'}://${host}`, isDockerHub: false };
+    return { name, apiBase: `${scheme ?? 'https'}://${name}`, isDockerHub: false };
+}
+/** Whether two endpoints are the same registry: the same host and port (Docker Hub's names all count as docker.io). */
+function isSameRegistry(left, right) {
+    return left.name === right.name;
 }
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const REPOSITORY_NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
@@ -31485,12 +31496,16 @@ const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
  * (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/…)*`); on Docker Hub a one-part name
  * gets the `library/` namespace.
  *
- * @throws InputError naming `input` for a malformed name
+ * @throws InputError naming `input` for a malformed name, or one that starts with a registry host (e.g. docker.io/nwodtuhs/exegol)
  */
 function parseRepository(endpoint, name, input) {
     const trimmed = name.trim();
     if (!REPOSITORY_NAME.test(trimmed) || trimmed.length > 255)
-        throw new errors_InputError(input, `"${name}" is not a repository name: lower-case letters, digits and separators, e.g. nwodtuhs/exegol`);
+        throw new errors_InputError(input, `"${name.slice(0, 300)}" is not a repository name: lower-case letters, digits and separators, e.g. nwodtuhs/exegol`);
+    const first = trimmed.split('/')[0];
+    // Docker reads a first component holding a dot (or localhost) as a registry host (distribution/reference's grammar).
+    if (trimmed.includes('/') && (first.includes('.') || first === 'localhost'))
+        throw new errors_InputError(input, `"${name}" starts with the registry ${first}: write the registry in registry (or source-registry, target-registry) and only the repository here`);
     return endpoint.isDockerHub && !trimmed.includes('/') ? `library/${trimmed}` : trimmed;
 }
 /** Whether `tag` is a valid tag (OCI distribution spec: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`). */
@@ -31549,7 +31564,7 @@ function expandTagTemplates(flavours, templates, version) {
             const tag = fillTemplate(template, { flavour, version }, 'tags');
             if (!isValidTag(tag))
                 throw new errors_InputError('tags', `template "${template}" makes "${tag}" for flavour "${flavour}"${template.includes('{version}') ? ` and version "${version}"` : ''}, which is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})`);
-            pairs.push({ sourceTag: tag, targetTag: tag, versioned: template.includes('{version}') });
+            pairs.push({ sourceTag: tag, targetTag: tag, flavour, versioned: template.includes('{version}') });
         }
     }
     return pairs;
@@ -31591,108 +31606,6 @@ function pushedTagName() {
     return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ../../packages/core/src/registry/credentials.ts
-
-
-
-/** The keys Docker's config file may use for a registry (docker/login-action writes the first one docker login would). */
-function configKeys(endpoint) {
-    if (endpoint.isDockerHub)
-        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
-    return [endpoint.name, `https://${endpoint.name}`, `http://${endpoint.name}`, endpoint.apiBase];
-}
-/**
- * Credentials from Docker's config file (`$DOCKER_CONFIG/config.json`, else
- * `~/.docker/config.json`), as `docker login` and docker/login-action write
- * them: `auths.<registry>.auth` (base64 `user:password`) or
- * `auths.<registry>.username`/`password`. Credential helpers are not run.
- *
- * @returns the credentials, or undefined when the file or the entry is absent
- */
-async function dockerConfigCredentials(endpoint, configDirectory = process.env['DOCKER_CONFIG'] || external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker')) {
-    let config;
-    try {
-        config = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(configDirectory, 'config.json'), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    for (const key of configKeys(endpoint)) {
-        const entry = config.auths?.[key];
-        if (!entry)
-            continue;
-        if (entry.username && entry.password)
-            return { username: entry.username, password: entry.password };
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/util/jwt.ts
-/**
- * The claims of a JSON Web Token (RFC 7519 §7.2: the second base64url part,
- * a JSON object). The signature is not checked: the claims are read only to
- * explain a refusal or to see what a registry token grants.
- *
- * @returns the claims, or undefined when `token` is not a JWT whose payload is a JSON object
- */
-function jwtClaims(token) {
-    const payload = token.split('.')[1];
-    if (!payload)
-        return undefined;
-    try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-        return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? claims : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/registry/auth.ts
-
-/**
- * Parses a WWW-Authenticate header such as
- * `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a:pull,push"`.
- *
- * @returns the first challenge, or undefined when the header is absent or empty
- */
-function parseChallenge(header) {
-    const match = header ? /^\s*([A-Za-z]+)\s*(.*)$/.exec(header) : null;
-    if (!match)
-        return undefined;
-    const params = {};
-    for (const [, key, quoted, bare] of match[2].matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
-        params[key.toLowerCase()] = (quoted ?? bare ?? '').replace(/\\(.)/g, '$1');
-    return { scheme: match[1].toLowerCase(), params };
-}
-/** A scope of Docker's token spec: `repository:<name>:<actions>`. */
-function repositoryScope(repository, actions) {
-    return `repository:${repository}:${actions.join(',')}`;
-}
-/**
- * The access a token grants, when it is a JWT with Docker's `access` claim
- * (Docker token authentication spec); undefined for an opaque token.
- */
-function grantedAccess(token) {
-    const access = jwtClaims(token)?.['access'];
-    return Array.isArray(access) ? access : undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/http/retry.ts
 
 const sleepFor = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -31840,259 +31753,378 @@ function partsBody(parts) {
     return { body, duplex: 'half', contentLength: String(parts.reduce((sum, part) => sum + part.byteLength, 0)) };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/registry/media-types.ts
-/** Manifest media types (OCI image spec, Docker image manifest v2 schema 2). */
-const MEDIA_TYPES = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-};
-/** The Accept header of every manifest read: an index is only returned to a client that accepts it. */
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
-/** Whether a media type is an index (OCI image index or Docker manifest list). */
-function isIndexMediaType(mediaType) {
-    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
+;// CONCATENATED MODULE: ../../packages/core/src/registry/rate-limit.ts
+
+/**
+ * How long a 429 asks to wait, in seconds, from the headers registries send:
+ * Retry-After (RFC 9110 §10.2.3), RateLimit-Reset (delta seconds, IETF
+ * draft-ietf-httpapi-ratelimit-headers, read by regclient), X-Retry-After
+ * (Docker Hub's API: a Unix time), or, when Docker Hub's pull limit is used
+ * up (`ratelimit-remaining: 0;w=21600`, docs.docker.com/docker-hub/usage/pulls),
+ * the window's length: Docker documents no reset time for it.
+ *
+ * @returns seconds and a description, or undefined when nothing says how long (then backoff applies)
+ */
+function registryRateLimitWait(response, now = Date.now()) {
+    if (response.status !== 429)
+        return undefined;
+    const at = (seconds) => new Date(now + seconds * 1000);
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now);
+    if (retryAfter !== undefined)
+        return { seconds: retryAfter, reason: `Retry-After: ${response.headers.get('retry-after').trim()}`, resetsAt: at(retryAfter) };
+    const reset = /^\s*(\d+)/.exec(response.headers.get('ratelimit-reset') ?? '')?.[1];
+    if (reset !== undefined)
+        return { seconds: Number(reset), reason: `RateLimit-Reset: ${reset}`, resetsAt: at(Number(reset)) };
+    const hubRetry = /^\s*(\d{9,})\s*$/.exec(response.headers.get('x-retry-after') ?? '')?.[1];
+    if (hubRetry !== undefined) {
+        const seconds = Math.max(0, Number(hubRetry) - now / 1000);
+        return { seconds, reason: `X-Retry-After: ${hubRetry}`, resetsAt: new Date(Number(hubRetry) * 1000) };
+    }
+    const remaining = /^\s*(\d+)\s*;\s*w=(\d+)/.exec(response.headers.get('ratelimit-remaining') ?? '');
+    if (remaining && Number(remaining[1]) === 0) {
+        const window = Number(remaining[2]);
+        return { seconds: window, reason: `pull limit used up (ratelimit-limit: ${response.headers.get('ratelimit-limit') ?? '?'})`, resetsAt: at(window) };
+    }
+    return undefined;
+}
+/** A 429's explanation for an error message: what the limit is and when it frees up, or an empty string. */
+function registryRateLimitMessage(response) {
+    const wait = registryRateLimitWait(response);
+    if (!wait)
+        return '';
+    const minutes = Math.ceil(wait.seconds / 60);
+    return ` (rate limited: ${wait.reason}; try again after ${wait.resetsAt.toISOString()}, in about ${minutes} minute${minutes === 1 ? '' : 's'})`;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/registry/client.ts
+;// CONCATENATED MODULE: ../../packages/core/src/registry/docker-hub.ts
 
 
 
-
-
-/** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
-async function describeRegistryError(response) {
-    const text = await response.text().catch(() => '');
+/**
+ * Checks `hub-api-url`: an https URL with no credentials, query or fragment
+ * (Docker Hub's API is https://hub.docker.com). The value is never echoed in
+ * an error: it may hold a secret.
+ *
+ * @returns the URL without a trailing slash
+ * @throws InputError naming `input`
+ */
+function parseHubApiUrl(text, input) {
+    let url;
     try {
-        const errors = JSON.parse(text).errors ?? [];
-        if (errors.length)
-            return `HTTP ${response.status} ${errors.map((error) => `${error.code ?? ''}: ${error.message ?? ''}`).join('; ')}`;
+        url = new URL(text.trim());
     }
     catch {
-        // not JSON: fall through
+        throw new errors_InputError(input, 'is not a URL: write https://hub.docker.com, or leave it empty');
     }
-    return `HTTP ${response.status}${text ? ` ${text.slice(0, 200).trim()}` : ''}`;
-}
-/** The sha256 digest of bytes, as `sha256:<hex>`. */
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+    if (url.username || url.password)
+        throw new errors_InputError(input, 'holds credentials: give them in username and password, which are masked, never in a URL');
+    if (url.protocol !== 'https:')
+        throw new errors_InputError(input, `must be an https URL (credentials are sent there), not ${url.protocol.replace(/:$/, '')}`);
+    if (url.search || url.hash)
+        throw new errors_InputError(input, 'must have no query or fragment: write https://hub.docker.com');
+    return url.toString().replace(/\/+$/, '');
 }
 /**
- * A client of one registry's distribution API (OCI distribution spec v1.1),
- * authenticating anonymously, with Basic credentials, or with a Bearer token
- * from the registry's token server for every scope at once (Docker's token
- * authentication spec). Retries 429, 5xx and dropped connections.
+ * Docker Hub's API as its current reference documents it
+ * (docs.docker.com/reference/api/hub/latest): `POST /v2/auth/token` with
+ * `identifier` (the user or organisation) and `secret` (a personal or
+ * organisation access token, or a password) gives an `access_token`, valid
+ * 10 minutes, sent as `Authorization: Bearer` (not the deprecated
+ * `POST /v2/users/login` and its `JWT` scheme).
+ *
+ * Tag deletion: the current reference documents only GET and HEAD on
+ * `/v2/namespaces/{namespace}/repositories/{repository}/tags/{tag}`, and no
+ * DELETE on any tag path. The deletion used is the one Docker's own hub-tool
+ * calls (`RemoveTag`, `DeleteTagURL = "/v2/repositories/%s/tags/%s/"`):
+ * `DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/`, any 2xx
+ * a success, 404 already gone; the token needs "Read, Write, Delete" (403 otherwise).
+ * The registry API cannot untag on Docker Hub (`DELETE /v2/<name>/manifests/<digest>` answers 405 UNSUPPORTED).
  */
-class RegistryClient {
-    endpoint;
-    options;
-    authorization;
-    retry;
-    constructor(endpoint, options) {
-        this.endpoint = endpoint;
-        this.options = options;
-        this.retry = {
-            ...options.retry,
-            onRetry: ({ reason, delaySeconds }) => options.logger.info(`${endpoint.name}: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
-        };
+class DockerHubApi {
+    base;
+    credentials;
+    logger;
+    token;
+    constructor(base, credentials, logger) {
+        this.base = base;
+        this.credentials = credentials;
+        this.logger = logger;
     }
-    url(path) {
-        return /^https?:\/\//.test(path) ? path : `${this.endpoint.apiBase}${path}`;
-    }
-    /**
-     * Authenticates once: GET /v2/ (distribution spec, "Determining support"),
-     * then, on a 401 challenge, Basic credentials or a Bearer token.
-     *
-     * @throws ActionError when the registry cannot be reached, refuses the credentials, or the token does not grant push
-     */
-    async authenticate() {
-        const response = await this.send('GET', '/v2/');
-        await response.body?.cancel();
-        if (response.ok)
-            return;
-        if (response.status !== 401)
-            throw new ActionError(`registry ${this.endpoint.name} answered GET /v2/ with HTTP ${response.status}`);
-        const challenge = parseChallenge(response.headers.get('www-authenticate'));
-        if (!challenge)
-            throw new ActionError(`registry ${this.endpoint.name} asks for authentication without a WWW-Authenticate challenge`);
-        await this.answer(challenge);
-        const check = await this.send('GET', '/v2/');
-        await check.body?.cancel();
-        if (check.status === 401)
-            throw new ActionError(`registry ${this.endpoint.name} refused the credentials${this.options.credentials ? ` of ${this.options.credentials.username}` : ' (none given: set username and password, or log in with docker/login-action)'}`);
-    }
-    async answer(challenge) {
-        const { credentials } = this.options;
-        const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
-        if (basic)
-            this.options.logger.mask(basic.slice(6));
-        if (challenge.scheme === 'basic') {
-            if (!basic)
-                throw new ActionError(`registry ${this.endpoint.name} needs credentials: set username and password, or log in with docker/login-action`);
-            this.authorization = basic;
-            return;
-        }
-        if (challenge.scheme !== 'bearer' || !challenge.params['realm'])
-            throw new ActionError(`registry ${this.endpoint.name} asks for ${challenge.scheme} authentication, which is not supported`);
-        const realm = new URL(challenge.params['realm']);
-        if (challenge.params['service'])
-            realm.searchParams.set('service', challenge.params['service']);
-        for (const scope of this.options.scopes)
-            realm.searchParams.append('scope', scope);
-        if (credentials)
-            realm.searchParams.set('account', credentials.username);
-        const response = await fetchWithRetry(realm, { headers: basic ? { authorization: basic } : {} }, this.retry);
-        if (response.status === 401 || response.status === 403) {
-            await response.body?.cancel();
-            throw new ActionError(`the token server of ${this.endpoint.name} refused the credentials${credentials ? ` of ${credentials.username}` : ''} (HTTP ${response.status})`);
-        }
-        if (!response.ok)
-            throw new ActionError(`the token server of ${this.endpoint.name} answered ${await describeRegistryError(response)}`);
-        const body = (await response.json());
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw new ActionError(`the token server of ${this.endpoint.name} returned no token`);
-        this.options.logger.mask(token);
-        this.authorization = `Bearer ${token}`;
-        const granted = grantedAccess(token);
-        for (const repository of granted ? (this.options.pushRepositories ?? []) : []) {
-            if (!granted.some((entry) => entry.type === 'repository' && entry.name === repository && entry.actions.includes('push'))) {
-                throw new ActionError(`the credentials${credentials ? ` of ${credentials.username}` : ''} may not push to ${repository} on ${this.endpoint.name}`);
-            }
-        }
-    }
-    async send(method, path, init = {}, renew = true) {
-        const headers = new Headers(init.headers);
-        if (this.authorization)
-            headers.set('authorization', this.authorization);
-        const response = await fetchWithRetry(this.url(path), { ...init, method, headers }, this.retry);
-        // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once.
-        const challenge = response.status === 401 && renew && this.authorization?.startsWith('Bearer ') ? parseChallenge(response.headers.get('www-authenticate')) : undefined;
-        if (!challenge)
-            return response;
-        await response.body?.cancel();
-        await this.answer(challenge);
-        return this.send(method, path, init, false);
-    }
-    /** A request with authentication; a body that is a stream is sent once (no retry). */
-    async request(method, path, init = {}) {
-        if (init.body instanceof ReadableStream) {
-            const headers = new Headers(init.headers);
-            if (this.authorization)
-                headers.set('authorization', this.authorization);
-            return fetch(this.url(path), { ...init, method, headers, duplex: 'half' });
-        }
-        return this.send(method, path, init);
-    }
-    /**
-     * GET /v2/<name>/manifests/<reference> with every manifest media type accepted.
-     * @returns the exact bytes, or undefined on 404
-     * @throws ActionError on another error, or when the bytes do not match the digest asked for or announced
-     */
-    async getManifest(repository, reference) {
-        const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
-        if (response.status === 404) {
-            await response.body?.cancel();
-            return undefined;
-        }
-        if (!response.ok)
-            throw new ActionError(`GET manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-        const bytes = Buffer.from(await response.arrayBuffer());
-        const digest = sha256Digest(bytes);
-        const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
-        if (expected && expected !== digest)
-            throw new ActionError(`manifest ${repository}@${expected} on ${this.endpoint.name} came back with digest ${digest}: corrupted in transit`);
-        const mediaType = JSON.parse(bytes.toString('utf8')).mediaType ?? response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
-        return { digest, mediaType, bytes };
-    }
-    /** HEAD /v2/<name>/manifests/<reference>: the digest, without a pull counted on Docker Hub. @returns undefined on 404 */
-    async headManifest(repository, reference) {
-        const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
-        if (response.status === 404)
-            return undefined;
-        if (!response.ok)
-            throw new ActionError(`HEAD manifest ${repository}:${reference} on ${this.endpoint.name}: HTTP ${response.status}`);
-        const digest = response.headers.get('docker-content-digest');
-        if (digest)
-            return digest;
-        return (await this.getManifest(repository, reference))?.digest;
-    }
-    /** PUT /v2/<name>/manifests/<reference> with the bytes unchanged. @returns the digest the registry computed */
-    async putManifest(repository, reference, manifest) {
-        const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
-            headers: { 'content-type': manifest.mediaType },
-            body: manifest.bytes,
+    async send(url, init) {
+        return fetchWithRetry(url, { ...init, redirect: 'error' }, {
+            waitRequested: async (response) => registryRateLimitWait(response),
+            onRetry: ({ reason, delaySeconds }) => this.logger.info(`Docker Hub: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
         });
-        if (response.status !== 201)
-            throw new ActionError(`PUT manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-        await response.body?.cancel();
-        return response.headers.get('docker-content-digest') ?? manifest.digest;
     }
-    /** HEAD /v2/<name>/blobs/<digest>. */
-    async hasBlob(repository, digest) {
-        const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`);
-        if (response.status === 404)
-            return false;
-        if (!response.ok)
-            throw new ActionError(`HEAD blob ${repository}@${digest} on ${this.endpoint.name}: HTTP ${response.status}`);
-        return true;
+    /** POST /v2/auth/token, once per 9 minutes. @throws ActionError when Docker Hub refuses the credentials */
+    async bearer() {
+        if (this.token && this.token.until > Date.now())
+            return this.token.value;
+        const response = await this.send(`${this.base}/v2/auth/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify({ identifier: this.credentials.username, secret: this.credentials.password }),
+        });
+        if (!response.ok) {
+            await response.body?.cancel();
+            throw new ActionError(`Docker Hub refused to create an access token for ${this.credentials.username} (POST /v2/auth/token: HTTP ${response.status}${registryRateLimitMessage(response)})`);
+        }
+        const body = (await response.json().catch(() => ({})));
+        if (typeof body.access_token !== 'string' || !body.access_token)
+            throw new ActionError('Docker Hub returned no access_token');
+        this.logger.mask(body.access_token);
+        this.token = { value: body.access_token, until: Date.now() + 9 * 60 * 1000 };
+        return body.access_token;
     }
     /**
-     * Cross-repository blob mount (distribution spec, "Mounting a blob from another repository"):
-     * POST /v2/<name>/blobs/uploads/?mount=<digest>&from=<other>.
+     * Deletes one tag (hub-tool's `DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/`).
      *
-     * @returns `mounted` on 201, or the upload session's location on 202 (the registry did not mount)
+     * @returns `deleted`, or `absent` on 404
+     * @throws ActionError on another answer, with Docker Hub's message
      */
-    async mountBlob(repository, digest, from) {
-        const response = await this.request('POST', `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`);
-        await response.body?.cancel();
-        if (response.status === 201)
-            return { mounted: true };
-        if (response.status === 202)
-            return { mounted: false, location: this.location(response) };
-        throw new ActionError(`mount of ${digest} from ${from} into ${repository} on ${this.endpoint.name}: HTTP ${response.status}`);
-    }
-    /** POST /v2/<name>/blobs/uploads/: opens an upload session. @returns its location */
-    async startUpload(repository) {
-        const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`);
-        if (response.status !== 202)
-            throw new ActionError(`upload to ${repository} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-        await response.body?.cancel();
-        return this.location(response);
-    }
-    location(response) {
-        const location = response.headers.get('location');
-        if (!location)
-            throw new ActionError(`registry ${this.endpoint.name} opened an upload without a Location`);
-        return new URL(location, this.endpoint.apiBase).toString();
-    }
-    /** GET /v2/<name>/blobs/<digest>, following redirects to storage; the caller reads the stream. */
-    async getBlob(repository, digest) {
-        const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`);
-        if (!response.ok || !response.body)
-            throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-        return response;
-    }
-    /** Completes a monolithic upload: PUT <location>?digest=<digest> with the whole blob as a stream of `size` bytes. */
-    async putBlob(location, digest, body, size) {
-        const url = new URL(location);
-        url.searchParams.set('digest', digest);
-        const response = await this.request('PUT', url.toString(), {
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-            body,
+    async deleteTag(repository, tag) {
+        const token = await this.bearer();
+        const response = await this.send(`${this.base}/v2/repositories/${repository}/tags/${encodeURIComponent(tag)}/`, {
+            method: 'DELETE',
+            headers: { authorization: `Bearer ${token}` },
         });
-        if (response.status !== 201)
-            throw new ActionError(`upload of ${digest} to ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-        await response.body?.cancel();
+        if (response.ok || response.status === 404) {
+            await response.body?.cancel();
+            return response.ok ? 'deleted' : 'absent';
+        }
+        const text = (await response.text().catch(() => '')).slice(0, 300);
+        let message = text;
+        try {
+            const parsed = JSON.parse(text);
+            message = String(parsed.message ?? parsed.detail ?? text);
+        }
+        catch {
+            // not JSON
+        }
+        throw new ActionError(`HTTP ${response.status}${message ? ` ${message.slice(0, 200)}` : ''}${registryRateLimitMessage(response)}`);
     }
-    /** Cancels an upload session (DELETE <location>); failures are ignored. */
-    async cancelUpload(location) {
-        const response = await this.request('DELETE', location).catch(() => undefined);
-        await response?.body?.cancel().catch(() => undefined);
+}
+/**
+ * Deletes the promoted tags from the source repository on Docker Hub, after
+ * every target tag was read back at its digest: each source tag is read
+ * again (HEAD on the registry, not counted as a pull) and deleted only while
+ * it still points to the digest that was promoted; a tag already gone (an
+ * earlier run's deletion) is done. Docker Hub's API has no conditional
+ * delete: a push between the read and the deletion, a few milliseconds, is not caught.
+ *
+ * @returns one outcome a distinct source tag, in plan order
+ */
+async function deletePromotedSourceTags(hub, source, repository, plans) {
+    const digests = new Map();
+    for (const plan of plans)
+        if (!digests.has(plan.sourceTag))
+            digests.set(plan.sourceTag, plan.digest);
+    const outcomes = [];
+    for (const [tag, promoted] of digests) {
+        try {
+            const now = await source.headManifest(repository, tag);
+            if (!now)
+                outcomes.push({ tag, state: 'already gone' });
+            else if (now !== promoted)
+                outcomes.push({ tag, state: 'kept', detail: `it moved to ${now} since the plan; ${promoted} was promoted` });
+            else
+                outcomes.push({ tag, state: (await hub.deleteTag(repository, tag)) === 'deleted' ? 'deleted' : 'already gone' });
+        }
+        catch (error) {
+            outcomes.push({ tag, state: 'failed', detail: error.message });
+        }
+    }
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
+
+/**
+ * Runs an executable with @actions/exec, without a shell, silently, and
+ * collects its output; never throws for a non-zero exit, a missing
+ * executable or a time-out.
+ */
+async function runCommand(file, args, options = {}) {
+    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
+    if (limited) {
+        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
+        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
+        if (!result.missing)
+            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
+    }
+    return execute(file, args, options);
+}
+async function execute(file, args, options) {
+    try {
+        const result = await getExecOutput(file, [...args], {
+            silent: true,
+            ignoreReturnCode: true,
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+            ...(options.input ? { input: options.input } : {}),
+        });
+        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        const message = error instanceof Error ? error.message : String(error);
+        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/registry/credentials.ts
+
+
+
+
+
+/** The key Docker's config file uses for Docker Hub (docker/cli `authConfigKey`). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+/** The keys Docker's config file may use for a registry (docker/login-action writes the first one docker login would). */
+function configKeys(endpoint) {
+    if (endpoint.isDockerHub)
+        return [DOCKER_HUB_KEY, 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    return [endpoint.name, `https://${endpoint.name}`, `http://${endpoint.name}`, endpoint.apiBase];
+}
+/** docker-credential-helpers' not-found message (credentials/error.go), which docker treats as "no credentials". */
+const NOT_FOUND = 'credentials not found in native keychain';
+/**
+ * Runs `docker-credential-<helper> get` (docker-credential-helpers' protocol:
+ * the server URL on stdin, `{"ServerURL","Username","Secret"}` on stdout,
+ * errors on stdout with exit 1) through runCommand.
+ *
+ * @returns the credentials, or undefined when the helper has none for this server
+ * @throws ActionError when the helper fails (e.g. macOS "User interaction is not allowed." from a locked keychain) or answers an identity token
+ */
+async function fromHelper(helper, serverUrl) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(helper))
+        throw new ActionError(`Docker's config names the credential helper "${helper.slice(0, 50)}", which is not a helper name`);
+    const program = `docker-credential-${helper}`;
+    const result = await runCommand(program, ['get'], { input: Buffer.from(serverUrl), timeoutSeconds: 60 });
+    const advice = 'set the username and password inputs: they avoid docker login and its credential store altogether';
+    if (result.missing)
+        throw new ActionError(`Docker's config asks for the credential helper ${program}, which is not on PATH: ${advice}`);
+    if (result.code !== 0) {
+        if (result.stdout.includes(NOT_FOUND))
+            return undefined;
+        throw new ActionError(`${program} get failed for ${serverUrl}: ${result.output.trim().slice(0, 300) || `exit ${result.code}`}; ${advice}`);
+    }
+    let answer;
+    try {
+        answer = JSON.parse(result.stdout);
+    }
+    catch {
+        throw new ActionError(`${program} get answered something that is not JSON for ${serverUrl}; ${advice}`);
+    }
+    if (typeof answer.Username !== 'string' || typeof answer.Secret !== 'string' || !answer.Secret)
+        return undefined;
+    if (answer.Username === '<token>')
+        throw new ActionError(`${program} holds an identity token for ${serverUrl}, which this action does not exchange; ${advice}`);
+    return { username: answer.Username, password: answer.Secret };
+}
+/**
+ * Credentials from Docker's config file (`$DOCKER_CONFIG/config.json`, else
+ * `~/.docker/config.json`), as docker reads them (docker/cli
+ * `configfile/file.go`): the credential helper of the registry
+ * (`credHelpers.<host>`, else `credsStore`), run as
+ * `docker-credential-<name> get` with the server URL (`https://index.docker.io/v1/`
+ * for Docker Hub); else `auths.<registry>.auth` (base64 `user:password`) or
+ * `auths.<registry>.username`/`password`, as docker/login-action writes them.
+ *
+ * @returns the credentials, or undefined when the file, the helper's answer and the entry are all absent
+ * @throws ActionError when a configured helper fails: the message says to use the username and password inputs
+ */
+async function dockerConfigCredentials(endpoint, configDirectory = process.env['DOCKER_CONFIG'] || external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker')) {
+    let config;
+    try {
+        config = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(configDirectory, 'config.json'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const keys = configKeys(endpoint);
+    const helper = keys.map((key) => config.credHelpers?.[key]).find(Boolean) ?? config.credsStore;
+    if (helper) {
+        const found = await fromHelper(helper, keys[0]);
+        if (found)
+            return found;
+    }
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        if (!entry)
+            continue;
+        if (entry.username && entry.password)
+            return { username: entry.username, password: entry.password };
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1).replace(/\0+$/, '') };
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/util/jwt.ts
+/**
+ * The claims of a JSON Web Token (RFC 7519 §7.2: the second base64url part,
+ * a JSON object). The signature is not checked: the claims are read only to
+ * explain a refusal or to see what a registry token grants.
+ *
+ * @returns the claims, or undefined when `token` is not a JWT whose payload is a JSON object
+ */
+function jwtClaims(token) {
+    const payload = token.split('.')[1];
+    if (!payload)
+        return undefined;
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? claims : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/registry/auth.ts
+
+/**
+ * Parses a WWW-Authenticate header such as
+ * `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a:pull,push"`.
+ *
+ * @returns the first challenge, or undefined when the header is absent or empty
+ */
+function parseChallenge(header) {
+    const match = header ? /^\s*([A-Za-z]+)\s*(.*)$/.exec(header) : null;
+    if (!match)
+        return undefined;
+    const params = {};
+    for (const [, key, quoted, bare] of match[2].matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
+        params[key.toLowerCase()] = (quoted ?? bare ?? '').replace(/\\(.)/g, '$1');
+    return { scheme: match[1].toLowerCase(), params };
+}
+/** A scope of Docker's token spec: `repository:<name>:<actions>`. */
+function repositoryScope(repository, actions) {
+    return `repository:${repository}:${actions.join(',')}`;
+}
+/**
+ * The access a token grants, when it is a JWT with Docker's `access` claim
+ * (Docker token authentication spec); undefined for an opaque token.
+ */
+function grantedAccess(token) {
+    const access = jwtClaims(token)?.['access'];
+    return Array.isArray(access) ? access : undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
 
 
@@ -32132,6 +32164,494 @@ function memoryLogger() {
     };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/registry/media-types.ts
+/** Manifest media types (OCI image spec, Docker image manifest v2 schema 2). */
+const MEDIA_TYPES = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+};
+/** The Accept header of every manifest read: an index is only returned to a client that accepts it. */
+const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+/** Whether a media type is an index (OCI image index or Docker manifest list). */
+function isIndexMediaType(mediaType) {
+    return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/registry/manifest.ts
+
+
+/**
+ * The largest manifest read or written: 4 MiB (4 194 304 bytes), the limit of
+ * distribution's manifest handler (`maxManifestBodySize = 4 << 20`, which
+ * answers a larger PUT with 400 MANIFEST_INVALID); the distribution spec asks
+ * registries to accept at least 4 MB, and containerd refuses manifests above
+ * `4 * 1048 * 1048` bytes. A larger answer is refused before it is parsed.
+ */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The most descriptors one manifest may list (layers, or an index's manifests): far above any real image, a bound on the work one answer can cause. */
+const MAX_DESCRIPTORS = 10_000;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const KNOWN_TYPES = Object.values(MEDIA_TYPES);
+/** Whether `digest` is a sha256 digest as this action verifies them (`sha256:` and 64 lower-case hex digits). */
+function isSha256Digest(digest) {
+    return typeof digest === 'string' && DIGEST.test(digest);
+}
+function checkDescriptor(value, where, field) {
+    const descriptor = value;
+    if (!descriptor || typeof descriptor !== 'object' || Array.isArray(descriptor))
+        throw new ActionError(`${where}: ${field} is not a descriptor object`);
+    if (typeof descriptor.mediaType !== 'string' || !descriptor.mediaType)
+        throw new ActionError(`${where}: ${field} has no mediaType`);
+    if (!isSha256Digest(descriptor.digest))
+        throw new ActionError(`${where}: ${field} has the digest ${JSON.stringify(String(descriptor.digest).slice(0, 100))}, not sha256:<64 hex digits>`);
+    if (!Number.isSafeInteger(descriptor.size) || descriptor.size < 0)
+        throw new ActionError(`${where}: ${field} has no valid size`);
+    if (descriptor.urls !== undefined && (!Array.isArray(descriptor.urls) || descriptor.urls.some((url) => typeof url !== 'string')))
+        throw new ActionError(`${where}: ${field} has invalid urls`);
+    return descriptor;
+}
+function checkList(value, where, field) {
+    if (!Array.isArray(value))
+        throw new ActionError(`${where}: ${field} is not a list`);
+    if (value.length > MAX_DESCRIPTORS)
+        throw new ActionError(`${where}: ${field} lists ${value.length} entries, more than ${MAX_DESCRIPTORS}`);
+    return value.map((entry, index) => checkDescriptor(entry, where, `${field}[${index}]`));
+}
+/**
+ * Parses and checks a manifest's bytes (OCI image spec: image index and
+ * image manifest; Docker image manifest v2 schema 2 and manifest list) before
+ * anything is written: a JSON object of schemaVersion 2, a known media type
+ * (its `mediaType` field, else the Content-Type it was served with), and
+ * descriptors whose digests are sha256 and sizes whole byte counts.
+ *
+ * @param where names the manifest in errors, e.g. `docker.io/nwodtuhs/exegol-preprod:full`
+ * @throws ActionError, one clear message, for anything else (not JSON, `null`, schema 1, an unknown media type, a bad descriptor)
+ */
+function parseManifest(bytes, servedType, where) {
+    if (bytes.length > MAX_MANIFEST_BYTES)
+        throw new ActionError(`${where} is ${bytes.length} bytes, over the 4 MiB manifest limit`);
+    let parsed;
+    try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new ActionError(`${where} is not a manifest: its ${bytes.length} bytes are not JSON`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new ActionError(`${where} is not a manifest: it is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a JSON array' : `a JSON ${typeof parsed}`}`);
+    const content = parsed;
+    if (content.schemaVersion === 1)
+        throw new ActionError(`${where} is a Docker schema 1 manifest, which registries no longer accept: rebuild it`);
+    if (content.schemaVersion !== 2)
+        throw new ActionError(`${where} is not a manifest: schemaVersion is ${JSON.stringify(content.schemaVersion)}, not 2`);
+    const mediaType = typeof content.mediaType === 'string' ? content.mediaType : (servedType ?? '');
+    if (!KNOWN_TYPES.includes(mediaType))
+        throw new ActionError(`${where} has the media type ${JSON.stringify(mediaType.slice(0, 100))}, which is not an OCI or Docker image manifest or index`);
+    if (isIndexMediaType(mediaType)) {
+        checkList(content.manifests, where, 'manifests');
+    }
+    else {
+        checkDescriptor(content.config, where, 'config');
+        checkList(content.layers ?? [], where, 'layers');
+    }
+    if (content.subject !== undefined)
+        checkDescriptor(content.subject, where, 'subject');
+    return { mediaType, content };
+}
+
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
+;// CONCATENATED MODULE: ../../packages/core/src/registry/request-limit.ts
+
+/**
+ * At most `limit` units of work under way at once against one registry: a
+ * request with its whole body, or a blob copy (its GET and its PUT). Work
+ * started inside a unit (a token request after a 401, a GET after a HEAD
+ * without a digest) runs in that unit's slot, so nesting never deadlocks.
+ */
+class RequestLimit {
+    limit;
+    running = 0;
+    waiting = [];
+    holder = new external_node_async_hooks_.AsyncLocalStorage();
+    /** The most units that were under way at once. */
+    peak = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    /** Runs `work` in a slot, waiting for one if every slot is taken; in the slot already held by the caller when there is one. */
+    async run(work) {
+        const held = this.holder.getStore() ?? [];
+        if (held.includes(this))
+            return work();
+        if (this.running >= this.limit)
+            await new Promise((resolve) => this.waiting.push(resolve));
+        else
+            this.running += 1;
+        this.peak = Math.max(this.peak, this.running);
+        try {
+            return await this.holder.run([...held, this], work);
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.running -= 1;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/registry/client.ts
+
+
+
+
+
+
+
+
+/** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
+async function describeRegistryError(response) {
+    const text = (await response.text().catch(() => '')).slice(0, 2000);
+    const limit = registryRateLimitMessage(response);
+    try {
+        const errors = JSON.parse(text).errors ?? [];
+        if (errors.length)
+            return `HTTP ${response.status} ${errors
+                .slice(0, 3)
+                .map((error) => `${String(error.code ?? '').slice(0, 50)}: ${String(error.message ?? '').slice(0, 200)}`)
+                .join('; ')}${limit}`;
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return `HTTP ${response.status}${text ? ` ${text.slice(0, 200).trim()}` : ''}${limit}`;
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Reads a body of at most `limit` bytes, refusing a longer one before it is all read. */
+async function readAtMost(response, limit, what) {
+    const announced = Number(response.headers.get('content-length') ?? NaN);
+    if (announced > limit) {
+        await response.body?.cancel();
+        throw new ActionError(`${what} is ${announced} bytes, over the 4 MiB manifest limit: refused before reading it`);
+    }
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of response.body ?? []) {
+        total += chunk.byteLength;
+        if (total > limit) {
+            await response.body?.cancel().catch(() => undefined);
+            throw new ActionError(`${what} is over the 4 MiB manifest limit: refused after ${limit} bytes`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+/** The sha256 digest of bytes, as `sha256:<hex>`. */
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/**
+ * A client of one registry's distribution API (OCI distribution spec v1.1),
+ * authenticating anonymously, with Basic credentials, or with a Bearer token
+ * from the registry's token server for every scope at once (Docker's token
+ * authentication spec). Retries 429, 5xx and dropped connections; a 429 that
+ * asks to wait more than a minute (Docker Hub's pull limit) fails at once,
+ * saying when the limit frees up.
+ *
+ * Credentials go only where they were asked for, as Docker and containerd
+ * send them: to the registry's own origin (which issued the challenge) and to
+ * the token realm its challenge names. An upload Location or a redirect to
+ * another host (a CDN, object storage with a signed URL) gets no Authorization.
+ * Redirects are followed here (at most 5), never by fetch.
+ */
+class RegistryClient {
+    endpoint;
+    options;
+    authorization;
+    retry;
+    origin;
+    /** Bounds the requests under way against this registry (`concurrency`). */
+    limit;
+    /** Manifest GETs sent: Docker Hub counts each as a pull (HEADs are not counted). */
+    manifestGets = 0;
+    constructor(endpoint, options) {
+        this.endpoint = endpoint;
+        this.options = options;
+        this.origin = new URL(endpoint.apiBase).origin;
+        this.limit = new RequestLimit(options.concurrency ?? 4);
+        this.retry = {
+            ...options.retry,
+            waitRequested: async (response) => registryRateLimitWait(response),
+            onRetry: ({ reason, delaySeconds }) => options.logger.info(`${endpoint.name}: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
+        };
+    }
+    url(path) {
+        return new URL(/^https?:\/\//.test(path) ? path : `${this.endpoint.apiBase}${path}`);
+    }
+    /** The headers of a request to `url`: Authorization only for this registry's own origin. */
+    headersFor(url, init) {
+        const headers = new Headers(init.headers);
+        headers.delete('authorization');
+        if (this.authorization && url.origin === this.origin)
+            headers.set('authorization', this.authorization);
+        return headers;
+    }
+    /**
+     * Authenticates once: GET /v2/ (distribution spec, "Determining support"),
+     * then, on a 401 challenge, Basic credentials or a Bearer token.
+     *
+     * @throws ActionError when the registry cannot be reached, refuses the credentials, or the token does not grant push
+     */
+    async authenticate() {
+        const response = await this.send('GET', '/v2/');
+        await response.body?.cancel();
+        if (response.ok)
+            return;
+        if (response.status !== 401)
+            throw new ActionError(`registry ${this.endpoint.name} answered GET /v2/ with HTTP ${response.status}${registryRateLimitMessage(response)}`);
+        const challenge = parseChallenge(response.headers.get('www-authenticate'));
+        if (!challenge)
+            throw new ActionError(`registry ${this.endpoint.name} asks for authentication without a WWW-Authenticate challenge`);
+        await this.answer(challenge);
+        const check = await this.send('GET', '/v2/');
+        await check.body?.cancel();
+        if (check.status === 401)
+            throw new ActionError(`registry ${this.endpoint.name} refused the credentials${this.options.credentials ? ` of ${this.options.credentials.username}` : ' (none given: set username and password, or log in with docker/login-action)'}`);
+    }
+    async answer(challenge) {
+        const { credentials } = this.options;
+        const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
+        if (basic)
+            this.options.logger.mask(basic.slice(6));
+        if (challenge.scheme === 'basic') {
+            if (!basic)
+                throw new ActionError(`registry ${this.endpoint.name} needs credentials: set username and password, or log in with docker/login-action`);
+            this.authorization = basic;
+            return;
+        }
+        if (challenge.scheme !== 'bearer' || !challenge.params['realm'])
+            throw new ActionError(`registry ${this.endpoint.name} asks for ${challenge.scheme.slice(0, 20)} authentication, which is not supported`);
+        let realm;
+        try {
+            realm = new URL(challenge.params['realm']);
+        }
+        catch {
+            throw new ActionError(`registry ${this.endpoint.name} names a token realm that is not a URL`);
+        }
+        if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && this.origin.startsWith('http:')))
+            throw new ActionError(`registry ${this.endpoint.name} names a token realm that is not HTTPS: credentials are not sent there`);
+        if (challenge.params['service'])
+            realm.searchParams.set('service', challenge.params['service']);
+        for (const scope of this.options.scopes)
+            realm.searchParams.append('scope', scope);
+        if (credentials)
+            realm.searchParams.set('account', credentials.username);
+        const response = await fetchWithRetry(realm, { headers: basic ? { authorization: basic } : {}, redirect: 'error' }, this.retry);
+        if (response.status === 401 || response.status === 403) {
+            await response.body?.cancel();
+            throw new ActionError(`the token server of ${this.endpoint.name} refused the credentials${credentials ? ` of ${credentials.username}` : ''} (HTTP ${response.status})`);
+        }
+        if (!response.ok)
+            throw new ActionError(`the token server of ${this.endpoint.name} answered ${await describeRegistryError(response)}`);
+        const body = (await response.json().catch(() => ({})));
+        const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+        if (!token)
+            throw new ActionError(`the token server of ${this.endpoint.name} returned no token`);
+        this.options.logger.mask(token);
+        this.authorization = `Bearer ${token}`;
+        const granted = grantedAccess(token);
+        for (const repository of granted ? (this.options.pushRepositories ?? []) : []) {
+            if (!granted.some((entry) => entry.type === 'repository' && entry.name === repository && entry.actions.includes('push'))) {
+                throw new ActionError(`the credentials${credentials ? ` of ${credentials.username}` : ''} may not push to ${repository} on ${this.endpoint.name}`);
+            }
+        }
+    }
+    /** One request, retried; redirects of a GET or HEAD followed, each hop authorized only on this registry's origin. */
+    async send(method, path, init = {}, renew = true) {
+        let url = this.url(path);
+        let response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+        for (let hops = 0; REDIRECTS.has(response.status) && (method === 'GET' || method === 'HEAD'); hops += 1) {
+            const location = response.headers.get('location');
+            if (!location)
+                break;
+            await response.body?.cancel();
+            if (hops === 5)
+                throw new ActionError(`${method} ${url.pathname} on ${this.endpoint.name}: more than 5 redirects`);
+            url = new URL(location, url);
+            if (url.protocol !== 'https:' && url.protocol !== 'http:')
+                throw new ActionError(`${this.endpoint.name} redirected to a ${url.protocol} URL`);
+            response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+        }
+        // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once; a token lacking a scope would not change.
+        const challenge = response.status === 401 && renew && url.origin === this.origin && this.authorization?.startsWith('Bearer ')
+            ? parseChallenge(response.headers.get('www-authenticate'))
+            : undefined;
+        if (!challenge || challenge.params['error'] === 'insufficient_scope')
+            return response;
+        await response.body?.cancel();
+        await this.answer(challenge);
+        return this.send(method, path, init, false);
+    }
+    /** A request with authentication (on this registry's origin only); a body that is a stream is sent once (no retry). */
+    async request(method, path, init = {}) {
+        if (init.body instanceof ReadableStream) {
+            const url = this.url(path);
+            return fetch(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual', duplex: 'half' });
+        }
+        return this.send(method, path, init);
+    }
+    /**
+     * GET /v2/<name>/manifests/<reference> with every manifest media type
+     * accepted, at most 4 MiB (refused before reading when the length says
+     * more), checked by {@link parseManifest}. Counted in `manifestGets`.
+     *
+     * @returns the exact bytes, or undefined on 404
+     * @throws ActionError on another error, an oversized or malformed manifest, or bytes that do not match the digest asked for or announced
+     */
+    async getManifest(repository, reference) {
+        return this.limit.run(async () => {
+            this.manifestGets += 1;
+            const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
+            const where = `${this.endpoint.name}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
+            if (response.status === 404) {
+                await response.body?.cancel();
+                return undefined;
+            }
+            if (!response.ok)
+                throw new ActionError(`GET manifest ${where}: ${await describeRegistryError(response)}`);
+            const bytes = await readAtMost(response, MAX_MANIFEST_BYTES, `manifest ${where}`);
+            const digest = sha256Digest(bytes);
+            const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
+            if (expected && expected !== digest)
+                throw new ActionError(`manifest ${where} came back with digest ${digest}, not ${expected.slice(0, 80)}: corrupted in transit`);
+            const { mediaType } = parseManifest(bytes, response.headers.get('content-type')?.split(';')[0]?.trim(), `manifest ${where}`);
+            return { digest, mediaType, bytes };
+        });
+    }
+    /** HEAD /v2/<name>/manifests/<reference>: the digest, without a pull counted on Docker Hub. @returns undefined on 404 */
+    async headManifest(repository, reference) {
+        const digest = await this.limit.run(async () => {
+            const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
+            if (response.status === 404)
+                return null;
+            if (!response.ok)
+                throw new ActionError(`HEAD manifest ${repository}:${reference} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`);
+            return response.headers.get('docker-content-digest') ?? undefined;
+        });
+        if (digest === null)
+            return undefined;
+        return digest ?? (await this.getManifest(repository, reference))?.digest;
+    }
+    /** PUT /v2/<name>/manifests/<reference> with the bytes unchanged. @returns the digest the registry computed */
+    async putManifest(repository, reference, manifest) {
+        return this.limit.run(async () => {
+            const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
+                headers: { 'content-type': manifest.mediaType },
+                body: manifest.bytes,
+            });
+            if (response.status !== 201)
+                throw new ActionError(`PUT manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+            await response.body?.cancel();
+            return response.headers.get('docker-content-digest') ?? manifest.digest;
+        });
+    }
+    /**
+     * DELETE /v2/<name>/manifests/<reference> (distribution spec, "Deleting
+     * tags" and "Deleting manifests"): by tag where the registry deletes tags
+     * (distribution 3), by digest otherwise, which removes every tag on that
+     * digest in the repository.
+     *
+     * @returns the status: 202 deleted, 404 absent, 400/405 not supported that way (distribution 2.8 answers a tag with 400 DIGEST_INVALID, Docker Hub with 405 UNSUPPORTED)
+     */
+    async deleteManifest(repository, reference) {
+        return this.limit.run(async () => {
+            const response = await this.request('DELETE', `/v2/${repository}/manifests/${reference}`);
+            await response.body?.cancel();
+            return response.status;
+        });
+    }
+    /** HEAD /v2/<name>/blobs/<digest>. */
+    async hasBlob(repository, digest) {
+        return this.limit.run(async () => {
+            const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`);
+            if (response.status === 404)
+                return false;
+            if (!response.ok)
+                throw new ActionError(`HEAD blob ${repository}@${digest} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`);
+            return true;
+        });
+    }
+    /**
+     * Cross-repository blob mount (distribution spec, "Mounting a blob from another repository"):
+     * POST /v2/<name>/blobs/uploads/?mount=<digest>&from=<other>.
+     *
+     * @returns `mounted` on 201; on 202 (the registry did not mount) the upload session's location; on
+     * any other answer (401 when the token lacks pull on `from`, as Docker Hub and distribution answer) no location: the caller uploads
+     */
+    async mountBlob(repository, digest, from) {
+        return this.limit.run(async () => {
+            const response = await this.request('POST', `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`);
+            await response.body?.cancel();
+            if (response.status === 201)
+                return { mounted: true };
+            if (response.status === 202)
+                return { mounted: false, location: this.location(response), reason: 'HTTP 202' };
+            return { mounted: false, reason: `HTTP ${response.status}` };
+        });
+    }
+    /** POST /v2/<name>/blobs/uploads/: opens an upload session. @returns its location */
+    async startUpload(repository) {
+        return this.limit.run(async () => {
+            const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`);
+            if (response.status !== 202)
+                throw new ActionError(`upload to ${repository} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+            await response.body?.cancel();
+            return this.location(response);
+        });
+    }
+    location(response) {
+        const location = response.headers.get('location');
+        if (!location)
+            throw new ActionError(`registry ${this.endpoint.name} opened an upload without a Location`);
+        const url = new URL(location, response.url || this.endpoint.apiBase);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            throw new ActionError(`registry ${this.endpoint.name} gave an upload Location that is not HTTP`);
+        return url.toString();
+    }
+    /**
+     * GET /v2/<name>/blobs/<digest>, following redirects to storage (without
+     * credentials on another host); the caller reads the stream, inside a slot
+     * of {@link limit} it holds for the whole copy.
+     */
+    async getBlob(repository, digest) {
+        const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`);
+        if (!response.ok || !response.body)
+            throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+        return response;
+    }
+    /** Completes a monolithic upload: PUT <location>?digest=<digest> with the whole blob as a stream of `size` bytes. */
+    async putBlob(location, digest, body, size) {
+        const url = new URL(location);
+        url.searchParams.set('digest', digest);
+        const response = await this.request('PUT', url.toString(), {
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+            body,
+        });
+        if (response.status !== 201)
+            throw new ActionError(`upload of ${digest} to ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+        await response.body?.cancel();
+    }
+    /** Cancels an upload session (DELETE <location>); failures are ignored. */
+    async cancelUpload(location) {
+        const response = await this.request('DELETE', location).catch(() => undefined);
+        await response?.body?.cancel().catch(() => undefined);
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/units/size.ts
 /** Multipliers of the size units we accept: SI (powers of 1000) and IEC (powers of 1024). */
 const UNIT_BYTES = {
@@ -32151,10 +32671,16 @@ const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
  * each), `500MB`, `1.5TiB` or a plain byte count such as `4096`.
  * A bare `G`, `M` or `K` is refused because it is ambiguous.
  *
- * @returns the size in bytes, rounded down to a whole byte
+ * @returns the size in bytes, rounded down to a whole byte, at most Number.MAX_SAFE_INTEGER (8 PiB)
  * @throws Error whose message says what is accepted; callers prefix the input's name
  */
 function size_parseSize(text) {
+    const bytes = sizeInBytes(text);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${text.trim().slice(0, 40)}${text.trim().length > 40 ? '…' : ''}" is too large: at most 8 PiB`);
+    return bytes;
+}
+function sizeInBytes(text) {
     const match = SIZE_PATTERN.exec(text.trim());
     if (!match)
         throw new Error(`"${text}" is not a size: write a number and a unit, e.g. 100GB, 100GiB or 500MB`);
@@ -32287,79 +32813,132 @@ async function mapWithConcurrency(items, limit, work) {
 
 
 
-function parseContent(manifest, where) {
-    try {
-        const content = JSON.parse(manifest.bytes.toString('utf8'));
-        if (content.schemaVersion === 1)
-            throw new ActionError(`${where} is a Docker schema 1 manifest, which registries no longer accept: rebuild it`);
-        return content;
-    }
-    catch (error) {
-        if (error instanceof ActionError)
-            throw error;
-        throw new ActionError(`${where} is not a JSON manifest`);
-    }
-}
+
+/** How deep indexes may nest (an index of indexes): a bound on the work a source can cause. */
+const MAX_DEPTH = 4;
 /**
- * Reads a manifest's whole tree from the source: each child manifest of an
- * index (by digest, once per digest thanks to `cache`), and the blobs of each image manifest.
+ * Reads a manifest's tree from the source: each child manifest of an index
+ * that the target repository lacks (by digest, once per digest thanks to
+ * `cache`), and the blobs of each image manifest. A child the target holds
+ * (HEAD) is not read: Docker Hub counts every manifest GET as a pull.
  *
- * @throws ActionError when a child manifest is missing
+ * @throws ActionError when a child manifest is missing, malformed, or nested deeper than 4 levels
  */
-async function readTree(client, repository, manifest, cache) {
-    const where = `${client.endpoint.name}/${repository}@${manifest.digest}`;
-    const content = parseContent(manifest, where);
-    const isIndex = isIndexMediaType(manifest.mediaType) || (Array.isArray(content.manifests) && !content.layers);
-    if (!isIndex) {
-        const blobs = [content.config, ...(content.layers ?? [])].filter((descriptor) => Boolean(descriptor) && !descriptor.urls?.length);
+async function readTree(source, target, manifest, cache, depth = 0) {
+    const where = `${source.client.endpoint.name}/${source.repository}@${manifest.digest}`;
+    const { content } = parseManifest(manifest.bytes, manifest.mediaType, `manifest ${where}`);
+    if (!isIndexMediaType(manifest.mediaType)) {
+        const blobs = [content.config, ...(content.layers ?? [])].filter((descriptor) => !descriptor.urls?.length);
         return { manifest, children: [], blobs };
     }
+    if (depth >= MAX_DEPTH)
+        throw new ActionError(`${where} nests indexes deeper than ${MAX_DEPTH} levels`);
     const children = await Promise.all((content.manifests ?? []).map((descriptor) => {
         let child = cache.get(descriptor.digest);
         if (!child) {
-            child = client.getManifest(repository, descriptor.digest).then((raw) => {
+            child = (async () => {
+                if (await target.client.headManifest(target.repository, descriptor.digest))
+                    return { digest: descriptor.digest, present: true };
+                const raw = await source.client.getManifest(source.repository, descriptor.digest);
                 if (!raw)
-                    throw new ActionError(`${where} lists ${descriptor.digest}${descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : ''}, which ${client.endpoint.name}/${repository} does not hold`);
-                return readTree(client, repository, raw, cache);
-            });
+                    throw new ActionError(`${where} lists ${descriptor.digest}${descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : ''}, which ${source.client.endpoint.name}/${source.repository} does not hold`);
+                return readTree(source, target, raw, cache, depth + 1);
+            })();
             cache.set(descriptor.digest, child);
         }
         return child;
     }));
     return { manifest, children, blobs: [] };
 }
-/** Every manifest of a tree, children before their index (the order they must be pushed in). */
-function manifestsInPushOrder(tree) {
-    return [...tree.children.flatMap(manifestsInPushOrder), tree.manifest];
+function isTree(node) {
+    return !('present' in node);
 }
-/** Every blob of a tree. */
+/** Every manifest of a tree the target lacks, children before their index (the order they must be pushed in). */
+function manifestsInPushOrder(tree) {
+    return [...tree.children.filter(isTree).flatMap(manifestsInPushOrder), tree.manifest];
+}
+/** Every blob of a tree, of the manifests the target lacks. */
 function blobsOf(tree) {
-    return [...tree.blobs, ...tree.children.flatMap(blobsOf)];
+    return [...tree.blobs, ...tree.children.filter(isTree).flatMap(blobsOf)];
 }
 /**
- * Plans a promotion without writing: resolves every source tag and reads
- * every child manifest, then reads each target tag's digest (HEAD).
+ * Plans a promotion without writing. Reads every source tag's digest and
+ * every target tag's digest with HEAD (not counted as pulls on Docker Hub);
+ * for each tag to write, reads the source manifest by digest (once per
+ * digest), the children the target lacks, and the manifest the target tag
+ * points to now (to restore it if a later write fails); every manifest is
+ * checked ({@link parseManifest}).
  *
- * @throws ActionError listing every missing source tag, and every versioned target tag that already points elsewhere (unless `overwrite`)
+ * With `sourceTagsDeleted`, a source tag that is gone is accepted when the
+ * target holds it at the same digest as the flavour's versioned tag: a
+ * versioned tag never moves, so an earlier run of this release promoted it,
+ * then deleted the source tag (a re-run finishing a half-done deletion).
+ *
+ * @throws ActionError listing every missing source tag, and every versioned target tag that already points elsewhere (unless `overwrite`); nothing is written
  */
 async function planPromotion(options) {
-    const { source, target, sourceRepository, targetRepository } = options;
-    const cache = new Map();
-    const resolved = await mapWithConcurrency(options.pairs, options.concurrency, async (pair) => {
-        const manifest = await source.getManifest(sourceRepository, pair.sourceTag);
-        return { pair, manifest };
+    const { source, target, sourceRepository, targetRepository, pairs } = options;
+    const sourceDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => source.headManifest(sourceRepository, pair.sourceTag));
+    const targetDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => target.headManifest(targetRepository, pair.targetTag));
+    const gone = new Map();
+    const missing = [];
+    pairs.forEach((pair, index) => {
+        if (sourceDigests[index])
+            return;
+        const versioned = pairs.findIndex((other) => other.flavour === pair.flavour && other.versioned);
+        const promoted = versioned >= 0 ? targetDigests[versioned] : undefined;
+        if (options.sourceTagsDeleted && promoted && targetDigests[index] === promoted && (!sourceDigests[versioned] || sourceDigests[versioned] === promoted))
+            gone.set(index, promoted);
+        else
+            missing.push(`${source.endpoint.name}/${sourceRepository}:${pair.sourceTag}`);
     });
-    const missing = resolved.filter((entry) => !entry.manifest).map((entry) => `${source.endpoint.name}/${sourceRepository}:${entry.pair.sourceTag}`);
     if (missing.length)
         throw new ActionError(`source tag(s) not found: ${missing.join(', ')}; nothing was written`);
-    const plans = await mapWithConcurrency(resolved, options.concurrency, async ({ pair, manifest }) => {
-        const tree = await readTree(source, sourceRepository, manifest, cache);
-        const existingDigest = await target.headManifest(targetRepository, pair.targetTag);
-        return { ...pair, tree, ...(existingDigest ? { existingDigest } : {}), action: existingDigest === manifest.digest ? 'skip' : 'write' };
+    const trees = new Map();
+    const children = new Map();
+    const sourceSide = { client: source, repository: sourceRepository };
+    const targetSide = { client: target, repository: targetRepository };
+    const treeOf = (digest) => {
+        let tree = trees.get(digest);
+        if (!tree) {
+            tree = source.getManifest(sourceRepository, digest).then((raw) => {
+                if (!raw)
+                    throw new ActionError(`${source.endpoint.name}/${sourceRepository}@${digest} disappeared while planning; nothing was written`);
+                return readTree(sourceSide, targetSide, raw, children);
+            });
+            trees.set(digest, tree);
+        }
+        return tree;
+    };
+    const inTarget = new Map();
+    const heldByTarget = (digest) => {
+        let held = inTarget.get(digest);
+        if (!held) {
+            held = target.headManifest(targetRepository, digest).then(Boolean);
+            inTarget.set(digest, held);
+        }
+        return held;
+    };
+    const plans = await mapWithConcurrency(pairs, options.concurrency, async (pair, index) => {
+        const existingDigest = targetDigests[index];
+        const existingField = existingDigest ? { existingDigest } : {};
+        if (gone.has(index))
+            return { ...pair, digest: gone.get(index), ...existingField, digestInTarget: true, action: 'skip', sourceGone: true };
+        const digest = sourceDigests[index];
+        if (existingDigest === digest)
+            return { ...pair, digest, ...existingField, digestInTarget: true, action: 'skip' };
+        const [tree, digestInTarget, existing] = await Promise.all([
+            treeOf(digest),
+            heldByTarget(digest),
+            existingDigest ? target.getManifest(targetRepository, existingDigest) : undefined,
+        ]);
+        if (existingDigest && !existing)
+            throw new ActionError(`${target.endpoint.name}/${targetRepository}:${pair.targetTag} points to ${existingDigest}, which cannot be read back; nothing was written`);
+        return { ...pair, digest, tree, ...existingField, ...(existing ? { existing } : {}), digestInTarget, action: 'write' };
     });
     const refused = plans.filter((plan) => plan.versioned && plan.existingDigest && plan.action === 'write' && !options.overwrite);
     if (refused.length) {
-        const list = refused.map((plan) => `${targetRepository}:${plan.targetTag} is at ${plan.existingDigest}, not ${plan.tree.manifest.digest}`).join('; ');
+        const list = refused.map((plan) => `${targetRepository}:${plan.targetTag} is at ${plan.existingDigest}, not ${plan.digest}`).join('; ');
         throw new ActionError(`${list}. A versioned tag does not move: set overwrite: true to replace it. Nothing was written`);
     }
     return plans;
@@ -32424,7 +33003,9 @@ async function streamBlobWithRetries(source, target, digest, size, options = {})
         return await withRetries(`copy of blob ${digest}`, async () => {
             const session = location;
             location = undefined;
-            return { value: await streamBlob(source, target, digest, size, session) };
+            // One slot of each registry for the whole copy (one slot when they are the same client).
+            const copy = () => streamBlob(source, target, digest, size, session);
+            return { value: await source.client.limit.run(() => target.client.limit.run(copy)) };
         }, {
             retries: attempts - 1,
             minDelaySeconds: 0.25,
@@ -32441,113 +33022,224 @@ async function streamBlobWithRetries(source, target, digest, size, options = {})
 
 
 
+/** A promotion that failed: the error, and each tag's final state (every tag this run moved put back where possible). */
+class PromotionFailure extends ActionError {
+    outcomes;
+    name = 'PromotionFailure';
+    constructor(message, outcomes) {
+        super(message);
+        this.outcomes = outcomes;
+    }
+}
+const NO_BLOBS = { present: 0, mounted: 0, copied: 0 };
 /**
- * Carries out a promotion plan: every blob the target lacks is mounted from
- * the source repository (same registry) or streamed; then child manifests by
- * digest; then each tag, with the source's bytes unchanged; then each tag is
- * read back (HEAD) to check it holds the source's digest. No tag is written
- * before every blob and child manifest of every tag is in place.
+ * Carries out a promotion plan, all or nothing:
+ * 1. every blob the target lacks is mounted from the source repository (same
+ *    registry; a mount answered 202 or 401 falls back to a copy) or streamed,
+ *    largest first; then child manifests by digest. No tag is written before
+ *    every blob and child manifest of every tag is in place.
+ * 2. each tag, tags that exist first: its digest is read again (HEAD) and
+ *    must still be the one planned (compare-and-set: another promotion that
+ *    moved it is refused), then the source's bytes are written unchanged.
+ * 3. every tag is read back (HEAD) at its digest.
+ * When a write or a read-back fails, every tag this run moved is put back:
+ * re-written at its former digest, or, where it did not exist, deleted (a tag
+ * DELETE; Docker Hub's API; on registries that delete only by digest, such as
+ * distribution 2.8, the digest, only when this run brought it to the repository).
  *
- * @throws ActionError when a copy fails (no tag written yet) or a read-back digest differs
+ * @throws PromotionFailure, naming the failure and every tag put back or left, with each tag's final state
  */
 async function executePromotion(plans, options) {
     const { source, target, sourceRepository, targetRepository, logger } = options;
-    const sameRegistry = source.endpoint.apiBase === target.endpoint.apiBase;
     const writes = plans.filter((plan) => plan.action === 'write');
     const firstTagOf = new Map();
     for (const plan of writes)
         for (const descriptor of blobsOf(plan.tree))
             if (!firstTagOf.has(descriptor.digest))
                 firstTagOf.set(descriptor.digest, { descriptor, tag: plan.targetTag });
-    const outcomes = new Map();
-    await mapWithConcurrency([...firstTagOf.values()], options.concurrency, async ({ descriptor }) => {
-        const { digest, size } = descriptor;
-        if (await target.hasBlob(targetRepository, digest))
-            return void outcomes.set(digest, 'present');
-        let location;
-        if (sameRegistry) {
-            const mount = await target.mountBlob(targetRepository, digest, sourceRepository);
-            if (mount.mounted)
-                return void outcomes.set(digest, 'mounted');
-            location = mount.location;
-        }
-        await streamBlobWithRetries({ client: source, repository: sourceRepository }, { client: target, repository: targetRepository }, digest, size, {
-            ...(location ? { location } : {}),
-            logger,
-        });
-        outcomes.set(digest, 'copied');
-    });
-    const children = new Map();
-    for (const plan of writes)
-        for (const manifest of manifestsInPushOrder(plan.tree).slice(0, -1))
-            children.set(manifest.digest, manifest);
-    for (const manifest of children.values()) {
-        if (!(await target.headManifest(targetRepository, manifest.digest)))
-            await target.putManifest(targetRepository, manifest.digest, manifest);
-    }
-    for (const plan of writes) {
-        await target.putManifest(targetRepository, plan.targetTag, plan.tree.manifest);
-        logger.info(`${targetRepository}:${plan.targetTag} → ${plan.tree.manifest.digest}`);
-    }
-    for (const plan of writes) {
-        const digest = await target.headManifest(targetRepository, plan.targetTag);
-        if (digest !== plan.tree.manifest.digest)
-            throw new ActionError(`${targetRepository}:${plan.targetTag} reads back as ${digest ?? 'nothing'}, not ${plan.tree.manifest.digest}`);
-    }
-    return plans.map((plan) => {
-        const digest = plan.tree.manifest.digest;
-        if (plan.action === 'skip')
-            return { sourceTag: plan.sourceTag, targetTag: plan.targetTag, digest, action: 'skipped', bytesMoved: 0, blobs: { present: 0, mounted: 0, copied: 0 } };
+    const blobOutcomes = new Map();
+    const outcome = (plan, action, finalDigest, note) => {
         const blobs = { present: 0, mounted: 0, copied: 0 };
         let bytesMoved = 0;
-        for (const descriptor of new Map(blobsOf(plan.tree).map((entry) => [entry.digest, entry])).values()) {
-            // A blob counts for the first tag that needed it; for later tags it was already there.
-            const outcome = firstTagOf.get(descriptor.digest)?.tag === plan.targetTag ? (outcomes.get(descriptor.digest) ?? 'present') : 'present';
-            blobs[outcome] += 1;
-            if (outcome === 'copied')
-                bytesMoved += descriptor.size;
+        if (plan.tree && (action === 'mounted' || action === 'copied' || action === 'tagged')) {
+            for (const descriptor of new Map(blobsOf(plan.tree).map((entry) => [entry.digest, entry])).values()) {
+                const result = firstTagOf.get(descriptor.digest)?.tag === plan.targetTag ? (blobOutcomes.get(descriptor.digest) ?? 'present') : 'present';
+                blobs[result] += 1;
+                if (result === 'copied')
+                    bytesMoved += descriptor.size;
+            }
+            action = blobs.copied ? 'copied' : blobs.mounted ? 'mounted' : 'tagged';
         }
-        const action = blobs.copied ? 'copied' : blobs.mounted ? 'mounted' : 'tagged';
-        return { sourceTag: plan.sourceTag, targetTag: plan.targetTag, digest, action, bytesMoved, blobs };
-    });
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/registry/docker-hub.ts
-
-
-/**
- * Deletes tags through Docker Hub's API, as Exegol's maintainers do after a
- * promotion: POST <hub>/v2/users/login (user name and password or personal
- * access token) gives a JWT; DELETE <hub>/v2/repositories/<namespace>/<name>/tags/<tag>/ answers 204.
- *
- * @param hubApi e.g. https://hub.docker.com
- * @returns the tags deleted (a tag already gone, 404, counts as deleted)
- * @throws ActionError when the login is refused or a deletion fails
- */
-async function deleteDockerHubTags(hubApi, repository, tags, credentials, logger) {
-    const login = await fetchWithRetry(`${hubApi}/v2/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: credentials.username, password: credentials.password }),
-    });
-    if (!login.ok)
-        throw new ActionError(`Docker Hub refused the login of ${credentials.username} (HTTP ${login.status}); the promotion itself succeeded`);
-    const { token } = (await login.json());
-    if (!token)
-        throw new ActionError('Docker Hub returned no token');
-    logger.mask(token);
-    const deleted = [];
-    for (const tag of tags) {
-        const response = await fetchWithRetry(`${hubApi}/v2/repositories/${repository}/tags/${encodeURIComponent(tag)}/`, {
-            method: 'DELETE',
-            headers: { authorization: `JWT ${token}` },
+        return {
+            sourceTag: plan.sourceTag,
+            targetTag: plan.targetTag,
+            digest: plan.digest,
+            action,
+            finalDigest,
+            bytesMoved,
+            blobs: action === 'skipped' || action === 'not written' ? NO_BLOBS : blobs,
+            ...(note ? { note } : {}),
+        };
+    };
+    const untouched = (reason) => {
+        throw new PromotionFailure(`${reason}; no target tag was written`, plans.map((plan) => (plan.action === 'skip' ? outcome(plan, 'skipped', plan.digest) : outcome(plan, 'not written', plan.existingDigest ?? null))));
+    };
+    try {
+        const sameRegistry = source === target;
+        const byLargest = [...firstTagOf.values()].sort((left, right) => right.descriptor.size - left.descriptor.size);
+        await mapWithConcurrency(byLargest, options.concurrency, async ({ descriptor }) => {
+            const { digest, size } = descriptor;
+            if (await target.hasBlob(targetRepository, digest))
+                return void blobOutcomes.set(digest, 'present');
+            let location;
+            if (sameRegistry) {
+                const mount = await target.mountBlob(targetRepository, digest, sourceRepository);
+                if (mount.mounted)
+                    return void blobOutcomes.set(digest, 'mounted');
+                location = mount.location;
+                logger.info(`mount of ${digest} from ${sourceRepository} refused (${mount.reason}): copying it`);
+            }
+            await streamBlobWithRetries({ client: source, repository: sourceRepository }, { client: target, repository: targetRepository }, digest, size, {
+                ...(location ? { location } : {}),
+                logger,
+            });
+            blobOutcomes.set(digest, 'copied');
         });
-        await response.body?.cancel();
-        if (response.status !== 204 && response.status !== 404)
-            throw new ActionError(`Docker Hub did not delete ${repository}:${tag} (HTTP ${response.status}); the promotion itself succeeded`);
-        deleted.push(tag);
+        const children = new Map();
+        for (const plan of writes)
+            for (const manifest of manifestsInPushOrder(plan.tree).slice(0, -1))
+                children.set(manifest.digest, manifest);
+        for (const manifest of children.values()) {
+            if (!(await target.headManifest(targetRepository, manifest.digest)))
+                await target.putManifest(targetRepository, manifest.digest, manifest);
+        }
     }
-    return deleted;
+    catch (error) {
+        untouched(describeError(error));
+    }
+    // Tags that exist first: they can always be put back by a write; a new tag may be hard to delete again.
+    const order = [...writes.filter((plan) => plan.existingDigest), ...writes.filter((plan) => !plan.existingDigest)];
+    const moved = [];
+    const written = new Set();
+    let failure;
+    for (const plan of order) {
+        try {
+            const current = await target.headManifest(targetRepository, plan.targetTag);
+            if (current !== plan.existingDigest) {
+                failure = `${targetRepository}:${plan.targetTag} moved to ${current ?? 'nothing'} since the plan (it was at ${plan.existingDigest ?? 'nothing'}): another promotion is writing it`;
+                break;
+            }
+            await target.putManifest(targetRepository, plan.targetTag, plan.tree.manifest);
+            moved.push(plan);
+            written.add(plan);
+            logger.info(`${targetRepository}:${plan.targetTag} → ${plan.digest}`);
+        }
+        catch (error) {
+            // The write may have landed before the error: put it back too when it did.
+            moved.push(plan);
+            failure = describeError(error);
+            break;
+        }
+    }
+    if (!failure) {
+        const readBack = await mapWithConcurrency(writes, options.concurrency, async (plan) => target.headManifest(targetRepository, plan.targetTag).catch(() => undefined));
+        const wrong = writes.filter((plan, index) => readBack[index] !== plan.digest);
+        if (wrong.length)
+            failure = wrong
+                .map((plan) => `${targetRepository}:${plan.targetTag} reads back as ${readBack[writes.indexOf(plan)] ?? 'nothing'}, not ${plan.digest}`)
+                .join('; ');
+        else
+            return plans.map((plan) => (plan.action === 'skip' ? outcome(plan, 'skipped', plan.digest) : outcome(plan, 'tagged', plan.digest)));
+    }
+    const states = await putBack(moved, written, options);
+    const results = plans.map((plan) => {
+        if (plan.action === 'skip')
+            return outcome(plan, 'skipped', plan.digest);
+        return states.get(plan) ?? outcome(plan, 'not written', plan.existingDigest ?? null);
+    });
+    const restoredText = [...states.entries()].map(([plan, state]) => `${plan.targetTag} ${state.action}${state.note ? ` (${state.note})` : ''}`);
+    throw new PromotionFailure(`${failure}. ${moved.length ? `Tags this run moved: ${restoredText.join(', ')}` : 'No tag was moved'}${results.some((entry) => entry.action === 'left') ? '; a tag left could not be put back: see the summary' : ''}`, results);
+}
+/** Puts every moved tag back: moved tags to their former digest first, then new tags deleted. */
+async function putBack(moved, written, options) {
+    const { target, targetRepository, logger } = options;
+    const states = new Map();
+    const state = (plan, action, finalDigest, note) => void states.set(plan, {
+        sourceTag: plan.sourceTag,
+        targetTag: plan.targetTag,
+        digest: plan.digest,
+        action,
+        finalDigest,
+        bytesMoved: 0,
+        blobs: NO_BLOBS,
+        ...(note ? { note } : {}),
+    });
+    const current = async (plan) => target.headManifest(targetRepository, plan.targetTag).catch((error) => (error instanceof Error ? error : new Error(String(error))));
+    for (const plan of moved.filter((entry) => entry.existing)) {
+        const now = await current(plan);
+        if (now instanceof Error)
+            state(plan, 'left', null, `could not be read: ${now.message}`);
+        else if (now === plan.existingDigest && !written.has(plan))
+            state(plan, 'not written', now ?? null);
+        else if (now !== plan.digest && now !== plan.existingDigest)
+            state(plan, 'left', now ?? null, `moved by someone else to ${now ?? 'nothing'}: not touched`);
+        else {
+            try {
+                await target.putManifest(targetRepository, plan.targetTag, plan.existing);
+                state(plan, 'restored', plan.existingDigest);
+                logger.info(`${targetRepository}:${plan.targetTag} put back at ${plan.existingDigest}`);
+            }
+            catch (error) {
+                state(plan, 'left', plan.digest, `could not be put back at ${plan.existingDigest}: ${describeError(error)}`);
+            }
+        }
+    }
+    for (const plan of moved.filter((entry) => !entry.existing)) {
+        const now = await current(plan);
+        if (now instanceof Error) {
+            state(plan, 'left', null, `could not be read: ${now.message}`);
+            continue;
+        }
+        if (now === undefined) {
+            state(plan, written.has(plan) ? 'removed' : 'not written', null);
+            continue;
+        }
+        if (now !== plan.digest) {
+            state(plan, 'left', now, `moved by someone else to ${now}: not touched`);
+            continue;
+        }
+        state(plan, ...(await deleteNewTag(plan, moved, states, options)));
+        if (states.get(plan).action === 'removed')
+            logger.info(`${targetRepository}:${plan.targetTag} deleted again: it did not exist before`);
+    }
+    return states;
+}
+/**
+ * Deletes a tag this run created: through `deleteTag` (Docker Hub's API) where given; else, when only
+ * this run's tags can point to its digest (the repository did not hold the digest before), with the
+ * registry API: a tag DELETE (distribution 3), then the digest (distribution 2.8 deletes only by digest,
+ * which removes every tag on it). Where other tags may point to the digest, the registry API is not
+ * used at all: some registries resolve a tag DELETE to its manifest and would remove them too.
+ */
+async function deleteNewTag(plan, moved, states, options) {
+    const { target, targetRepository } = options;
+    try {
+        if (options.deleteTag)
+            return (await options.deleteTag(plan.targetTag)) ? ['removed', null] : ['left', plan.digest, 'Docker Hub did not delete it'];
+        const kept = moved.some((other) => other !== plan && other.digest === plan.digest && other.existing && states.get(other)?.action !== 'restored');
+        if (plan.digestInTarget || kept)
+            return ['left', plan.digest, `other tags point to ${plan.digest}, and deleting through the registry API could remove them: delete this tag by hand`];
+        const byTag = await target.deleteManifest(targetRepository, plan.targetTag);
+        if (byTag === 202 || byTag === 404)
+            return ['removed', null];
+        const byDigest = await target.deleteManifest(targetRepository, plan.digest);
+        if (byDigest === 202 || byDigest === 404)
+            return ['removed', null];
+        return ['left', plan.digest, `the registry refused to delete it (HTTP ${byTag} by tag, ${byDigest} by digest: is deletion enabled?)`];
+    }
+    catch (error) {
+        return ['left', plan.digest, `could not be deleted: ${describeError(error)}`];
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -32560,25 +33252,29 @@ function readInputs() {
     };
     const sourceEndpoint = endpoint('source-registry');
     const targetEndpoint = endpoint('target-registry');
+    const sourceRepository = parseRepository(sourceEndpoint, readString('source-repository', { required: true }), 'source-repository');
+    const targetRepository = parseRepository(targetEndpoint, readString('target-repository', { required: true }), 'target-repository');
+    if (sourceRepository === targetRepository && isSameRegistry(sourceEndpoint, targetEndpoint))
+        throw new errors_InputError('target-repository', `is the source repository ${sourceEndpoint.name}/${sourceRepository}: a promotion copies from preprod to another repository (with delete-source-tags it would delete production's tags)`);
     const username = readString('username');
     const password = readSecret('password');
     if (Boolean(username) !== Boolean(password))
         throw new errors_InputError(username ? 'password' : 'username', 'is empty: give both username and password, or neither');
     const deleteSourceTags = readBoolean('delete-source-tags', false);
-    if (deleteSourceTags && !username)
-        throw new errors_InputError('delete-source-tags', "needs username and password for Docker Hub's API");
+    if (deleteSourceTags && !sourceEndpoint.isDockerHub)
+        throw new errors_InputError('delete-source-tags', `deletes tags through Docker Hub's API, but the source registry is ${sourceEndpoint.name}: it would delete the tags of a Docker Hub repository of the same name. Set it only when the source is docker.io`);
     return {
         sourceEndpoint,
         targetEndpoint,
-        sourceRepository: parseRepository(sourceEndpoint, readString('source-repository', { required: true }), 'source-repository'),
-        targetRepository: parseRepository(targetEndpoint, readString('target-repository', { required: true }), 'target-repository'),
+        sourceRepository,
+        targetRepository,
         pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTagName() })),
         ...(username ? { credentials: { username, password } } : {}),
         overwrite: readBoolean('overwrite', false),
         concurrency: readInteger('concurrency', { fallback: 4, min: 1, max: 32 }),
         dryRun: readBoolean('dry-run', false),
         deleteSourceTags,
-        hubApi: readString('hub-api-url', { fallback: 'https://hub.docker.com' }).replace(/\/+$/, ''),
+        hubApi: parseHubApiUrl(readString('hub-api-url', { fallback: 'https://hub.docker.com' }), 'hub-api-url'),
     };
 }
 async function clients(inputs) {
@@ -32586,60 +33282,99 @@ async function clients(inputs) {
     const sourceScope = repositoryScope(inputs.sourceRepository, ['pull']);
     const targetScope = repositoryScope(inputs.targetRepository, inputs.dryRun ? ['pull'] : ['pull', 'push']);
     const pushRepositories = inputs.dryRun ? [] : [inputs.targetRepository];
-    if (inputs.sourceEndpoint.apiBase === inputs.targetEndpoint.apiBase) {
+    const common = { logger: actionsLogger, concurrency: inputs.concurrency };
+    if (isSameRegistry(inputs.sourceEndpoint, inputs.targetEndpoint)) {
         // One token carries pull on the source and pull,push on the target: a cross-repository mount needs both.
         const credentials = await credentialsFor(inputs.targetEndpoint);
         const client = new RegistryClient(inputs.targetEndpoint, {
             ...(credentials ? { credentials } : {}),
             scopes: [sourceScope, targetScope],
             pushRepositories,
-            logger: actionsLogger,
+            ...common,
         });
         await client.authenticate();
-        return { source: client, target: client };
+        return { source: client, target: client, ...(credentials ? { sourceCredentials: credentials, targetCredentials: credentials } : {}) };
     }
     const sourceCredentials = await credentialsFor(inputs.sourceEndpoint);
     const targetCredentials = await credentialsFor(inputs.targetEndpoint);
     const source = new RegistryClient(inputs.sourceEndpoint, {
         ...(sourceCredentials ? { credentials: sourceCredentials } : {}),
         scopes: [sourceScope],
-        logger: actionsLogger,
+        ...common,
     });
     const target = new RegistryClient(inputs.targetEndpoint, {
         ...(targetCredentials ? { credentials: targetCredentials } : {}),
         scopes: [targetScope],
         pushRepositories,
-        logger: actionsLogger,
+        ...common,
     });
     await Promise.all([source.authenticate(), target.authenticate()]);
-    return { source, target };
+    return { source, target, ...(sourceCredentials ? { sourceCredentials } : {}), ...(targetCredentials ? { targetCredentials } : {}) };
 }
 function reference(endpoint, repository, tag) {
     return `${endpoint.name}/${repository}:${tag}`;
 }
-function report(inputs, plans, outcomes) {
-    const rows = plans.map((plan, index) => {
+/** Each tag's line of the summary and the `promoted` output: the outcome, or the plan (dry run). */
+function rowsOf(inputs, plans, outcomes) {
+    return plans.map((plan, index) => {
         const outcome = outcomes?.[index];
-        const action = outcome ? outcome.action : plan.action === 'skip' ? 'would skip' : 'would write';
-        const blobs = outcome ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied` : '';
+        return {
+            source: reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag),
+            target: reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag),
+            digest: plan.digest,
+            action: outcome ? outcome.action : plan.action === 'skip' ? 'would skip' : 'would write',
+            finalDigest: outcome ? outcome.finalDigest : (plan.existingDigest ?? null),
+            outcome,
+        };
+    });
+}
+function report(inputs, plans, outcomes, clientsUsed) {
+    const rows = rowsOf(inputs, plans, outcomes);
+    setOutput('promoted', JSON.stringify(rows.map((row) => ({ source: row.source, target: row.target, digest: row.digest, action: row.action, finalDigest: row.finalDigest }))));
+    setOutput('digests', JSON.stringify(Object.fromEntries(rows.map((row, index) => [plans[index].targetTag, row.finalDigest]))));
+    const cells = rows.map((row) => {
+        const { outcome } = row;
+        const blobs = outcome && outcome.bytesMoved + outcome.blobs.present + outcome.blobs.mounted + outcome.blobs.copied > 0
+            ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied`
+            : '';
+        info(`${row.source} → ${row.target}: ${row.action} ${row.digest}${blobs ? ` (${blobs}; ${formatBytes(outcome.bytesMoved, 'binary')} moved)` : ''}${outcome?.note ? `: ${outcome.note}` : ''}`);
         return [
-            reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag),
-            plan.tree.manifest.digest,
-            reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag),
-            action,
+            row.source,
+            row.digest,
+            row.target,
+            row.action,
+            row.finalDigest ?? 'absent',
             blobs,
             outcome ? formatBytes(outcome.bytesMoved, 'binary') : '',
+            outcome?.note ?? '',
         ];
     });
-    for (const row of rows)
-        info(`${row[0]} → ${row[2]}: ${row[3]} ${row[1]}${row[4] ? ` (${row[4]}; ${row[5]} moved)` : ''}`);
-    addSummaryTable(`promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`, ['Source', 'Digest', 'Target', 'Action', 'Blobs', 'Bytes moved'], rows);
+    addSummaryTable(`promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`, ['Source', 'Digest', 'Target', 'Action', 'Target now', 'Blobs', 'Bytes moved', 'Note'], cells);
+    const { source, target } = clientsUsed;
+    const gets = source === target
+        ? `${source.manifestGets} on ${source.endpoint.name}`
+        : `${source.manifestGets} on ${source.endpoint.name} (source), ${target.manifestGets} on ${target.endpoint.name} (target)`;
+    const line = `Manifest GETs: ${gets}${source.endpoint.isDockerHub || target.endpoint.isDockerHub ? '; Docker Hub counts each GET as a pull, HEADs are not counted' : ''}.`;
+    info(line);
+    addSummaryText(line);
 }
-/** Reads the inputs, plans, promotes, verifies, sets the outputs and the summary. */
+function reportSourceTags(repository, outcomes) {
+    setOutput('deleted-source-tags', JSON.stringify(outcomes.filter((entry) => entry.state === 'deleted').map((entry) => entry.tag)));
+    addSummaryTable(`Source tags of ${repository}`, ['Tag', 'State', 'Detail'], outcomes.map((entry) => [entry.tag, entry.state, entry.detail ?? '']));
+    for (const entry of outcomes)
+        info(`${repository}:${entry.tag}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`);
+}
+/** Reads the inputs, plans, promotes, verifies, deletes the source tags when asked, and sets the outputs and the summary, on failure too. */
 async function run() {
     await runAction('promote-images-preprod-to-prod', async () => {
         const inputs = readInputs();
-        const { source, target } = await clients(inputs);
+        const hubCredentials = inputs.deleteSourceTags ? (inputs.credentials ?? (await dockerConfigCredentials(inputs.sourceEndpoint))) : undefined;
+        if (inputs.deleteSourceTags && !hubCredentials)
+            throw new errors_InputError('delete-source-tags', 'needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)');
+        const used = await clients(inputs);
+        const { source, target } = used;
+        const hub = hubCredentials ? new DockerHubApi(inputs.hubApi, hubCredentials, actionsLogger) : undefined;
+        const targetHub = target.endpoint.isDockerHub && used.targetCredentials ? new DockerHubApi(inputs.hubApi, used.targetCredentials, actionsLogger) : undefined;
         const plans = await planPromotion({
             source,
             sourceRepository: inputs.sourceRepository,
@@ -32648,30 +33383,43 @@ async function run() {
             pairs: inputs.pairs,
             overwrite: inputs.overwrite,
             concurrency: inputs.concurrency,
+            sourceTagsDeleted: inputs.deleteSourceTags,
         });
-        const outcomes = inputs.dryRun
-            ? undefined
-            : await executePromotion(plans, {
+        if (inputs.dryRun) {
+            report(inputs, plans, undefined, used);
+            if (inputs.deleteSourceTags)
+                addSummaryText(`Would delete from ${inputs.sourceRepository}: ${[...new Set(plans.map((plan) => plan.sourceTag))].join(', ')}`);
+            await writeSummary();
+            return;
+        }
+        let outcomes;
+        try {
+            outcomes = await executePromotion(plans, {
                 source,
                 sourceRepository: inputs.sourceRepository,
                 target,
                 targetRepository: inputs.targetRepository,
                 concurrency: inputs.concurrency,
                 logger: actionsLogger,
+                ...(targetHub ? { deleteTag: async (tag) => Boolean(await targetHub.deleteTag(inputs.targetRepository, tag)) } : {}),
             });
-        const promoted = plans.map((plan, index) => ({
-            source: reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag),
-            target: reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag),
-            digest: plan.tree.manifest.digest,
-            action: outcomes?.[index]?.action ?? (plan.action === 'skip' ? 'would skip' : 'would write'),
-        }));
-        setOutput('promoted', JSON.stringify(promoted));
-        setOutput('digests', JSON.stringify(Object.fromEntries(plans.map((plan) => [plan.targetTag, plan.tree.manifest.digest]))));
-        report(inputs, plans, outcomes);
-        if (outcomes && inputs.deleteSourceTags && inputs.credentials) {
-            const deleted = await deleteDockerHubTags(inputs.hubApi, inputs.sourceRepository, [...new Set(plans.map((plan) => plan.sourceTag))], inputs.credentials, actionsLogger);
-            addSummaryText(`Deleted from ${inputs.sourceRepository}: ${deleted.join(', ')}`);
-            info(`Deleted source tags: ${deleted.join(', ')}`);
+        }
+        catch (error) {
+            if (error instanceof PromotionFailure) {
+                report(inputs, plans, error.outcomes, used);
+                await writeSummary();
+            }
+            throw error;
+        }
+        report(inputs, plans, outcomes, used);
+        if (hub) {
+            const deleted = await deletePromotedSourceTags(hub, source, inputs.sourceRepository, plans);
+            reportSourceTags(inputs.sourceRepository, deleted);
+            const failed = deleted.filter((entry) => entry.state === 'failed');
+            if (failed.length) {
+                await writeSummary();
+                throw new Error(`the promotion succeeded, but ${failed.length} source tag(s) of ${inputs.sourceRepository} were not deleted: ${failed.map((entry) => `${entry.tag} (${entry.detail})`).join('; ')}. Run the job again to finish the deletion`);
+            }
         }
         await writeSummary();
     });

@@ -33256,10 +33256,16 @@ const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
  * each), `500MB`, `1.5TiB` or a plain byte count such as `4096`.
  * A bare `G`, `M` or `K` is refused because it is ambiguous.
  *
- * @returns the size in bytes, rounded down to a whole byte
+ * @returns the size in bytes, rounded down to a whole byte, at most Number.MAX_SAFE_INTEGER (8 PiB)
  * @throws Error whose message says what is accepted; callers prefix the input's name
  */
 function size_parseSize(text) {
+    const bytes = sizeInBytes(text);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${text.trim().slice(0, 40)}${text.trim().length > 40 ? '…' : ''}" is too large: at most 8 PiB`);
+    return bytes;
+}
+function sizeInBytes(text) {
     const match = SIZE_PATTERN.exec(text.trim());
     if (!match)
         throw new Error(`"${text}" is not a size: write a number and a unit, e.g. 100GB, 100GiB or 500MB`);

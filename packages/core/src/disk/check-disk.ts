@@ -1,6 +1,6 @@
 import type { Logger } from '../action/logger.js';
-import { runCleanupStep, stepName, type CleanupStep, type RunnerDirectories } from './cleanup.js';
-import { resolveFilesystems, spaceOf, type Filesystem } from './filesystem.js';
+import { runCleanupStep, stepName, type CleanupStep } from './cleanup.js';
+import { spaceOf, type Filesystem } from './filesystem.js';
 import { targetBytes, type MinFree } from './min-free.js';
 
 /** A filesystem's verdict: its target met at once, met after cleanup, or still not met. */
@@ -38,14 +38,16 @@ export interface DiskReport {
 
 /** What to check and how to clean. */
 export interface CheckDiskRequest {
-  readonly paths: readonly string[];
+  /** The filesystems to check (resolveFilesystems). */
+  readonly filesystems: readonly Filesystem[];
   readonly minFree: MinFree;
   readonly cleanup: readonly CleanupStep[];
   readonly dockerCommand: readonly string[];
   readonly dockerFilters: readonly string[];
-  readonly directories: RunnerDirectories;
-  /** Seconds one cleanup command may take. */
-  readonly stepTimeoutSeconds: number;
+  /** Paths kept while emptying a directory: the runner's file commands, the node binary, this action. */
+  readonly keep: readonly string[];
+  /** Seconds one docker prune command may take (docker-prune-timeout). */
+  readonly dockerTimeoutSeconds: number;
   readonly logger: Logger;
 }
 
@@ -54,15 +56,14 @@ async function measure(filesystems: readonly Filesystem[]): Promise<number[]> {
 }
 
 /**
- * Checks the free space of every filesystem holding one of `paths` against
- * `minFree` and, while any of them is short, runs the cleanup steps in order,
- * stopping as soon as every target is met. Space is read from the kernel
- * (statfs(2)) before and after each step.
- *
- * @throws Error (ENOENT) when a path does not exist; callers validate paths first
+ * Checks the free space of every filesystem against `minFree` and, while
+ * any of them is short, runs the cleanup steps in order, stopping as soon as
+ * every target is met. A directory step runs only while its own filesystem
+ * is under its target; a docker step while any is. Space is read from the
+ * kernel (statfs(2)) before and after each step.
  */
 export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> {
-  const filesystems = await resolveFilesystems(request.paths);
+  const { filesystems } = request;
   const spaces = await Promise.all(filesystems.map((filesystem) => spaceOf(filesystem.mountPoint)));
   const sizes = spaces.map((space) => space.sizeBytes);
   const targets = sizes.map((size) => targetBytes(request.minFree, size));
@@ -76,12 +77,20 @@ export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> 
       cleanup.push({ step: stepName(step), status: 'not needed', freedBytes: 0, detail: 'every filesystem already meets its target' });
       continue;
     }
+    if ('device' in step) {
+      const index = filesystems.findIndex((filesystem) => filesystem.device === step.device);
+      if (index >= 0 && current[index]! >= targets[index]!) {
+        const detail = `${filesystems[index]!.mountPoint}, which holds ${step.path}, already meets its target`;
+        cleanup.push({ step: stepName(step), status: 'not needed', freedBytes: 0, detail });
+        continue;
+      }
+    }
     request.logger.info(`Cleaning: ${stepName(step)}`);
     const outcome = await runCleanupStep(step, {
       dockerCommand: request.dockerCommand,
       filters: request.dockerFilters,
-      directories: request.directories,
-      timeoutSeconds: request.stepTimeoutSeconds,
+      keep: request.keep,
+      timeoutSeconds: request.dockerTimeoutSeconds,
     });
     const after = await measure(filesystems);
     const freedBytes = after.reduce((total, bytes, index) => total + bytes - current[index]!, 0);

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { ActionError } from '../action/errors.js';
-import { fetchWithRetry } from '../http/fetch-with-retry.js';
+import { fetchWithRetry, type FetchRetryOptions } from '../http/fetch-with-retry.js';
 import type { RetryOptions } from '../http/retry.js';
 import type { Logger } from '../action/logger.js';
 import { grantedAccess, parseChallenge, type Challenge } from './auth.js';
 import type { RegistryCredentials } from './credentials.js';
+import { MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
+import { registryRateLimitMessage, registryRateLimitWait } from './rate-limit.js';
 import type { RegistryEndpoint } from './reference.js';
+import { RequestLimit } from './request-limit.js';
 
 /** A manifest or index as read: its exact bytes, which its digest is the sha256 of. */
 export interface RawManifest {
@@ -26,18 +29,47 @@ export interface RegistryClientOptions {
   readonly retry?: RetryOptions;
   /** Masks the credentials and tokens; logs retries. */
   readonly logger: Logger;
+  /** Requests (each with its whole body) or blob copies under way at once against this registry. Default 4. */
+  readonly concurrency?: number;
 }
 
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
 export async function describeRegistryError(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+  const text = (await response.text().catch(() => '')).slice(0, 2000);
+  const limit = registryRateLimitMessage(response);
   try {
     const errors = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors ?? [];
-    if (errors.length) return `HTTP ${response.status} ${errors.map((error) => `${error.code ?? ''}: ${error.message ?? ''}`).join('; ')}`;
+    if (errors.length)
+      return `HTTP ${response.status} ${errors
+        .slice(0, 3)
+        .map((error) => `${String(error.code ?? '').slice(0, 50)}: ${String(error.message ?? '').slice(0, 200)}`)
+        .join('; ')}${limit}`;
   } catch {
     // not JSON: fall through
   }
-  return `HTTP ${response.status}${text ? ` ${text.slice(0, 200).trim()}` : ''}`;
+  return `HTTP ${response.status}${text ? ` ${text.slice(0, 200).trim()}` : ''}${limit}`;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Reads a body of at most `limit` bytes, refusing a longer one before it is all read. */
+async function readAtMost(response: Response, limit: number, what: string): Promise<Buffer> {
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  if (announced > limit) {
+    await response.body?.cancel();
+    throw new ActionError(`${what} is ${announced} bytes, over the 4 MiB manifest limit: refused before reading it`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += chunk.byteLength;
+    if (total > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new ActionError(`${what} is over the 4 MiB manifest limit: refused after ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** The sha256 digest of bytes, as `sha256:<hex>`. */
@@ -49,25 +81,52 @@ export function sha256Digest(bytes: Uint8Array): string {
  * A client of one registry's distribution API (OCI distribution spec v1.1),
  * authenticating anonymously, with Basic credentials, or with a Bearer token
  * from the registry's token server for every scope at once (Docker's token
- * authentication spec). Retries 429, 5xx and dropped connections.
+ * authentication spec). Retries 429, 5xx and dropped connections; a 429 that
+ * asks to wait more than a minute (Docker Hub's pull limit) fails at once,
+ * saying when the limit frees up.
+ *
+ * Credentials go only where they were asked for, as Docker and containerd
+ * send them: to the registry's own origin (which issued the challenge) and to
+ * the token realm its challenge names. An upload Location or a redirect to
+ * another host (a CDN, object storage with a signed URL) gets no Authorization.
+ * Redirects are followed here (at most 5), never by fetch.
  */
 export class RegistryClient {
   private authorization?: string;
 
-  private readonly retry: RetryOptions;
+  private readonly retry: FetchRetryOptions;
+
+  private readonly origin: string;
+
+  /** Bounds the requests under way against this registry (`concurrency`). */
+  readonly limit: RequestLimit;
+
+  /** Manifest GETs sent: Docker Hub counts each as a pull (HEADs are not counted). */
+  manifestGets = 0;
 
   constructor(
     readonly endpoint: RegistryEndpoint,
     private readonly options: RegistryClientOptions,
   ) {
+    this.origin = new URL(endpoint.apiBase).origin;
+    this.limit = new RequestLimit(options.concurrency ?? 4);
     this.retry = {
       ...options.retry,
+      waitRequested: async (response) => registryRateLimitWait(response),
       onRetry: ({ reason, delaySeconds }) => options.logger.info(`${endpoint.name}: retrying in ${delaySeconds.toFixed(1)}s after ${reason}`),
     };
   }
 
-  private url(path: string): string {
-    return /^https?:\/\//.test(path) ? path : `${this.endpoint.apiBase}${path}`;
+  private url(path: string): URL {
+    return new URL(/^https?:\/\//.test(path) ? path : `${this.endpoint.apiBase}${path}`);
+  }
+
+  /** The headers of a request to `url`: Authorization only for this registry's own origin. */
+  private headersFor(url: URL, init: RequestInit): Headers {
+    const headers = new Headers(init.headers);
+    headers.delete('authorization');
+    if (this.authorization && url.origin === this.origin) headers.set('authorization', this.authorization);
+    return headers;
   }
 
   /**
@@ -80,7 +139,8 @@ export class RegistryClient {
     const response = await this.send('GET', '/v2/');
     await response.body?.cancel();
     if (response.ok) return;
-    if (response.status !== 401) throw new ActionError(`registry ${this.endpoint.name} answered GET /v2/ with HTTP ${response.status}`);
+    if (response.status !== 401)
+      throw new ActionError(`registry ${this.endpoint.name} answered GET /v2/ with HTTP ${response.status}${registryRateLimitMessage(response)}`);
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     if (!challenge) throw new ActionError(`registry ${this.endpoint.name} asks for authentication without a WWW-Authenticate challenge`);
     await this.answer(challenge);
@@ -102,12 +162,19 @@ export class RegistryClient {
       return;
     }
     if (challenge.scheme !== 'bearer' || !challenge.params['realm'])
-      throw new ActionError(`registry ${this.endpoint.name} asks for ${challenge.scheme} authentication, which is not supported`);
-    const realm = new URL(challenge.params['realm']);
+      throw new ActionError(`registry ${this.endpoint.name} asks for ${challenge.scheme.slice(0, 20)} authentication, which is not supported`);
+    let realm: URL;
+    try {
+      realm = new URL(challenge.params['realm']);
+    } catch {
+      throw new ActionError(`registry ${this.endpoint.name} names a token realm that is not a URL`);
+    }
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && this.origin.startsWith('http:')))
+      throw new ActionError(`registry ${this.endpoint.name} names a token realm that is not HTTPS: credentials are not sent there`);
     if (challenge.params['service']) realm.searchParams.set('service', challenge.params['service']);
     for (const scope of this.options.scopes) realm.searchParams.append('scope', scope);
     if (credentials) realm.searchParams.set('account', credentials.username);
-    const response = await fetchWithRetry(realm, { headers: basic ? { authorization: basic } : {} }, this.retry);
+    const response = await fetchWithRetry(realm, { headers: basic ? { authorization: basic } : {}, redirect: 'error' }, this.retry);
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw new ActionError(
@@ -115,8 +182,8 @@ export class RegistryClient {
       );
     }
     if (!response.ok) throw new ActionError(`the token server of ${this.endpoint.name} answered ${await describeRegistryError(response)}`);
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
+    const body = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
+    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
     if (!token) throw new ActionError(`the token server of ${this.endpoint.name} returned no token`);
     this.options.logger.mask(token);
     this.authorization = `Bearer ${token}`;
@@ -128,110 +195,163 @@ export class RegistryClient {
     }
   }
 
+  /** One request, retried; redirects of a GET or HEAD followed, each hop authorized only on this registry's origin. */
   private async send(method: string, path: string, init: RequestInit = {}, renew = true): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.authorization) headers.set('authorization', this.authorization);
-    const response = await fetchWithRetry(this.url(path), { ...init, method, headers }, this.retry);
-    // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once.
+    let url = this.url(path);
+    let response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+    for (let hops = 0; REDIRECTS.has(response.status) && (method === 'GET' || method === 'HEAD'); hops += 1) {
+      const location = response.headers.get('location');
+      if (!location) break;
+      await response.body?.cancel();
+      if (hops === 5) throw new ActionError(`${method} ${url.pathname} on ${this.endpoint.name}: more than 5 redirects`);
+      url = new URL(location, url);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ActionError(`${this.endpoint.name} redirected to a ${url.protocol} URL`);
+      response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+    }
+    // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once; a token lacking a scope would not change.
     const challenge =
-      response.status === 401 && renew && this.authorization?.startsWith('Bearer ') ? parseChallenge(response.headers.get('www-authenticate')) : undefined;
-    if (!challenge) return response;
+      response.status === 401 && renew && url.origin === this.origin && this.authorization?.startsWith('Bearer ')
+        ? parseChallenge(response.headers.get('www-authenticate'))
+        : undefined;
+    if (!challenge || challenge.params['error'] === 'insufficient_scope') return response;
     await response.body?.cancel();
     await this.answer(challenge);
     return this.send(method, path, init, false);
   }
 
-  /** A request with authentication; a body that is a stream is sent once (no retry). */
+  /** A request with authentication (on this registry's origin only); a body that is a stream is sent once (no retry). */
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     if (init.body instanceof ReadableStream) {
-      const headers = new Headers(init.headers);
-      if (this.authorization) headers.set('authorization', this.authorization);
-      return fetch(this.url(path), { ...init, method, headers, duplex: 'half' } as RequestInit);
+      const url = this.url(path);
+      return fetch(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual', duplex: 'half' } as RequestInit);
     }
     return this.send(method, path, init);
   }
 
   /**
-   * GET /v2/<name>/manifests/<reference> with every manifest media type accepted.
+   * GET /v2/<name>/manifests/<reference> with every manifest media type
+   * accepted, at most 4 MiB (refused before reading when the length says
+   * more), checked by {@link parseManifest}. Counted in `manifestGets`.
+   *
    * @returns the exact bytes, or undefined on 404
-   * @throws ActionError on another error, or when the bytes do not match the digest asked for or announced
+   * @throws ActionError on another error, an oversized or malformed manifest, or bytes that do not match the digest asked for or announced
    */
   async getManifest(repository: string, reference: string): Promise<RawManifest | undefined> {
-    const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (!response.ok) throw new ActionError(`GET manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const digest = sha256Digest(bytes);
-    const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
-    if (expected && expected !== digest)
-      throw new ActionError(`manifest ${repository}@${expected} on ${this.endpoint.name} came back with digest ${digest}: corrupted in transit`);
-    const mediaType =
-      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
-    return { digest, mediaType, bytes };
+    return this.limit.run(async () => {
+      this.manifestGets += 1;
+      const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
+      const where = `${this.endpoint.name}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      if (!response.ok) throw new ActionError(`GET manifest ${where}: ${await describeRegistryError(response)}`);
+      const bytes = await readAtMost(response, MAX_MANIFEST_BYTES, `manifest ${where}`);
+      const digest = sha256Digest(bytes);
+      const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
+      if (expected && expected !== digest)
+        throw new ActionError(`manifest ${where} came back with digest ${digest}, not ${expected.slice(0, 80)}: corrupted in transit`);
+      const { mediaType } = parseManifest(bytes, response.headers.get('content-type')?.split(';')[0]?.trim(), `manifest ${where}`);
+      return { digest, mediaType, bytes };
+    });
   }
 
   /** HEAD /v2/<name>/manifests/<reference>: the digest, without a pull counted on Docker Hub. @returns undefined on 404 */
   async headManifest(repository: string, reference: string): Promise<string | undefined> {
-    const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw new ActionError(`HEAD manifest ${repository}:${reference} on ${this.endpoint.name}: HTTP ${response.status}`);
-    const digest = response.headers.get('docker-content-digest');
-    if (digest) return digest;
-    return (await this.getManifest(repository, reference))?.digest;
+    const digest = await this.limit.run(async () => {
+      const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
+      if (response.status === 404) return null;
+      if (!response.ok)
+        throw new ActionError(
+          `HEAD manifest ${repository}:${reference} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`,
+        );
+      return response.headers.get('docker-content-digest') ?? undefined;
+    });
+    if (digest === null) return undefined;
+    return digest ?? (await this.getManifest(repository, reference))?.digest;
   }
 
   /** PUT /v2/<name>/manifests/<reference> with the bytes unchanged. @returns the digest the registry computed */
   async putManifest(repository: string, reference: string, manifest: RawManifest): Promise<string> {
-    const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
-      headers: { 'content-type': manifest.mediaType },
-      body: manifest.bytes,
+    return this.limit.run(async () => {
+      const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
+        headers: { 'content-type': manifest.mediaType },
+        body: manifest.bytes,
+      });
+      if (response.status !== 201)
+        throw new ActionError(`PUT manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+      await response.body?.cancel();
+      return response.headers.get('docker-content-digest') ?? manifest.digest;
     });
-    if (response.status !== 201)
-      throw new ActionError(`PUT manifest ${repository}:${reference} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-    await response.body?.cancel();
-    return response.headers.get('docker-content-digest') ?? manifest.digest;
+  }
+
+  /**
+   * DELETE /v2/<name>/manifests/<reference> (distribution spec, "Deleting
+   * tags" and "Deleting manifests"): by tag where the registry deletes tags
+   * (distribution 3), by digest otherwise, which removes every tag on that
+   * digest in the repository.
+   *
+   * @returns the status: 202 deleted, 404 absent, 400/405 not supported that way (distribution 2.8 answers a tag with 400 DIGEST_INVALID, Docker Hub with 405 UNSUPPORTED)
+   */
+  async deleteManifest(repository: string, reference: string): Promise<number> {
+    return this.limit.run(async () => {
+      const response = await this.request('DELETE', `/v2/${repository}/manifests/${reference}`);
+      await response.body?.cancel();
+      return response.status;
+    });
   }
 
   /** HEAD /v2/<name>/blobs/<digest>. */
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`);
-    if (response.status === 404) return false;
-    if (!response.ok) throw new ActionError(`HEAD blob ${repository}@${digest} on ${this.endpoint.name}: HTTP ${response.status}`);
-    return true;
+    return this.limit.run(async () => {
+      const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`);
+      if (response.status === 404) return false;
+      if (!response.ok)
+        throw new ActionError(`HEAD blob ${repository}@${digest} on ${this.endpoint.name}: HTTP ${response.status}${registryRateLimitMessage(response)}`);
+      return true;
+    });
   }
 
   /**
    * Cross-repository blob mount (distribution spec, "Mounting a blob from another repository"):
    * POST /v2/<name>/blobs/uploads/?mount=<digest>&from=<other>.
    *
-   * @returns `mounted` on 201, or the upload session's location on 202 (the registry did not mount)
+   * @returns `mounted` on 201; on 202 (the registry did not mount) the upload session's location; on
+   * any other answer (401 when the token lacks pull on `from`, as Docker Hub and distribution answer) no location: the caller uploads
    */
-  async mountBlob(repository: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; location: string }> {
-    const response = await this.request('POST', `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`);
-    await response.body?.cancel();
-    if (response.status === 201) return { mounted: true };
-    if (response.status === 202) return { mounted: false, location: this.location(response) };
-    throw new ActionError(`mount of ${digest} from ${from} into ${repository} on ${this.endpoint.name}: HTTP ${response.status}`);
+  async mountBlob(repository: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; location?: string; reason: string }> {
+    return this.limit.run(async () => {
+      const response = await this.request('POST', `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`);
+      await response.body?.cancel();
+      if (response.status === 201) return { mounted: true };
+      if (response.status === 202) return { mounted: false, location: this.location(response), reason: 'HTTP 202' };
+      return { mounted: false, reason: `HTTP ${response.status}` };
+    });
   }
 
   /** POST /v2/<name>/blobs/uploads/: opens an upload session. @returns its location */
   async startUpload(repository: string): Promise<string> {
-    const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`);
-    if (response.status !== 202) throw new ActionError(`upload to ${repository} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-    await response.body?.cancel();
-    return this.location(response);
+    return this.limit.run(async () => {
+      const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`);
+      if (response.status !== 202) throw new ActionError(`upload to ${repository} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+      await response.body?.cancel();
+      return this.location(response);
+    });
   }
 
   private location(response: Response): string {
     const location = response.headers.get('location');
     if (!location) throw new ActionError(`registry ${this.endpoint.name} opened an upload without a Location`);
-    return new URL(location, this.endpoint.apiBase).toString();
+    const url = new URL(location, response.url || this.endpoint.apiBase);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ActionError(`registry ${this.endpoint.name} gave an upload Location that is not HTTP`);
+    return url.toString();
   }
 
-  /** GET /v2/<name>/blobs/<digest>, following redirects to storage; the caller reads the stream. */
+  /**
+   * GET /v2/<name>/blobs/<digest>, following redirects to storage (without
+   * credentials on another host); the caller reads the stream, inside a slot
+   * of {@link limit} it holds for the whole copy.
+   */
   async getBlob(repository: string, digest: string): Promise<Response> {
     const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`);
     if (!response.ok || !response.body)

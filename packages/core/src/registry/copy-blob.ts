@@ -75,7 +75,9 @@ export async function streamBlobWithRetries(
       async () => {
         const session = location;
         location = undefined;
-        return { value: await streamBlob(source, target, digest, size, session) };
+        // One slot of each registry for the whole copy (one slot when they are the same client).
+        const copy = () => streamBlob(source, target, digest, size, session);
+        return { value: await source.client.limit.run(() => target.client.limit.run(copy)) };
       },
       {
         retries: attempts - 1,

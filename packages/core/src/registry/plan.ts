@@ -1,13 +1,20 @@
 import { ActionError } from '../action/errors.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { RawManifest, RegistryClient } from './client.js';
-import { isIndexMediaType, type Descriptor, type ManifestContent } from './media-types.js';
+import { parseManifest } from './manifest.js';
+import { isIndexMediaType, type Descriptor } from './media-types.js';
 
-/** A manifest or index with everything it references, read from the source. */
+/** A manifest the target repository holds already: neither read from the source nor pushed again (a registry accepts a manifest only with everything it references). */
+export interface PresentManifest {
+  readonly digest: string;
+  readonly present: true;
+}
+
+/** A manifest or index with everything it references that the target lacks, read from the source. */
 export interface ManifestTree {
   readonly manifest: RawManifest;
   /** An index's manifests, attestation manifests included. */
-  readonly children: readonly ManifestTree[];
+  readonly children: readonly (ManifestTree | PresentManifest)[];
   /** An image manifest's config and layers (foreign layers, which live outside the registry, left out). */
   readonly blobs: readonly Descriptor[];
 }
@@ -16,62 +23,68 @@ export interface ManifestTree {
 export interface TagPair {
   readonly sourceTag: string;
   readonly targetTag: string;
+  /** The flavour the tag was made for (tag templates). */
+  readonly flavour: string;
   /** A tag holding the version, which must not move to another digest unless overwrite is set. */
   readonly versioned: boolean;
 }
 
 /** One tag, planned. */
 export interface TagPlan extends TagPair {
-  readonly tree: ManifestTree;
-  /** The digest the target tag points to now, if it exists. */
+  /** The digest promoted: the source tag's when planned. */
+  readonly digest: string;
+  /** What to push; only for a write. */
+  readonly tree?: ManifestTree;
+  /** The digest the target tag points to now, if it exists (compared again before the write). */
   readonly existingDigest?: string;
-  /** skip: the target tag already points to the same digest. */
+  /** The manifest the target tag points to now, read for a restore; only for a write over an existing tag. */
+  readonly existing?: RawManifest;
+  /** Whether the target repository held the promoted digest before this run (under another tag, or as a child). */
+  readonly digestInTarget: boolean;
+  /** skip: the target tag already points to the digest. */
   readonly action: 'skip' | 'write';
+  /** The source tag is gone: an earlier run promoted it and deleted it from the source (delete-source-tags). */
+  readonly sourceGone?: boolean;
 }
 
-function parseContent(manifest: RawManifest, where: string): ManifestContent {
-  try {
-    const content = JSON.parse(manifest.bytes.toString('utf8')) as ManifestContent;
-    if (content.schemaVersion === 1) throw new ActionError(`${where} is a Docker schema 1 manifest, which registries no longer accept: rebuild it`);
-    return content;
-  } catch (error) {
-    if (error instanceof ActionError) throw error;
-    throw new ActionError(`${where} is not a JSON manifest`);
-  }
-}
+/** How deep indexes may nest (an index of indexes): a bound on the work a source can cause. */
+const MAX_DEPTH = 4;
 
 /**
- * Reads a manifest's whole tree from the source: each child manifest of an
- * index (by digest, once per digest thanks to `cache`), and the blobs of each image manifest.
+ * Reads a manifest's tree from the source: each child manifest of an index
+ * that the target repository lacks (by digest, once per digest thanks to
+ * `cache`), and the blobs of each image manifest. A child the target holds
+ * (HEAD) is not read: Docker Hub counts every manifest GET as a pull.
  *
- * @throws ActionError when a child manifest is missing
+ * @throws ActionError when a child manifest is missing, malformed, or nested deeper than 4 levels
  */
 export async function readTree(
-  client: RegistryClient,
-  repository: string,
+  source: { client: RegistryClient; repository: string },
+  target: { client: RegistryClient; repository: string },
   manifest: RawManifest,
-  cache: Map<string, Promise<ManifestTree>>,
+  cache: Map<string, Promise<ManifestTree | PresentManifest>>,
+  depth = 0,
 ): Promise<ManifestTree> {
-  const where = `${client.endpoint.name}/${repository}@${manifest.digest}`;
-  const content = parseContent(manifest, where);
-  const isIndex = isIndexMediaType(manifest.mediaType) || (Array.isArray(content.manifests) && !content.layers);
-  if (!isIndex) {
-    const blobs = [content.config, ...(content.layers ?? [])].filter(
-      (descriptor): descriptor is Descriptor => Boolean(descriptor) && !descriptor!.urls?.length,
-    );
+  const where = `${source.client.endpoint.name}/${source.repository}@${manifest.digest}`;
+  const { content } = parseManifest(manifest.bytes, manifest.mediaType, `manifest ${where}`);
+  if (!isIndexMediaType(manifest.mediaType)) {
+    const blobs = [content.config!, ...(content.layers ?? [])].filter((descriptor) => !descriptor.urls?.length);
     return { manifest, children: [], blobs };
   }
+  if (depth >= MAX_DEPTH) throw new ActionError(`${where} nests indexes deeper than ${MAX_DEPTH} levels`);
   const children = await Promise.all(
     (content.manifests ?? []).map((descriptor) => {
       let child = cache.get(descriptor.digest);
       if (!child) {
-        child = client.getManifest(repository, descriptor.digest).then((raw) => {
+        child = (async (): Promise<ManifestTree | PresentManifest> => {
+          if (await target.client.headManifest(target.repository, descriptor.digest)) return { digest: descriptor.digest, present: true };
+          const raw = await source.client.getManifest(source.repository, descriptor.digest);
           if (!raw)
             throw new ActionError(
-              `${where} lists ${descriptor.digest}${descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : ''}, which ${client.endpoint.name}/${repository} does not hold`,
+              `${where} lists ${descriptor.digest}${descriptor.platform ? ` (${descriptor.platform.os}/${descriptor.platform.architecture})` : ''}, which ${source.client.endpoint.name}/${source.repository} does not hold`,
             );
-          return readTree(client, repository, raw, cache);
-        });
+          return readTree(source, target, raw, cache, depth + 1);
+        })();
         cache.set(descriptor.digest, child);
       }
       return child;
@@ -80,21 +93,34 @@ export async function readTree(
   return { manifest, children, blobs: [] };
 }
 
-/** Every manifest of a tree, children before their index (the order they must be pushed in). */
-export function manifestsInPushOrder(tree: ManifestTree): RawManifest[] {
-  return [...tree.children.flatMap(manifestsInPushOrder), tree.manifest];
+function isTree(node: ManifestTree | PresentManifest): node is ManifestTree {
+  return !('present' in node);
 }
 
-/** Every blob of a tree. */
+/** Every manifest of a tree the target lacks, children before their index (the order they must be pushed in). */
+export function manifestsInPushOrder(tree: ManifestTree): RawManifest[] {
+  return [...tree.children.filter(isTree).flatMap(manifestsInPushOrder), tree.manifest];
+}
+
+/** Every blob of a tree, of the manifests the target lacks. */
 export function blobsOf(tree: ManifestTree): Descriptor[] {
-  return [...tree.blobs, ...tree.children.flatMap(blobsOf)];
+  return [...tree.blobs, ...tree.children.filter(isTree).flatMap(blobsOf)];
 }
 
 /**
- * Plans a promotion without writing: resolves every source tag and reads
- * every child manifest, then reads each target tag's digest (HEAD).
+ * Plans a promotion without writing. Reads every source tag's digest and
+ * every target tag's digest with HEAD (not counted as pulls on Docker Hub);
+ * for each tag to write, reads the source manifest by digest (once per
+ * digest), the children the target lacks, and the manifest the target tag
+ * points to now (to restore it if a later write fails); every manifest is
+ * checked ({@link parseManifest}).
  *
- * @throws ActionError listing every missing source tag, and every versioned target tag that already points elsewhere (unless `overwrite`)
+ * With `sourceTagsDeleted`, a source tag that is gone is accepted when the
+ * target holds it at the same digest as the flavour's versioned tag: a
+ * versioned tag never moves, so an earlier run of this release promoted it,
+ * then deleted the source tag (a re-run finishing a half-done deletion).
+ *
+ * @throws ActionError listing every missing source tag, and every versioned target tag that already points elsewhere (unless `overwrite`); nothing is written
  */
 export async function planPromotion(options: {
   source: RegistryClient;
@@ -104,24 +130,69 @@ export async function planPromotion(options: {
   pairs: readonly TagPair[];
   overwrite: boolean;
   concurrency: number;
+  sourceTagsDeleted?: boolean;
 }): Promise<TagPlan[]> {
-  const { source, target, sourceRepository, targetRepository } = options;
-  const cache = new Map<string, Promise<ManifestTree>>();
-  const resolved = await mapWithConcurrency(options.pairs, options.concurrency, async (pair) => {
-    const manifest = await source.getManifest(sourceRepository, pair.sourceTag);
-    return { pair, manifest };
+  const { source, target, sourceRepository, targetRepository, pairs } = options;
+  const sourceDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => source.headManifest(sourceRepository, pair.sourceTag));
+  const targetDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => target.headManifest(targetRepository, pair.targetTag));
+
+  const gone = new Map<number, string>();
+  const missing: string[] = [];
+  pairs.forEach((pair, index) => {
+    if (sourceDigests[index]) return;
+    const versioned = pairs.findIndex((other) => other.flavour === pair.flavour && other.versioned);
+    const promoted = versioned >= 0 ? targetDigests[versioned] : undefined;
+    if (options.sourceTagsDeleted && promoted && targetDigests[index] === promoted && (!sourceDigests[versioned] || sourceDigests[versioned] === promoted))
+      gone.set(index, promoted);
+    else missing.push(`${source.endpoint.name}/${sourceRepository}:${pair.sourceTag}`);
   });
-  const missing = resolved.filter((entry) => !entry.manifest).map((entry) => `${source.endpoint.name}/${sourceRepository}:${entry.pair.sourceTag}`);
   if (missing.length) throw new ActionError(`source tag(s) not found: ${missing.join(', ')}; nothing was written`);
 
-  const plans = await mapWithConcurrency(resolved, options.concurrency, async ({ pair, manifest }): Promise<TagPlan> => {
-    const tree = await readTree(source, sourceRepository, manifest!, cache);
-    const existingDigest = await target.headManifest(targetRepository, pair.targetTag);
-    return { ...pair, tree, ...(existingDigest ? { existingDigest } : {}), action: existingDigest === manifest!.digest ? 'skip' : 'write' };
+  const trees = new Map<string, Promise<ManifestTree>>();
+  const children = new Map<string, Promise<ManifestTree | PresentManifest>>();
+  const sourceSide = { client: source, repository: sourceRepository };
+  const targetSide = { client: target, repository: targetRepository };
+  const treeOf = (digest: string): Promise<ManifestTree> => {
+    let tree = trees.get(digest);
+    if (!tree) {
+      tree = source.getManifest(sourceRepository, digest).then((raw) => {
+        if (!raw) throw new ActionError(`${source.endpoint.name}/${sourceRepository}@${digest} disappeared while planning; nothing was written`);
+        return readTree(sourceSide, targetSide, raw, children);
+      });
+      trees.set(digest, tree);
+    }
+    return tree;
+  };
+  const inTarget = new Map<string, Promise<boolean>>();
+  const heldByTarget = (digest: string): Promise<boolean> => {
+    let held = inTarget.get(digest);
+    if (!held) {
+      held = target.headManifest(targetRepository, digest).then(Boolean);
+      inTarget.set(digest, held);
+    }
+    return held;
+  };
+
+  const plans = await mapWithConcurrency(pairs, options.concurrency, async (pair, index): Promise<TagPlan> => {
+    const existingDigest = targetDigests[index];
+    const existingField = existingDigest ? { existingDigest } : {};
+    if (gone.has(index)) return { ...pair, digest: gone.get(index)!, ...existingField, digestInTarget: true, action: 'skip', sourceGone: true };
+    const digest = sourceDigests[index]!;
+    if (existingDigest === digest) return { ...pair, digest, ...existingField, digestInTarget: true, action: 'skip' };
+    const [tree, digestInTarget, existing] = await Promise.all([
+      treeOf(digest),
+      heldByTarget(digest),
+      existingDigest ? target.getManifest(targetRepository, existingDigest) : undefined,
+    ]);
+    if (existingDigest && !existing)
+      throw new ActionError(
+        `${target.endpoint.name}/${targetRepository}:${pair.targetTag} points to ${existingDigest}, which cannot be read back; nothing was written`,
+      );
+    return { ...pair, digest, tree, ...existingField, ...(existing ? { existing } : {}), digestInTarget, action: 'write' };
   });
   const refused = plans.filter((plan) => plan.versioned && plan.existingDigest && plan.action === 'write' && !options.overwrite);
   if (refused.length) {
-    const list = refused.map((plan) => `${targetRepository}:${plan.targetTag} is at ${plan.existingDigest}, not ${plan.tree.manifest.digest}`).join('; ');
+    const list = refused.map((plan) => `${targetRepository}:${plan.targetTag} is at ${plan.existingDigest}, not ${plan.digest}`).join('; ');
     throw new ActionError(`${list}. A versioned tag does not move: set overwrite: true to replace it. Nothing was written`);
   }
   return plans;

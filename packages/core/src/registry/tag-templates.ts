@@ -29,7 +29,7 @@ export function expandTagTemplates(flavours: readonly string[], templates: reado
           'tags',
           `template "${template}" makes "${tag}" for flavour "${flavour}"${template.includes('{version}') ? ` and version "${version}"` : ''}, which is not a valid tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})`,
         );
-      pairs.push({ sourceTag: tag, targetTag: tag, versioned: template.includes('{version}') });
+      pairs.push({ sourceTag: tag, targetTag: tag, flavour, versioned: template.includes('{version}') });
     }
   }
   return pairs;

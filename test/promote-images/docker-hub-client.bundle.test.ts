@@ -1,0 +1,132 @@
+// Docker Hub as a registry client meets it (test/stand-ins/docker-hub.ts): pulls counted, the pull limit,
+// the CDN redirect, and Docker's credential helpers. Split from docker-hub.bundle.test.ts to keep each file short.
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runBundle } from '../harness/run-bundle.js';
+import { buildImage, pushImage, randomLayer, tagDigest, type TestImage } from '../fixtures/images.js';
+import { DockerHub, HUB_HOSTS } from '../stand-ins/docker-hub.js';
+import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+
+const PREPROD = 'nwodtuhs/exegol-preprod';
+const VERSION = '5.1.5';
+const USER = { username: 'nwodtuhs', password: 'dckr_pat_read_write_delete' };
+let hub: DockerHub;
+let local: TestRegistry;
+const images = new Map<string, TestImage>();
+
+beforeAll(async () => {
+  hub = await new DockerHub({ nwodtuhs: { password: USER.password, delete: true }, writer: { password: 'dckr_pat_read_write', delete: false } }).start();
+  local = await startRegistry();
+  const base = randomLayer(64 * 1024);
+  for (const flavour of ['full', 'light'])
+    images.set(flavour, buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [16 * 1024], label: flavour }));
+});
+
+afterAll(async () => {
+  await hub?.stop();
+  await local?.stop();
+});
+
+beforeEach(() => {
+  hub.requests.length = 0;
+  hub.faults.length = 0;
+  hub.tagDeletions.length = 0;
+  hub.beforeDelete = undefined;
+  Object.assign(hub.pullLimit, { remaining: 100, retryAfter: undefined });
+});
+
+/** Pushes both flavours with both tags to a preprod repository on the stand-in's registry. */
+async function pushPreprod(repository = PREPROD): Promise<void> {
+  for (const [flavour, image] of images)
+    await pushImage(hub.registry.url, repository, [flavour, `${flavour}-${VERSION}`], image, () => hub.authorize(repository));
+}
+
+async function hubDigest(repository: string, tag: string): Promise<string | undefined> {
+  return tagDigest(hub.registry.url, repository, tag, await hub.authorize(repository));
+}
+
+function promote(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  return runBundle('promote-images-preprod-to-prod', {
+    inputs: { registry: 'docker.io', 'source-repository': PREPROD, version: VERSION, flavours: 'full\nlight', ...USER, ...inputs },
+    env: { ...hub.env(), ...env },
+  });
+}
+
+describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () => {
+  it('re-run: reads nothing with GET, writes nothing, and deletes nothing more', async () => {
+    await pushPreprod('nwodtuhs/exegol-rerun-preprod');
+    const first = await promote({ 'source-repository': 'nwodtuhs/exegol-rerun-preprod', 'target-repository': 'nwodtuhs/exegol-rerun' });
+    expect(first.code, first.stdout).toBe(0);
+    hub.requests.length = 0;
+    const again = await promote({ 'source-repository': 'nwodtuhs/exegol-rerun-preprod', 'target-repository': 'nwodtuhs/exegol-rerun' });
+    expect(again.code, again.stdout).toBe(0);
+    expect(hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//)).toEqual([]);
+    expect(again.summary).toContain('Manifest GETs: 0 on docker.io');
+  });
+
+  it('fails at once on the pull limit, saying when it frees up, instead of retrying', async () => {
+    await pushPreprod('nwodtuhs/exegol-limited-preprod');
+    Object.assign(hub.pullLimit, { remaining: 0, retryAfter: '3600' });
+    const started = Date.now();
+    const run = await promote({ 'source-repository': 'nwodtuhs/exegol-limited-preprod', 'target-repository': 'nwodtuhs/exegol-limited' });
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toMatch(
+      /HTTP 429 TOOMANYREQUESTS: You have reached your pull rate limit\. .* \(rate limited: Retry-After: 3600; try again after \d{4}-\d\d-\d\dT[\d:.]+Z, in about 60 minutes\)/,
+    );
+    // One GET a flavour's index, started together, and none retried.
+    const gets = hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//).map((request) => request.path);
+    expect(gets.length).toBeGreaterThan(0);
+    expect(new Set(gets).size).toBe(gets.length);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    Object.assign(hub.pullLimit, { remaining: 0, retryAfter: undefined });
+    const windowOnly = await promote({ 'source-repository': 'nwodtuhs/exegol-limited-preprod', 'target-repository': 'nwodtuhs/exegol-limited' });
+    expect(windowOnly.errors[0]).toContain('(rate limited: pull limit used up (ratelimit-limit: 100;w=21600); try again after');
+  });
+
+  it('follows blob redirects to the CDN without credentials (Docker Hub to another registry)', async () => {
+    await pushPreprod('nwodtuhs/exegol-cdn-preprod');
+    const run = await promote({ 'source-repository': 'nwodtuhs/exegol-cdn-preprod', 'target-registry': local.url, 'target-repository': 'nwodtuhs/exegol' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(await tagDigest(local.url, 'nwodtuhs/exegol', `full-${VERSION}`)).toBe(images.get('full')!.index.digest);
+    const redirected = hub.matching(HUB_HOSTS.registry, 'GET', /\/blobs\/sha256:/);
+    const fetched = hub.requests.filter((request) => request.host === HUB_HOSTS.cdn);
+    expect(redirected.length).toBeGreaterThan(0);
+    expect(redirected.every((request) => request.status === 307 && request.authorization === 'Bearer')).toBe(true);
+    expect(fetched).toHaveLength(redirected.length);
+    expect(fetched.every((request) => request.status === 200 && request.authorization === undefined)).toBe(true);
+  });
+
+  it('reads credentials from a Docker credential helper (credsStore), and explains a locked macOS keychain', async () => {
+    await pushPreprod('nwodtuhs/exegol-helper-preprod');
+    const bin = await mkdtemp(path.join(tmpdir(), 'credential-helper-'));
+    const config = path.join(bin, 'config');
+    await import('node:fs/promises').then((fs) => fs.mkdir(config));
+    await writeFile(path.join(config, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': {} }, credsStore: 'fake' }));
+    const helper = path.join(bin, 'docker-credential-fake');
+    await writeFile(
+      helper,
+      `#!/bin/sh\n[ "$1" = get ] || exit 1\nread url\necho "$url" >> ${JSON.stringify(path.join(bin, 'asked'))}\n[ "$url" = "https://index.docker.io/v1/" ] || { echo "credentials not found in native keychain"; exit 1; }\necho '{"ServerURL":"https://index.docker.io/v1/","Username":"${USER.username}","Secret":"${USER.password}"}'\n`,
+    );
+    await chmod(helper, 0o755);
+    const env = { DOCKER_CONFIG: config, PATH: `${bin}:${process.env['PATH']}` };
+    const run = await promote(
+      { username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' },
+      env,
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(await hubDigest('nwodtuhs/exegol-helper', 'light')).toBe(images.get('light')!.index.digest);
+    expect(await import('node:fs/promises').then((fs) => fs.readFile(path.join(bin, 'asked'), 'utf8'))).toBe('https://index.docker.io/v1/\n');
+
+    await writeFile(helper, '#!/bin/sh\necho "User interaction is not allowed."\nexit 1\n');
+    const locked = await promote(
+      { username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' },
+      env,
+    );
+    expect(locked.code).toBe(1);
+    expect(locked.errors[0]).toBe(
+      'promote-images-preprod-to-prod failed: docker-credential-fake get failed for https://index.docker.io/v1/: User interaction is not allowed.; set the username and password inputs: they avoid docker login and its credential store altogether',
+    );
+  });
+});
