@@ -37560,6 +37560,12 @@ function partsBody(parts) {
 
 
 
+/** The HTTP status of an error the client threw (Octokit's RequestError), or undefined for any other error. */
+function client_errorStatus(error) {
+    return typeof error === 'object' && error !== null && typeof error.status === 'number'
+        ? error.status
+        : undefined;
+}
 /**
  * The wait a rate-limited answer asks for, as GitHub's REST docs ("Rate
  * limits for the REST API") describe it: a primary rate limit (403 or 429
@@ -37846,9 +37852,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/facts.ts
 
-function isNotFound(error) {
-    return typeof error === 'object' && error !== null && error.status === 404;
-}
+
 /**
  * Reads the pull request again through the REST API (an event payload can be stale).
  * @throws ActionError when it does not exist (404)
@@ -37869,13 +37873,39 @@ async function fetchPullRequest(client, repository, number) {
             ...(data.head.repo ? { headRepository: data.head.repo.full_name } : {}),
             author: data.user.login,
             comments: data.comments,
+            ...(data.merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
         };
     }
     catch (error) {
-        if (isNotFound(error))
+        if (errorStatus(error) === 404)
             throw new ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
         throw error;
     }
+}
+/**
+ * The pull request a commit is the head of, or the merge commit of once merged
+ * (GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls). Where several are,
+ * the one into `base`.
+ *
+ * @returns its number
+ * @throws ActionError when none is, or several into `base` are
+ */
+async function findPullRequestForCommit(client, repository, sha, base) {
+    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repository, commit_sha: sha, per_page: 100 });
+    const matching = data.filter((pr) => pr.head.sha === sha || (pr.merged_at && pr.merge_commit_sha === sha));
+    const into = matching.filter((pr) => pr.base.ref === base);
+    const chosen = into.length ? into : matching;
+    const name = `${repository.owner}/${repository.repo}`;
+    if (chosen.length === 1)
+        return chosen[0].number;
+    if (chosen.length === 0)
+        throw new ActionError(`no pull request of ${name} has commit ${sha} as its head or merge commit`);
+    throw new ActionError(`several pull requests of ${name} have commit ${sha} as head: ${chosen.map((pr) => `#${pr.number}`).join(', ')}: pass the number`);
+}
+/** A commit's parents (GET /repos/{owner}/{repo}/git/commits/{commit_sha}), in order: a merge commit has two or more. */
+async function fetchCommitParents(client, repository, sha) {
+    const { data } = await client.rest.git.getCommit({ ...repository, commit_sha: sha });
+    return data.parents.map((parent) => parent.sha);
 }
 /** Every submitted review, all pages, oldest first. */
 async function fetchReviews(client, repository, number) {
@@ -37895,49 +37925,10 @@ async function fetchPermission(client, repository, username) {
         return PERMISSION_LEVELS.includes(role) ? role : (data.permission ?? 'none');
     }
     catch (error) {
-        if (isNotFound(error))
+        if (client_errorStatus(error) === 404)
             return 'none';
         throw error;
     }
-}
-function checkRunState(status, conclusion) {
-    if (status !== 'completed')
-        return 'pending';
-    return conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped' ? 'pass' : 'fail';
-}
-/** The latest check run of each name on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/check-runs, all pages). */
-async function fetchCheckRuns(client, repository, sha) {
-    const runs = await client.paginate(client.rest.checks.listForRef, { ...repository, ref: sha, filter: 'latest', per_page: 100 });
-    const latest = new Map();
-    for (const run of runs) {
-        const known = latest.get(run.name);
-        if (!known || run.id > known.id)
-            latest.set(run.name, run);
-    }
-    return [...latest.values()].map((run) => ({
-        name: run.name,
-        kind: 'check run',
-        state: checkRunState(run.status, run.conclusion),
-        detail: run.status === 'completed' ? (run.conclusion ?? 'completed') : run.status,
-        ...(run.details_url || run.html_url ? { url: run.details_url ?? run.html_url ?? '' } : {}),
-    }));
-}
-/** The latest commit status of each context on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/status, every page). */
-async function fetchStatuses(client, repository, sha) {
-    const statuses = [];
-    for (let page = 1;; page += 1) {
-        const { data } = await client.rest.repos.getCombinedStatusForRef({ ...repository, ref: sha, per_page: 100, page });
-        statuses.push(...data.statuses);
-        if (data.statuses.length < 100 || statuses.length >= data.total_count)
-            break;
-    }
-    return statuses.map((status) => ({
-        name: status.context,
-        kind: 'status',
-        state: status.state === 'success' ? 'pass' : status.state === 'pending' ? 'pending' : 'fail',
-        detail: status.state,
-        ...(status.target_url ? { url: status.target_url } : {}),
-    }));
 }
 /** Every tag name of the repository (GET /repos/{owner}/{repo}/git/matching-refs/tags, one request). */
 async function fetchTagNames(client, repository) {
@@ -37954,7 +37945,7 @@ async function fetchFileText(client, repository, path, ref) {
         return typeof data === 'string' ? data : undefined;
     }
     catch (error) {
-        if (isNotFound(error))
+        if (errorStatus(error) === 404)
             return undefined;
         throw error;
     }
