@@ -27,7 +27,7 @@ describe('bump-version bundle: commit, tag and push against a real bare reposito
     expect(git(repository.remote, 'diff-tree', '--no-commit-id', '--name-only', '-r', sha).split('\n').sort()).toEqual([CONSTANT_CONFIG, TEST_FILE].sort());
     expect(git(repository.work, 'status', '--porcelain')).toBe('?? unrelated.txt');
     expect(git(repository.remote, 'rev-parse', 'refs/heads/master')).not.toBe(sha);
-    expect(run.summary).toContain('tag 5.1.5 (created)');
+    expect(run.summary).toContain(`tag 5.1.5 on ${sha.slice(0, 12)}: annotated`);
   });
 
   it('refuses an existing tag before changing anything', async () => {
