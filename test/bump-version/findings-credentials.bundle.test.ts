@@ -1,11 +1,9 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBundle } from '../harness/run-bundle.js';
 import { git } from '../fixtures/git.js';
 import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '../fixtures/wrapper-repository.js';
 import { startGitHttpRemote, type GitHttpRemote } from '../stand-ins/git-http.js';
-import { checkoutState, visibleOutput } from './helpers.js';
+import { checkoutState, rejectPushes, visibleOutput } from './helpers.js';
 
 /** Issue 11, finding 5: credentials in remote URLs, against a real smart-HTTP remote (git http-backend behind Basic authentication). */
 
@@ -61,10 +59,7 @@ describe('finding 5: credentials in a remote URL never reach the log, the summar
     const repository = await createWrapperRepository({ version: '5.1.5b2' });
     remote = await startGitHttpRemote(repository.root, 'release-bot', TOKEN);
     git(repository.work, 'remote', 'set-url', 'origin', `${remote.base.replace('http://', `http://release-bot:${TOKEN}@`)}/origin.git`);
-    const hook = path.join(repository.remote, 'hooks', 'pre-receive');
-    await mkdir(path.dirname(hook), { recursive: true });
-    await writeFile(hook, '#!/bin/sh\necho "refused by policy" >&2\nexit 1\n');
-    await chmod(hook, 0o755);
+    await rejectPushes(repository.remote, 'refused by policy');
     const run = await runBundle('bump-version', {
       workspace: repository.work,
       inputs: { files: BOTH, bump: 'release', commit: 'true', tag: 'true', push: 'true' },

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chmod, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBundle } from '../harness/run-bundle.js';
 import { git } from '../fixtures/git.js';
 import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '../fixtures/wrapper-repository.js';
-import { checkoutState } from './helpers.js';
+import { checkoutState, rejectPushes } from './helpers.js';
 
 /** Issue 11, findings 3 and 4: inputs never reach git as options; every check before the first write; the checkout restored after a late failure. */
 
@@ -150,16 +150,15 @@ describe('finding 4: every check before the first write; the checkout restored a
 
   it('a push the remote rejects: the local commit and tag are undone, the files restored', async () => {
     const repository = await createWrapperRepository({ version: '5.1.5b2' });
-    const hook = path.join(repository.remote, 'hooks', 'pre-receive');
-    await writeFile(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n');
-    await chmod(hook, 0o755);
+    await rejectPushes(repository.remote, 'protected branch: releases go through pull requests');
     const before = await checkoutState(repository.work);
     const run = await runBundle('bump-version', {
       workspace: repository.work,
       inputs: { files: BOTH, bump: 'release', commit: 'true', tag: 'true', push: 'true' },
     });
     expect(run.code).toBe(1);
-    expect(run.errors[0]).toContain('nothing was pushed (atomic push)');
+    expect(run.errors[0]).toContain('push of HEAD:refs/heads/dev, refs/tags/5.1.5 to origin failed; nothing was pushed (atomic push)');
+    expect(run.errors[0]).toContain('protected branch: releases go through pull requests');
     expect(run.errors[0]).toContain('the checkout was restored as it was (undone: tag 5.1.5, the commit');
     expect(await checkoutState(repository.work)).toBe(before);
     expect(git(repository.remote, 'tag', '--list')).toBe('');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { git, gitOutcome, type GitOutcome } from '../fixtures/git.js';
@@ -69,4 +69,22 @@ export function visibleOutput(run: { stdout: string; stderr: string; summary: st
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n');
   return [stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+}
+
+/** Makes a bare repository refuse every push with `message` (a pre-receive hook, as a branch protection would). */
+export async function rejectPushes(bareRemote: string, message: string): Promise<void> {
+  const hook = path.join(bareRemote, 'hooks', 'pre-receive');
+  await mkdir(path.dirname(hook), { recursive: true });
+  await writeFile(hook, `#!/bin/sh\necho "${message}" >&2\nexit 1\n`);
+  await chmod(hook, 0o755);
+}
+
+/** Someone else pushes a commit to `branch` of the bare remote (from a clone of their own under `root`). */
+export async function pushFromElsewhere(root: string, bareRemote: string, branch: string): Promise<void> {
+  const other = await mkdtemp(path.join(root, 'other-'));
+  git(root, 'clone', '--quiet', '--branch', branch, `file://${bareRemote}`, other);
+  await writeFile(path.join(other, 'CHANGELOG.md'), 'someone else\n');
+  git(other, 'add', '.');
+  git(other, 'commit', '--quiet', '-m', 'concurrent change');
+  git(other, 'push', '--quiet', 'origin', branch);
 }

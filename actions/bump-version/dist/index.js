@@ -33194,7 +33194,9 @@ async function prepareOpenpgp(request, directory) {
         const passphraseFile = external_node_path_default().join(directory, 'passphrase');
         await writePrivate(passphraseFile, request.passphrase);
         await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg.conf'), `batch\nno-tty\npinentry-mode loopback\npassphrase-file ${passphraseFile}\n`);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\n');
+        // The agent re-protects the imported key in this private, short-lived GNUPGHOME, next to the passphrase file itself:
+        // the lowest s2k count (RFC 4880 §3.7.1.3) spares a slow key derivation at every signature and protects nothing less.
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\ns2k-count 65536\n');
         const keyFile = external_node_path_default().join(directory, 'key');
         await writePrivate(keyFile, openpgpKeyBytes(request.key));
         const imported = await runCommand('gpg', ['--import', keyFile], { env });
@@ -34128,8 +34130,11 @@ async function run() {
             setOutput('is-prerelease', String(result.version.isPrerelease));
             setOutput('changed-files', JSON.stringify(result.changedFiles));
             setOutput('commit-sha', result.commitSha ?? '');
-            setOutput('tag', result.tag?.name ?? '');
-            setOutput('tag-sha', result.tag?.object ?? '');
+            // Set only when there is a tag: an output never set reads as '' in a workflow, as documented.
+            if (result.tag)
+                setOutput('tag', result.tag.name);
+            if (result.tag?.object)
+                setOutput('tag-sha', result.tag.object);
             report(request, result);
             await writeSummary();
         }

@@ -134,8 +134,9 @@ export async function run(): Promise<void> {
       core.setOutput('is-prerelease', String(result.version.isPrerelease));
       core.setOutput('changed-files', JSON.stringify(result.changedFiles));
       core.setOutput('commit-sha', result.commitSha ?? '');
-      core.setOutput('tag', result.tag?.name ?? '');
-      core.setOutput('tag-sha', result.tag?.object ?? '');
+      // Set only when there is a tag: an output never set reads as '' in a workflow, as documented.
+      if (result.tag) core.setOutput('tag', result.tag.name);
+      if (result.tag?.object) core.setOutput('tag-sha', result.tag.object);
       report(request, result);
       await writeSummary();
     } catch (error) {

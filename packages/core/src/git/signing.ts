@@ -77,7 +77,9 @@ async function prepareOpenpgp(request: SigningRequest, directory: string): Promi
     const passphraseFile = path.join(directory, 'passphrase');
     await writePrivate(passphraseFile, request.passphrase);
     await writeFile(path.join(home, 'gpg.conf'), `batch\nno-tty\npinentry-mode loopback\npassphrase-file ${passphraseFile}\n`);
-    await writeFile(path.join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\n');
+    // The agent re-protects the imported key in this private, short-lived GNUPGHOME, next to the passphrase file itself:
+    // the lowest s2k count (RFC 4880 §3.7.1.3) spares a slow key derivation at every signature and protects nothing less.
+    await writeFile(path.join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\ns2k-count 65536\n');
     const keyFile = path.join(directory, 'key');
     await writePrivate(keyFile, openpgpKeyBytes(request.key));
     const imported = await runCommand('gpg', ['--import', keyFile], { env });
