@@ -34091,8 +34091,9 @@ function report(request, result) {
         info(`Version ${version.text}${result.tag?.commit ? ` at ${result.tag.commit}` : ''}; no file changes (bump: none)`);
     else
         info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
+    // The diff quotes the files' own lines: no line of it may run as a workflow command.
     if (result.diff)
-        info(result.diff);
+        actionsLogger.untrusted(result.diff);
     if (!tagging && changedFiles.length === 0)
         info(`Every file already holds ${version.text}: nothing to write.`);
     if (result.commitSha)
