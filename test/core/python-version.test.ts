@@ -40,6 +40,22 @@ describe('PEP 440 versions', () => {
     expect(parsePythonVersion('5.1.5b1')!.isPrerelease).toBe(true);
     expect(parsePythonVersion('5.1.5')!.isPrerelease).toBe(false);
   });
+
+  it('holds every number as a BigInt, whatever its size', () => {
+    const version = parsePythonVersion('1!5.20240101120000123456.0rc18446744073709551617.post2.dev3+Ubuntu-01')!;
+    expect(version).toMatchObject({
+      epoch: 1n,
+      release: [5n, 20240101120000123456n, 0n],
+      pre: { label: 'rc', number: 18446744073709551617n },
+      post: 2n,
+      dev: 3n,
+    });
+    expect(version.local).toEqual(['ubuntu', 1n]);
+    expect(version.text).toBe('1!5.20240101120000123456.0rc18446744073709551617.post2.dev3+ubuntu.1');
+  });
+
+  it('refuses to compare what is not a version, naming it', () =>
+    expect(() => comparePythonVersions('5.1.x', '5.1.4')).toThrow('"5.1.x" is not a PEP 440 version'));
 });
 
 describe('bumpPythonVersion: the maintainers\u2019 transitions', () => {
@@ -64,11 +80,20 @@ describe('bumpPythonVersion: the maintainers\u2019 transitions', () => {
     ['5.1.5b2', 'patch', undefined, '5.1.5'],
     ['5.1', 'patch', undefined, '5.1.1'],
     ['1!2.0', 'minor', undefined, '1!2.1.0'],
+    ['5.1.4+ubuntu.1', 'patch', undefined, '5.1.5'],
+    ['1.0.dev20240101120000123456', 'release', undefined, '1.0'],
+    ['1.0.20240101120000123456', 'patch', undefined, '1.0.20240101120000123457'],
   ])('%s %s %s → %s', (from, kind, label, to) => expect(bump(from, kind, label)).toBe(to));
 
   it('refuses to release a version that is already final', () => expect(() => bump('5.1.4', 'release')).toThrow(/5\.1\.4 is already a final release/));
 
-  it('refuses a pre-label that goes back', () => expect(() => bump('5.1.5rc1', 'pre', 'b')).toThrow(/would go back/));
+  it('refuses a pre-label that goes back, naming the bumps that work', () =>
+    expect(() => bump('5.1.5rc1', 'pre', 'b')).toThrow(/would go back from 5\.1\.5rc1.*release \(→ 5\.1\.5\), pre \(→ 5\.1\.5rc2\)/));
+
+  it('refuses to release a post-release, naming the bumps that work', () =>
+    expect(() => bump('5.1.4.post1', 'release')).toThrow(
+      '5.1.4.post1 is already a final release (a post-release): there is no pre-release or development release to finish; bumps that move 5.1.4.post1 forward: pre (→ 5.1.5b1), patch (→ 5.1.5)',
+    ));
 
   it('always moves forward', () => {
     for (const [from, kind] of [
@@ -78,6 +103,22 @@ describe('bumpPythonVersion: the maintainers\u2019 transitions', () => {
     ] as const) {
       expect(comparePythonVersions(bump(from, kind), from)).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('bumpPythonVersion: the versions issue 11 found going backwards', () => {
+  it.each<[string, Bump, PreLabel | undefined, string]>([
+    ['5.1.4.post1.dev2', 'release', undefined, '5.1.4.post1'],
+    ['5.1.4b2.post1.dev1', 'pre', undefined, '5.1.4b3'],
+    ['5.1.4b2.post1.dev1', 'release', undefined, '5.1.4'],
+    ['6.0.0.post1.dev2', 'major', undefined, '7.0.0'],
+    ['5.1.5.post1.dev0', 'release', undefined, '5.1.5.post1'],
+    ['5.1.5.post1.dev0', 'pre', undefined, '5.1.6b1'],
+    ['5.1.5.post1.dev0', 'patch', undefined, '5.1.6'],
+    ['5.1.5b1.post2', 'pre', undefined, '5.1.5b2'],
+  ])('%s %s %s → %s, higher', (from, kind, label, to) => {
+    expect(bump(from, kind, label)).toBe(to);
+    expect(comparePythonVersions(to, from)).toBeGreaterThan(0);
   });
 });
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9062);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8116);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9062:
+/***/ 8116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,6 +28392,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -31454,9 +31456,9 @@ function readDuration(name, fallback) {
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
-    const value = core.getInput(name, { trimWhitespace: true });
+    const value = getInput(name, { trimWhitespace: true });
     if (value !== '')
-        core.setSecret(value);
+        core_setSecret(value);
     return value;
 }
 
@@ -31502,10 +31504,10 @@ function valid(version) {
 
 const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
 function clean(version) {
-  return version_stringify(version_parse(version, cleanRegex));
+  return stringify(parse(version, cleanRegex));
 }
 
-function version_parse(version, regex) {
+function parse(version, regex) {
   // Validate the version and parse it into pieces
   const { groups } = (regex || validRegex).exec(version) || {};
   if (!groups) {
@@ -31528,7 +31530,7 @@ function version_parse(version, regex) {
   return parsed;
 }
 
-function version_stringify(parsed) {
+function stringify(parsed) {
   if (!parsed) {
     return null;
   }
@@ -31611,8 +31613,8 @@ function parse_local_version(local) {
   return null;
 }
 
-function version_explain(version) {
-  const parsed = version_parse(version);
+function explain(version) {
+  const parsed = parse(version);
   if (!parsed) {
     return parsed;
   }
@@ -31637,7 +31639,7 @@ function version_explain(version) {
     post: post ? post[1] : post,
     dev: dev ? dev[1] : dev,
     local: local ? local.join('.') : local,
-    public: version_stringify(parsed).split('+', 1)[0],
+    public: stringify(parsed).split('+', 1)[0],
     base_version,
     is_prerelease,
     is_devrelease,
@@ -31645,616 +31647,279 @@ function version_explain(version) {
   };
 }
 
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/operator.js
-
-
-
-
-function lt(version, other) {
-  return compare(version, other) < 0;
-}
-
-function le(version, other) {
-  return compare(version, other) <= 0;
-}
-
-function eq(version, other) {
-  return compare(version, other) === 0;
-}
-
-function ne(version, other) {
-  return compare(version, other) !== 0;
-}
-
-function ge(version, other) {
-  return compare(version, other) >= 0;
-}
-
-function gt(version, other) {
-  return compare(version, other) > 0;
-}
-
-function arbitrary(version, other) {
-  return version.toLowerCase() === other.toLowerCase();
-}
-
-function compare(version, other) {
-  const parsedVersion = version_parse(version);
-  const parsedOther = version_parse(other);
-
-  const keyVersion = calculateKey(parsedVersion);
-  const keyOther = calculateKey(parsedOther);
-
-  return pyCompare(keyVersion, keyOther);
-}
-
-function rcompare(version, other) {
-  return -compare(version, other);
-}
-
-// this logic is buitin in python, but we need to port it to js
-// see https://stackoverflow.com/a/5292332/1438522
-function pyCompare(elemIn, otherIn) {
-  let elem = elemIn;
-  let other = otherIn;
-  if (elem === other) {
-    return 0;
-  }
-  if (Array.isArray(elem) !== Array.isArray(other)) {
-    elem = Array.isArray(elem) ? elem : [elem];
-    other = Array.isArray(other) ? other : [other];
-  }
-  if (Array.isArray(elem)) {
-    const len = Math.min(elem.length, other.length);
-    for (let i = 0; i < len; i += 1) {
-      const res = pyCompare(elem[i], other[i]);
-      if (res !== 0) {
-        return res;
-      }
-    }
-    return elem.length - other.length;
-  }
-  if (elem === -Infinity || other === Infinity) {
-    return -1;
-  }
-  if (elem === Infinity || other === -Infinity) {
-    return 1;
-  }
-  return elem < other ? -1 : 1;
-}
-
-function calculateKey(input) {
-  const { epoch } = input;
-  let { release, pre, post, local, dev } = input;
-  // When we compare a release version, we want to compare it with all of the
-  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-  // leading zeros until we come to something non zero, then take the rest
-  // re-reverse it back into the correct order and make it a tuple and use
-  // that for our sorting key.
-  release = release.concat();
-  release.reverse();
-  while (release.length && release[0] === 0) {
-    release.shift();
-  }
-  release.reverse();
-
-  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-  // We'll do this by abusing the pre segment, but we _only_ want to do this
-  // if there is !a pre or a post segment. If we have one of those then
-  // the normal sorting rules will handle this case correctly.
-  if (!pre && !post && dev) pre = -Infinity;
-  // Versions without a pre-release (except as noted above) should sort after
-  // those with one.
-  else if (!pre) pre = Infinity;
-
-  // Versions without a post segment should sort before those with one.
-  if (!post) post = -Infinity;
-
-  // Versions without a development segment should sort after those with one.
-  if (!dev) dev = Infinity;
-
-  if (!local) {
-    // Versions without a local segment should sort before those with one.
-    local = -Infinity;
-  } else {
-    // Versions with a local segment need that segment parsed to implement
-    // the sorting rules in PEP440.
-    // - Alpha numeric segments sort before numeric segments
-    // - Alpha numeric segments sort lexicographically
-    // - Numeric segments sort numerically
-    // - Shorter versions sort before longer versions when the prefixes
-    //   match exactly
-    local = local.map((i) =>
-      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-    );
-  }
-
-  return [epoch, release, pre, post, dev, local];
-}
-
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/specifier.js
-// This file is dual licensed under the terms of the Apache License, Version
-// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-// for complete details.
-
-
-
-
-
-const RANGE_PATTERN = [
-  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-  '\\s*',
-  '(',
-  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-  /*  */ '(?<prefix>\\.\\*)?',
-  /*  */ '|',
-  /*  */ '(?<legacy>[^,;\\s)]+)',
-  ')',
-].join('');
-
-
-
-const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-function specifier_parse(ranges) {
-  if (!ranges.trim()) {
-    return [];
-  }
-
-  const specifiers = ranges
-    .split(',')
-    .map((range) => rangeRegex.exec(range.trim()) || {})
-    .map(({ groups }) => {
-      if (!groups) {
-        return null;
-      }
-
-      let { ...spec } = groups;
-      const { operator, version, prefix, legacy } = groups;
-
-      if (version) {
-        spec = { ...spec, ...explainVersion(version) };
-        if (operator === '~=') {
-          if (spec.release.length < 2) {
-            return null;
-          }
-        }
-        if (!isEqualityOperator(operator) && spec.local) {
-          return null;
-        }
-
-        if (prefix) {
-          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-            return null;
-          }
-        }
-      }
-      if (legacy && operator !== '===') {
-        return null;
-      }
-
-      return spec;
-    });
-
-  if (specifiers.filter(Boolean).length !== specifiers.length) {
-    return null;
-  }
-
-  return specifiers;
-}
-
-function filter(versions, specifier, options = {}) {
-  const filtered = pick(versions, specifier, options);
-  if (filtered.length === 0 && options.prereleases === undefined) {
-    return pick(versions, specifier, { prereleases: true });
-  }
-  return filtered;
-}
-
-function maxSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[found.length - 1];
-}
-
-function minSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[0];
-}
-
-function pick(versions, specifier, options) {
-  const parsed = specifier_parse(specifier);
-
-  if (!parsed) {
-    return [];
-  }
-
-  return versions.filter((version) => {
-    const explained = explainVersion(version);
-
-    if (!parsed.length) {
-      return explained && !(explained.is_prerelease && !options.prereleases);
-    }
-
-    return parsed.reduce((pass, spec) => {
-      if (!pass) {
-        return false;
-      }
-      return contains({ ...spec, ...options }, { version, explained });
-    }, true);
-  });
-}
-
-function satisfies(version, specifier, options = {}) {
-  const filtered = pick([version], specifier, options);
-
-  return filtered.length === 1;
-}
-
-function arrayStartsWith(array, prefix) {
-  if (prefix.length > array.length) {
-    return false;
-  }
-
-  for (let i = 0; i < prefix.length; i += 1) {
-    if (prefix[i] !== array[i]) {
-      return false;
-    }
-  }
-
-  return true;
-}
-
-function contains(specifier, input) {
-  const { explained } = input;
-  let { version } = input;
-  const { ...spec } = specifier;
-
-  if (spec.prereleases === undefined) {
-    spec.prereleases = spec.is_prerelease;
-  }
-
-  if (explained && explained.is_prerelease && !spec.prereleases) {
-    return false;
-  }
-
-  if (spec.operator === '~=') {
-    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-    if (spec.epoch) {
-      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-    }
-    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-      prereleases: spec.prereleases,
-    });
-  }
-
-  if (spec.prefix) {
-    const isMatching =
-      explained.epoch === spec.epoch &&
-      arrayStartsWith(explained.release, spec.release);
-    const isEquality = spec.operator !== '!=';
-    return isEquality ? isMatching : !isMatching;
-  }
-
-  if (explained && explained.local && spec.version) {
-    // Ignore candidate local labels only when the specifier itself is public.
-    if (spec.operator !== '===' && !spec.local) {
-      version = explained.public;
-      spec.version = explainVersion(spec.version).public;
-    }
-  }
-
-  if (spec.operator === '<' || spec.operator === '>') {
-    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
-      return false;
-    }
-  }
-
-  // TODO: fix me?
-  // eslint-disable-next-line import-x/namespace
-  const op = Operator[spec.operator];
-  return op(version, spec.version || spec.legacy);
-}
-
-function validRange(specifier) {
-  return Boolean(specifier_parse(specifier));
-}
-
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/semantic.js
-
-
-// those notation are borrowed from semver
-
-
-function major(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  return version.release[0];
-}
-
-function minor(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 2) {
-    return 0;
-  }
-  return version.release[1];
-}
-
-function patch(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 3) {
-    return 0;
-  }
-  return version.release[2];
-}
-
-function inc(input, release, preReleaseIdentifier) {
-  let identifier = preReleaseIdentifier || `a`;
-  const version = parse(input);
-
-  if (!version) {
-    return null;
-  }
-
-  if (
-    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-      identifier,
-    )
-  ) {
-    return null;
-  }
-
-  switch (release) {
-    case 'premajor':
-      {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'preminor':
-      {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prepatch':
-      {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prerelease':
-      if (version.pre === null) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-        version.pre = [identifier, 0];
-      } else {
-        if (preReleaseIdentifier === undefined && version.pre !== null) {
-          [identifier] = version.pre;
-        }
-
-        const [letter, number] = version.pre;
-        if (letter === identifier) {
-          version.pre = [letter, number + 1];
-        } else {
-          version.pre = [identifier, 0];
-        }
-      }
-
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'major':
-      if (
-        version.release.slice(1).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'minor':
-      if (
-        version.release.slice(2).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'patch':
-      if (
-        version.release.slice(3).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    default:
-      return null;
-  }
-
-  return stringify(version);
-}
-
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/index.js
-
-
-
-
-
-
-
-
-
-
 ;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version.ts
 
+/**
+ * PEP 440 versions (https://peps.python.org/pep-0440/) with integers of any
+ * size. The syntax is @renovatebot/pep440's pattern (PEP 440 Appendix B's
+ * regular expression, the one pypa/packaging uses); the numbers, the
+ * canonical form and the ordering are computed here with BigInt, because the
+ * library turns every number into a JavaScript number, which loses precision
+ * above 2^53 (`1.0.dev20240101120000123456` would become `…123000`). PEP 440
+ * puts no bound on these integers, and date-stamped dev releases reach 20 digits.
+ */
 /** Pre-release labels of PEP 440, in order: alpha < beta < release candidate. */
 const PRE_LABELS = ['a', 'b', 'rc'];
-/** The ways a version can be bumped. See {@link bumpPythonVersion}. */
-const BUMPS = ['release', 'pre', 'patch', 'minor', 'major'];
+// PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
+// Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
+const VERSION_EXPRESSION = new RegExp(`^\\s*${VERSION_PATTERN}\\s*$`, 'i');
+/** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
+function preLabelOf(spelling) {
+    const lower = spelling.toLowerCase();
+    if (lower === 'a' || lower === 'alpha')
+        return 'a';
+    if (lower === 'b' || lower === 'beta')
+        return 'b';
+    return 'rc';
+}
+/** PEP 440 "Local version segments": lower case, `-` and `_` as `.`, numbers without leading zeros. */
+function localSegments(label) {
+    return label
+        .toLowerCase()
+        .split(/[-_.]/)
+        .map((segment) => (/^[0-9]+$/.test(segment) ? BigInt(segment) : segment));
+}
+/** The canonical text of version parts (PEP 440 "Normalization"; packaging's `Version.__str__`). */
+function formatPythonVersion(parts) {
+    const epoch = parts.epoch !== 0n ? `${parts.epoch}!` : '';
+    const pre = parts.pre ? `${parts.pre.label}${parts.pre.number}` : '';
+    const post = parts.post !== undefined ? `.post${parts.post}` : '';
+    const dev = parts.dev !== undefined ? `.dev${parts.dev}` : '';
+    const local = parts.local ? `+${parts.local.join('.')}` : '';
+    return `${epoch}${parts.release.join('.')}${pre}${post}${dev}${local}`;
+}
 /**
- * Parses a PEP 440 version in any form PEP 440 normalises (`v1.0`,
- * `5.2.0-beta.1`, `1.0RC1`) through @renovatebot/pep440.
+ * Builds a version from its parts.
+ * @throws Error when the release segment is empty or a number is negative
+ */
+function pythonVersionFromParts(parts) {
+    const numbers = [parts.epoch, ...parts.release, parts.pre?.number, parts.post, parts.dev];
+    if (parts.release.length === 0 || numbers.some((value) => value !== undefined && value < 0n)) {
+        throw new Error(`internal error: invalid version parts ${formatPythonVersion(parts)}`);
+    }
+    return {
+        ...parts,
+        text: formatPythonVersion(parts),
+        isPrerelease: parts.pre !== undefined || parts.dev !== undefined,
+    };
+}
+/**
+ * Parses a PEP 440 version in any spelling PEP 440 normalises (`v1.0`,
+ * `5.2.0-beta.1`, `1.0RC1`, ` 1.0 `), with integers of any size.
  *
  * @returns the version, or undefined when the text is not a PEP 440 version
  */
 function parsePythonVersion(text) {
-    const explained = version_explain(text.trim());
-    if (!explained)
+    const groups = VERSION_EXPRESSION.exec(text)?.groups;
+    if (!groups)
         return undefined;
-    // The library's typings say arrays, but it returns numbers for post and dev.
-    const post = explained.post;
-    const dev = explained.dev;
-    const pre = explained.pre;
-    return {
-        text: explained.local ? `${explained.public}+${explained.local}` : explained.public,
-        epoch: explained.epoch,
-        release: explained.release,
-        ...(pre ? { pre: { label: pre[0], number: pre[1] } } : {}),
-        ...(post !== null ? { post } : {}),
-        ...(dev !== null ? { dev } : {}),
-        isPrerelease: explained.is_prerelease,
-    };
+    const number = (digits) => BigInt(digits ?? '0');
+    const postDigits = groups['post_n1'] ?? groups['post_n2'];
+    return pythonVersionFromParts({
+        epoch: number(groups['epoch']),
+        release: groups['release'].split('.').map((digits) => BigInt(digits)),
+        ...(groups['pre_l'] !== undefined ? { pre: { label: preLabelOf(groups['pre_l']), number: number(groups['pre_n']) } } : {}),
+        ...(groups['post_n1'] !== undefined || groups['post_l'] !== undefined ? { post: number(postDigits) } : {}),
+        ...(groups['dev_l'] !== undefined ? { dev: number(groups['dev_n']) } : {}),
+        ...(groups['local'] !== undefined ? { local: localSegments(groups['local']) } : {}),
+    });
 }
 /** The PEP 440 canonical form of `text` (e.g. `4.3.6-beta.1` → `4.3.6b1`), or undefined when it is not a version. */
 function canonicalPythonVersion(text) {
     return parsePythonVersion(text)?.text;
 }
-/** Compares two PEP 440 versions: negative when a < b, 0 when equal under PEP 440 (`1.0` == `1.0.0`), positive when a > b. */
+function compareBig(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareRelease(a, b) {
+    // PEP 440 "Release segment": trailing zeros do not count (1.0 == 1.0.0).
+    const length = Math.max(a.length, b.length);
+    for (let index = 0; index < length; index += 1) {
+        const order = compareBig(a[index] ?? 0n, b[index] ?? 0n);
+        if (order !== 0)
+            return order;
+    }
+    return 0;
+}
+/** Where a version's pre-release part sorts: a dev release of a final release before every pre-release, a final release after them. */
+function preRank(version) {
+    if (version.pre)
+        return [1 + PRE_LABELS.indexOf(version.pre.label), version.pre.number];
+    if (version.post === undefined && version.dev !== undefined)
+        return [0, 0n];
+    return [PRE_LABELS.length + 1, 0n];
+}
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
+        const [x, y] = [a[index], b[index]];
+        // PEP 440 "Local version identifiers": numeric segments sort after alphanumeric ones; letters compare as text.
+        if (typeof x !== typeof y)
+            return typeof x === 'bigint' ? 1 : -1;
+        const order = typeof x === 'bigint' ? compareBig(x, y) : x < y ? -1 : x > y ? 1 : 0;
+        if (order !== 0)
+            return order;
+    }
+    return a.length - b.length;
+}
+function asVersion(value) {
+    if (typeof value !== 'string')
+        return value;
+    const version = parsePythonVersion(value);
+    if (!version)
+        throw new Error(`"${value}" is not a PEP 440 version`);
+    return version;
+}
+/**
+ * Compares two PEP 440 versions under PEP 440's ordering (the order of
+ * pypa/packaging's `Version`): epoch, release (trailing zeros ignored),
+ * pre-release (dev-only releases first, finals last), post-release, dev
+ * release (a dev release before what it leads to), then the local label.
+ *
+ * @returns negative when a < b, 0 when equal under PEP 440 (`1.0` == `1.0.0`), positive when a > b
+ * @throws Error when a string is not a PEP 440 version
+ */
 function comparePythonVersions(a, b) {
-    return compare(a, b);
+    const [x, y] = [asVersion(a), asVersion(b)];
+    const [xPre, yPre] = [preRank(x), preRank(y)];
+    return (compareBig(x.epoch, y.epoch) ||
+        compareRelease(x.release, y.release) ||
+        xPre[0] - yPre[0] ||
+        compareBig(xPre[1], yPre[1]) ||
+        compareBig(x.post ?? -1n, y.post ?? -1n) ||
+        // No dev part sorts after every dev part.
+        (x.dev === undefined ? (y.dev === undefined ? 0 : 1) : y.dev === undefined ? -1 : compareBig(x.dev, y.dev)) ||
+        compareLocal(x.local, y.local));
 }
-/** Formats version parts in the PEP 440 canonical form. */
-function formatVersion(parts) {
-    const epoch = parts.epoch ? `${parts.epoch}!` : '';
-    const pre = parts.pre ? `${parts.pre.label}${parts.pre.number}` : '';
-    const post = parts.post !== undefined ? `.post${parts.post}` : '';
-    const dev = parts.dev !== undefined ? `.dev${parts.dev}` : '';
-    const text = `${epoch}${parts.release.join('.')}${pre}${post}${dev}`;
-    const parsed = parsePythonVersion(text);
-    if (!parsed)
-        throw new Error(`internal error: formatted an invalid version ${text}`);
-    return parsed;
+
+;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version-bump.ts
+
+/** The ways a version can be bumped. See {@link bumpPythonVersion}. */
+const BUMPS = ['release', 'pre', 'patch', 'minor', 'major'];
+/** A bump refused because it would not move the version forward; `alternatives` lists bumps that would, with their results. */
+class VersionBumpError extends Error {
+    alternatives;
+    name = 'VersionBumpError';
+    constructor(message, alternatives) {
+        super(message);
+        this.alternatives = alternatives;
+    }
 }
+/** The release segment of the next `level` release, three numbers long (5.1 patch → 5.1.1): higher than `release` whatever follows it. */
 function nextRelease(release, level) {
-    const [major = 0, minor = 0, patch = 0] = release;
+    const [major = 0n, minor = 0n, patch = 0n] = release;
     if (level === 'major')
-        return [major + 1, 0, 0];
+        return [major + 1n, 0n, 0n];
     if (level === 'minor')
-        return [major, minor + 1, 0];
-    return [major, minor, patch + 1];
+        return [major, minor + 1n, 0n];
+    return [major, minor, patch + 1n];
 }
-/** True when `release` (padded to three numbers) already is the next `level` release of a pre-release, e.g. 5.2.0b1 for minor. */
-function preReleaseOfLevel(release, level) {
-    const [, minor = 0, patch = 0] = release;
+/** `release` padded with zeros to three numbers (padding does not change its order). */
+function padded(release) {
+    return [...release, 0n, 0n, 0n].slice(0, Math.max(3, release.length));
+}
+/** True when the final release of `release` is itself a `level` release (5.2.0 for minor, 6.0.0 for major, any for patch). */
+function isOfLevel(release, level) {
+    const [, minor = 0n, patch = 0n] = release;
     if (level === 'major')
-        return minor === 0 && patch === 0;
+        return minor === 0n && patch === 0n;
     if (level === 'minor')
-        return patch === 0;
+        return patch === 0n;
     return true;
 }
 /**
- * Computes the next version under the maintainers' release rules:
- * - `release`: drops the pre-release and dev parts (5.1.5b2 → 5.1.5); a
- *   version that is already final is an error.
- * - `pre`: the next pre-release (5.1.5b1 → 5.1.5b2); with a higher `preLabel`
- *   it starts that label at 1 (5.1.5b2 → 5.1.5rc1); from a final version it
- *   starts the next patch (5.1.4 → 5.1.5b1). A lower label is an error.
- * - `patch`, `minor`, `major`: the next such release (5.1.4 → 5.1.5); a
- *   pre-release of that level becomes final (5.2.0b1 minor → 5.2.0). With
- *   `preLabel` the result is that label's first pre-release (5.1.4 patch b → 5.1.5b1).
- *
- * The release segment is padded to three numbers for patch, minor and major.
- *
- * @throws Error with a message that names both versions when the bump is impossible
+ * True when the version sorts before the final release of its release
+ * segment: a pre-release (with or without post and dev parts), or a dev
+ * release of the final release itself (5.1.5.dev1). A dev release of a
+ * post-release (5.1.4.post1.dev2) sorts after the final release.
  */
-function bumpPythonVersion(current, bump, preLabel) {
+function precedesItsFinal(version) {
+    return version.pre !== undefined || (version.post === undefined && version.dev !== undefined);
+}
+/** The version a bump rule gives, or the reason it gives none; not yet checked to be higher. */
+function applyRule(current, bump, preLabel) {
     const { epoch, release } = current;
-    const isFinal = !current.pre && current.dev === undefined;
+    const make = (next, pre, post) => pythonVersionFromParts({ epoch, release: next, ...(pre ? { pre } : {}), ...(post !== undefined ? { post } : {}) });
     switch (bump) {
         case 'release':
-            if (isFinal)
-                throw new Error(`${current.text} is already a final release: there is no pre-release to drop`);
-            return formatVersion({ epoch, release });
+            if (precedesItsFinal(current))
+                return make(release);
+            if (current.post !== undefined && current.dev !== undefined)
+                return make(release, undefined, current.post);
+            return `${current.text} is already a final release${current.post !== undefined ? ' (a post-release)' : ''}: there is no pre-release or development release to finish`;
         case 'pre': {
             const label = preLabel ?? current.pre?.label ?? 'b';
-            if (isFinal)
-                return formatVersion({ epoch, release: nextRelease(release, 'patch'), pre: { label, number: 1 } });
-            if (!current.pre)
-                return formatVersion({ epoch, release, pre: { label, number: 1 } });
+            if (!current.pre) {
+                // A dev release of the final release (5.1.5.dev1) sorts before its pre-releases; anything else starts the next patch.
+                return current.post === undefined && current.dev !== undefined
+                    ? make(release, { label, number: 1n })
+                    : make(nextRelease(release, 'patch'), { label, number: 1n });
+            }
             const order = PRE_LABELS.indexOf(label) - PRE_LABELS.indexOf(current.pre.label);
             if (order < 0)
-                throw new Error(`pre-label ${label} would go back from ${current.text}: ${label} comes before ${current.pre.label}`);
+                return `pre-label ${label} would go back from ${current.text}: ${label} comes before ${current.pre.label}`;
             if (order > 0)
-                return formatVersion({ epoch, release, pre: { label, number: 1 } });
-            // A dev release of a pre-release (5.1.5b2.dev1) comes before that pre-release.
-            const number = current.dev !== undefined ? current.pre.number : current.pre.number + 1;
-            return formatVersion({ epoch, release, pre: { label, number } });
+                return make(release, { label, number: 1n });
+            // A dev release of a pre-release (5.1.5b2.dev1) comes before that pre-release; a post-release of one (5.1.5b2.post1) after it.
+            const finishes = current.post === undefined && current.dev !== undefined;
+            return make(release, { label, number: finishes ? current.pre.number : current.pre.number + 1n });
         }
         default: {
-            const reachesBase = !isFinal && !preLabel && preReleaseOfLevel(release, bump);
-            const next = reachesBase ? [...release] : nextRelease(release, bump);
-            while (next.length < 3)
-                next.push(0);
-            return formatVersion({ epoch, release: next, ...(preLabel ? { pre: { label: preLabel, number: 1 } } : {}) });
+            if (!preLabel && precedesItsFinal(current) && isOfLevel(release, bump))
+                return make(padded(release));
+            return make(nextRelease(release, bump), preLabel ? { label: preLabel, number: 1n } : undefined);
         }
     }
+}
+function describeChoice(choice) {
+    return choice.preLabel ? `${choice.bump} with pre-label ${choice.preLabel}` : choice.bump;
+}
+/**
+ * Every bump (with no label, and `pre` with each label) that moves `current`
+ * forward, with the version it gives.
+ */
+function forwardBumps(current) {
+    const choices = [...BUMPS.map((bump) => ({ bump })), ...PRE_LABELS.map((preLabel) => ({ bump: 'pre', preLabel }))];
+    return choices.flatMap((choice) => {
+        const version = applyRule(current, choice.bump, choice.preLabel);
+        return typeof version !== 'string' && comparePythonVersions(version, current) > 0 ? [{ choice, version }] : [];
+    });
+}
+/**
+ * Computes the next version under the maintainers' release rules, and
+ * guarantees it is higher than `current` under PEP 440's ordering:
+ * - `release`: the release this version leads to: the final release of a
+ *   pre-release or dev release (5.1.5b2 → 5.1.5, 5.1.5b2.post1.dev1 → 5.1.5),
+ *   the post-release of a dev release of one (5.1.4.post1.dev2 → 5.1.4.post1).
+ *   A final release or post-release is refused.
+ * - `pre`: the next pre-release (5.1.5b1 → 5.1.5b2, 5.1.5b2.dev1 → 5.1.5b2);
+ *   with a higher `preLabel` that label's first (5.1.5b2 → 5.1.5rc1); from a
+ *   final release, a post-release or a dev release of one, the next patch's
+ *   first (5.1.4 → 5.1.5b1); from a dev release of a final release, that
+ *   release's first (5.1.5.dev1 → 5.1.5b1). A lower label is refused.
+ * - `patch`, `minor`, `major`: the next such release (5.1.4 → 5.1.5); a
+ *   version before a final release of that level becomes it (5.2.0b1 minor
+ *   → 5.2.0). With `preLabel`, that label's first pre-release of the next
+ *   such release (5.1.4 patch b → 5.1.5b1). The release segment is padded to
+ *   three numbers.
+ *
+ * The epoch is kept; the local label is dropped. Every number is a BigInt.
+ *
+ * @throws VersionBumpError when the rule refuses, or (never, by construction;
+ *   checked all the same) gives a version that is not higher; its message says
+ *   why and names the bumps that would move the version forward
+ */
+function bumpPythonVersion(current, bump, preLabel) {
+    const next = applyRule(current, bump, preLabel);
+    if (typeof next !== 'string' && comparePythonVersions(next, current) > 0)
+        return next;
+    const why = typeof next === 'string'
+        ? next
+        : `${describeChoice({ bump, ...(preLabel ? { preLabel } : {}) })} would give ${next.text}, which is not higher than ${current.text}`;
+    const alternatives = forwardBumps(current);
+    const working = alternatives.map(({ choice, version }) => `${describeChoice(choice)} (→ ${version.text})`).join(', ');
+    throw new VersionBumpError(`${why}; bumps that move ${current.text} forward: ${working}`, alternatives);
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -33010,25 +32675,109 @@ function findVersions(content, pattern) {
     }
     return occurrences;
 }
+function resolvedThrough(given, real) {
+    return real === given ? '' : ` (it resolves to ${real} through a symbolic link)`;
+}
 /**
- * Reads every version file under `root` and finds its versions.
- * @throws ActionError naming the file when it is missing or its expression matches nothing
+ * Resolves each version file through symbolic links (realpath) and checks
+ * that it lies inside `root` (the git working tree, or the working directory
+ * outside git), outside `.git`, and that no two specs name the same file.
+ *
+ * @param directory the directory the paths are relative to
+ * @param root the directory every file must lie in, itself resolved first
+ * @param options.missingOk resolve a missing file by its path alone (to read it at a commit)
+ * @throws ActionError naming a missing file; InputError naming `files` for a file outside `root` or listed twice
  */
-async function readVersionFiles(specs, root) {
-    return Promise.all(specs.map(async (spec) => {
-        let content;
+async function resolveVersionFiles(specs, directory, root, options = {}) {
+    const realRoot = await (0,promises_namespaceObject.realpath)(root);
+    const resolved = [];
+    for (const spec of specs) {
+        const given = external_node_path_default().resolve(directory, spec.path);
+        let absolutePath;
         try {
-            content = await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(root, spec.path), 'utf8');
+            absolutePath = await (0,promises_namespaceObject.realpath)(given);
         }
         catch (error) {
             const code = error.code;
-            throw new ActionError(code === 'ENOENT' ? `version file ${spec.path} does not exist (in ${root})` : `cannot read version file ${spec.path}: ${error.message}`);
+            if (code !== 'ENOENT')
+                throw new ActionError(`cannot resolve version file ${spec.path}: ${error.message}`);
+            if (!options.missingOk)
+                throw new ActionError(`version file ${spec.path} does not exist (in ${directory})`);
+            absolutePath = external_node_path_default().resolve(await (0,promises_namespaceObject.realpath)(directory).catch(() => directory), spec.path);
         }
-        const occurrences = findVersions(content, spec.pattern);
-        if (occurrences.length === 0)
-            throw new ActionError(`version file ${spec.path}: the expression ${spec.pattern.source} matches nothing`);
-        return { spec, content, occurrences };
+        const rootPath = external_node_path_default().relative(realRoot, absolutePath);
+        if (rootPath === '' || rootPath.startsWith(`..${(external_node_path_default()).sep}`) || rootPath === '..' || external_node_path_default().isAbsolute(rootPath))
+            throw new errors_InputError('files', `lists ${spec.path}, which is outside the working tree ${realRoot}${resolvedThrough(given, absolutePath)}`);
+        if (rootPath.split((external_node_path_default()).sep)[0] === '.git')
+            throw new errors_InputError('files', `lists ${spec.path}, which is inside .git${resolvedThrough(given, absolutePath)}`);
+        const twin = resolved.find((other) => other.absolutePath === absolutePath);
+        if (twin)
+            throw new errors_InputError('files', `lists ${twin.spec.path} and ${spec.path}, which are the same file (${absolutePath})`);
+        resolved.push({ spec, absolutePath, rootPath: rootPath.split((external_node_path_default()).sep).join('/') });
+    }
+    return resolved;
+}
+function withOccurrences(location, content, where) {
+    const occurrences = findVersions(content, location.spec.pattern);
+    if (occurrences.length === 0)
+        throw new ActionError(`version file ${location.spec.path}${where}: the expression ${location.spec.pattern.source} matches nothing`);
+    return { spec: location.spec, location, content, occurrences };
+}
+/**
+ * Reads every resolved version file from the working tree and finds its versions.
+ * @throws ActionError naming the file when it cannot be read or its expression matches nothing
+ */
+async function readVersionFiles(locations) {
+    return Promise.all(locations.map(async (location) => {
+        let content;
+        try {
+            content = await (0,promises_namespaceObject.readFile)(location.absolutePath, 'utf8');
+        }
+        catch (error) {
+            throw new ActionError(`cannot read version file ${location.spec.path}: ${error.message}`);
+        }
+        return withOccurrences(location, content, '');
     }));
+}
+/**
+ * Reads every version file as `commit` holds it (`git ls-tree`, `git cat-file`).
+ * @throws ActionError naming the file when the commit lacks it, holds a symbolic link there, or the expression matches nothing
+ */
+async function readVersionFilesAt(repository, commit, locations) {
+    const files = [];
+    const short = commit.slice(0, 12);
+    for (const location of locations) {
+        const entry = await repository.entryAt(commit, location.rootPath);
+        if (entry.kind === 'missing')
+            throw new ActionError(`version file ${location.spec.path} does not exist at ${short} (as ${location.rootPath})`);
+        if (entry.kind !== 'file')
+            throw new ActionError(`version file ${location.spec.path} is ${entry.kind === 'symlink' ? 'a symbolic link' : 'not a file'} at ${short} (${location.rootPath})`);
+        files.push(withOccurrences(location, entry.content, ` at ${short}`));
+    }
+    return files;
+}
+/**
+ * Checks that git can commit each file with only the version changed: it is
+ * tracked (so neither untracked nor ignored), and neither the index nor the
+ * working tree holds another change to it.
+ *
+ * @param repository the repository at the root the locations are relative to
+ * @throws ActionError naming each file that fails, and why
+ */
+async function checkCommittable(repository, locations) {
+    const problems = [];
+    for (const location of locations) {
+        const status = await repository.pathStatus(location.rootPath);
+        const name = location.rootPath === location.spec.path ? location.spec.path : `${location.spec.path} (${location.rootPath})`;
+        if (status.ignored)
+            problems.push(`${name} is ignored by git and not tracked`);
+        else if (!status.tracked)
+            problems.push(`${name} is not tracked by git`);
+        else if (status.change !== '')
+            problems.push(`${name} has uncommitted changes (git status: ${status.change.trim()}); commit or discard them first`);
+    }
+    if (problems.length > 0)
+        throw new ActionError(`cannot commit the version files: ${problems.join('; ')}. Nothing was changed`);
 }
 /**
  * The current version: the first version found in the first file.
@@ -33059,7 +32808,7 @@ function planVersionEdits(files, version) {
             cursor = occurrence.end;
         }
         after += file.content.slice(cursor);
-        return { path: file.spec.path, before: file.content, after };
+        return { path: file.spec.path, location: file.location, before: file.content, after };
     });
 }
 /** The unified diff of the edits that change something (`a/` and `b/` prefixes, 3 lines of context). */
@@ -33069,12 +32818,493 @@ function unifiedDiff(edits) {
         .map((edit) => createTwoFilesPatch(`a/${edit.path}`, `b/${edit.path}`, edit.before, edit.after, undefined, undefined, { context: 3 }).replace(/^=+\n/m, ''))
         .join('');
 }
-/** Writes the edits that change something under `root`. @returns the paths written */
-async function writeVersionEdits(edits, root) {
+/**
+ * Writes the edits that change something, each to its resolved path; before
+ * each write, hands `beforeWrite` the file's bytes, to restore them on failure.
+ * @returns the paths written, as given
+ */
+async function writeVersionEdits(edits, beforeWrite) {
     const changed = edits.filter((edit) => edit.after !== edit.before);
-    for (const edit of changed)
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(root, edit.path), edit.after, 'utf8');
+    for (const edit of changed) {
+        beforeWrite(edit, await (0,promises_namespaceObject.readFile)(edit.location.absolutePath));
+        await (0,promises_namespaceObject.writeFile)(edit.location.absolutePath, edit.after, 'utf8');
+    }
     return changed.map((edit) => edit.path);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
+
+/**
+ * Runs an executable with @actions/exec, without a shell, silently, and
+ * collects its output; never throws for a non-zero exit, a missing
+ * executable or a time-out.
+ */
+async function runCommand(file, args, options = {}) {
+    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
+    if (limited) {
+        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
+        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
+        if (!result.missing)
+            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
+    }
+    return execute(file, args, options);
+}
+async function execute(file, args, options) {
+    try {
+        const result = await getExecOutput(file, [...args], {
+            silent: true,
+            ignoreReturnCode: true,
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+            ...(options.input ? { input: options.input } : {}),
+        });
+        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        const message = error instanceof Error ? error.message : String(error);
+        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/redact.ts
+/**
+ * Credentials in URLs (RFC 3986 §3.2.1 userinfo: `https://user:token@host/…`,
+ * `https://token@host/…`). Git prints remote URLs in its messages, and a
+ * remote input or a configured remote may carry a token: every text that
+ * leaves an action (log, summary, output, error) goes through
+ * {@link redactCredentials}, and the credentials themselves are masked.
+ */
+// A scheme, `://`, then a userinfo: anything up to an `@` without a slash, `?`, `#` or white space before it.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+/** The secret part of a userinfo: its password; on HTTP(S) the user name too (`https://TOKEN@host`); none for `ssh://git@host`. */
+function secretOf(scheme, userinfo) {
+    const colon = userinfo.indexOf(':');
+    if (colon !== -1)
+        return userinfo.slice(colon + 1);
+    return /^https?:\/\/$/i.test(scheme) ? userinfo : undefined;
+}
+/** `text` with every URL userinfo that holds a secret written `***` (`https://***@github.com/…`). */
+function redactCredentials(text) {
+    return text.replace(USERINFO, (whole, scheme, userinfo) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * The secrets in the URLs of `text`, to mask: each userinfo that holds a
+ * secret, and the secret alone, both as written and percent-decoded. Values
+ * shorter than 4 characters are left out: masking them would hide common
+ * words in the log, and {@link redactCredentials} removes them from our own text.
+ */
+function credentialsIn(text) {
+    const secrets = new Set();
+    for (const match of text.matchAll(USERINFO)) {
+        const [, scheme, userinfo] = match;
+        const secret = secretOf(scheme, userinfo);
+        if (secret === undefined)
+            continue;
+        for (const value of [userinfo, secret, decoded(userinfo), decoded(secret)])
+            if (value.length >= 4)
+                secrets.add(value);
+    }
+    return [...secrets];
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
+
+
+
+/** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
+const GITHUB_ACTIONS_BOT = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+/** A git command that exited non-zero; its message holds git's own error text, credentials in URLs redacted. */
+class GitError extends ActionError {
+    args;
+    result;
+    name = 'GitError';
+    constructor(args, result) {
+        super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`));
+        this.args = args;
+        this.result = result;
+    }
+}
+/** No signing; commits and tags say so explicitly (`--no-gpg-sign`, `--no-sign`), whatever commit.gpgSign or tag.gpgSign say. */
+const NO_SIGNING = { sign: false, config: [], env: {} };
+// Never wait for a password on a terminal: a missing credential fails at once.
+const BASE_ENV = { GIT_TERMINAL_PROMPT: '0' };
+function identityEnv(identity) {
+    return {
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email,
+    };
+}
+/**
+ * A git working tree, driven through the `git` executable (runCommand, over
+ * @actions/exec). Commands run silently; failures throw {@link GitError}.
+ * Values that come from inputs reach git after `--` or `--end-of-options`,
+ * or are checked first (git/names.ts), so that none is read as an option.
+ */
+class GitRepository {
+    directory;
+    /** @param directory the working tree's directory (paths are relative to it) */
+    constructor(directory) {
+        this.directory = directory;
+    }
+    /** Runs git and returns its result whatever the exit code. */
+    async tryRun(args, options = {}) {
+        const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
+        const result = await runCommand('git', [...config, ...args], {
+            cwd: this.directory,
+            env: { ...BASE_ENV, ...options.env },
+            ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
+        });
+        return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
+    }
+    /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
+    async run(args, options = {}) {
+        const result = await this.tryRun(args, options);
+        if (result.exitCode !== 0)
+            throw new GitError(args, result);
+        return result.stdout.trim();
+    }
+    /** Whether the directory is inside a git working tree. */
+    async isWorkTree() {
+        const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
+        return result.exitCode === 0 && result.stdout.trim() === 'true';
+    }
+    /** The working tree's top directory (`git rev-parse --show-toplevel`). */
+    topLevel() {
+        return this.run(['rev-parse', '--show-toplevel']);
+    }
+    /** The full SHA of HEAD. */
+    headSha() {
+        return this.run(['rev-parse', '--verify', 'HEAD']);
+    }
+    /** The checked-out branch's short name, or undefined when HEAD is detached. */
+    async currentBranch() {
+        const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** The commit a commit-ish names (a SHA, branch, tag, `HEAD~1`), or undefined when there is none. */
+    async resolveCommit(ref) {
+        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** A local tag, or undefined when there is no such tag. */
+    async localTag(tag) {
+        const ref = `refs/tags/${tag}`;
+        const object = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
+        if (object.exitCode !== 0)
+            return undefined;
+        const commit = await this.run(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
+        const type = await this.run(['cat-file', '-t', object.stdout.trim()]);
+        return { object: object.stdout.trim(), commit, annotated: type === 'tag' };
+    }
+    /**
+     * The objects full refs point to on a remote (one `git ls-remote`), by ref
+     * name; an annotated tag also appears peeled, as `refs/tags/<name>^{}`.
+     * Refs the remote lacks are absent from the map.
+     *
+     * @throws GitError when the remote cannot be reached or read
+     */
+    async remoteRefs(remote, refs) {
+        const patterns = refs.flatMap((ref) => (ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref]));
+        const output = await this.run(['ls-remote', '--end-of-options', remote, ...patterns]);
+        const wanted = new Set(patterns);
+        const found = new Map();
+        for (const line of output.split('\n')) {
+            const [object, ref] = line.split('\t');
+            if (object && ref && wanted.has(ref))
+                found.set(ref, object);
+        }
+        return found;
+    }
+    /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
+    async isAncestor(ancestor, descendant) {
+        const result = await this.tryRun(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
+        return result.exitCode === 0;
+    }
+    /** The names of the configured remotes. */
+    async remoteNames() {
+        return (await this.run(['remote'])).split('\n').filter(Boolean);
+    }
+    /** The URL git pushes to for a configured remote. */
+    remotePushUrl(name) {
+        return this.run(['remote', 'get-url', '--push', '--', name]);
+    }
+    /** Whether `name` is a valid branch name as `git check-ref-format --branch` says, taken literally (no `@{-1}`). */
+    async isValidBranchName(name) {
+        const result = await this.tryRun(['check-ref-format', '--branch', name]);
+        return result.exitCode === 0 && result.stdout.trim() === name;
+    }
+    /** Whether `ref` is a valid full ref name (`git check-ref-format`). */
+    async isValidRefName(ref) {
+        return (await this.tryRun(['check-ref-format', ref])).exitCode === 0;
+    }
+    /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
+    async identityProblem(identity) {
+        for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
+            const result = await this.tryRun(['var', variable], { env: identityEnv(identity) });
+            if (result.exitCode !== 0)
+                return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
+        }
+        return undefined;
+    }
+    /** What git says of `path` (relative to the directory): tracked, ignored, and its change against HEAD. */
+    async pathStatus(path) {
+        const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
+        const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
+        const status = await this.tryRun(args);
+        if (status.exitCode !== 0)
+            throw new GitError(args, status);
+        const change = status.stdout.slice(0, 2);
+        return { tracked, ignored: change === '!!', change: tracked ? change : '' };
+    }
+    /** The entry at `path` (from the top of the tree) in `commit`: a file's text, a symlink, or nothing. */
+    async entryAt(commit, path) {
+        const listing = await this.run(['ls-tree', '--full-tree', '-z', '--end-of-options', commit, '--', path]);
+        const [mode, type] = listing.split(/[ \t]/);
+        if (!mode)
+            return { kind: 'missing' };
+        if (mode === '120000')
+            return { kind: 'symlink' };
+        if (type !== 'blob')
+            return { kind: 'other' };
+        const args = ['cat-file', 'blob', `${commit}:${path}`];
+        const blob = await this.tryRun(args);
+        if (blob.exitCode !== 0)
+            throw new GitError(args, blob);
+        return { kind: 'file', content: blob.stdout };
+    }
+    /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
+    async commit(paths, message, identity, signing = NO_SIGNING) {
+        await this.run(['add', '--', ...paths]);
+        const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
+        await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', '--', ...paths], {
+            env: { ...identityEnv(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.headSha();
+    }
+    /**
+     * Creates an annotated tag (signed when `signing.sign`) on `target` as
+     * `identity`; the message is kept as given, `#` lines included (`--cleanup=whitespace`).
+     * @returns the tag object's SHA
+     */
+    async createAnnotatedTag(tag, target, message, identity, signing = NO_SIGNING) {
+        const mode = signing.sign ? '--sign' : '--annotate';
+        await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
+            env: { ...identityEnv(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.run(['rev-parse', '--verify', '--end-of-options', `refs/tags/${tag}`]);
+    }
+    /** `git verify-tag` with the step's signing configuration. */
+    verifyTag(tag, signing) {
+        return this.tryRun(['verify-tag', '--', tag], { env: signing.env, config: signing.config });
+    }
+    /** `git verify-commit` with the step's signing configuration. */
+    verifyCommit(commit, signing) {
+        return this.tryRun(['verify-commit', '--', commit], { env: signing.env, config: signing.config });
+    }
+    /** Deletes refs/tags/<tag> if it still points to `object`. */
+    async deleteTag(tag, object) {
+        await this.run(['update-ref', '-d', `refs/tags/${tag}`, object]);
+    }
+    /** Moves HEAD (and the checked-out branch) back to `commit`, leaving the index and the tree alone. */
+    async resetHead(commit) {
+        await this.run(['reset', '--quiet', '--soft', commit]);
+    }
+    /** Sets the index entries of `paths` back to those of `commit`. */
+    async resetIndexPaths(commit, paths) {
+        await this.run(['reset', '--quiet', commit, '--', ...paths]);
+    }
+    /** Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it). */
+    async push(remote, refspecs) {
+        return this.tryRun(['push', '--atomic', '--porcelain', '--', remote, ...refspecs]);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/signing.ts
+
+
+
+
+
+/** How commits and tags are signed: not at all, with an OpenPGP key (gpg), or with an SSH key (ssh-keygen -Y sign). */
+const SIGNING_FORMATS = ['none', 'openpgp', 'ssh'];
+const NONE = { ...NO_SIGNING, format: 'none', keyDescription: '', dispose: async () => { } };
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** Masks the key as a whole and line by line (the runner matches masks within a line). */
+function maskKey(key, logger) {
+    logger.mask(key);
+    for (const line of key.split(/\r?\n/))
+        if (line.trim().length >= 8 && !line.startsWith('-----'))
+            logger.mask(line.trim());
+}
+async function privateDirectory(parent) {
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(parent, 'bump-version-signing-'));
+    await (0,promises_namespaceObject.chmod)(directory, 0o700);
+    return directory;
+}
+async function writePrivate(file, content) {
+    await (0,promises_namespaceObject.writeFile)(file, content, { mode: 0o600 });
+}
+/** The OpenPGP key's bytes: armored text as is, else base64 of an armored or binary key. */
+function openpgpKeyBytes(key) {
+    if (key.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----'))
+        return Buffer.from(`${key.trim()}\n`, 'utf8');
+    const compact = key.replace(/\s+/g, '');
+    if (compact !== '' && /^[A-Za-z0-9+/]+=*$/.test(compact)) {
+        const bytes = Buffer.from(compact, 'base64');
+        if (bytes.toString('utf8').includes('-----BEGIN PGP PRIVATE KEY BLOCK-----') || (bytes[0] !== undefined && (bytes[0] & 0x80) !== 0))
+            return bytes;
+    }
+    throw new errors_InputError('signing-key', 'is not an OpenPGP private key: give the ASCII-armored key (-----BEGIN PGP PRIVATE KEY BLOCK-----) or its base64');
+}
+/**
+ * OpenPGP: imports the key into a new GNUPGHOME of its own (gpg.conf with
+ * batch, loopback pinentry and the passphrase file; its agent is stopped at the end),
+ * signs a test text to prove the key and passphrase work, and configures git
+ * with gpg.format=openpgp, gpg.program=gpg and user.signingkey=<fingerprint>.
+ */
+async function prepareOpenpgp(request, directory) {
+    const home = external_node_path_default().join(directory, 'gnupg');
+    const env = { GNUPGHOME: home };
+    const dispose = async () => {
+        await runCommand('gpgconf', ['--kill', 'all'], { env });
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    };
+    try {
+        await (0,promises_namespaceObject.mkdir)(home, { mode: 0o700 });
+        const passphraseFile = external_node_path_default().join(directory, 'passphrase');
+        await writePrivate(passphraseFile, request.passphrase);
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg.conf'), `batch\nno-tty\npinentry-mode loopback\npassphrase-file ${passphraseFile}\n`);
+        // The agent re-protects the imported key in this private, short-lived GNUPGHOME, next to the passphrase file itself:
+        // the lowest s2k count (RFC 4880 §3.7.1.3) spares a slow key derivation at every signature and protects nothing less.
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\ns2k-count 65536\n');
+        const keyFile = external_node_path_default().join(directory, 'key');
+        await writePrivate(keyFile, openpgpKeyBytes(request.key));
+        const imported = await runCommand('gpg', ['--import', keyFile], { env });
+        if (imported.code !== 0)
+            throw new errors_InputError('signing-key', `could not be imported by gpg: ${lastLine(imported.stderr)}`);
+        const listing = await runCommand('gpg', ['--with-colons', '--list-secret-keys'], { env });
+        const fingerprint = /^fpr:(?:[^:]*:){8}([0-9A-F]+):/m.exec(listing.stdout)?.[1];
+        if (!fingerprint)
+            throw new errors_InputError('signing-key', 'holds no OpenPGP secret key');
+        const signed = await runCommand('gpg', ['--local-user', fingerprint, '--detach-sign', '--output', '-'], {
+            env,
+            input: Buffer.from('bump-version signing test\n'),
+        });
+        if (signed.code !== 0) {
+            const input = /passphrase/i.test(signed.stderr) ? 'signing-key-passphrase' : 'signing-key';
+            throw new errors_InputError(input, `does not let gpg sign with key ${fingerprint}: ${lastLine(signed.stderr)}`);
+        }
+        return {
+            format: 'openpgp',
+            sign: true,
+            config: ['gpg.format=openpgp', 'gpg.program=gpg', `user.signingKey=${fingerprint}`],
+            env,
+            keyDescription: `OpenPGP key ${fingerprint}`,
+            dispose,
+        };
+    }
+    catch (error) {
+        await dispose();
+        throw error;
+    }
+}
+/**
+ * SSH: writes the key (mode 0600), decrypts it with the passphrase (given to
+ * ssh-keygen through an SSH_ASKPASS script), derives the public key, signs a test text (ssh-keygen -Y sign),
+ * and writes an allowed-signers file with the public key for the identity's
+ * email, so that git verify-tag and verify-commit can check what was signed.
+ */
+async function prepareSsh(request, directory, identity) {
+    if (!/-----BEGIN (?:OPENSSH |RSA |EC |DSA )?PRIVATE KEY-----/.test(request.key))
+        throw new errors_InputError('signing-key', 'is not an SSH private key: give the private key file (-----BEGIN OPENSSH PRIVATE KEY-----)');
+    const env = { SSH_ASKPASS: external_node_path_default().join(directory, 'askpass'), SSH_ASKPASS_REQUIRE: 'force', DISPLAY: process.env['DISPLAY'] ?? ':0' };
+    const dispose = () => (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    try {
+        const keyFile = external_node_path_default().join(directory, 'key');
+        await writePrivate(keyFile, `${request.key.trim()}\n`);
+        const passphraseFile = external_node_path_default().join(directory, 'passphrase');
+        await writePrivate(passphraseFile, request.passphrase);
+        await (0,promises_namespaceObject.writeFile)(env.SSH_ASKPASS, request.passphrase ? `#!/bin/sh\ncat ${shellQuote(passphraseFile)}\n` : '#!/bin/sh\nexit 1\n', { mode: 0o700 });
+        if (request.passphrase) {
+            // Decrypted once (the passphrase through SSH_ASKPASS), in place: the copy is as private as the passphrase file beside it,
+            // and every later signature skips the key derivation.
+            const decrypted = await runCommand('ssh-keygen', ['-p', '-q', '-N', '', '-f', keyFile], { env });
+            if (decrypted.code !== 0)
+                throw new errors_InputError('signing-key-passphrase', `does not open the SSH key: ${lastLine(decrypted.stderr)}`);
+        }
+        const publicKey = await runCommand('ssh-keygen', ['-y', '-f', keyFile], { env });
+        if (publicKey.code !== 0) {
+            const input = /passphrase|incorrect/i.test(publicKey.stderr) ? 'signing-key-passphrase' : 'signing-key';
+            throw new errors_InputError(input, `does not open the SSH key: ${lastLine(publicKey.stderr)}`);
+        }
+        const testFile = external_node_path_default().join(directory, 'test');
+        await (0,promises_namespaceObject.writeFile)(testFile, 'bump-version signing test\n');
+        const signed = await runCommand('ssh-keygen', ['-Y', 'sign', '-n', 'git', '-f', keyFile, testFile], { env });
+        if (signed.code !== 0)
+            throw new errors_InputError('signing-key', `does not let ssh-keygen sign: ${lastLine(signed.stderr)}`);
+        const fingerprint = await runCommand('ssh-keygen', ['-l', '-f', '-'], { input: Buffer.from(publicKey.stdout) });
+        const principal = /^[^\s,"*?!]+$/.test(identity.email) ? identity.email : 'bump-version';
+        const allowedSigners = external_node_path_default().join(directory, 'allowed_signers');
+        await (0,promises_namespaceObject.writeFile)(allowedSigners, `${principal} namespaces="git" ${publicKey.stdout.trim()}\n`);
+        return {
+            format: 'ssh',
+            sign: true,
+            config: ['gpg.format=ssh', 'gpg.ssh.program=ssh-keygen', `user.signingKey=${keyFile}`, `gpg.ssh.allowedSignersFile=${allowedSigners}`],
+            env,
+            keyDescription: `SSH key ${fingerprint.stdout.split(' ')[1] ?? ''}`.trim(),
+            dispose,
+        };
+    }
+    catch (error) {
+        await dispose();
+        throw error;
+    }
+}
+function lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('[GNUPG:]'))
+        .pop() ?? '');
+}
+/**
+ * Sets up signing for this step only: nothing is written to the user's git
+ * or gpg configuration; the key lives in a private temporary directory under
+ * `temporaryDirectory` until {@link GitSigning.dispose}. The key and the
+ * passphrase are masked first. A test signature proves the key works before
+ * the caller writes anything.
+ *
+ * @throws InputError naming signing-key or signing-key-passphrase
+ */
+async function prepareSigning(request, identity, temporaryDirectory, logger) {
+    if (request.format === 'none')
+        return NONE;
+    maskKey(request.key, logger);
+    logger.mask(request.passphrase);
+    if (request.key.trim() === '')
+        throw new errors_InputError('signing-key', `is required with sign: ${request.format}`);
+    const directory = await privateDirectory(temporaryDirectory);
+    return request.format === 'openpgp' ? prepareOpenpgp(request, directory) : prepareSsh(request, directory, identity);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -33181,137 +33411,69 @@ async function runAction(action, body) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
+;// CONCATENATED MODULE: ../../packages/core/src/git/names.ts
+
 
 /**
- * Runs an executable with @actions/exec, without a shell, silently, and
- * collects its output; never throws for a non-zero exit, a missing
- * executable or a time-out.
+ * Checks of the values inputs hand to git, so that none is read as an
+ * option (`--upload-pack=…` would run a command) or names another ref than
+ * the one meant. Each throws {@link InputError} naming the input.
  */
-async function runCommand(file, args, options = {}) {
-    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
-    if (limited) {
-        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
-        if (!result.missing)
-            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
-    }
-    return execute(file, args, options);
-}
-async function execute(file, args, options) {
-    try {
-        const result = await getExecOutput(file, [...args], {
-            silent: true,
-            ignoreReturnCode: true,
-            ...(options.cwd ? { cwd: options.cwd } : {}),
-            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-            ...(options.input ? { input: options.input } : {}),
-        });
-        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
-    }
-    catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
-        const message = error instanceof Error ? error.message : String(error);
-        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
-
-
-/** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
-const GITHUB_ACTIONS_BOT = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-/** A git command that exited non-zero; its message holds git's own error text. */
-class GitError extends ActionError {
-    args;
-    result;
-    name = 'GitError';
-    constructor(args, result) {
-        super(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`);
-        this.args = args;
-        this.result = result;
-    }
+/** @throws InputError when `value` starts with `-`: git would read it as an option */
+function refuseOptionLike(input, value) {
+    if (value.startsWith('-'))
+        throw new errors_InputError(input, `"${redactCredentials(value)}" starts with "-": git would read it as an option`);
 }
 /**
- * A git working tree, driven through the `git` executable (runCommand, over @actions/exec).
- * Commands run silently; failures throw {@link GitError} with git's message.
+ * Checks a branch name with `git check-ref-format --branch`, taken
+ * literally (`@{-1}` and other shorthands are refused).
+ * @throws InputError naming `input`
  */
-class GitRepository {
-    directory;
-    /** @param directory the working tree's directory */
-    constructor(directory) {
-        this.directory = directory;
-    }
-    /** Runs git and returns its result whatever the exit code. */
-    async tryRun(args, env) {
-        const result = await runCommand('git', args, { cwd: this.directory, ...(env ? { env } : {}) });
-        return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
-    }
-    /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
-    async run(args, env) {
-        const result = await this.tryRun(args, env);
-        if (result.exitCode !== 0)
-            throw new GitError(args, result);
-        return result.stdout.trim();
-    }
-    /** Whether the directory is inside a git working tree. */
-    async isWorkTree() {
-        const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
-        return result.exitCode === 0 && result.stdout.trim() === 'true';
-    }
-    /** The full SHA of HEAD. */
-    headSha() {
-        return this.run(['rev-parse', 'HEAD']);
-    }
-    /** The checked-out branch's short name, or undefined when HEAD is detached. */
-    async currentBranch() {
-        const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** The commit a local tag points to (peeled), or undefined when there is no such tag. */
-    async localTagCommit(tag) {
-        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /**
-     * The object a ref points to on a remote (`git ls-remote`), or undefined when the remote lacks it.
-     * For an annotated tag this is the tag object, not the commit.
-     */
-    async remoteRef(remote, ref) {
-        const output = await this.run(['ls-remote', remote, ref]);
-        const line = output.split('\n').find((entry) => entry.endsWith(`\t${ref}`));
-        return line?.split('\t')[0];
-    }
-    /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
-    async isAncestor(ancestor, descendant) {
-        const result = await this.tryRun(['merge-base', '--is-ancestor', ancestor, descendant]);
-        return result.exitCode === 0;
-    }
-    /** Stages `paths` and commits them (only them) as `identity`. @returns the new commit's SHA */
-    async commit(paths, message, identity) {
-        await this.run(['add', '--', ...paths]);
-        await this.run(['commit', '--no-verify', '--message', message, '--', ...paths], identityEnv(identity));
-        return this.headSha();
-    }
-    /** Creates an annotated tag on HEAD as `identity`. */
-    async createAnnotatedTag(tag, message, identity) {
-        await this.run(['tag', '--annotate', '--message', message, tag, 'HEAD'], identityEnv(identity));
-    }
-    /** Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it). */
-    async push(remote, refspecs) {
-        return this.tryRun(['push', '--atomic', '--porcelain', remote, ...refspecs]);
-    }
+async function checkBranchName(repository, input, name) {
+    refuseOptionLike(input, name);
+    if (!(await repository.isValidBranchName(name)))
+        throw new errors_InputError(input, `"${name}" is not a valid branch name (git check-ref-format --branch)`);
 }
-function identityEnv(identity) {
-    return {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-    };
+/** @throws InputError naming `input` when refs/tags/<name> is not a valid ref name (`git check-ref-format`) */
+async function checkTagName(repository, input, name) {
+    refuseOptionLike(input, name);
+    if (!(await repository.isValidRefName(`refs/tags/${name}`)))
+        throw new errors_InputError(input, `gives the tag name "${name}", which git refuses (git check-ref-format)`);
+}
+// The URL forms git documents (git-push(1) "GIT URLS") that this action accepts; `<transport>::<address>` is not among them.
+const URL_FORMS = [/^(?:https?|ssh|git|file):\/\/[^\s]+$/i, /^(?:[^\s@/:]+@)?[a-z0-9.-]+:(?!\/\/)[^\s]*$/i];
+/**
+ * Checks a remote: the name of a configured remote (`git remote`), or a URL
+ * of the forms https://, http://, ssh://, git://, file:// or `user@host:path`.
+ * Transports that run programs (`ext::…`) and anything starting with `-` are refused.
+ *
+ * @throws InputError naming `input`
+ */
+async function checkRemote(repository, input, remote) {
+    refuseOptionLike(input, remote);
+    const names = await repository.remoteNames();
+    if (names.includes(remote))
+        return { remote, url: await repository.remotePushUrl(remote), display: remote };
+    if (!remote.includes('::') && URL_FORMS.some((form) => form.test(remote)))
+        return { remote, url: remote, display: redactCredentials(remote) };
+    const known = names.length > 0 ? `a remote of this repository (${names.join(', ')})` : 'a remote of this repository (there is none)';
+    throw new errors_InputError(input, `"${redactCredentials(remote)}" is neither ${known} nor a URL (https://, http://, ssh://, git://, file:// or user@host:path)`);
+}
+/**
+ * Checks the identity written into commits and tags: no `<`, `>` or line
+ * break (git would silently drop them), and accepted by `git var`.
+ * @throws InputError naming git-author-name or git-author-email
+ */
+async function checkIdentity(repository, identity) {
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+    const unsafe = /[<>\u0000-\u001f\u007f]/;
+    if (unsafe.test(identity.name))
+        throw new errors_InputError('git-author-name', `"${identity.name}" holds <, > or a control character, which git drops`);
+    if (unsafe.test(identity.email) || identity.email.trim() === '')
+        throw new errors_InputError('git-author-email', `"${identity.email}" is empty or holds <, > or a control character, which git drops`);
+    const problem = await repository.identityProblem(identity);
+    if (problem)
+        throw new errors_InputError('git-author-name', `"${identity.name}" <${identity.email}> is refused by git: ${problem}`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/util/template.ts
@@ -33336,152 +33498,566 @@ function fillTemplate(template, values, input) {
     return template.replace(/\{([^{}]*)\}/g, (_, name) => values[name]);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/bump/bump-version.ts
+;// CONCATENATED MODULE: ../../packages/core/src/bump/git-steps.ts
 
 
 
 
 
-function targetVersion(request, current) {
-    if ('version' in request.target) {
-        const wanted = request.target.version;
-        if (comparePythonVersions(wanted.text, current.text) < 0)
-            throw new errors_InputError('version', `${wanted.text} is lower than the current version ${current.text} (in ${request.files[0]?.path}); bump-version never goes back`);
-        return wanted;
+
+/**
+ * Finds the git working tree holding `directory`.
+ * @param neededBy the input that needs git (e.g. `commit`), when one does
+ * @throws InputError naming `neededBy` when git is needed and `directory` is in no working tree
+ */
+async function openWorkspace(directory, neededBy) {
+    const probe = new GitRepository(directory);
+    if (await probe.isWorkTree()) {
+        const root = await probe.topLevel();
+        return { root, repository: new GitRepository(root) };
     }
+    if (neededBy)
+        throw new errors_InputError(neededBy, `needs a git working tree, and ${directory} is not in one`);
+    return { root: directory };
+}
+/** Masks the credentials of every URL in `text` (a remote input, a configured remote's URL). */
+function maskCredentials(text, logger) {
+    for (const secret of credentialsIn(text))
+        logger.mask(secret);
+}
+/** Checks the remote input (git/names.ts) and masks the credentials of its URL. */
+async function openRemote(repository, remote, logger) {
+    maskCredentials(remote, logger);
+    const checked = await checkRemote(repository, 'remote', remote);
+    maskCredentials(checked.url, logger);
+    return checked;
+}
+/**
+ * The objects refs point to on the remote, read once (`git ls-remote`).
+ * @throws ActionError saying the remote cannot be reached, with git's message redacted
+ */
+async function readRemoteRefs(repository, remote, refs) {
     try {
-        return bumpPythonVersion(current, request.target.bump, request.target.preLabel);
+        return await repository.remoteRefs(remote.remote, refs);
     }
     catch (error) {
-        throw new errors_InputError('bump', `${request.target.bump} cannot apply to ${request.files[0]?.path}: ${error.message}`);
+        throw new ActionError(`cannot read ${remote.display} (git ls-remote): ${redactCredentials(error.message)}`);
+    }
+}
+/**
+ * Decides about the tag `name` on `commit` (undefined: a commit still to be
+ * made, which no existing tag can point to). An annotated tag already at the
+ * commit is kept (and must verify when signing); a lightweight tag, or one
+ * elsewhere, locally or on the remote, is refused.
+ *
+ * @param remoteRefs the remote's refs/tags/<name> and its peeled `^{}`, when a remote is involved
+ * @throws ActionError naming the tag and where it points
+ */
+async function planTag(repository, name, commit, remote, signing) {
+    const local = await repository.localTag(name);
+    if (local && local.commit !== commit)
+        throw new ActionError(`tag ${name} already exists at ${local.commit.slice(0, 12)}; delete it or ${commit ? 'tag another version' : 'bump to another version'}`);
+    if (local && !local.annotated)
+        throw new ActionError(`tag ${name} at ${local.commit.slice(0, 12)} is a lightweight tag; delete it, so that an annotated tag can be made`);
+    if (local && signing.sign) {
+        const verified = await repository.verifyTag(name, signing);
+        if (verified.exitCode !== 0)
+            throw new ActionError(`tag ${name} already exists at ${local.commit.slice(0, 12)} but does not verify with the signing key; delete it and run again`);
+    }
+    const remoteObject = remote?.refs.get(`refs/tags/${name}`);
+    const remoteCommit = remote?.refs.get(`refs/tags/${name}^{}`) ?? remoteObject;
+    if (remote && remoteObject !== undefined) {
+        if (!commit)
+            throw new ActionError(`tag ${name} already exists on ${remote.checked.display}; fetch it, or bump to another version`);
+        if (remoteCommit !== commit)
+            throw new ActionError(`tag ${name} already exists on ${remote.checked.display} at ${remoteCommit?.slice(0, 12)}, not at ${commit.slice(0, 12)}; delete it there or tag another version`);
+        if (local && local.object !== remoteObject)
+            throw new ActionError(`tag ${name} on ${remote.checked.display} is another tag object than the local one, at the same commit; delete one of them`);
+    }
+    const existingObject = local?.object ?? remoteObject;
+    return {
+        name,
+        ...(commit ? { commit } : {}),
+        create: existingObject === undefined,
+        ...(existingObject ? { existingObject } : {}),
+        onRemote: remoteObject !== undefined,
+    };
+}
+/**
+ * Verifies what this step signed, with git itself (`git verify-commit`, `git verify-tag`).
+ * @throws ActionError quoting git when a signature does not verify
+ */
+async function verifySignatures(repository, signing, commit, tag) {
+    if (!signing.sign)
+        return;
+    if (commit) {
+        const result = await repository.verifyCommit(commit, signing);
+        if (result.exitCode !== 0)
+            throw new ActionError(`the signature of commit ${commit.slice(0, 12)} does not verify: ${(result.stderr || result.stdout).trim()}`);
+    }
+    if (tag) {
+        const result = await repository.verifyTag(tag, signing);
+        if (result.exitCode !== 0)
+            throw new ActionError(`the signature of tag ${tag} does not verify: ${(result.stderr || result.stdout).trim()}`);
+    }
+}
+/** The error of a push the remote refused; git's message redacted. */
+function pushFailure(remote, refspecs, output) {
+    const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(output);
+    const why = rejected ? 'was rejected as a non-fast-forward: the remote moved since this checkout' : 'failed';
+    return new ActionError(`push of ${refspecs.join(', ')} to ${remote.display} ${why}; nothing was pushed (atomic push). git said: ${redactCredentials(output.trim())}`);
+}
+/**
+ * Reads the tag message file: its text as it is (no placeholders are filled:
+ * a pull request's description may hold braces).
+ * @throws InputError naming tag-message-file when it cannot be read or is empty
+ */
+async function readTagMessageFile(file, directory) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(directory, file), 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError('tag-message-file', `cannot be read: ${error.message}`);
+    }
+    if (text.trim() === '')
+        throw new errors_InputError('tag-message-file', `${file} is empty: an annotated tag needs a message`);
+    return text;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/bump/request.ts
+
+
+
+
+function targetVersion(target, current, first) {
+    if (target.kind === 'version') {
+        if (comparePythonVersions(target.version, current) < 0)
+            throw new errors_InputError('version', `${target.version.text} is lower than the current version ${current.text} (in ${first}); bump-version never goes back`);
+        return target.version;
+    }
+    if (target.kind === 'none')
+        return current;
+    try {
+        return bumpPythonVersion(current, target.bump, target.preLabel);
+    }
+    catch (error) {
+        if (error instanceof VersionBumpError)
+            throw new errors_InputError('bump', `${target.bump} cannot apply to ${first}: ${error.message}`);
+        throw error;
     }
 }
 function describeMismatches(mismatches, current, first) {
     const places = mismatches.map((mismatch) => `${mismatch.path}:${mismatch.line} holds ${mismatch.found}`).join('; ');
     return `${places}, but ${first} holds ${current.text}`;
 }
-/**
- * Checks every git precondition without writing: a working tree, a tag
- * that does not exist yet (or already points at HEAD when nothing changes),
- * and a remote branch that HEAD descends from (so the push can fast-forward).
- *
- * @throws ActionError or InputError naming the input that asked for the git write
- */
-async function planGit(request, version, changes) {
-    if (!request.commit && !request.tag && !request.push)
-        return undefined;
-    const repository = new GitRepository(request.directory);
-    const asking = request.commit ? 'commit' : request.tag ? 'tag' : 'push';
-    if (!(await repository.isWorkTree()))
-        throw new errors_InputError(asking, `needs a git working tree, and ${request.directory} is not in one`);
-    if (request.tag && changes && !request.commit)
-        throw new errors_InputError('tag', `needs commit: true, so that tag ${version.text} points at the commit that holds it`);
-    if (request.push && !request.commit && !request.tag)
-        throw new errors_InputError('push', 'needs commit: true or tag: true: there is nothing else to push');
-    const head = await repository.headSha();
-    let createTag = false;
-    if (request.tag) {
-        const tagged = await repository.localTagCommit(version.text);
-        if (tagged && (changes || tagged !== head))
-            throw new ActionError(`tag ${version.text} already exists at ${tagged.slice(0, 12)}; delete it or bump to another version`);
-        createTag = !tagged;
-        if (createTag && request.push && (await repository.remoteRef(request.remote, `refs/tags/${version.text}`))) {
-            throw new ActionError(`tag ${version.text} already exists on ${request.remote}; fetch it, or bump to another version`);
-        }
-    }
-    const pushRefspecs = [];
-    if (request.push) {
-        const branch = request.branch || (await repository.currentBranch());
-        if (!branch)
-            throw new errors_InputError('branch', 'is needed to push: HEAD is detached; check out a branch or set branch');
-        const remoteHead = await repository.remoteRef(request.remote, `refs/heads/${branch}`);
-        if (remoteHead && remoteHead !== head && !(await repository.isAncestor(remoteHead, head))) {
-            throw new ActionError(`${request.remote}/${branch} is at ${remoteHead.slice(0, 12)}, which this checkout does not contain: a push would not be a fast-forward; fetch and rebase first`);
-        }
-        if (request.commit && changes)
-            pushRefspecs.push(`HEAD:refs/heads/${branch}`);
-        if (request.tag)
-            pushRefspecs.push(`refs/tags/${version.text}`);
-    }
-    return { repository, createTag, pushRefspecs };
-}
-function pushFailure(remote, refspecs, output) {
-    const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(output);
-    const why = rejected ? 'was rejected as a non-fast-forward: the remote moved since this checkout' : 'failed';
-    return new ActionError(`push of ${refspecs.join(', ')} to ${remote} ${why}; nothing was pushed (atomic push), and the commit and tag exist only in this checkout. git said: ${output.trim()}`);
-}
-/**
- * Bumps the version in every version file; then, as asked, commits the
- * changed files, creates an annotated tag named after the version, and
- * pushes both in one atomic push. Every check (files, versions, mismatches,
- * tag, remote branch) runs before the first write; a dry run stops there.
- *
- * @throws ActionError or InputError, naming the file or input, with every file untouched
- */
-async function bumpVersion(request) {
-    const files = await readVersionFiles(request.files, request.directory);
+/** @throws ActionError for a mismatch under on-mismatch: fail (or always, when `writes` is false: nothing could fix it) */
+function planVersion(request, files, writes, where = '') {
+    const first = request.files[0].path;
     const previous = currentVersionOf(files);
-    const version = targetVersion(request, previous);
+    const version = targetVersion(request.target, previous, first);
     const mismatches = findMismatches(files, previous);
     if (mismatches.length > 0) {
-        const message = describeMismatches(mismatches, previous, request.files[0].path);
+        const message = `${describeMismatches(mismatches, previous, first)}${where}`;
+        if (!writes)
+            throw new ActionError(`${message}; bump: none writes no file, so every file must already hold the same version`);
         if (request.onMismatch === 'fail')
             throw new ActionError(`${message}. Set on-mismatch: overwrite to write ${version.text} to every file anyway`);
         request.logger.warning(`${message}; on-mismatch is overwrite, so ${version.text} is written everywhere`);
     }
+    return { files, previous, version, mismatches };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/bump/rollback.ts
+
+/**
+ * The undo steps of a transaction, recorded before each write and run in
+ * reverse order when a later step fails: the checkout goes back to what it
+ * was (files, index, local commits, tags).
+ */
+class Rollback {
+    steps = [];
+    /** Records how to undo a write that is about to happen. */
+    record(what, undo) {
+        this.steps.push({ what, undo });
+    }
+    /** Runs every undo step, newest first, even when one fails. @returns a description of each step that failed */
+    async restore() {
+        const failures = [];
+        for (const step of [...this.steps].reverse()) {
+            try {
+                await step.undo();
+            }
+            catch (error) {
+                failures.push(`${step.what}: ${describeError(error)}`);
+            }
+        }
+        this.steps.length = 0;
+        return failures;
+    }
+    /**
+     * Restores the checkout after `error`, and returns the error to throw: its
+     * message, then what was restored, or what could not be.
+     */
+    async fail(error) {
+        const undone = this.steps.map((step) => step.what);
+        const failures = await this.restore();
+        const restored = undone.length === 0
+            ? 'nothing had been written'
+            : failures.length === 0
+                ? `the checkout was restored as it was (undone: ${undone.reverse().join(', ')})`
+                : `restoring the checkout FAILED, check it by hand: ${failures.join('; ')}`;
+        return new ActionError(`${describeError(error)}; ${restored}`);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/bump/tag-commit.ts
+
+
+
+
+
+
+
+
+
+function checkCombinations(request) {
+    if (request.commit)
+        throw new errors_InputError('commit', 'has nothing to commit with bump: none, which changes no file');
+    if (request.tag)
+        return;
+    if (request.push)
+        throw new errors_InputError('push', 'needs tag: true with bump: none: there is nothing else to push');
+    if (request.tagRef !== undefined)
+        throw new errors_InputError('tag-ref', 'applies only with tag: true');
+    if (request.requireBranches.length > 0)
+        throw new errors_InputError('require-branches', 'applies only with tag: true');
+    if (request.signing.format !== 'none')
+        throw new errors_InputError('sign', 'has nothing to sign without tag: true');
+}
+/** The version the files hold at `commit` (every file the same), or the `version` input when no file is listed; both must agree. */
+async function versionAt(request, repository, root, commit) {
+    const expected = request.target.kind === 'none' ? request.target.version : undefined;
+    if (request.files.length === 0) {
+        if (!expected)
+            throw new errors_InputError('version', 'is needed with bump: none when files lists no file: it names the tag');
+        return expected;
+    }
+    const locations = await resolveVersionFiles(request.files, request.directory, root, { missingOk: true });
+    const where = ` at ${commit.slice(0, 12)}`;
+    const { version } = planVersion(request, await readVersionFilesAt(repository, commit, locations), false, where);
+    if (expected && comparePythonVersions(expected, version) !== 0)
+        throw new errors_InputError('version', `is ${expected.text}, but ${request.files[0].path} holds ${version.text}${where}: the version files must already hold the version to tag`);
+    return version;
+}
+/**
+ * Checks that each required branch exists on the remote and points to `commit`.
+ * @throws ActionError naming the branch and where it points
+ */
+function checkRequiredBranches(request, remote, refs, commit) {
+    for (const branch of request.requireBranches) {
+        const at = refs.get(`refs/heads/${branch}`);
+        if (!at)
+            throw new ActionError(`require-branches: ${branch} does not exist on ${remote.display}`);
+        if (at !== commit)
+            throw new ActionError(`require-branches: ${remote.display}/${branch} is at ${at.slice(0, 12)}, not at the commit to tag ${commit.slice(0, 12)}; every listed branch must point to it`);
+    }
+}
+/** `bump: none` without a tag: reads the version from the working tree and reports it; writes nothing. */
+async function reportVersion(request) {
+    const expected = request.target.kind === 'none' ? request.target.version : undefined;
+    if (request.files.length === 0) {
+        if (!expected)
+            throw new errors_InputError('version', 'is needed with bump: none when files lists no file');
+        return { previous: expected, version: expected, changedFiles: [], mismatches: [], diff: '' };
+    }
+    const workspace = await openWorkspace(request.directory);
+    const locations = await resolveVersionFiles(request.files, request.directory, workspace.root);
+    const { version, mismatches } = planVersion(request, await readVersionFiles(locations), false);
+    if (expected && comparePythonVersions(expected, version) !== 0)
+        throw new errors_InputError('version', `is ${expected.text}, but ${request.files[0].path} holds ${version.text}`);
+    return { previous: version, version, changedFiles: [], mismatches, diff: '' };
+}
+/**
+ * `bump: none` with `tag: true`: places the annotated tag named after the
+ * version on an existing commit (`tag-ref`, default HEAD), as the images
+ * release tags the merge commit `main` and `dev` point to. Before any write
+ * it checks that the version files at that commit hold the version (read with
+ * git, not from the working tree), that each `require-branches` branch on the
+ * remote points to the commit, that the tag is absent (or already this
+ * commit's, annotated), the identity, the signing key and the remote. Then it
+ * creates the tag (signed and verified when asked) and pushes only the tag.
+ * A tag already on the remote at that commit is success with nothing to push.
+ *
+ * @throws ActionError or InputError, naming the input; a tag made by this run is deleted again when a later step fails
+ */
+async function tagExistingCommit(request) {
+    checkCombinations(request);
+    if (!request.tag)
+        return reportVersion(request);
+    const workspace = await openWorkspace(request.directory, 'tag');
+    const repository = workspace.repository;
+    const ref = request.tagRef ?? 'HEAD';
+    refuseOptionLike('tag-ref', ref);
+    const commit = await repository.resolveCommit(ref);
+    if (!commit)
+        throw new errors_InputError('tag-ref', `"${ref}" names no commit in this repository (fetch it first)`);
+    const version = await versionAt(request, repository, workspace.root, commit);
+    const name = version.text;
+    await checkTagName(repository, 'version', name);
+    const message = request.tagMessageFile
+        ? await readTagMessageFile(request.tagMessageFile, request.directory)
+        : fillTemplate(request.tagMessage, { version: name, previous: name }, 'tag-message');
+    await checkIdentity(repository, request.identity);
+    for (const branch of request.requireBranches)
+        await checkBranchName(repository, 'require-branches', branch);
+    let remote;
+    if (request.push || request.requireBranches.length > 0) {
+        const checked = await openRemote(repository, request.remote, request.logger);
+        const refs = await readRemoteRefs(repository, checked, [...request.requireBranches.map((branch) => `refs/heads/${branch}`), `refs/tags/${name}`]);
+        checkRequiredBranches(request, checked, refs, commit);
+        remote = { checked, refs };
+    }
+    const signing = await prepareSigning(request.signing, request.identity, request.temporaryDirectory, request.logger);
+    try {
+        const plan = await planTag(repository, name, commit, remote, signing);
+        const base = { previous: version, version, changedFiles: [], mismatches: [], diff: '', ...(signing.sign ? { signingKey: signing.keyDescription } : {}) };
+        const tagResult = (object) => ({ name, created: plan.create, ...(object ? { object } : {}), commit, signed: signing.sign && plan.create });
+        if (request.dryRun)
+            return { ...base, tag: tagResult(plan.existingObject) };
+        const rollback = new Rollback();
+        let object = plan.existingObject;
+        const refspecs = request.push && !plan.onRemote ? [`refs/tags/${name}:refs/tags/${name}`] : [];
+        try {
+            if (plan.create) {
+                rollback.record(`tag ${name}`, async () => {
+                    const made = await repository.localTag(name);
+                    if (made)
+                        await repository.deleteTag(name, made.object);
+                });
+                object = await repository.createAnnotatedTag(name, commit, message, request.identity, signing);
+                await verifySignatures(repository, signing, undefined, name);
+            }
+            if (remote && refspecs.length > 0) {
+                const pushed = await repository.push(remote.checked.remote, refspecs);
+                if (pushed.exitCode !== 0)
+                    throw pushFailure(remote.checked, refspecs, pushed.stderr + pushed.stdout);
+            }
+        }
+        catch (error) {
+            throw await rollback.fail(error);
+        }
+        return { ...base, tag: tagResult(object), ...(remote && refspecs.length > 0 ? { pushed: { remote: remote.checked.display, refspecs } } : {}) };
+    }
+    finally {
+        await signing.dispose();
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/bump/bump-version.ts
+
+
+
+
+
+
+
+
+
+
+/** Checks inputs that only make sense together, before anything is read. */
+function bump_version_checkCombinations(request) {
+    if (request.tagRef !== undefined)
+        throw new errors_InputError('tag-ref', 'applies only with bump: none (a bump tags the commit it makes)');
+    if (request.requireBranches.length > 0)
+        throw new errors_InputError('require-branches', 'applies only with bump: none and tag: true');
+    if (request.push && !request.commit && !request.tag)
+        throw new errors_InputError('push', 'needs commit: true or tag: true: there is nothing else to push');
+    if (request.signing.format !== 'none' && !request.commit && !request.tag)
+        throw new errors_InputError('sign', 'has nothing to sign: set commit: true or tag: true');
+}
+/**
+ * Every git check, before the first write: files committable (tracked, not
+ * ignored, no other change), identity accepted by git, tag name valid and
+ * absent (or already at HEAD when nothing changes), remote and branch valid,
+ * remote reachable, push a fast-forward.
+ */
+async function planGit(request, repository, edits, version, signing) {
+    const changed = edits.filter((edit) => edit.after !== edit.before);
+    if (request.tag && changed.length > 0 && !request.commit)
+        throw new errors_InputError('tag', `needs commit: true, so that tag ${version.text} points at the commit that holds it`);
+    const commitPaths = request.commit ? changed.map((edit) => edit.location.rootPath) : [];
+    if (commitPaths.length > 0)
+        await checkCommittable(repository, changed.map((edit) => edit.location));
+    if (commitPaths.length > 0 || request.tag)
+        await checkIdentity(repository, request.identity);
+    if (request.tag)
+        await checkTagName(repository, 'version', version.text);
+    const head = await repository.headSha();
+    let push;
+    let refs = new Map();
+    if (request.push) {
+        const remote = await openRemote(repository, request.remote, request.logger);
+        const branch = request.branch || (await repository.currentBranch());
+        if (!branch)
+            throw new errors_InputError('branch', 'is needed to push: HEAD is detached; check out a branch or set branch');
+        await checkBranchName(repository, 'branch', branch);
+        refs = await readRemoteRefs(repository, remote, [`refs/heads/${branch}`, ...(request.tag ? [`refs/tags/${version.text}`] : [])]);
+        const remoteHead = refs.get(`refs/heads/${branch}`);
+        if (remoteHead && remoteHead !== head && !(await repository.isAncestor(remoteHead, head))) {
+            throw new ActionError(`${remote.display}/${branch} is at ${remoteHead.slice(0, 12)}, which this checkout does not contain: a push would not be a fast-forward; fetch and rebase first`);
+        }
+        push = { remote, branch };
+    }
+    const tagCommit = commitPaths.length > 0 ? undefined : head;
+    const tag = request.tag ? await planTag(repository, version.text, tagCommit, push ? { checked: push.remote, refs } : undefined, signing) : undefined;
+    return { repository, head, commitPaths, ...(tag ? { tag } : {}), ...(push ? { push } : {}) };
+}
+/** Writes the files, commits, tags, verifies and pushes; on any failure, restores the checkout and throws. */
+async function applyBump(request, edits, git, messages, signing) {
+    const rollback = new Rollback();
+    try {
+        await writeVersionEdits(edits, (edit, original) => rollback.record(edit.path, () => (0,promises_namespaceObject.writeFile)(edit.location.absolutePath, original)));
+        if (!git)
+            return {};
+        const { repository, head } = git;
+        let commitSha;
+        if (git.commitPaths.length > 0) {
+            rollback.record('the index entries of the version files', () => repository.resetIndexPaths(head, git.commitPaths));
+            rollback.record(`the commit (HEAD back to ${head.slice(0, 12)})`, () => repository.resetHead(head));
+            commitSha = await repository.commit(git.commitPaths, messages.commit, request.identity, signing);
+        }
+        let tagObject = git.tag?.existingObject;
+        if (git.tag?.create) {
+            const name = git.tag.name;
+            rollback.record(`tag ${name}`, async () => {
+                const made = await repository.localTag(name);
+                if (made)
+                    await repository.deleteTag(name, made.object);
+            });
+            tagObject = await repository.createAnnotatedTag(name, commitSha ?? head, messages.tag, request.identity, signing);
+        }
+        await verifySignatures(repository, signing, commitSha, git.tag?.create ? git.tag.name : undefined);
+        const refspecs = [
+            ...(git.push && commitSha ? [`HEAD:refs/heads/${git.push.branch}`] : []),
+            ...(git.push && git.tag && !git.tag.onRemote ? [`refs/tags/${git.tag.name}`] : []),
+        ];
+        if (git.push && refspecs.length > 0) {
+            const pushed = await repository.push(git.push.remote.remote, refspecs);
+            if (pushed.exitCode !== 0)
+                throw pushFailure(git.push.remote, refspecs, pushed.stderr + pushed.stdout);
+        }
+        return { commitSha, tagObject, refspecs };
+    }
+    catch (error) {
+        throw await rollback.fail(error);
+    }
+}
+/**
+ * Bumps the version in every version file; then, as asked, commits the
+ * changed files, creates an annotated tag named after the version (signed
+ * with OpenPGP or SSH when asked, and verified with git), and pushes both in
+ * one atomic push. Every check (files and where they resolve, versions,
+ * mismatches, git state of the files, identity, tag, remote, branch, signing
+ * key) runs before the first write; a dry run stops there. When a later step
+ * fails, the files, the index, the commit and the tag are restored.
+ *
+ * With `bump: none` (target kind `none`) and `tag: true`, tags an existing
+ * commit instead: see {@link tagExistingCommit}.
+ *
+ * @throws ActionError or InputError, naming the file or input, with the checkout as it was
+ */
+async function bumpVersion(request) {
+    maskCredentials(request.remote, request.logger);
+    if (request.target.kind === 'none')
+        return tagExistingCommit(request);
+    bump_version_checkCombinations(request);
+    const asking = request.commit ? 'commit' : request.tag ? 'tag' : request.push ? 'push' : undefined;
+    const workspace = await openWorkspace(request.directory, asking);
+    const locations = await resolveVersionFiles(request.files, request.directory, workspace.root);
+    const { previous, version, mismatches, files } = planVersion(request, await readVersionFiles(locations), true);
     const edits = planVersionEdits(files, version.text);
     const changedFiles = edits.filter((edit) => edit.after !== edit.before).map((edit) => edit.path);
-    const diff = unifiedDiff(edits);
     const values = { version: version.text, previous: previous.text };
-    const commitMessage = fillTemplate(request.commitMessage, values, 'commit-message');
-    const tagMessage = fillTemplate(request.tagMessage, values, 'tag-message');
-    const git = await planGit(request, version, changedFiles.length > 0);
-    const base = { previous, version, changedFiles, mismatches, diff };
-    if (request.dryRun)
-        return base;
-    await writeVersionEdits(edits, request.directory);
-    if (!git)
-        return base;
-    const commitSha = request.commit && changedFiles.length > 0 ? await git.repository.commit(changedFiles, commitMessage, request.identity) : undefined;
-    if (git.createTag)
-        await git.repository.createAnnotatedTag(version.text, tagMessage, request.identity);
-    const tag = request.tag ? { name: version.text, created: git.createTag } : undefined;
-    if (git.pushRefspecs.length === 0)
-        return { ...base, ...(commitSha ? { commitSha } : {}), ...(tag ? { tag } : {}) };
-    const pushed = await git.repository.push(request.remote, git.pushRefspecs);
-    if (pushed.exitCode !== 0)
-        throw pushFailure(request.remote, git.pushRefspecs, pushed.stderr + pushed.stdout);
-    return { ...base, ...(commitSha ? { commitSha } : {}), ...(tag ? { tag } : {}), pushed: { remote: request.remote, refspecs: git.pushRefspecs } };
+    const messages = {
+        commit: fillTemplate(request.commitMessage, values, 'commit-message'),
+        tag: request.tagMessageFile ? await readTagMessageFile(request.tagMessageFile, request.directory) : fillTemplate(request.tagMessage, values, 'tag-message'),
+    };
+    const base = { previous, version, changedFiles, mismatches, diff: unifiedDiff(edits) };
+    const signing = await prepareSigning(request.signing, request.identity, request.temporaryDirectory, request.logger);
+    try {
+        const git = workspace.repository && asking ? await planGit(request, workspace.repository, edits, version, signing) : undefined;
+        const tagResult = (object, commit) => git?.tag && {
+            name: git.tag.name,
+            created: git.tag.create,
+            ...(object ? { object } : {}),
+            ...(commit ? { commit } : {}),
+            signed: signing.sign && git.tag.create,
+        };
+        const signingKey = signing.sign ? { signingKey: signing.keyDescription } : {};
+        if (request.dryRun) {
+            const tag = tagResult(git?.tag?.existingObject, git?.tag?.commit);
+            return { ...base, ...(tag ? { tag } : {}), ...signingKey };
+        }
+        const applied = await applyBump(request, edits, git, messages, signing);
+        const tag = tagResult(applied.tagObject, applied.commitSha ?? git?.tag?.commit);
+        return {
+            ...base,
+            ...(applied.commitSha ? { commitSha: applied.commitSha } : {}),
+            ...(tag ? { tag } : {}),
+            ...(git?.push && applied.refspecs && applied.refspecs.length > 0 ? { pushed: { remote: git.push.remote.display, refspecs: applied.refspecs } } : {}),
+            ...signingKey,
+        };
+    }
+    finally {
+        await signing.dispose();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
 
+
 function readTarget() {
-    const explicit = readString('version');
+    const explicitText = readString('version');
     const preLabelText = readString('pre-label');
     const preLabel = preLabelText ? readEnum('pre-label', PRE_LABELS) : undefined;
-    if (explicit) {
-        const version = parsePythonVersion(explicit);
-        if (!version)
-            throw new errors_InputError('version', `"${explicit}" is not a PEP 440 version`);
-        return { version };
-    }
-    return { bump: readEnum('bump', BUMPS, 'patch'), ...(preLabel ? { preLabel } : {}) };
+    const explicit = explicitText ? parsePythonVersion(explicitText) : undefined;
+    if (explicitText && !explicit)
+        throw new errors_InputError('version', `"${explicitText}" is not a PEP 440 version`);
+    const bump = readEnum('bump', [...BUMPS, 'none'], 'patch');
+    if (bump === 'none')
+        return { kind: 'none', ...(explicit ? { version: explicit } : {}) };
+    if (explicit)
+        return { kind: 'version', version: explicit };
+    return { kind: 'bump', bump, ...(preLabel ? { preLabel } : {}) };
+}
+/** Branch names one a line, or separated by commas or spaces. */
+function readNames(name) {
+    return readList(name)
+        .flatMap((line) => line.split(/[\s,]+/))
+        .filter(Boolean);
 }
 function readRequest() {
     const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+    const target = readTarget();
+    const fileLines = readList('files');
+    const tagMessageFile = readString('tag-message-file');
+    const tagRef = readString('tag-ref');
     return {
         directory: external_node_path_default().resolve(workspace, readString('working-directory', { fallback: '.' })),
-        files: parseVersionFileSpecs(readList('files'), 'files'),
-        target: readTarget(),
+        files: target.kind === 'none' && fileLines.length === 0 ? [] : parseVersionFileSpecs(fileLines, 'files'),
+        target,
         onMismatch: readEnum('on-mismatch', ['fail', 'overwrite'], 'fail'),
         dryRun: readBoolean('dry-run'),
         commit: readBoolean('commit'),
         commitMessage: readString('commit-message', { fallback: 'Bump version to {version}' }),
         tag: readBoolean('tag'),
         tagMessage: readString('tag-message', { fallback: 'Release {version}' }),
+        ...(tagMessageFile ? { tagMessageFile } : {}),
+        ...(tagRef ? { tagRef } : {}),
+        requireBranches: readNames('require-branches'),
         push: readBoolean('push'),
         remote: readString('remote', { fallback: 'origin' }),
         branch: readString('branch'),
@@ -33489,46 +34065,83 @@ function readRequest() {
             name: readString('git-author-name', { fallback: 'github-actions[bot]' }),
             email: readString('git-author-email', { fallback: '41898282+github-actions[bot]@users.noreply.github.com' }),
         },
+        signing: {
+            format: readEnum('sign', SIGNING_FORMATS, 'none'),
+            key: readSecret('signing-key'),
+            passphrase: readSecret('signing-key-passphrase'),
+        },
+        temporaryDirectory: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
         logger: actionsLogger,
     };
+}
+function describeTag(result) {
+    const tag = result.tag;
+    if (!tag)
+        return undefined;
+    const at = tag.commit ? ` on ${tag.commit.slice(0, 12)}` : '';
+    if (!tag.created)
+        return `tag ${tag.name}${at}: already there, kept`;
+    return `tag ${tag.name}${at}: ${tag.signed ? `signed with ${result.signingKey} and verified` : 'annotated'}`;
 }
 function report(request, result) {
     const { previous, version, changedFiles } = result;
     const verb = request.dryRun ? 'would change' : 'changed';
-    info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
+    const tagging = request.target.kind === 'none';
+    if (tagging)
+        info(`Version ${version.text}${result.tag?.commit ? ` at ${result.tag.commit}` : ''}; no file changes (bump: none)`);
+    else
+        info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
+    // The diff quotes the files' own lines: no line of it may run as a workflow command.
     if (result.diff)
-        info(result.diff);
-    if (changedFiles.length === 0)
+        actionsLogger.untrusted(result.diff);
+    if (!tagging && changedFiles.length === 0)
         info(`Every file already holds ${version.text}: nothing to write.`);
     if (result.commitSha)
         info(`Committed ${result.commitSha}`);
-    if (result.tag)
-        info(result.tag.created ? `Created annotated tag ${result.tag.name}` : `Tag ${result.tag.name} already points at HEAD: kept`);
+    if (result.tag) {
+        if (result.tag.created)
+            info(`${request.dryRun ? 'Would create' : 'Created'} annotated tag ${result.tag.name}${result.tag.signed ? ` signed with ${result.signingKey}, verified with git` : ''}`);
+        else
+            info(`Tag ${result.tag.name} already points at ${tagging ? 'the commit' : 'HEAD'}: kept`);
+    }
     if (result.pushed)
         info(`Pushed ${result.pushed.refspecs.join(', ')} to ${result.pushed.remote}`);
-    addSummaryTable(`bump-version${request.dryRun ? ' (dry run)' : ''}: ${previous.text} → ${version.text}`, ['File', 'Result'], request.files.map((file) => [file.path, changedFiles.includes(file.path) ? `${verb} to ${version.text}` : `already ${version.text}`]));
-    const git = [
-        result.commitSha && `commit ${result.commitSha}`,
-        result.tag && `tag ${result.tag.name} (${result.tag.created ? 'created' : 'already at HEAD'})`,
-        result.pushed && `pushed to ${result.pushed.remote}`,
-    ].filter(Boolean);
+    const fileRows = request.files.map((file) => [
+        file.path,
+        tagging ? `holds ${version.text}` : changedFiles.includes(file.path) ? `${verb} to ${version.text}` : `already ${version.text}`,
+    ]);
+    const heading = tagging
+        ? `bump-version${request.dryRun ? ' (dry run)' : ''}: tag ${version.text}`
+        : `bump-version${request.dryRun ? ' (dry run)' : ''}: ${previous.text} → ${version.text}`;
+    addSummaryTable(heading, ['File', 'Result'], fileRows.length > 0 ? fileRows : [['(none)', `version ${version.text} from the input`]]);
+    const git = [result.commitSha && `commit ${result.commitSha}`, describeTag(result), result.pushed && `pushed to ${result.pushed.remote}`].filter(Boolean);
     if (git.length)
         addSummaryText(git.join(' · '));
     if (result.diff)
         addSummaryCode(result.diff, 'diff');
 }
-/** Reads the inputs, bumps the version, sets the outputs and writes the job summary. */
+/** Reads the inputs, bumps the version (or tags a commit), sets the outputs and writes the job summary; credentials in URLs are redacted from every message. */
 async function run() {
     await runAction('bump-version', async () => {
-        const request = readRequest();
-        const result = await bumpVersion(request);
-        setOutput('previous-version', result.previous.text);
-        setOutput('version', result.version.text);
-        setOutput('is-prerelease', String(result.version.isPrerelease));
-        setOutput('changed-files', JSON.stringify(result.changedFiles));
-        setOutput('commit-sha', result.commitSha ?? '');
-        report(request, result);
-        await writeSummary();
+        try {
+            const request = readRequest();
+            const result = await bumpVersion(request);
+            setOutput('previous-version', result.previous.text);
+            setOutput('version', result.version.text);
+            setOutput('is-prerelease', String(result.version.isPrerelease));
+            setOutput('changed-files', JSON.stringify(result.changedFiles));
+            setOutput('commit-sha', result.commitSha ?? '');
+            // Set only when there is a tag: an output never set reads as '' in a workflow, as documented.
+            if (result.tag)
+                setOutput('tag', result.tag.name);
+            if (result.tag?.object)
+                setOutput('tag-sha', result.tag.object);
+            report(request, result);
+            await writeSummary();
+        }
+        catch (error) {
+            throw new ActionError(redactCredentials(describeError(error)));
+        }
     });
 }
 

@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ActionError, InputError } from '../action/errors.js';
+import type { GitRepository } from '../git/git.js';
 import { comparePythonVersions, parsePythonVersion, type PythonVersion } from '../versions/python-version.js';
 
 /**
@@ -27,16 +28,28 @@ export interface VersionOccurrence {
   readonly line: number;
 }
 
+/** Where a version file is, once resolved through symbolic links. */
+export interface ResolvedVersionFile {
+  readonly spec: VersionFileSpec;
+  /** The real path (every symbolic link resolved). */
+  readonly absolutePath: string;
+  /** The real path relative to the root (the git working tree's top), with `/` separators. */
+  readonly rootPath: string;
+}
+
 /** A version file as read, with every place its expression found a version. */
 export interface VersionFile {
   readonly spec: VersionFileSpec;
+  readonly location: ResolvedVersionFile;
   readonly content: string;
   readonly occurrences: readonly VersionOccurrence[];
 }
 
 /** The change to one version file; `after === before` when it already holds the target. */
 export interface VersionFileEdit {
+  /** The path as given in `files`. */
   readonly path: string;
+  readonly location: ResolvedVersionFile;
   readonly before: string;
   readonly after: string;
 }
@@ -97,27 +110,113 @@ export function findVersions(content: string, pattern: RegExp): VersionOccurrenc
   return occurrences;
 }
 
+function resolvedThrough(given: string, real: string): string {
+  return real === given ? '' : ` (it resolves to ${real} through a symbolic link)`;
+}
+
 /**
- * Reads every version file under `root` and finds its versions.
- * @throws ActionError naming the file when it is missing or its expression matches nothing
+ * Resolves each version file through symbolic links (realpath) and checks
+ * that it lies inside `root` (the git working tree, or the working directory
+ * outside git), outside `.git`, and that no two specs name the same file.
+ *
+ * @param directory the directory the paths are relative to
+ * @param root the directory every file must lie in, itself resolved first
+ * @param options.missingOk resolve a missing file by its path alone (to read it at a commit)
+ * @throws ActionError naming a missing file; InputError naming `files` for a file outside `root` or listed twice
  */
-export async function readVersionFiles(specs: readonly VersionFileSpec[], root: string): Promise<VersionFile[]> {
+export async function resolveVersionFiles(
+  specs: readonly VersionFileSpec[],
+  directory: string,
+  root: string,
+  options: { missingOk?: boolean } = {},
+): Promise<ResolvedVersionFile[]> {
+  const realRoot = await realpath(root);
+  const resolved: ResolvedVersionFile[] = [];
+  for (const spec of specs) {
+    const given = path.resolve(directory, spec.path);
+    let absolutePath: string;
+    try {
+      absolutePath = await realpath(given);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new ActionError(`cannot resolve version file ${spec.path}: ${(error as Error).message}`);
+      if (!options.missingOk) throw new ActionError(`version file ${spec.path} does not exist (in ${directory})`);
+      absolutePath = path.resolve(await realpath(directory).catch(() => directory), spec.path);
+    }
+    const rootPath = path.relative(realRoot, absolutePath);
+    if (rootPath === '' || rootPath.startsWith(`..${path.sep}`) || rootPath === '..' || path.isAbsolute(rootPath))
+      throw new InputError('files', `lists ${spec.path}, which is outside the working tree ${realRoot}${resolvedThrough(given, absolutePath)}`);
+    if (rootPath.split(path.sep)[0] === '.git')
+      throw new InputError('files', `lists ${spec.path}, which is inside .git${resolvedThrough(given, absolutePath)}`);
+    const twin = resolved.find((other) => other.absolutePath === absolutePath);
+    if (twin) throw new InputError('files', `lists ${twin.spec.path} and ${spec.path}, which are the same file (${absolutePath})`);
+    resolved.push({ spec, absolutePath, rootPath: rootPath.split(path.sep).join('/') });
+  }
+  return resolved;
+}
+
+function withOccurrences(location: ResolvedVersionFile, content: string, where: string): VersionFile {
+  const occurrences = findVersions(content, location.spec.pattern);
+  if (occurrences.length === 0)
+    throw new ActionError(`version file ${location.spec.path}${where}: the expression ${location.spec.pattern.source} matches nothing`);
+  return { spec: location.spec, location, content, occurrences };
+}
+
+/**
+ * Reads every resolved version file from the working tree and finds its versions.
+ * @throws ActionError naming the file when it cannot be read or its expression matches nothing
+ */
+export async function readVersionFiles(locations: readonly ResolvedVersionFile[]): Promise<VersionFile[]> {
   return Promise.all(
-    specs.map(async (spec) => {
+    locations.map(async (location) => {
       let content: string;
       try {
-        content = await readFile(path.resolve(root, spec.path), 'utf8');
+        content = await readFile(location.absolutePath, 'utf8');
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new ActionError(
-          code === 'ENOENT' ? `version file ${spec.path} does not exist (in ${root})` : `cannot read version file ${spec.path}: ${(error as Error).message}`,
-        );
+        throw new ActionError(`cannot read version file ${location.spec.path}: ${(error as Error).message}`);
       }
-      const occurrences = findVersions(content, spec.pattern);
-      if (occurrences.length === 0) throw new ActionError(`version file ${spec.path}: the expression ${spec.pattern.source} matches nothing`);
-      return { spec, content, occurrences };
+      return withOccurrences(location, content, '');
     }),
   );
+}
+
+/**
+ * Reads every version file as `commit` holds it (`git ls-tree`, `git cat-file`).
+ * @throws ActionError naming the file when the commit lacks it, holds a symbolic link there, or the expression matches nothing
+ */
+export async function readVersionFilesAt(repository: GitRepository, commit: string, locations: readonly ResolvedVersionFile[]): Promise<VersionFile[]> {
+  const files: VersionFile[] = [];
+  const short = commit.slice(0, 12);
+  for (const location of locations) {
+    const entry = await repository.entryAt(commit, location.rootPath);
+    if (entry.kind === 'missing') throw new ActionError(`version file ${location.spec.path} does not exist at ${short} (as ${location.rootPath})`);
+    if (entry.kind !== 'file')
+      throw new ActionError(
+        `version file ${location.spec.path} is ${entry.kind === 'symlink' ? 'a symbolic link' : 'not a file'} at ${short} (${location.rootPath})`,
+      );
+    files.push(withOccurrences(location, entry.content, ` at ${short}`));
+  }
+  return files;
+}
+
+/**
+ * Checks that git can commit each file with only the version changed: it is
+ * tracked (so neither untracked nor ignored), and neither the index nor the
+ * working tree holds another change to it.
+ *
+ * @param repository the repository at the root the locations are relative to
+ * @throws ActionError naming each file that fails, and why
+ */
+export async function checkCommittable(repository: GitRepository, locations: readonly ResolvedVersionFile[]): Promise<void> {
+  const problems: string[] = [];
+  for (const location of locations) {
+    const status = await repository.pathStatus(location.rootPath);
+    const name = location.rootPath === location.spec.path ? location.spec.path : `${location.spec.path} (${location.rootPath})`;
+    if (status.ignored) problems.push(`${name} is ignored by git and not tracked`);
+    else if (!status.tracked) problems.push(`${name} is not tracked by git`);
+    else if (status.change !== '') problems.push(`${name} has uncommitted changes (git status: ${status.change.trim()}); commit or discard them first`);
+  }
+  if (problems.length > 0) throw new ActionError(`cannot commit the version files: ${problems.join('; ')}. Nothing was changed`);
 }
 
 /**
@@ -158,7 +257,7 @@ export function planVersionEdits(files: readonly VersionFile[], version: string)
       cursor = occurrence.end;
     }
     after += file.content.slice(cursor);
-    return { path: file.spec.path, before: file.content, after };
+    return { path: file.spec.path, location: file.location, before: file.content, after };
   });
 }
 
@@ -170,9 +269,16 @@ export function unifiedDiff(edits: readonly VersionFileEdit[]): string {
     .join('');
 }
 
-/** Writes the edits that change something under `root`. @returns the paths written */
-export async function writeVersionEdits(edits: readonly VersionFileEdit[], root: string): Promise<string[]> {
+/**
+ * Writes the edits that change something, each to its resolved path; before
+ * each write, hands `beforeWrite` the file's bytes, to restore them on failure.
+ * @returns the paths written, as given
+ */
+export async function writeVersionEdits(edits: readonly VersionFileEdit[], beforeWrite: (edit: VersionFileEdit, original: Buffer) => void): Promise<string[]> {
   const changed = edits.filter((edit) => edit.after !== edit.before);
-  for (const edit of changed) await writeFile(path.resolve(root, edit.path), edit.after, 'utf8');
+  for (const edit of changed) {
+    beforeWrite(edit, await readFile(edit.location.absolutePath));
+    await writeFile(edit.location.absolutePath, edit.after, 'utf8');
+  }
   return changed.map((edit) => edit.path);
 }

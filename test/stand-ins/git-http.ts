@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from './loopback.js';
+
+/**
+ * A real git smart-HTTP remote on 127.0.0.1: each request runs
+ * `git http-backend` as a CGI program (git-http-backend(1): GIT_PROJECT_ROOT,
+ * GIT_HTTP_EXPORT_ALL, PATH_INFO, QUERY_STRING, REQUEST_METHOD, CONTENT_TYPE,
+ * REMOTE_USER, GIT_PROTOCOL; the request body on standard input, a CGI
+ * response with a `Status:` header on standard output), behind HTTP Basic
+ * authentication (RFC 7617). As git-http-backend(1) advises, every request
+ * needs the credentials, and only an authenticated user may push
+ * (http-backend enables receive-pack when REMOTE_USER is set).
+ */
+export interface GitHttpRemote {
+  /** http://127.0.0.1:<port>: a repository `<name>.git` under the project root is at `${base}/<name>.git`. */
+  readonly base: string;
+  /** How many requests came without the right credentials (answered 401). */
+  readonly refused: () => number;
+  close(): Promise<void>;
+}
+
+function authorized(request: IncomingMessage, username: string, password: string): boolean {
+  const header = request.headers.authorization ?? '';
+  if (!header.startsWith('Basic ')) return false;
+  return Buffer.from(header.slice(6), 'base64').toString('utf8') === `${username}:${password}`;
+}
+
+/** Splits a CGI response into its status, headers and body (RFC 3875 §6). */
+function parseCgi(output: Buffer): { status: number; headers: [string, string][]; body: Buffer } {
+  let end = output.indexOf('\r\n\r\n');
+  let separator = 4;
+  if (end === -1) {
+    end = output.indexOf('\n\n');
+    separator = 2;
+  }
+  const head = output.subarray(0, end === -1 ? output.length : end).toString('latin1');
+  const body = end === -1 ? Buffer.alloc(0) : output.subarray(end + separator);
+  let status = 200;
+  const headers: [string, string][] = [];
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon === -1) continue;
+    const [name, value] = [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+    if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+    else headers.push([name, value]);
+  }
+  return { status, headers, body };
+}
+
+function runBackend(request: IncomingMessage, response: ServerResponse, projectRoot: string, user: string): void {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const child = spawn('git', ['http-backend'], {
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_PROJECT_ROOT: projectRoot,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: request.method ?? 'GET',
+      PATH_INFO: decodeURIComponent(url.pathname),
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: request.headers['content-type'] ?? '',
+      ...(request.headers['content-length'] ? { CONTENT_LENGTH: request.headers['content-length'] } : {}),
+      ...(request.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: request.headers['content-encoding'] } : {}),
+      ...(request.headers['git-protocol'] ? { GIT_PROTOCOL: String(request.headers['git-protocol']) } : {}),
+      REMOTE_USER: user,
+      REMOTE_ADDR: '127.0.0.1',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.resume();
+  request.pipe(child.stdin);
+  child.on('close', () => {
+    const { status, headers, body } = parseCgi(Buffer.concat(chunks));
+    response.writeHead(status, Object.fromEntries(headers));
+    response.end(body);
+  });
+}
+
+/**
+ * Serves the bare repositories under `projectRoot` over smart HTTP with
+ * Basic authentication for `username`:`password`.
+ */
+export async function startGitHttpRemote(projectRoot: string, username: string, password: string): Promise<GitHttpRemote> {
+  let refused = 0;
+  const server: Server = createServer((request, response) => {
+    if (!authorized(request, username, password)) {
+      refused += 1;
+      request.resume();
+      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' });
+      response.end('authentication required\n');
+      return;
+    }
+    runBackend(request, response, projectRoot, username);
+  });
+  const base = await listenOnLoopback(server);
+  return { base, refused: () => refused, close: () => closeServer(server) };
+}
