@@ -68,7 +68,7 @@ describe('publish-pypi-sdist bundle: Exegol built with a PEP 621 backend, its sd
     const env = { env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_CACHE_DIR: '1' } };
     await execute(DEBIAN_PYTHON, [...pip, '--no-build-isolation', '--no-binary', ':all:', 'Exegol==5.1.5'], env);
     await execute(DEBIAN_PYTHON, [...pip, '--only-binary', ':all:', 'Exegol==5.1.5'], env);
-    expect((await readdir(download)).sort()).toEqual([SDIST, WHEEL]);
+    expect((await readdir(download)).sort()).toEqual([SDIST, WHEEL].sort());
     expect(await sha256Of(path.join(download, SDIST))).toBe(sdistSha);
     expect(await sha256Of(path.join(download, WHEEL))).toBe(wheelSha);
   });
