@@ -60992,6 +60992,8 @@ function readSecret(name) {
     return value;
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ../../packages/core/src/http/retry.ts
 
 const sleepFor = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -62279,6 +62281,7 @@ function sendsLicenseFiles(metadata) {
 
 
 
+
 /**
  * Splits the user information off a repository URL (RFC 3986 §3.2.1), percent-decoded.
  * @throws ActionError naming `input` when the text is not an http(s) URL; the message shows the URL redacted
@@ -62378,14 +62381,19 @@ function redactSecrets(text, secrets) {
         redacted = redacted.split(secret).join('***');
     return redacted;
 }
-/** The reason PyPI gives for an answer: the reason phrase (where warehouse puts its message), else the start of the body as text. */
+/**
+ * The reason an index gives for an answer: the reason phrase, where warehouse puts its message; when
+ * the phrase is only the status's standard one (another index, a proxy), the start of the body too.
+ * Secrets are redacted.
+ */
 function reasonOf(response, body, secrets) {
     const text = body
         .replace(/<[^>]+>/g, ' ')
         .replace(/\s+/g, ' ')
         .trim();
     const phrase = response.statusText.trim();
-    return redactSecrets(`HTTP ${response.status}${phrase ? ` ${phrase}` : ''}${!phrase && text ? ` — ${text.slice(0, 300)}` : ''}`, secrets);
+    const generic = !phrase || phrase === external_node_http_.STATUS_CODES[response.status];
+    return redactSecrets(`HTTP ${response.status}${phrase ? ` ${phrase}` : ''}${generic && text ? ` — ${text.slice(0, 300)}` : ''}`, secrets);
 }
 /**
  * Uploads a distribution file (POST multipart/form-data to the upload URL, Basic auth), without

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ActionError } from '../action/errors.js';
 import { fetchWithRetry, partsBody } from '../http/fetch-with-retry.js';
 import type { RetryOptions } from '../http/retry.js';
@@ -144,14 +145,19 @@ function redactSecrets(text: string, secrets: readonly string[]): string {
   return redacted;
 }
 
-/** The reason PyPI gives for an answer: the reason phrase (where warehouse puts its message), else the start of the body as text. */
+/**
+ * The reason an index gives for an answer: the reason phrase, where warehouse puts its message; when
+ * the phrase is only the status's standard one (another index, a proxy), the start of the body too.
+ * Secrets are redacted.
+ */
 function reasonOf(response: Response, body: string, secrets: readonly string[]): string {
   const text = body
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const phrase = response.statusText.trim();
-  return redactSecrets(`HTTP ${response.status}${phrase ? ` ${phrase}` : ''}${!phrase && text ? ` — ${text.slice(0, 300)}` : ''}`, secrets);
+  const generic = !phrase || phrase === STATUS_CODES[response.status];
+  return redactSecrets(`HTTP ${response.status}${phrase ? ` ${phrase}` : ''}${generic && text ? ` — ${text.slice(0, 300)}` : ''}`, secrets);
 }
 
 /**
