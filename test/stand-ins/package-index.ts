@@ -307,9 +307,9 @@ function validPlatform(platform: string): boolean {
 /**
  * A zip archive walked from byte 0 record by record, as warehouse utils/zipfiles.py walks it,
  * every local header matched with its central directory record (§6.20).
- * @returns the members' bytes by name
+ * @returns the members, their bytes read on demand
  */
-function walkZip(bytes: Buffer): Map<string, Buffer> {
+function walkZip(bytes: Buffer): { has(name: string): boolean; get(name: string): Buffer | undefined } {
   const notAccepted = (reason: string): never => refuse(400, `Invalid distribution file. ZIP archive not accepted: ${reason}. See https://docs.pypi.org/archives for more information`);
   const local = new Map<string, { compressed: number; size: number; data: Buffer; method: number }>();
   const central = new Map<string, { compressed: number; size: number }>();
@@ -354,12 +354,16 @@ function walkZip(bytes: Buffer): Map<string, Buffer> {
   }
   if (!ended) refuse(400, 'Invalid distribution file. File is not a zipfile');
   if ([...local.keys()].some((name) => !central.has(name))) notAccepted('Missing filename in local headers');
-  const members = new Map<string, Buffer>();
-  for (const [name, member] of local) {
+  for (const member of local.values())
     if (member.method !== 0 && member.method !== 8) refuse(400, 'Invalid distribution file. File does not use a supported compression type');
-    members.set(name, member.method === 0 ? member.data : inflateRawSync(member.data));
-  }
-  return members;
+  // Inflated when read: the handler reads a few small members of the .dist-info directory.
+  return {
+    has: (name: string) => local.has(name),
+    get: (name: string) => {
+      const member = local.get(name);
+      return member && (member.method === 0 ? member.data : inflateRawSync(member.data));
+    },
+  };
 }
 
 /** The members of a gzipped tar (§6.20: opened `r:gz`), or PyPI's refusal. */
@@ -402,6 +406,8 @@ export class PackageIndexStandIn {
   dropped = 0;
   /** For each answered upload, milliseconds from the request's arrival to the answer sent. */
   readonly uploadMilliseconds: number[] = [];
+  /** For each answered upload, milliseconds from the whole body received to the answer sent: the index's own work. */
+  readonly checkMilliseconds: number[] = [];
   /** How an identical re-upload is answered: 200 as PyPI does (§6.16), or 400 as older indexes did. */
   identicalReupload: 200 | 400 = 200;
   /** The READ_ONLY admin flag (§2). */
@@ -446,6 +452,7 @@ export class PackageIndexStandIn {
     this.dropNext = 0;
     this.dropped = 0;
     this.uploadMilliseconds.length = 0;
+    this.checkMilliseconds.length = 0;
     this.tokens.clear();
     this.minted.clear();
     this.usedJtis.clear();
@@ -508,6 +515,8 @@ export class PackageIndexStandIn {
     response.on('finish', () => this.uploadMilliseconds.push(performance.now() - started));
     const received = await this.receive(request);
     if (!received) return;
+    const checking = performance.now();
+    response.on('finish', () => this.checkMilliseconds.push(performance.now() - checking));
     const { fields, parts, content } = parseMultipart(received, request.headers['content-type'] ?? '');
     const record = (status: number, reason: string): void =>
       void this.uploads.push({ status, reason, fields, ...(content ? { contentFilename: content.name } : {}) });
@@ -625,9 +634,10 @@ export class PackageIndexStandIn {
         `File too large. Limit for project '${project.name}' is ${Math.floor(this.uploadLimit / 1048576)} MB. See https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase for more information.`,
       );
     // §6.15 every digest sent must match
+    const blakeDigest = blake2b(file.bytes, 256);
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const md5 = createHash('md5').update(file.bytes).digest('hex');
-    const blake = await blake2b(file.bytes, 256);
+    const blake = await blakeDigest;
     for (const [key, actual] of [
       ['md5_digest', md5],
       ['sha256_digest', sha256],

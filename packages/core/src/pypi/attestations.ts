@@ -1,5 +1,4 @@
-import { bundleToJSON, type Bundle } from '@sigstore/bundle';
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign';
+import type { SerializedBundle } from '@sigstore/bundle';
 import { ActionError, describeError } from '../action/errors.js';
 
 /** The public Sigstore instance's Fulcio and Rekor (sigstore-js' defaults); PyPI verifies against its trust root, TestPyPI included. */
@@ -48,13 +47,12 @@ export function publishStatement(filename: string, sha256: string): Buffer {
 }
 
 /**
- * A Sigstore bundle (one DSSE signature over an in-toto statement, a Fulcio certificate, one
- * Rekor v1 `dsse` entry with inclusion proof and promise) as a PEP 740 attestation.
+ * A Sigstore bundle in its JSON form (one DSSE signature over an in-toto statement, a Fulcio
+ * certificate, one Rekor v1 `dsse` entry with inclusion proof and promise) as a PEP 740 attestation.
  *
  * @throws Error when the bundle cannot be one: PyPI's verifier needs the certificate, Rekor's signed entry timestamp (the only time an attestation carries) and a `dsse` entry
  */
-export function bundleToAttestation(bundle: Bundle): Attestation {
-  const json = bundleToJSON(bundle);
+export function bundleToAttestation(json: SerializedBundle): Attestation {
   const envelope = json.dsseEnvelope;
   if (!envelope) throw new Error('the bundle has no DSSE envelope');
   if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) throw new Error(`the bundle's payload type is "${envelope.payloadType}", not ${INTOTO_PAYLOAD_TYPE}`);
@@ -94,6 +92,8 @@ export interface SigningOptions {
  * @throws ActionError naming the file and the Sigstore service that failed
  */
 export async function signPublishAttestations(files: readonly { filename: string; sha256: string }[], options: SigningOptions): Promise<Attestation[]> {
+  // Loaded only when signing: Sigstore's client and its HTTP stack would add a third to every run's start.
+  const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([import('@sigstore/sign'), import('@sigstore/bundle')]);
   let token: Promise<string> | undefined;
   const fetchOptions = { timeout: (options.timeoutSeconds ?? 30) * 1000, retry: 2 };
   const signer = new FulcioSigner({ fulcioBaseURL: options.fulcioUrl, identityProvider: { getToken: () => (token ??= options.getIdToken()) }, ...fetchOptions });
@@ -103,7 +103,7 @@ export async function signPublishAttestations(files: readonly { filename: string
   for (const file of files) {
     try {
       const bundle = await builder.create({ data: publishStatement(file.filename, file.sha256), type: INTOTO_PAYLOAD_TYPE });
-      attestations.push(bundleToAttestation(bundle));
+      attestations.push(bundleToAttestation(bundleToJSON(bundle)));
     } catch (error) {
       throw new ActionError(
         `signing the publish attestation of ${file.filename} failed (Fulcio ${options.fulcioUrl}, Rekor ${options.rekorUrl}): ${describeError(error)}; nothing was uploaded (attestations: false publishes without them)`,

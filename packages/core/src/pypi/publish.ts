@@ -113,12 +113,18 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     sourceDirectory = (await buildDistributions(request.python, request.workingDirectory, request.buildArgs, request.tempDirectory, { wheel: request.wheels }))
       .outdir;
   }
-  const sdist = await readSdist(await findSdist(sourceDirectory));
+  const sdistPath = await findSdist(sourceDirectory);
+  const names = await readdir(sourceDirectory);
+  // The wheels are read while the sdist is gunzipped in the thread pool; those of another name or version are dropped after.
+  const candidates = request.wheels ? names.filter((name) => name.endsWith('.whl') && typeof parseWheelFilename(name) !== 'string') : [];
+  const reading = candidates.map((name) => readWheel(path.join(sourceDirectory, name)));
+  for (const wheel of reading) wheel.catch(() => undefined);
+  const sdist = await readSdist(sdistPath);
   const warnings: string[] = [];
-  const { matching, others } = matchingWheels(await readdir(sourceDirectory), sdist);
+  const { matching, others } = matchingWheels(names, sdist);
   if (others.length) warnings.push(`${others.join(', ')} left out: not a wheel of ${sdist.metadata.name} ${sdist.canonicalVersion}`);
   if (!request.wheels && matching.length) logger.info(`wheels: false: ${matching.join(', ')} left out`);
-  const wheels = request.wheels ? await Promise.all(matching.map((name) => readWheel(path.join(sourceDirectory, name)))) : [];
+  const wheels = await Promise.all(matching.filter((name) => candidates.includes(name)).map((name) => reading[candidates.indexOf(name)]!));
   const files: (Sdist | Wheel)[] = [sdist, ...wheels];
 
   const refusals = files.flatMap((file) => {
