@@ -24,7 +24,9 @@ try {
   const { sdist, wheel } = await buildDistributionsOf(project);
   const packages = await mkdtemp(path.join(tmpdir(), 'bench-packages-'));
   for (const file of [sdist, wheel]) await copyFile(file, path.join(packages, path.basename(file)));
-  console.log(`sdist: ${path.basename(sdist)}, ${((await stat(sdist)).size / 1e6).toFixed(1)} MB; wheel: ${path.basename(wheel)}, ${((await stat(wheel)).size / 1e6).toFixed(1)} MB`);
+  console.log(
+    `sdist: ${path.basename(sdist)}, ${((await stat(sdist)).size / 1e6).toFixed(1)} MB; wheel: ${path.basename(wheel)}, ${((await stat(wheel)).size / 1e6).toFixed(1)} MB`,
+  );
 
   const ours: number[] = [];
   const twine: number[] = [];
@@ -73,7 +75,9 @@ try {
   const ratio = median(ours) / median(twine);
   console.log(`this action (bundle under Node 24): median ${median(ours).toFixed(0)} ms over ${rounds} runs of 2 uploads`);
   console.log(`twine 4.0.2 (python3 -m twine):     median ${median(twine).toFixed(0)} ms over ${rounds} runs of 2 uploads`);
-  console.log(`the stand-in index, checking the 2 uploads once received (inside both): median ${median(oursServer).toFixed(0)} ms (this action), ${median(twineServer).toFixed(0)} ms (twine)`);
+  console.log(
+    `the stand-in index, checking the 2 uploads once received (inside both): median ${median(oursServer).toFixed(0)} ms (this action), ${median(twineServer).toFixed(0)} ms (twine)`,
+  );
   console.log(`ratio: ${ratio.toFixed(2)}× twine's wall time (goal: at most 0.5×) ${ratio <= 0.5 ? 'met' : 'NOT met'}`);
   const clientRatio = median(ours.map((value, index) => value - oursServer[index]!)) / median(twine.map((value, index) => value - twineServer[index]!));
   console.log(`the clients alone (wall time less the stand-in's checks): ${clientRatio.toFixed(2)}× twine's`);

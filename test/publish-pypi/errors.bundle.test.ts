@@ -87,7 +87,10 @@ describe('publish-pypi-sdist bundle: bad input ends with a clear error, and noth
   });
 
   it('a file that is not a gzipped tar', async () => {
-    await expectRefused({ build: 'false', 'packages-dir': await packages({ 'exegol-5.1.5.tar.gz': 'not a tarball' }) }, 'exegol-5.1.5.tar.gz is not a readable gzipped tar archive');
+    await expectRefused(
+      { build: 'false', 'packages-dir': await packages({ 'exegol-5.1.5.tar.gz': 'not a tarball' }) },
+      'exegol-5.1.5.tar.gz is not a readable gzipped tar archive',
+    );
   });
 
   it('Metadata-Version 2.0, which PyPI refuses, in PyPI\u2019s words', async () => {
@@ -110,7 +113,11 @@ describe('publish-pypi-sdist bundle: bad input ends with a clear error, and noth
   });
 
   for (const [what, prepare, expected] of [
-    ['a symbolic link', (source: string) => symlink('/etc/passwd', path.join(source, 'exegol-5.1.5', 'passwd')), '"exegol-5.1.5/passwd" is a symbolic link (to /etc/passwd)'],
+    [
+      'a symbolic link',
+      (source: string) => symlink('/etc/passwd', path.join(source, 'exegol-5.1.5', 'passwd')),
+      '"exegol-5.1.5/passwd" is a symbolic link (to /etc/passwd)',
+    ],
   ] as const) {
     it(`an sdist holding ${what}, refused with check-install: false`, async () => {
       const directory = await packages({});
@@ -169,7 +176,10 @@ with tarfile.open(sys.argv[1], "w:gz") as t:
     await expectRefused(
       {
         build: 'false',
-        'packages-dir': await packages({ [path.basename(demo.sdist)]: { copyOf: demo.sdist }, 'exegol_release_demo-1.2.3-cp311-cp311-linux_x86_64.whl': { copyOf: demo.wheel } }),
+        'packages-dir': await packages({
+          [path.basename(demo.sdist)]: { copyOf: demo.sdist },
+          'exegol_release_demo-1.2.3-cp311-cp311-linux_x86_64.whl': { copyOf: demo.wheel },
+        }),
         'check-install': 'false',
       },
       "PyPI would answer 400 Binary wheel 'exegol_release_demo-1.2.3-cp311-cp311-linux_x86_64.whl' has an unsupported platform tag 'linux_x86_64'.",
@@ -180,7 +190,10 @@ with tarfile.open(sys.argv[1], "w:gz") as t:
     await expectRefused(
       {
         build: 'false',
-        'packages-dir': await packages({ [path.basename(demo.sdist)]: { copyOf: demo.sdist }, 'exegol_release_demo-1.2.3-py3-none-any.whl': { copyOf: demo.sdist } }),
+        'packages-dir': await packages({
+          [path.basename(demo.sdist)]: { copyOf: demo.sdist },
+          'exegol_release_demo-1.2.3-py3-none-any.whl': { copyOf: demo.sdist },
+        }),
         'check-install': 'false',
       },
       'exegol_release_demo-1.2.3-py3-none-any.whl: PyPI would answer 400 Invalid distribution file. File is not a zipfile',
@@ -199,7 +212,9 @@ with tarfile.open(sys.argv[1], "w:gz") as t:
     const project = await writeProject(exegolProjectFiles('5.1.5'));
     const run = await publish({ 'working-directory': project, password: MAIN_TOKEN, 'expected-version': 'release-five' });
     expect(run.code).toBe(1);
-    expect(run.errors[0]).toContain('expected version "release-five" is not a PEP 440 version (input expected-version, default the pushed tag): nothing was built or uploaded');
+    expect(run.errors[0]).toContain(
+      'expected version "release-five" is not a PEP 440 version (input expected-version, default the pushed tag): nothing was built or uploaded',
+    );
     expect(run.stdout).not.toContain('Building');
     expect(existsSync(path.join(project, 'dist'))).toBe(false);
   });

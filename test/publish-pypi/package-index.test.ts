@@ -36,7 +36,11 @@ const METADATA: [string, string][] = [
 ];
 
 /** Posts an upload: form fields, then the file; Basic `__token__` unless `authorization` is given. @returns status and reason phrase */
-async function upload(file: string, fields: [string, string][], options: { authorization?: string; name?: string; filetype?: string } = {}): Promise<{ status: number; reason: string }> {
+async function upload(
+  file: string,
+  fields: [string, string][],
+  options: { authorization?: string; name?: string; filetype?: string } = {},
+): Promise<{ status: number; reason: string }> {
   const bytes = await readFile(file);
   const form = new FormData();
   const filetype = options.filetype ?? (file.endsWith('.whl') ? 'bdist_wheel' : 'sdist');
@@ -59,7 +63,20 @@ async function upload(file: string, fields: [string, string][], options: { autho
 }
 
 const twine = (file: string) =>
-  execute(DEBIAN_PYTHON, ['-m', 'twine', 'upload', '--non-interactive', '--disable-progress-bar', '--repository-url', `${index.url}/legacy/`, '-u', '__token__', '-p', TOKEN, file]).then(
+  execute(DEBIAN_PYTHON, [
+    '-m',
+    'twine',
+    'upload',
+    '--non-interactive',
+    '--disable-progress-bar',
+    '--repository-url',
+    `${index.url}/legacy/`,
+    '-u',
+    '__token__',
+    '-p',
+    TOKEN,
+    file,
+  ]).then(
     () => 'uploaded',
     (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
   );
@@ -67,7 +84,9 @@ const twine = (file: string) =>
 describe('package index stand-in: PyPI\u2019s upload rules', () => {
   it('§6.21 PEP 625: refuses the legacy sdist name setuptools 66 writes, as PyPI answers twine', async () => {
     expect(await twine(legacy)).toContain('HTTPError: 400');
-    expect(index.uploads.map((answer) => [answer.status, answer.reason])).toEqual([[400, "Filename 'Exegol-5.1.5.tar.gz' is invalid, should be 'exegol-5.1.5.tar.gz'."]]);
+    expect(index.uploads.map((answer) => [answer.status, answer.reason])).toEqual([
+      [400, "Filename 'Exegol-5.1.5.tar.gz' is invalid, should be 'exegol-5.1.5.tar.gz'."],
+    ]);
     expect(index.files.size).toBe(0);
   });
 
@@ -84,8 +103,14 @@ describe('package index stand-in: PyPI\u2019s upload rules', () => {
 
   it('§4: Metadata-Version 2.0 is refused, 2.5 accepted', async () => {
     const with20 = METADATA.map(([name, value]): [string, string] => [name, name === 'metadata_version' ? '2.0' : value]);
-    expect(await upload(exegol.sdist, with20)).toEqual({ status: 400, reason: "'2.0' is not a valid metadata version. See https://packaging.python.org/specifications/core-metadata for more information." });
-    const with25 = [...METADATA.map(([name, value]): [string, string] => [name, name === 'metadata_version' ? '2.5' : value]), ['import_name', 'exegol'] as [string, string]];
+    expect(await upload(exegol.sdist, with20)).toEqual({
+      status: 400,
+      reason: "'2.0' is not a valid metadata version. See https://packaging.python.org/specifications/core-metadata for more information.",
+    });
+    const with25 = [
+      ...METADATA.map(([name, value]): [string, string] => [name, name === 'metadata_version' ? '2.5' : value]),
+      ['import_name', 'exegol'] as [string, string],
+    ];
     expect(await upload(exegol.sdist, with25)).toEqual({ status: 200, reason: 'OK' });
     expect(index.files.get('exegol-5.1.5.tar.gz')!.metadata['import_name']).toEqual(['exegol']);
   });
@@ -117,7 +142,9 @@ describe('package index stand-in: PyPI\u2019s upload rules', () => {
     expect((await upload(exegol.wheel, METADATA)).status).toBe(200);
     const renamed = await upload(exegol.wheel, METADATA, { name: 'exegol-5.1.5-py2.py3-none-any.whl' });
     expect(renamed.status).toBe(400);
-    expect(renamed.reason).toMatch(/^File already exists \('exegol-5\.1\.5-py2\.py3-none-any\.whl', with blake2_256 hash '[0-9a-f]{64}'\)\. See https:\/\/pypi\.org\/help\/#file-name-reuse/);
+    expect(renamed.reason).toMatch(
+      /^File already exists \('exegol-5\.1\.5-py2\.py3-none-any\.whl', with blake2_256 hash '[0-9a-f]{64}'\)\. See https:\/\/pypi\.org\/help\/#file-name-reuse/,
+    );
   });
 
   it('§6.19: one sdist per release', async () => {
@@ -131,7 +158,9 @@ describe('package index stand-in: PyPI\u2019s upload rules', () => {
       status: 400,
       reason: "Binary wheel 'exegol-5.1.5-cp311-cp311-linux_x86_64.whl' has an unsupported platform tag 'linux_x86_64'.",
     });
-    expect((await upload(exegol.wheel, METADATA, { name: 'Exegol-5.1.5-py3-none-any.whl' })).reason).toBe('Invalid distribution file. WHEEL not found at Exegol-5.1.5.dist-info/WHEEL');
+    expect((await upload(exegol.wheel, METADATA, { name: 'Exegol-5.1.5-py3-none-any.whl' })).reason).toBe(
+      'Invalid distribution file. WHEEL not found at Exegol-5.1.5.dist-info/WHEEL',
+    );
   });
 
   it('§2: read-only mode, Username/Password, unknown tokens', async () => {

@@ -57,7 +57,11 @@ describe('publish-pypi-sdist bundle: Exegol built with a PEP 621 backend, its sd
       expect(index.files.get(WHEEL)!.fields).toContainEqual(['filetype', 'bdist_wheel']);
     }
     // Hatchling 1.12 writes License-File under Metadata-Version 2.1: left out, as twine leaves it out (PyPI would refuse the field below 2.4).
-    expect(main().files.get(SDIST)!.fields.some(([name]) => name === 'license_file')).toBe(false);
+    expect(
+      main()
+        .files.get(SDIST)!
+        .fields.some(([name]) => name === 'license_file'),
+    ).toBe(false);
     expect(run.warnings).toEqual([]);
     expect(run.masks).toEqual(expect.arrayContaining([MAIN_TOKEN, TEST_TOKEN, Buffer.from(`__token__:${MAIN_TOKEN}`).toString('base64')]));
     expect(run.summary).toContain(`<td>${SDIST}</td><td>sdist</td>`);

@@ -34,7 +34,14 @@ beforeAll(async () => {
 
 const SDIST = 'exegol_release_demo-1.2.3.tar.gz';
 const publishFiles = async (files: (string | [string, string])[], inputs: Record<string, string> = {}) =>
-  publish({ build: 'false', 'packages-dir': await packagesWith(...files), 'expected-version': '1.2.3', 'check-install': 'false', password: MAIN_TOKEN, ...inputs });
+  publish({
+    build: 'false',
+    'packages-dir': await packagesWith(...files),
+    'expected-version': '1.2.3',
+    'check-install': 'false',
+    password: MAIN_TOKEN,
+    ...inputs,
+  });
 const publishSdist = (inputs: Record<string, string> = {}) => publishFiles([demo.sdist], inputs);
 
 describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
@@ -129,7 +136,9 @@ describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
     await publishSdist();
     const other = await publishFiles([otherBytes.sdist], { 'skip-existing': 'true' });
     expect(other.code).toBe(1);
-    expect(other.errors[0]).toMatch(/exegol_release_demo-1\.2\.3\.tar\.gz already exists on PyPI with other content \(sha256 [a-f0-9]{64}, this file [a-f0-9]{64}\): a file name can be uploaded once/);
+    expect(other.errors[0]).toMatch(
+      /exegol_release_demo-1\.2\.3\.tar\.gz already exists on PyPI with other content \(sha256 [a-f0-9]{64}, this file [a-f0-9]{64}\): a file name can be uploaded once/,
+    );
   });
 
   it('says that the same bytes are already there under another name, without the skip-existing hint', async () => {
@@ -202,7 +211,10 @@ describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
     expect(main().uploads.map((upload) => upload.status)).toEqual([429, 429]);
     main().failNext.length = 0;
     main().uploads.length = 0;
-    main().failNext.push({ status: 429, reason: 'Too many new projects created' }, { status: 429, reason: 'Too many new projects created', headers: { 'retry-after': '3600' } });
+    main().failNext.push(
+      { status: 429, reason: 'Too many new projects created' },
+      { status: 429, reason: 'Too many new projects created', headers: { 'retry-after': '3600' } },
+    );
     expect((await publishSdist()).code).toBe(1);
     expect((await publishSdist()).code).toBe(1);
     expect(main().uploads.map((upload) => upload.status)).toEqual([429, 429]);

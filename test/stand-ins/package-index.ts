@@ -26,7 +26,10 @@ interface Part {
  * Parses a multipart/form-data body (RFC 7578) with Buffer searches, keeping every value's bytes
  * as sent (undici's formData() is slow on a 20 MB file).
  */
-export function parseMultipart(body: Buffer, contentType: string): { fields: [string, string][]; parts: Part[]; content?: { name: string; bytes: Buffer; contentType?: string } } {
+export function parseMultipart(
+  body: Buffer,
+  contentType: string,
+): { fields: [string, string][]; parts: Part[]; content?: { name: string; bytes: Buffer; contentType?: string } } {
   const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
   const fields: [string, string][] = [];
   const parts: Part[] = [];
@@ -108,7 +111,15 @@ export class OidcIssuerStandIn {
       const now = Math.floor(Date.now() / 1000);
       const audience = url.searchParams.get('audience') ?? '';
       this.audiences.push(audience);
-      const payload = { iss: 'https://token.actions.githubusercontent.com', aud: audience, iat: now, nbf: now - 5, exp: now + 300, jti: randomUUID(), ...this.claims };
+      const payload = {
+        iss: 'https://token.actions.githubusercontent.com',
+        aud: audience,
+        iat: now,
+        nbf: now - 5,
+        exp: now + 300,
+        jti: randomUUID(),
+        ...this.claims,
+      };
       const unsigned = `${base64url({ alg: 'RS256', typ: 'JWT', kid: 'test' })}.${base64url(payload)}`;
       const value = `${unsigned}.${base64url(sign('sha256', Buffer.from(unsigned), this.keys.privateKey))}`;
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 1, value }));
@@ -237,9 +248,11 @@ function checkMetadata(metadata: Record<string, string[]>): void {
   for (const key of ['import_name', 'import_namespace'])
     for (const value of metadata[key] ?? []) {
       const [dotted = '', option] = value.split(';').map((part) => part.trim());
-      if (option !== undefined && option !== 'private') problems.push([METADATA_KEYS[key]![0], `'${value}' is invalid for '${METADATA_KEYS[key]![0]}'; the only valid option is 'private'`]);
+      if (option !== undefined && option !== 'private')
+        problems.push([METADATA_KEYS[key]![0], `'${value}' is invalid for '${METADATA_KEYS[key]![0]}'; the only valid option is 'private'`]);
       const bad = dotted.split('.').find((part) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(part));
-      if (bad !== undefined) problems.push([METADATA_KEYS[key]![0], `'${value}' is invalid for '${METADATA_KEYS[key]![0]}'; '${bad}' is not a valid identifier`]);
+      if (bad !== undefined)
+        problems.push([METADATA_KEYS[key]![0], `'${value}' is invalid for '${METADATA_KEYS[key]![0]}'; '${bad}' is not a valid identifier`]);
     }
   const labels = new Set<string>();
   for (const entry of metadata['project_urls'] ?? []) {
@@ -278,7 +291,8 @@ function checkForm(fields: Map<string, string>): void {
   const pyversion = fields.get('pyversion');
   if (filetype && filetype !== 'sdist' && !pyversion)
     errors.push(['pyversion', 'Invalid value for pyversion. Error: Python version is required for binary distribution uploads.']);
-  if (filetype === 'sdist' && pyversion && pyversion !== 'source') errors.push(['pyversion', "Invalid value for pyversion. Error: Use 'source' as Python version for an sdist."]);
+  if (filetype === 'sdist' && pyversion && pyversion !== 'source')
+    errors.push(['pyversion', "Invalid value for pyversion. Error: Use 'source' as Python version for an sdist."]);
   for (const [key, what] of [
     ['sha256_digest', 'SHA256'],
     ['blake2_256_digest', 'BLAKE2'],
@@ -310,7 +324,8 @@ function validPlatform(platform: string): boolean {
  * @returns the members, their bytes read on demand
  */
 function walkZip(bytes: Buffer): { has(name: string): boolean; get(name: string): Buffer | undefined } {
-  const notAccepted = (reason: string): never => refuse(400, `Invalid distribution file. ZIP archive not accepted: ${reason}. See https://docs.pypi.org/archives for more information`);
+  const notAccepted = (reason: string): never =>
+    refuse(400, `Invalid distribution file. ZIP archive not accepted: ${reason}. See https://docs.pypi.org/archives for more information`);
   const local = new Map<string, { compressed: number; size: number; data: Buffer; method: number }>();
   const central = new Map<string, { compressed: number; size: number }>();
   let offset = 0;
@@ -567,7 +582,12 @@ export class PackageIndexStandIn {
   }
 
   /** The upload handler's checks in warehouse's order (§11), then the file is stored. */
-  private async accept(request: IncomingMessage, fieldList: [string, string][], parts: Part[], content?: { name: string; bytes: Buffer; contentType?: string }): Promise<void> {
+  private async accept(
+    request: IncomingMessage,
+    fieldList: [string, string][],
+    parts: Part[],
+    content?: { name: string; bytes: Buffer; contentType?: string },
+  ): Promise<void> {
     // §2.1 sanitize: UNKNOWN values dropped; only content (and gpg_signature) may be file parts.
     const tuple = parts.find((part) => part.filename !== undefined && part.name !== 'content' && part.name !== 'gpg_signature');
     if (tuple) refuse(400, `${tuple.name}: Should not be a tuple.`);
@@ -576,7 +596,8 @@ export class PackageIndexStandIn {
     for (const [key, value] of clean) if (!fields.has(key)) fields.set(key, value);
     // §1: the action decides what the request is.
     const action = fields.get(':action');
-    if (action === 'submit' || action === 'submit_pkg_info') refuse(410, 'Project pre-registration is no longer required or supported, upload your files instead.');
+    if (action === 'submit' || action === 'submit_pkg_info')
+      refuse(410, 'Project pre-registration is no longer required or supported, upload your files instead.');
     if (action === 'doc_upload') refuse(410, 'Uploading documentation is no longer supported, we recommend using https://readthedocs.org/.');
     if (action !== 'file_upload') refuse(400, 'This URL is an API endpoint for uploading files to PyPI (no :action=file_upload was sent).');
     // §2.2–2.4
@@ -623,9 +644,18 @@ export class PackageIndexStandIn {
         'Invalid file extension: Use .tar.gz, .whl or .zip extension. See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information',
       );
     const filetype = fields.get('filetype')!;
-    const extension = filename.endsWith('.whl') ? '.whl' : filename.endsWith('.zip') ? '.zip' : filename.endsWith('.tar.gz') ? '.tar.gz' : filename.slice(filename.indexOf('.'));
+    const extension = filename.endsWith('.whl')
+      ? '.whl'
+      : filename.endsWith('.zip')
+        ? '.zip'
+        : filename.endsWith('.tar.gz')
+          ? '.tar.gz'
+          : filename.slice(filename.indexOf('.'));
     if (filetype === 'sdist' ? !['.tar.gz', '.zip'].includes(extension) : extension !== '.whl')
-      refuse(400, `Invalid file extension: Extension ${extension} is invalid for filetype ${filetype}. See https://www.python.org/dev/peps/pep-0527 for more information.`);
+      refuse(
+        400,
+        `Invalid file extension: Extension ${extension} is invalid for filetype ${filetype}. See https://www.python.org/dev/peps/pep-0527 for more information.`,
+      );
     // §6.13 content type, §6.14 size
     if (!file.contentType || file.contentType.startsWith('image/')) refuse(400, 'Invalid distribution file.');
     if (file.bytes.length > this.uploadLimit)
@@ -654,7 +684,10 @@ export class PackageIndexStandIn {
     }
     // §6.17–6.19
     if (this.deletedFilenames.has(filename))
-      refuse(400, `This filename was previously used by a file that has since been deleted. Use a different version. See ${HELP}#file-name-reuse for more information.`);
+      refuse(
+        400,
+        `This filename was previously used by a file that has since been deleted. Use a different version. See ${HELP}#file-name-reuse for more information.`,
+      );
     const release = project.releases.get(versionText) ?? { sdist: false };
     if (filetype === 'sdist' && release.sdist) refuse(400, 'Only one sdist may be uploaded per release.');
     // §6.20–6.22 the archive and the file name rules
@@ -685,11 +718,16 @@ export class PackageIndexStandIn {
       walkZip(bytes);
     } else {
       const { names, sparse } = tarMembers(bytes);
-      if (sparse) refuse(400, 'Invalid distribution file. tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information');
+      if (sparse)
+        refuse(
+          400,
+          'Invalid distribution file. tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information',
+        );
       const tops = new Set(names.map((name) => name.replace(/^\.\//, '').split('/')[0]));
       const top = tops.size === 1 ? [...tops][0]! : '';
       if (!top || top === '.' || top === '/') refuse(400, 'Invalid distribution file. Incorrect number of top-level directories in sdist');
-      if (!names.some((name) => name.replace(/^\.\//, '') === `${top}/PKG-INFO`)) refuse(400, `Invalid distribution file. PKG-INFO not found at ${top}/PKG-INFO`);
+      if (!names.some((name) => name.replace(/^\.\//, '') === `${top}/PKG-INFO`))
+        refuse(400, `Invalid distribution file. PKG-INFO not found at ${top}/PKG-INFO`);
       this.sdistName(filename, projectName, component, version);
       for (const license of metadata['license_file'] ?? [])
         if (!names.some((name) => name.replace(/^\.\//, '') === `${top}/${license}`))
@@ -727,8 +765,10 @@ export class PackageIndexStandIn {
     const fileVersion = pep440.explain(rawVersion);
     if (!fileVersion) refuse(400, `Invalid wheel filename (invalid version): '${stem}'`);
     if (parts.length === 6 && !/^\d/.test(parts[2]!)) refuse(400, `Invalid build number: ${parts[2]} in '${stem}'`);
-    for (const platform of parts.at(-1)!.split('.')) if (!validPlatform(platform)) refuse(400, `Binary wheel '${filename}' has an unsupported platform tag '${platform}'.`);
-    if (normalise(metadata['name']![0]!) !== normalise(rawName)) refuse(400, `Start filename for '${projectName}' with '${normalise(metadata['name']![0]!).replace(/-/g, '_')}'.`);
+    for (const platform of parts.at(-1)!.split('.'))
+      if (!validPlatform(platform)) refuse(400, `Binary wheel '${filename}' has an unsupported platform tag '${platform}'.`);
+    if (normalise(metadata['name']![0]!) !== normalise(rawName))
+      refuse(400, `Start filename for '${projectName}' with '${normalise(metadata['name']![0]!).replace(/-/g, '_')}'.`);
     if (rawName !== component) refuse(400, `Filename '${filename}' should contain the normalized project name '${component}', not '${rawName}'.`);
     const metaVersion = pep440.explain(metadata['version']![0]!)!.public;
     if (!pep440.eq(metaVersion, rawVersion)) refuse(400, `Version in filename should be '${metaVersion}' not '${rawVersion}'.`);
@@ -739,7 +779,10 @@ export class PackageIndexStandIn {
     const entryPoints = members.get(`${distInfo}/entry_points.txt`);
     if (entryPoints) {
       let section = '';
-      for (const line of entryPoints.toString('utf8').split(/\r?\n/).map((text) => text.trim())) {
+      for (const line of entryPoints
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map((text) => text.trim())) {
         if (!line || line.startsWith('#') || line.startsWith(';')) continue;
         if (/^\[.+\]$/.test(line)) section = line.slice(1, -1);
         else if (!line.includes('=') || (['console_scripts', 'gui_scripts'].includes(section) && !/^[\w.-]+$/.test(line.split('=')[0]!.trim())))
@@ -750,7 +793,12 @@ export class PackageIndexStandIn {
   }
 
   /** §8: PEP 740 attestations: trusted publishing only, the JSON shape, at most one per predicate type, each verified against the file. */
-  private checkAttestations(text: string, identity: NonNullable<ReturnType<PackageIndexStandIn['identity']>>, filename: string, sha256: string): AttestationObject[] {
+  private checkAttestations(
+    text: string,
+    identity: NonNullable<ReturnType<PackageIndexStandIn['identity']>>,
+    filename: string,
+    sha256: string,
+  ): AttestationObject[] {
     const invalid = (message: string): never => refuse(400, `Invalid attestations supplied during upload: ${message}`);
     if (identity.kind !== 'publisher') invalid('Attestations are only supported when using Trusted Publishing');
     let attestations: AttestationObject[];
@@ -765,7 +813,12 @@ export class PackageIndexStandIn {
     const publisher = (identity as { publisher: TrustedPublisher }).publisher;
     const types = new Set<string>();
     for (const attestation of attestations) {
-      if (attestation?.version !== 1 || !attestation.verification_material?.certificate || !attestation.verification_material.transparency_entries?.length || !attestation.envelope?.statement)
+      if (
+        attestation?.version !== 1 ||
+        !attestation.verification_material?.certificate ||
+        !attestation.verification_material.transparency_entries?.length ||
+        !attestation.envelope?.statement
+      )
         invalid('Malformed attestations: the attestation does not have the shape of pypi-attestations\u2019 Attestation');
       let statementBytes: Buffer;
       try {
@@ -775,14 +828,16 @@ export class PackageIndexStandIn {
         return invalid(`Could not verify the uploaded artifact using the included attestation: Verification failed: ${(error as Error).message}`);
       }
       const statement = JSON.parse(statementBytes.toString('utf8')) as { subject?: { name?: string; digest?: { sha256?: string } }[]; predicateType?: string };
-      const verification = (detail: string): never => invalid(`Could not verify the uploaded artifact using the included attestation: Verification failed: ${detail}`);
+      const verification = (detail: string): never =>
+        invalid(`Could not verify the uploaded artifact using the included attestation: Verification failed: ${detail}`);
       if (statement.subject?.length !== 1) verification('too many subjects in statement (must be exactly one)');
       const [subject] = statement.subject!;
       if (!subject?.name) verification('invalid subject: missing name');
       if (subject!.name !== filename) verification(`subject does not match distribution name: ${subject!.name} != ${filename}`);
       if (subject!.digest?.sha256 !== sha256) verification('subject does not match distribution digest');
       const type = statement.predicateType ?? '';
-      if (!['https://docs.pypi.org/attestations/publish/v1', 'https://slsa.dev/provenance/v1'].includes(type)) invalid(`Attestation with unsupported predicate type: ${type}`);
+      if (!['https://docs.pypi.org/attestations/publish/v1', 'https://slsa.dev/provenance/v1'].includes(type))
+        invalid(`Attestation with unsupported predicate type: ${type}`);
       if (types.has(type)) invalid(`Multiple attestations for the same file with the same predicate type (${type}) are not supported`);
       types.add(type);
     }
@@ -814,7 +869,9 @@ export class PackageIndexStandIn {
     let body = '';
     for await (const chunk of request) body += String(chunk);
     const refuseMint = (code: string, description: string): void =>
-      void response.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Token request failed', errors: [{ code, description }] }));
+      void response
+        .writeHead(422, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Token request failed', errors: [{ code, description }] }));
     let token: unknown;
     try {
       token = (JSON.parse(body) as { token?: unknown }).token;
@@ -846,6 +903,8 @@ export class PackageIndexStandIn {
       request.socket.resetAndDestroy();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, token: minted, expires: Math.floor(Date.now() / 1000) + 900 }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ success: true, token: minted, expires: Math.floor(Date.now() / 1000) + 900 }));
   }
 }

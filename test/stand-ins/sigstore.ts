@@ -58,7 +58,10 @@ function canonicalRekorBody(proposal: string): string {
   const parsed = JSON.parse(envelope) as { payload: string; signatures: { sig: string }[] };
   const pem = Buffer.from(verifiers[0]!, 'base64').toString('utf8');
   const der = Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, ''), 'base64');
-  const canonicalPem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const canonicalPem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   const sha256 = (bytes: string | Buffer): string => createHash('sha256').update(bytes).digest('hex');
   return JSON.stringify({
     apiVersion: '0.0.1',
@@ -124,7 +127,11 @@ export class SigstoreStandIn {
           answer = { statusCode: 404, response: 'not found', contentType: 'text/plain' };
         }
         this.requests.push(`${request.method} ${request.url} ${answer.statusCode}`);
-        response.writeHead(answer.statusCode, { 'content-type': answer.contentType ?? 'text/plain' }).end(typeof answer.response === 'string' ? answer.response : Buffer.from(answer.response.buffer, answer.response.byteOffset, answer.response.byteLength));
+        response
+          .writeHead(answer.statusCode, { 'content-type': answer.contentType ?? 'text/plain' })
+          .end(
+            typeof answer.response === 'string' ? answer.response : Buffer.from(answer.response.buffer, answer.response.byteOffset, answer.response.byteLength),
+          );
       })().catch((error: Error) => response.writeHead(500).end(error.message));
     });
     return this;
@@ -136,7 +143,10 @@ export class SigstoreStandIn {
 
   /** Fulcio's checks of a signing-certificate request; the body to hand the mock (with the SAN claim it reads), or the refusal. */
   private fulcioRequest(body: string): { body: string } | string {
-    const request = JSON.parse(body) as { credentials?: { oidcIdentityToken?: string }; publicKeyRequest?: { publicKey?: { content?: string }; proofOfPossession?: string } };
+    const request = JSON.parse(body) as {
+      credentials?: { oidcIdentityToken?: string };
+      publicKeyRequest?: { publicKey?: { content?: string }; proofOfPossession?: string };
+    };
     const token = request.credentials?.oidcIdentityToken ?? '';
     const [header, payload, signature] = token.split('.');
     const key = this.oidcPublicKey();
@@ -147,7 +157,8 @@ export class SigstoreStandIn {
     if (typeof claims['exp'] !== 'number' || claims['exp'] * 1000 < Date.now()) return 'There was an error processing the identity token: expired';
     const publicKey = request.publicKeyRequest?.publicKey?.content ?? '';
     const proof = request.publicKeyRequest?.proofOfPossession ?? '';
-    if (!verify('sha256', Buffer.from(String(claims['sub'])), publicKey, Buffer.from(proof, 'base64'))) return 'The signature supplied in the request could not be verified';
+    if (!verify('sha256', Buffer.from(String(claims['sub'])), publicKey, Buffer.from(proof, 'base64')))
+      return 'The signature supplied in the request could not be verified';
     const rewritten = { ...claims, fulcio_san: `https://github.com/${String(claims['job_workflow_ref'])}` };
     request.credentials!.oidcIdentityToken = `${header}.${Buffer.from(JSON.stringify(rewritten)).toString('base64url')}.${signature}`;
     return { body: JSON.stringify(request) };
@@ -162,7 +173,12 @@ export class SigstoreStandIn {
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
       tlogs: [{ baseUrl: this.url, hashAlgorithm: 'SHA2_256', publicKey: key(trust.tlogKey), logId: { keyId: b64(trust.tlogId) } }],
       certificateAuthorities: [
-        { subject: { organization: 'sigstore.mock', commonName: 'sigstore' }, uri: this.url, certChain: { certificates: [{ rawBytes: b64(trust.caRoot) }] }, validFor: { start } },
+        {
+          subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+          uri: this.url,
+          certChain: { certificates: [{ rawBytes: b64(trust.caRoot) }] },
+          validFor: { start },
+        },
       ],
       ctlogs: [{ baseUrl: this.url, hashAlgorithm: 'SHA2_256', publicKey: key(trust.ctlogKey), logId: { keyId: b64(trust.ctlogId) } }],
       timestampAuthorities: [],
@@ -183,20 +199,30 @@ export class SigstoreStandIn {
   verifyAttestation(attestation: AttestationObject, identity: GitHubIdentity): Buffer {
     const bundle = bundleFromJSON({
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: { certificate: { rawBytes: attestation.verification_material.certificate }, tlogEntries: [attestation.verification_material.transparency_entries[0]] },
-      dsseEnvelope: { payload: attestation.envelope.statement, payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: attestation.envelope.signature, keyid: '' }] },
+      verificationMaterial: {
+        certificate: { rawBytes: attestation.verification_material.certificate },
+        tlogEntries: [attestation.verification_material.transparency_entries[0]],
+      },
+      dsseEnvelope: {
+        payload: attestation.envelope.statement,
+        payloadType: 'application/vnd.in-toto+json',
+        signatures: [{ sig: attestation.envelope.signature, keyid: '' }],
+      },
     });
     const signer: Signer = new Verifier(toTrustMaterial(this.trustedRoot())).verify(toSignedEntity(bundle));
     const oids = new Map<string, Buffer>();
     for (const { oid, value } of signer.identity?.oids ?? []) if (oid) oids.set(oid.id.join('.'), Buffer.from(value));
     const text = (oid: string): string | undefined => (oids.has(oid) ? derUtf8(oids.get(oid)!) : undefined);
-    if (text(OID.issuer) !== 'https://token.actions.githubusercontent.com') throw new Error(`Certificate's OIDC issuer (${text(OID.issuer)}) does not match GitHub`);
+    if (text(OID.issuer) !== 'https://token.actions.githubusercontent.com')
+      throw new Error(`Certificate's OIDC issuer (${text(OID.issuer)}) does not match GitHub`);
     if (text(OID.sourceRepositoryUri) !== `https://github.com/${identity.repository}`)
       throw new Error(`Certificate's source repository (${text(OID.sourceRepositoryUri)}) does not match expected Trusted Publisher (${identity.repository})`);
     const suffixes = [text(OID.sourceRepositoryDigest), text(OID.sourceRepositoryRef)].filter((value) => value !== undefined);
     const buildConfig = text(OID.buildConfigUri);
     if (!suffixes.some((suffix) => buildConfig === `https://github.com/${identity.repository}/.github/workflows/${identity.workflow}@${suffix}`))
-      throw new Error(`Certificate's Build Config URI (${buildConfig}) does not match expected Trusted Publisher (${identity.workflow} @ ${identity.repository})`);
+      throw new Error(
+        `Certificate's Build Config URI (${buildConfig}) does not match expected Trusted Publisher (${identity.workflow} @ ${identity.repository})`,
+      );
     return Buffer.from(attestation.envelope.statement, 'base64');
   }
 }

@@ -33067,7 +33067,11 @@ async function signPublishAttestations(files, options) {
     const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(124), __nccwpck_require__.e(775)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5775)), __nccwpck_require__.e(/* import() */ 124).then(__nccwpck_require__.bind(__nccwpck_require__, 6124))]);
     let token;
     const fetchOptions = { timeout: (options.timeoutSeconds ?? 30) * 1000, retry: 2 };
-    const signer = new FulcioSigner({ fulcioBaseURL: options.fulcioUrl, identityProvider: { getToken: () => (token ??= options.getIdToken()) }, ...fetchOptions });
+    const signer = new FulcioSigner({
+        fulcioBaseURL: options.fulcioUrl,
+        identityProvider: { getToken: () => (token ??= options.getIdToken()) },
+        ...fetchOptions,
+    });
     const rekor = new RekorWitness({ rekorBaseURL: options.rekorUrl, entryType: 'dsse', majorApiVersion: 1, ...fetchOptions });
     const builder = new DSSEBundleBuilder({ signer, witnesses: [rekor] });
     const attestations = [];
@@ -33778,7 +33782,10 @@ function readZip(bytes) {
             throw framing('ZIP contains a data descriptor');
         if (commentLength)
             throw framing('Comment in central directory');
-        if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff || hasZip64Extra(bytes.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength)))
+        if (compressedSize === 0xffffffff ||
+            size === 0xffffffff ||
+            localOffset === 0xffffffff ||
+            hasZip64Extra(bytes.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength)))
             throw framing('ZIP64 extensible data not allowed');
         // eslint-disable-next-line no-control-regex
         if (/[\x00-\x1f\x7f]/.test(name))
@@ -34035,7 +34042,10 @@ async function publishDistributions(request) {
         files: placed.map((file, index) => ({ filename: file.filename, result: outcomes[index] })),
     });
     if (request.dryRun)
-        return { ...result, uploads: request.targets.map((target) => report(target, placed.map(() => 'dry-run'))) };
+        return {
+            ...result,
+            uploads: request.targets.map((target) => report(target, placed.map(() => 'dry-run'))),
+        };
     const tokens = [];
     for (const target of request.targets) {
         let token = target.password;
@@ -34053,7 +34063,11 @@ async function publishDistributions(request) {
     let attestations;
     if (request.targets.some(attests)) {
         logger.info(`Signing PEP 740 publish attestations for ${placed.map((file) => file.filename).join(', ')} (Fulcio ${request.fulcioUrl}, Rekor ${request.rekorUrl})`);
-        attestations = await signPublishAttestations(placed, { fulcioUrl: request.fulcioUrl, rekorUrl: request.rekorUrl, getIdToken: () => request.getIdToken('sigstore') });
+        attestations = await signPublishAttestations(placed, {
+            fulcioUrl: request.fulcioUrl,
+            rekorUrl: request.rekorUrl,
+            getIdToken: () => request.getIdToken('sigstore'),
+        });
     }
     const uploads = [];
     for (const [index, target] of request.targets.entries()) {
@@ -34195,7 +34209,13 @@ function readTarget(label, urlInput, passwordInput, fallback) {
     const password = readSecret(passwordInput);
     if (repository.password && password)
         throw new errors_InputError(urlInput, `holds a password, and ${passwordInput} is given too: give the token once (in ${passwordInput}, preferably from a secret)`);
-    return { label, url: repository.url, display: repository.display, username: repository.username ?? '__token__', password: password || (repository.password ?? '') };
+    return {
+        label,
+        url: repository.url,
+        display: repository.display,
+        username: repository.username ?? '__token__',
+        password: password || (repository.password ?? ''),
+    };
 }
 function readTargets() {
     const main = readTarget('PyPI', 'repository-url', 'password', 'https://upload.pypi.org/legacy/');

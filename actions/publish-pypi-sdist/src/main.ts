@@ -28,7 +28,13 @@ function readTarget(label: string, urlInput: string, passwordInput: string, fall
   const password = readSecret(passwordInput);
   if (repository.password && password)
     throw new InputError(urlInput, `holds a password, and ${passwordInput} is given too: give the token once (in ${passwordInput}, preferably from a secret)`);
-  return { label, url: repository.url, display: repository.display, username: repository.username ?? '__token__', password: password || (repository.password ?? '') };
+  return {
+    label,
+    url: repository.url,
+    display: repository.display,
+    username: repository.username ?? '__token__',
+    password: password || (repository.password ?? ''),
+  };
 }
 
 function readTargets(): PublishTarget[] {

@@ -96,7 +96,11 @@ export async function signPublishAttestations(files: readonly { filename: string
   const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([import('@sigstore/sign'), import('@sigstore/bundle')]);
   let token: Promise<string> | undefined;
   const fetchOptions = { timeout: (options.timeoutSeconds ?? 30) * 1000, retry: 2 };
-  const signer = new FulcioSigner({ fulcioBaseURL: options.fulcioUrl, identityProvider: { getToken: () => (token ??= options.getIdToken()) }, ...fetchOptions });
+  const signer = new FulcioSigner({
+    fulcioBaseURL: options.fulcioUrl,
+    identityProvider: { getToken: () => (token ??= options.getIdToken()) },
+    ...fetchOptions,
+  });
   const rekor = new RekorWitness({ rekorBaseURL: options.rekorUrl, entryType: 'dsse', majorApiVersion: 1, ...fetchOptions });
   const builder = new DSSEBundleBuilder({ signer, witnesses: [rekor] });
   const attestations: Attestation[] = [];

@@ -17,7 +17,8 @@ function sentFields(metadata: CoreMetadata): Set<string> {
  */
 export function pypiRefusal(file: Sdist | Wheel): string | undefined {
   const problem = metadataProblem(file.metadata, sentFields(file.metadata));
-  if (problem) return `PyPI would answer 400 ${problem.includes(' See http') ? problem : metadataError(problem)} (from ${file.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'})`;
+  if (problem)
+    return `PyPI would answer 400 ${problem.includes(' See http') ? problem : metadataError(problem)} (from ${file.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'})`;
   if (file.kind === 'sdist') {
     const name = sdistFilenameProblem(file.filename, file.metadata.name, file.metadata.version);
     if (name) {

@@ -114,12 +114,12 @@ export function wheelFilenameProblem(filename: string, projectName: string, vers
   if (typeof parsed === 'string') return parsed;
   for (const platform of parsed.platformTag.split('.'))
     if (!isUploadablePlatform(platform)) return `Binary wheel '${filename}' has an unsupported platform tag '${platform}'.`;
-  if (normaliseProjectName(parsed.rawName) !== normaliseProjectName(projectName)) return `Start filename for '${projectName}' with '${filenameComponent(projectName)}'.`;
+  if (normaliseProjectName(parsed.rawName) !== normaliseProjectName(projectName))
+    return `Start filename for '${projectName}' with '${filenameComponent(projectName)}'.`;
   if (parsed.rawName !== filenameComponent(projectName))
     return `Filename '${filename}' should contain the normalized project name '${filenameComponent(projectName)}', not '${parsed.rawName}'.`;
   const fileVersion = parsePythonVersion(parsed.rawVersion)!.text;
   const metadataVersion = parsePythonVersion(version)?.text ?? version;
-  if (comparePythonVersions(fileVersion, metadataVersion) !== 0)
-    return `Version in filename should be '${metadataVersion}' not '${parsed.rawVersion}'.`;
+  if (comparePythonVersions(fileVersion, metadataVersion) !== 0) return `Version in filename should be '${metadataVersion}' not '${parsed.rawVersion}'.`;
   return undefined;
 }

@@ -89,7 +89,7 @@ export function fieldValues(metadata: CoreMetadata, name: string): readonly stri
  */
 export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   if (isUtf8(bytes)) return -1;
-  for (let index = 0; index < bytes.length; ) {
+  for (let index = 0; index < bytes.length;) {
     const byte = bytes[index]!;
     const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
     if (length === 0) return index;
@@ -158,7 +158,8 @@ export function parseCoreMetadata(text: string, source: string): CoreMetadata {
   for (const [name, values] of fields) if (values.length > 1 && !MULTIPLE_USE.has(name)) fields.set(name, [values[values.length - 1]!]);
   const get = (name: string): string | undefined => fields.get(name)?.[0];
   const metadataVersion = get('metadata-version');
-  if (!metadataVersion) throw new ActionError(`${source} has no Metadata-Version: PyPI would answer 400 ${metadataError('None is not a valid metadata version')}`);
+  if (!metadataVersion)
+    throw new ActionError(`${source} has no Metadata-Version: PyPI would answer 400 ${metadataError('None is not a valid metadata version')}`);
   if (!(METADATA_VERSIONS as readonly string[]).includes(metadataVersion))
     throw new ActionError(
       `${source} has Metadata-Version ${metadataVersion}, which PyPI refuses (it accepts ${METADATA_VERSIONS.join(', ')}): 400 ${metadataError(`'${metadataVersion}' is not a valid metadata version`)}`,
@@ -196,7 +197,8 @@ const PYTHON_KEYWORDS = new Set(
 
 function importNameProblem(value: string, field: string): string | undefined {
   const [dotted = '', ...options] = value.split(';').map((part) => part.trim());
-  if (options.length > 1 || (options.length === 1 && options[0] !== 'private')) return `'${value}' is invalid for '${field}'; the only valid option is 'private'`;
+  if (options.length > 1 || (options.length === 1 && options[0] !== 'private'))
+    return `'${value}' is invalid for '${field}'; the only valid option is 'private'`;
   for (const part of dotted.split('.')) {
     if (!IDENTIFIER.test(part)) return `'${value}' is invalid for '${field}'; '${part}' is not a valid identifier`;
     if (PYTHON_KEYWORDS.has(part)) return `'${value}' is invalid for '${field}'; '${part}' is a keyword`;
@@ -269,7 +271,8 @@ export function metadataProblem(metadata: CoreMetadata, sent: ReadonlySet<string
     const [type = '', ...parameters] = contentType.split(';').map((part) => part.trim());
     if (!CONTENT_TYPES.has(type.toLowerCase())) return `'${contentType}' is invalid for 'description-content-type'`;
     const charset = parameters.find((parameter) => /^charset=/i.test(parameter));
-    if (charset && charset.slice('charset='.length).replace(/"/g, '').toLowerCase() !== 'utf-8') return `'${contentType}' is invalid for 'description-content-type'`;
+    if (charset && charset.slice('charset='.length).replace(/"/g, '').toLowerCase() !== 'utf-8')
+      return `'${contentType}' is invalid for 'description-content-type'`;
   }
   return undefined;
 }
@@ -288,7 +291,10 @@ export type FileType = 'sdist' | 'bdist_wheel';
  * and `import_namespace` (warehouse's form names). `pyversion` is `source` for an sdist and the
  * wheel's Python tag for a wheel.
  */
-export function uploadFields(metadata: CoreMetadata, file: { filetype: FileType; pyversion: string } = { filetype: 'sdist', pyversion: 'source' }): [string, string][] {
+export function uploadFields(
+  metadata: CoreMetadata,
+  file: { filetype: FileType; pyversion: string } = { filetype: 'sdist', pyversion: 'source' },
+): [string, string][] {
   const one = (name: string): string[] => [field(metadata, name) ?? ''];
   const optional = (name: string): string[] => {
     const value = field(metadata, name);

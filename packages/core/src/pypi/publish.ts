@@ -157,7 +157,16 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     attestations: attests(target),
     files: placed.map((file, index) => ({ filename: file.filename, result: outcomes[index]! })),
   });
-  if (request.dryRun) return { ...result, uploads: request.targets.map((target) => report(target, placed.map(() => 'dry-run'))) };
+  if (request.dryRun)
+    return {
+      ...result,
+      uploads: request.targets.map((target) =>
+        report(
+          target,
+          placed.map(() => 'dry-run'),
+        ),
+      ),
+    };
 
   const tokens: string[] = [];
   for (const target of request.targets) {
@@ -175,8 +184,14 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
   }
   let attestations: Attestation[] | undefined;
   if (request.targets.some(attests)) {
-    logger.info(`Signing PEP 740 publish attestations for ${placed.map((file) => file.filename).join(', ')} (Fulcio ${request.fulcioUrl}, Rekor ${request.rekorUrl})`);
-    attestations = await signPublishAttestations(placed, { fulcioUrl: request.fulcioUrl, rekorUrl: request.rekorUrl, getIdToken: () => request.getIdToken('sigstore') });
+    logger.info(
+      `Signing PEP 740 publish attestations for ${placed.map((file) => file.filename).join(', ')} (Fulcio ${request.fulcioUrl}, Rekor ${request.rekorUrl})`,
+    );
+    attestations = await signPublishAttestations(placed, {
+      fulcioUrl: request.fulcioUrl,
+      rekorUrl: request.rekorUrl,
+      getIdToken: () => request.getIdToken('sigstore'),
+    });
   }
 
   const uploads: UploadReport[] = [];
@@ -190,7 +205,8 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
           skipExisting: request.skipExisting,
           ...(attests(target) && attestations ? { attestations: [attestations[position]!] } : {}),
           retry: {
-            onRetry: ({ reason, delaySeconds }) => logger.info(`retrying the upload of ${file.filename} to ${target.label} in ${delaySeconds.toFixed(1)}s after ${reason}`),
+            onRetry: ({ reason, delaySeconds }) =>
+              logger.info(`retrying the upload of ${file.filename} to ${target.label} in ${delaySeconds.toFixed(1)}s after ${reason}`),
           },
         },
       );

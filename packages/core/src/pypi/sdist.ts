@@ -34,7 +34,9 @@ export async function findSdist(directory: string): Promise<string> {
     throw new ActionError(`${directory} holds ${sdists.length} sdists (${sdists.join(', ')}): expected exactly one; clean the directory before building`);
   const wheels = names.filter((name) => name.endsWith('.whl'));
   if (wheels.length)
-    throw new ActionError(`${directory} holds wheels but no sdist (${wheels.join(', ')}): this action publishes a source distribution (.tar.gz), and its wheels with it`);
+    throw new ActionError(
+      `${directory} holds wheels but no sdist (${wheels.join(', ')}): this action publishes a source distribution (.tar.gz), and its wheels with it`,
+    );
   const zips = names.filter((name) => name.endsWith('.zip'));
   if (zips.length) throw new ActionError(`${directory} holds ${zips.join(', ')}: a .zip sdist is no longer accepted by PyPI (PEP 625); build a .tar.gz`);
   throw new ActionError(`no sdist (.tar.gz) in ${directory}`);

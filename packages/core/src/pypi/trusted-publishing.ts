@@ -43,7 +43,11 @@ export function idTokenPermissionError(what: string): ActionError {
  * @returns the API token; the caller masks it
  * @throws ActionError when the runner gives no OIDC token (permissions: id-token: write missing) or the index refuses the exchange, with the claims that matter
  */
-export async function mintTrustedPublishingToken(indexUrl: string, getIdToken: (audience: string) => Promise<string>, retry: RetryOptions = {}): Promise<string> {
+export async function mintTrustedPublishingToken(
+  indexUrl: string,
+  getIdToken: (audience: string) => Promise<string>,
+  retry: RetryOptions = {},
+): Promise<string> {
   if (!hasIdTokenPermission()) throw idTokenPermissionError('no password was given and trusted publishing');
   const audienceResponse = await fetchWithRetry(`${indexUrl}/_/oidc/audience`, {}, retry);
   if (!audienceResponse.ok) throw new ActionError(`${indexUrl} does not support trusted publishing (GET /_/oidc/audience: HTTP ${audienceResponse.status})`);

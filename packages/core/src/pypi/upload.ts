@@ -85,7 +85,11 @@ export interface IndexedFile {
  * @throws ActionError when the index answers anything but 200 or 404
  */
 export async function indexedFiles(indexUrl: string, project: string, retry?: RetryOptions): Promise<IndexedFile[]> {
-  const response = await fetchWithRetry(`${indexUrl}/simple/${project}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' } }, retry);
+  const response = await fetchWithRetry(
+    `${indexUrl}/simple/${project}/`,
+    { headers: { accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' } },
+    retry,
+  );
   if (response.status === 404) return [];
   if (!response.ok) throw new ActionError(`${indexUrl}/simple/${project}/ answered HTTP ${response.status}`);
   const text = await response.text();
@@ -238,7 +242,12 @@ export async function uploadDistribution(
 }
 
 /** What a "File already exists" answer means, from the simple API: the same file (skipped with skipExisting), other bytes under this name, or these bytes under another name. */
-async function existingFile(file: DistributionFile, target: UploadTarget, reason: string, options: { skipExisting: boolean; retry?: RetryOptions }): Promise<'skipped'> {
+async function existingFile(
+  file: DistributionFile,
+  target: UploadTarget,
+  reason: string,
+  options: { skipExisting: boolean; retry?: RetryOptions },
+): Promise<'skipped'> {
   const files = await indexedFiles(target.indexUrl, file.normalisedName, options.retry);
   const sameName = files.find((indexed) => indexed.filename === file.filename);
   const sameBytes = files.find((indexed) => indexed.filename !== file.filename && indexed.sha256 === file.sha256);

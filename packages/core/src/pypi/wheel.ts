@@ -64,10 +64,13 @@ export async function readWheel(file: string): Promise<Wheel> {
     throw error;
   }
   const unsafe = [...archive.members.keys()].find((name) => name.startsWith('/') || name.split('/').includes('..') || /^[A-Za-z]:/.test(name));
-  if (unsafe !== undefined) throw new ActionError(`${filename} holds an unsafe member, ${JSON.stringify(unsafe)}: a wheel's members are relative paths without ".."`);
+  if (unsafe !== undefined)
+    throw new ActionError(`${filename} holds an unsafe member, ${JSON.stringify(unsafe)}: a wheel's members are relative paths without ".."`);
   const distInfo = `${tags.rawName}-${tags.rawVersion}.dist-info`;
   const missing = (what: string): ActionError =>
-    new ActionError(`${filename}: PyPI would answer 400 ${what} (a wheel holds ${distInfo}/WHEEL, METADATA and RECORD; rebuild it with a current build backend)`);
+    new ActionError(
+      `${filename}: PyPI would answer 400 ${what} (a wheel holds ${distInfo}/WHEEL, METADATA and RECORD; rebuild it with a current build backend)`,
+    );
   if (!archive.members.has(`${distInfo}/WHEEL`)) throw missing(invalidFile(`WHEEL not found at ${distInfo}/WHEEL`));
   const record = archive.read(`${distInfo}/RECORD`);
   if (!record || firstInvalidUtf8Byte(record) !== -1) throw missing(`Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`);

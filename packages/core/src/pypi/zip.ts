@@ -73,7 +73,12 @@ export function readZip(bytes: Buffer): ZipArchive {
     const name = rawName.toString(flags & 0x800 ? 'utf8' : 'latin1');
     if (flags & 0x8) throw framing('ZIP contains a data descriptor');
     if (commentLength) throw framing('Comment in central directory');
-    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff || hasZip64Extra(bytes.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength)))
+    if (
+      compressedSize === 0xffffffff ||
+      size === 0xffffffff ||
+      localOffset === 0xffffffff ||
+      hasZip64Extra(bytes.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength))
+    )
       throw framing('ZIP64 extensible data not allowed');
     // eslint-disable-next-line no-control-regex
     if (/[\x00-\x1f\x7f]/.test(name)) throw framing('Invalid character in filename');
