@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runBundle } from '../test/harness/run-bundle.js';
-import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, writeProject } from '../test/fixtures/python-projects.js';
+import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, twineUploadArgs, writeProject } from '../test/fixtures/python-projects.js';
 import { PackageIndexStandIn } from '../test/stand-ins/package-index.js';
 
 const execute = promisify(execFile);
@@ -53,21 +53,7 @@ try {
     index.reset();
     index.tokens.add('pypi-bench-token');
     const start = performance.now();
-    await execute(DEBIAN_PYTHON, [
-      '-m',
-      'twine',
-      'upload',
-      '--non-interactive',
-      '--disable-progress-bar',
-      '--repository-url',
-      `${index.url}/legacy/`,
-      '-u',
-      '__token__',
-      '-p',
-      'pypi-bench-token',
-      sdist,
-      wheel,
-    ]);
+    await execute(DEBIAN_PYTHON, twineUploadArgs(`${index.url}/legacy/`, 'pypi-bench-token', [sdist, wheel]));
     twine.push(performance.now() - start);
     twineServer.push(serverTime());
   }

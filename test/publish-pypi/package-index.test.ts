@@ -8,7 +8,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEBIAN_PYTHON, buildDistributionsOf, exegolProjectFiles, wrapperProjectFiles, writeProject, buildSdistOf } from '../fixtures/python-projects.js';
+import {
+  DEBIAN_PYTHON,
+  buildDistributionsOf,
+  buildSdistOf,
+  exegolProjectFiles,
+  twineUploadArgs,
+  wrapperProjectFiles,
+  writeProject,
+} from '../fixtures/python-projects.js';
 import { PackageIndexStandIn } from '../stand-ins/package-index.js';
 
 const execute = promisify(execFile);
@@ -63,20 +71,7 @@ async function upload(
 }
 
 const twine = (file: string) =>
-  execute(DEBIAN_PYTHON, [
-    '-m',
-    'twine',
-    'upload',
-    '--non-interactive',
-    '--disable-progress-bar',
-    '--repository-url',
-    `${index.url}/legacy/`,
-    '-u',
-    '__token__',
-    '-p',
-    TOKEN,
-    file,
-  ]).then(
+  execute(DEBIAN_PYTHON, twineUploadArgs(`${index.url}/legacy/`, TOKEN, [file])).then(
     () => 'uploaded',
     (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
   );

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { create } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, writeProject } from '../fixtures/python-projects.js';
+import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, twineUploadArgs, writeProject } from '../fixtures/python-projects.js';
 import { PackageIndexStandIn } from '../stand-ins/package-index.js';
 import { MAIN_TOKEN, uploadedTo, useIndexes } from './harness.js';
 
@@ -49,20 +49,7 @@ describe('publish-pypi-sdist bundle: the upload API\u2019s answers', () => {
     const twineIndex = await new PackageIndexStandIn('pypi').start();
     try {
       twineIndex.tokens.add('pypi-twine-token');
-      await execute(DEBIAN_PYTHON, [
-        '-m',
-        'twine',
-        'upload',
-        '--non-interactive',
-        '--disable-progress-bar',
-        '--repository-url',
-        `${twineIndex.url}/legacy/`,
-        '-u',
-        '__token__',
-        '-p',
-        'pypi-twine-token',
-        demo.sdist,
-      ]);
+      await execute(DEBIAN_PYTHON, twineUploadArgs(`${twineIndex.url}/legacy/`, 'pypi-twine-token', [demo.sdist]));
       const run = await publishSdist();
       expect(run.code, run.stdout).toBe(0);
       const asMap = (fields: [string, string][]) => {
