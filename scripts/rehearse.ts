@@ -11,11 +11,12 @@ import path from 'node:path';
 import { runBundle, type BundleRun } from '../test/harness/run-bundle.js';
 import { git } from '../test/fixtures/git.js';
 import { FLAVOURS, buildImage, pushImage, randomLayer, tagDigest } from '../test/fixtures/images.js';
-import { DEBIAN_PYTHON, wrapperProjectFiles } from '../test/fixtures/python-projects.js';
+import { DEBIAN_PYTHON, HATCHLING_BUILD_ARGS, exegolProjectFiles } from '../test/fixtures/python-projects.js';
 import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE, wrapperFiles, writeFiles } from '../test/fixtures/wrapper-repository.js';
 import { checkRun, releasePullRequest, review } from '../test/fixtures/release-pr.js';
 import { GitHubApiStandIn } from '../test/stand-ins/github-api.js';
 import { OidcIssuerStandIn, PackageIndexStandIn } from '../test/stand-ins/package-index.js';
+import { SigstoreStandIn } from '../test/stand-ins/sigstore.js';
 import { startRegistry, type TestRegistry } from '../test/stand-ins/registry.js';
 
 const keep = process.argv.includes('--keep');
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
   const work = path.join(root, 'Exegol');
   git(root, 'init', '--quiet', '--bare', '--initial-branch=master', remote);
   git(root, 'init', '--quiet', '--initial-branch=master', work);
-  await writeFiles(work, { ...wrapperProjectFiles('5.1.4', { manifestIncludesRequirements: true }), ...wrapperFiles({ version: '5.1.4' }) });
+  // PEP 621 and a normalising backend, as the wrapper's pyproject.toml today (hatchling here for pdm-backend).
+  await writeFiles(work, { ...exegolProjectFiles('5.1.4'), ...wrapperFiles({ version: '5.1.4' }) });
   git(work, 'add', '.');
   git(work, 'commit', '--quiet', '-m', 'Exegol 5.1.4');
   git(work, 'tag', '-a', '-m', 'Exegol 5.1.4', '5.1.4');
@@ -96,19 +98,23 @@ async function main(): Promise<void> {
     job_workflow_ref: `${OWNER}/${REPO}/.github/workflows/release.yml@refs/tags/${VERSION}`,
     environment: 'release',
     ref: `refs/tags/${VERSION}`,
+    sha: headSha,
     sub: `repo:${OWNER}/${REPO}:environment:release`,
   });
+  const sigstore = await new SigstoreStandIn(() => oidc.keys.publicKey).start();
   const testPyPI = await new PackageIndexStandIn('testpypi').start();
   const pypi = await new PackageIndexStandIn('pypi').start();
   stoppers.unshift(
     () => oidc.stop(),
+    () => sigstore.stop(),
     () => testPyPI.stop(),
     () => pypi.stop(),
   );
   testPyPI.tokens.add('pypi-rehearsal-test-token');
   pypi.oidcPublicKey = oidc.keys.publicKey;
   pypi.trustedPublisher = { repository: `${OWNER}/${REPO}`, workflow: 'release.yml', environment: 'release' };
-  console.log(`  package indexes: TestPyPI ${testPyPI.url} (token), PyPI ${pypi.url} (trusted publishing)`);
+  pypi.attestationVerifier = (attestation, identity) => sigstore.verifyAttestation(attestation, identity);
+  console.log(`  package indexes: TestPyPI ${testPyPI.url} (token), PyPI ${pypi.url} (trusted publishing, PEP 740 attestations); Sigstore ${sigstore.url}`);
 
   // GitHub's API: the release pull request dev → master, approved, with passing checks.
   const github = await new GitHubApiStandIn(OWNER, REPO).start();
@@ -146,11 +152,13 @@ async function main(): Promise<void> {
     inputs: { bump: 'release', files: `${CONSTANT_CONFIG}\n${TEST_FILE}`, commit: 'true', 'commit-message': 'Release {version}', tag: 'true', push: 'true' },
   });
   const tagEnv = { GITHUB_REF: `refs/tags/${VERSION}`, GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: VERSION };
-  const sdist = await step('The sdist goes to TestPyPI (token), then PyPI (trusted publishing)', 'publish-pypi-sdist', {
+  const sdist = await step('The sdist and its wheel go to TestPyPI (token), then PyPI (trusted publishing, attestations)', 'publish-pypi-sdist', {
     workspace: work,
     inputs: {
       python: DEBIAN_PYTHON,
-      'build-args': '--no-isolation',
+      'build-args': HATCHLING_BUILD_ARGS,
+      'fulcio-url': sigstore.url,
+      'rekor-url': sigstore.url,
       'test-repository-url': `${testPyPI.url}/legacy/`,
       'test-password': 'pypi-rehearsal-test-token',
       'repository-url': `${pypi.url}/legacy/`,
@@ -173,6 +181,7 @@ async function main(): Promise<void> {
   });
 
   // What a maintainer would check afterwards.
+  const published = JSON.parse(sdist.outputs['files'] ?? '[]') as { filename: string; sha256: string }[];
   const digests = JSON.parse(promoted.outputs['digests']!) as Record<string, string>;
   const kept = await Promise.all(
     FLAVOURS.map(
@@ -191,10 +200,12 @@ async function main(): Promise<void> {
       git(remote, 'rev-parse', 'refs/heads/dev') === next.outputs['commit-sha'] && next.outputs['version'] === '5.1.6b1',
     ],
     [
-      `TestPyPI and PyPI hold ${sdist.outputs['filename']} with sha256 ${sdist.outputs['sha256']?.slice(0, 12)}…`,
-      testPyPI.files.get(sdist.outputs['filename']!)?.sha256 === sdist.outputs['sha256'] &&
-        pypi.files.get(sdist.outputs['filename']!)?.sha256 === sdist.outputs['sha256'],
+      `TestPyPI and PyPI hold ${published.map((file) => `${file.filename} (sha256 ${file.sha256.slice(0, 12)}…)`).join(' and ')}`,
+      published.length === 2 &&
+        published[0]!.filename === `exegol-${VERSION}.tar.gz` &&
+        published.every((file) => testPyPI.files.get(file.filename)?.sha256 === file.sha256 && pypi.files.get(file.filename)?.sha256 === file.sha256),
     ],
+    ['PyPI holds a verified PEP 740 attestation for each', published.every((file) => pypi.files.get(file.filename)?.attestations?.length === 1)],
     ['every production index has its preprod digest', kept.every(Boolean)],
     ['the pull request holds one checklist comment', (github.state.comments.get(42) ?? []).length === 1],
     ['the disk check passed', disk.outputs['ok'] === 'true'],

@@ -28,7 +28,14 @@ describe('readSdist', () => {
     const { stdout } = await execute('python3', ['-c', script, sdist]);
     expect(`${read.sha256} ${read.blake2b256}`).toBe(stdout.trim());
     expect(read.size).toBe(read.bytes.length);
-    expect(read).toMatchObject({ topLevel: 'exegol-5.1.5', normalisedName: 'exegol', canonicalVersion: '5.1.5', expectedFilename: 'exegol-5.1.5.tar.gz' });
+    expect(read).toMatchObject({
+      kind: 'sdist',
+      topLevel: 'exegol-5.1.5',
+      normalisedName: 'exegol',
+      canonicalVersion: '5.1.5',
+      filetype: 'sdist',
+      pyversion: 'source',
+    });
   });
 
   it('reads an archive larger than the in-memory limit as a stream, with the same result', async () => {

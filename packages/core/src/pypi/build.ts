@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { extract } from 'tar';
 import { ActionError } from '../action/errors.js';
@@ -15,22 +15,31 @@ function buildFailure(python: string, result: CommandResult, what: string): Acti
 }
 
 /**
- * Builds an sdist with `python -m build --sdist` (PyPA build) from `sourceDirectory` into a fresh directory.
+ * Builds with PyPA build from `sourceDirectory` into a fresh directory: the sdist alone
+ * (`python -m build --sdist`), or with `wheel`, the sdist and then a wheel built from that sdist
+ * alone (`python -m build`, which is also the install check).
  *
  * @param buildArgs extra arguments, e.g. ['--no-isolation']
- * @returns the directory holding the sdist and the build's output
+ * @returns the directory holding the distributions, and the build's output
  * @throws ActionError when python or its build module is missing (saying how to install it), or the build fails (with its last lines)
  */
-export async function buildSdist(
+export async function buildDistributions(
   python: string,
   sourceDirectory: string,
   buildArgs: readonly string[],
   tempDirectory: string,
+  options: { wheel: boolean },
 ): Promise<{ outdir: string; output: string }> {
   await mkdir(tempDirectory, { recursive: true });
-  const outdir = await mkdtemp(path.join(tempDirectory, 'sdist-'));
-  const result = await runCommand(python, ['-m', 'build', '--sdist', '--outdir', outdir, ...buildArgs, '.'], { cwd: sourceDirectory });
-  if (result.code !== 0) throw buildFailure(python, result, `${python} -m build --sdist in ${sourceDirectory}`);
+  const outdir = await mkdtemp(path.join(tempDirectory, 'dist-'));
+  const what = options.wheel ? [] : ['--sdist'];
+  const result = await runCommand(python, ['-m', 'build', ...what, '--outdir', outdir, ...buildArgs, '.'], { cwd: sourceDirectory });
+  if (result.code !== 0 && options.wheel && !result.missing) {
+    // The sdist was written and its wheel failed: the sdist lacks something its own build needs.
+    const sdist = (await readdir(outdir)).find((name) => name.endsWith('.tar.gz'));
+    if (sdist && !/No module named build\b/.test(result.output)) throw installCheckFailure(sdist, result.output);
+  }
+  if (result.code !== 0) throw buildFailure(python, result, `${[python, '-m', 'build', ...what].join(' ')} in ${sourceDirectory}`);
   return { outdir, output: result.output };
 }
 
@@ -62,8 +71,12 @@ export async function checkWheelBuilds(
   });
   if (result.code === 0) return { output: result.output };
   if (result.missing || /No module named build\b/.test(result.output)) throw buildFailure(python, result, 'install check');
-  const reason = lastPythonError(result.output) ?? result.output.trim().split('\n').slice(-5).join(' / ');
-  throw new ActionError(
-    `install check failed: a wheel cannot be built from ${path.basename(sdistPath)} alone: ${reason}. The sdist lacks something its own build needs; nothing was uploaded`,
+  throw installCheckFailure(path.basename(sdistPath), result.output);
+}
+
+function installCheckFailure(sdistName: string, output: string): ActionError {
+  const reason = lastPythonError(output) ?? output.trim().split('\n').slice(-5).join(' / ');
+  return new ActionError(
+    `install check failed: a wheel cannot be built from ${sdistName} alone: ${reason}. The sdist lacks something its own build needs; nothing was uploaded`,
   );
 }

@@ -1,34 +1,20 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import blake2b from 'hash-wasm/dist/blake2b.umd.min.js';
 import { Parser, type ReadEntry } from 'tar';
 import { ActionError } from '../action/errors.js';
 import { canonicalPythonVersion } from '../versions/python-version.js';
-import { normaliseProjectName, parseCoreMetadata, type CoreMetadata } from './metadata.js';
+import { fileDigests, readDistributionBytes, type DistributionFile } from './distribution.js';
+import { decodeMetadataFile, normaliseProjectName, parseCoreMetadata } from './metadata.js';
 
-/** A source distribution, validated. */
-export interface Sdist {
-  readonly path: string;
-  readonly filename: string;
-  /** Bytes. */
-  readonly size: number;
-  /** The archive as read, hashed and listed: what is uploaded. */
-  readonly bytes: Buffer;
-  readonly sha256: string;
-  readonly blake2b256: string;
+/** A source distribution read: a gzipped tar with one top-level directory holding PKG-INFO, every member a plain file or directory inside it. */
+export interface Sdist extends DistributionFile {
+  readonly kind: 'sdist';
   /** The single top-level directory of the archive. */
   readonly topLevel: string;
-  readonly metadata: CoreMetadata;
-  /** PEP 503 normalised name. */
-  readonly normalisedName: string;
-  /** PEP 440 canonical version. */
-  readonly canonicalVersion: string;
-  /** The PEP 625 file name, e.g. exegol-5.1.5.tar.gz. */
-  readonly expectedFilename: string;
+  /** Every member's path, `./` removed. */
+  readonly members: ReadonlySet<string>;
 }
 
 /**
@@ -47,20 +33,13 @@ export async function findSdist(directory: string): Promise<string> {
   if (sdists.length > 1)
     throw new ActionError(`${directory} holds ${sdists.length} sdists (${sdists.join(', ')}): expected exactly one; clean the directory before building`);
   const wheels = names.filter((name) => name.endsWith('.whl'));
-  if (wheels.length) throw new ActionError(`${directory} holds only wheels (${wheels.join(', ')}): this action publishes a source distribution (.tar.gz)`);
+  if (wheels.length)
+    throw new ActionError(
+      `${directory} holds wheels but no sdist (${wheels.join(', ')}): this action publishes a source distribution (.tar.gz), and its wheels with it`,
+    );
   const zips = names.filter((name) => name.endsWith('.zip'));
   if (zips.length) throw new ActionError(`${directory} holds ${zips.join(', ')}: a .zip sdist is no longer accepted by PyPI (PEP 625); build a .tar.gz`);
   throw new ActionError(`no sdist (.tar.gz) in ${directory}`);
-}
-
-/**
- * sha256 and BLAKE2b-256 (digest size 32, not a truncated BLAKE2b-512:
- * Node's OpenSSL lacks it, hash-wasm has it): the digests PyPI's upload API
- * checks. No MD5: PyPI ignores it, and twine stopped sending it (pypa/twine#1262).
- */
-async function digests(bytes: Buffer, blakeHasher: ReturnType<typeof blake2b.createBLAKE2b>): Promise<{ sha256: string; blake2b256: string }> {
-  const blake = await blakeHasher;
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
 }
 
 /** The largest uncompressed archive readSdist gunzips in memory, in bytes; a larger one is read as a stream. */
@@ -99,42 +78,49 @@ async function listGzippedTar(gzipped: Buffer, onEntry: (entry: ReadEntry) => vo
   await parseTar(gzipped, onEntry);
 }
 
-/** The PEP 625 file name of an sdist: the normalised name with `_` for runs of `-_.`, the canonical version, `.tar.gz`. */
-export function pep625Filename(name: string, version: string): string {
-  return `${name.replace(/[-_.]+/g, '_').toLowerCase()}-${version}.tar.gz`;
+/** The member types an sdist may hold: plain files and directories (a link, a device or a FIFO has no place in an sdist, and Python's tarfile "data" filter refuses what points outside). */
+const PLAIN_MEMBERS = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
+
+/** Why a tar member is unsafe to extract, or undefined: an absolute path, a `..` component, a link, a device or FIFO, a sparse file. */
+export function unsafeMemberReason(entry: { path: string; type: string; linkpath?: string }): string | undefined {
+  if (/^(\/|[A-Za-z]:[\\/]|\\)/.test(entry.path)) return 'an absolute path';
+  if (entry.path.split(/[\\/]/).includes('..')) return 'a ".." component';
+  if (entry.type === 'SymbolicLink') return `a symbolic link (to ${entry.linkpath ?? '?'})`;
+  if (entry.type === 'Link') return `a hard link (to ${entry.linkpath ?? '?'})`;
+  if (!PLAIN_MEMBERS.has(entry.type)) return `a ${entry.type} member`;
+  return undefined;
 }
 
 /**
- * Reads an sdist: a gzipped tar with exactly one top-level directory holding
- * PKG-INFO, which is parsed (see parseCoreMetadata).
+ * Reads an sdist: a gzipped tar with exactly one top-level directory holding PKG-INFO, in UTF-8,
+ * which is parsed (see parseCoreMetadata). Every member must be a plain file or directory under a
+ * relative path without `..`: an unsafe member is refused here, whether or not anything extracts
+ * the archive later.
  *
  * @param inMemoryTarLimit see IN_MEMORY_TAR_LIMIT (bytes)
- * @throws ActionError naming the file when it is not a gzipped tar, has several top-level entries, lacks PKG-INFO, or has a version that is not PEP 440
+ * @throws ActionError naming the file when it is not a gzipped tar, holds an unsafe member, has several top-level entries, lacks PKG-INFO, has a PKG-INFO that is not UTF-8 (with the byte offset), or a version that is not PEP 440
  */
 export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT): Promise<Sdist> {
   const filename = path.basename(file);
   const topLevels = new Set<string>();
-  let pkgInfo: string | undefined;
+  const members = new Set<string>();
+  const unsafe: string[] = [];
+  let pkgInfo: Buffer | undefined;
   let pkgInfoPath = '';
-  // BLAKE2b's WebAssembly compiles in the background while the file is read, in one read call
-  // (the asynchronous readFile makes a round trip per 512 KiB).
-  const blakeHasher = blake2b.createBLAKE2b(256);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new ActionError(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const { bytes, blakeHasher } = readDistributionBytes(file);
   const listing = listGzippedTar(
     bytes,
     (entry) => {
+      const reason = unsafeMemberReason(entry);
+      if (reason && unsafe.length < 3) unsafe.push(`${JSON.stringify(entry.path)} is ${reason}`);
       const parts = entry.path.replace(/^\.\//, '').split('/').filter(Boolean);
       if (parts[0]) topLevels.add(parts[0]);
+      members.add(parts.join('/'));
       if (parts.length === 2 && parts[1] === 'PKG-INFO' && entry.type === 'File') {
         pkgInfoPath = entry.path;
         const chunks: Buffer[] = [];
         entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-        entry.on('end', () => (pkgInfo = Buffer.concat(chunks).toString('utf8')));
+        entry.on('end', () => (pkgInfo = Buffer.concat(chunks)));
       } else {
         entry.resume();
       }
@@ -143,29 +129,37 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
   );
   listing.catch(() => undefined);
   // Hashed while the archive is gunzipped in the thread pool: on two cores, the two overlap.
-  const hashes = await digests(bytes, blakeHasher);
+  const hashes = await fileDigests(bytes, blakeHasher);
   try {
     await listing;
   } catch (error) {
     throw new ActionError(`${filename} is not a readable gzipped tar archive: ${(error as Error).message}`);
   }
+  if (unsafe.length)
+    throw new ActionError(
+      `${filename} holds unsafe members: ${unsafe.join('; ')}. An sdist holds plain files and directories under one top-level directory; nothing was uploaded`,
+    );
   if (topLevels.size !== 1)
     throw new ActionError(`${filename} must hold one top-level directory, and holds ${topLevels.size}: ${[...topLevels].slice(0, 5).join(', ')}`);
   const topLevel = [...topLevels][0]!;
   if (pkgInfo === undefined) throw new ActionError(`${filename} has no ${topLevel}/PKG-INFO: it is not an sdist built by a build backend`);
-  const metadata = parseCoreMetadata(pkgInfo, `${filename}:${pkgInfoPath}`);
+  const source = `${filename}:${pkgInfoPath}`;
+  const metadata = parseCoreMetadata(decodeMetadataFile(pkgInfo, source), source);
   const canonicalVersion = canonicalPythonVersion(metadata.version);
   if (!canonicalVersion) throw new ActionError(`${filename}: PKG-INFO's Version ${metadata.version} is not a PEP 440 version`);
   return {
+    kind: 'sdist',
     path: file,
     filename,
     size: bytes.length,
     bytes,
     ...hashes,
     topLevel,
+    members,
     metadata,
     normalisedName: normaliseProjectName(metadata.name),
     canonicalVersion,
-    expectedFilename: pep625Filename(metadata.name, canonicalVersion),
+    filetype: 'sdist',
+    pyversion: 'source',
   };
 }
