@@ -60,7 +60,12 @@ describe.each(ACTIONS)('actions/%s', (action) => {
     const bundle = readFileSync(path.join(directory, 'dist', 'index.js'), 'utf8');
     expect(bundle).not.toContain('webpackMissingModule');
     expect(JSON.parse(readFileSync(path.join(directory, 'dist', 'package.json'), 'utf8'))).toEqual({ type: 'module' });
-    expect(readFileSync(path.join(directory, 'dist', 'licenses.txt'), 'utf8')).toMatch(/^(@[a-z-]+\/)?[a-z0-9.-]+\n(MIT|ISC|Apache-2.0|BSD)/);
+    const licenses = readFileSync(path.join(directory, 'dist', 'licenses.txt'), 'utf8');
+    expect(licenses).toMatch(/^(@[a-z-]+\/)?[a-z0-9.-]+\n(MIT|ISC|Apache-2.0|BSD)/);
+    // One file for every chunk: ncc writes one per chunk, and the build merges them.
+    expect(readdirSync(path.join(directory, 'dist')).filter((file) => file.startsWith('licenses'))).toEqual(['licenses.txt']);
+    expect(licenses).toMatch(/^@actions\/core\nMIT$/m);
+    if (action === 'publish-pypi-sdist') for (const name of ['tar', '@sigstore/sign', 'hash-wasm']) expect(licenses, name).toMatch(new RegExp(`^${name}\\n`, 'm'));
   });
 
   it('imports no other action', () => {
