@@ -124,7 +124,7 @@ describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () =
       { username: '', password: '', 'source-repository': 'nwodtuhs/exegol-helper-preprod', 'target-repository': 'nwodtuhs/exegol-helper' },
       env,
     );
-    expect(locked.code).toBe(1);
+    expect(locked.code, locked.stdout + locked.stderr).toBe(1);
     expect(locked.errors[0]).toBe(
       'promote-images-preprod-to-prod failed: docker-credential-fake get failed for https://index.docker.io/v1/: User interaction is not allowed.; set the username and password inputs: they avoid docker login and its credential store altogether',
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { git } from '../fixtures/git.js';
-import { COMMENT_ID, FORK, HEAD_BRANCH, PR_NUMBER, TOKEN, UPSTREAM, commitTo, fileAt, parents, tip, useSyncWorld } from './fixtures.js';
+import { COMMENT_ID, DRIVE_BY, FORK, HEAD_BRANCH, PR_NUMBER, TOKEN, UPSTREAM, commandComment, commitTo, fileAt, parents, tip, useSyncWorld } from './fixtures.js';
 
 const world = useSyncWorld();
 
@@ -37,6 +37,18 @@ describe('sync-pr-branch bundle: the base branch, through update-branch', () => 
     expect(world.replies()).toHaveLength(1);
     expect(world.replies()[0]!.body).toContain(`\`${HEAD_BRANCH}\` already contains \`dev\` (head ${after.slice(0, 7)}): nothing to merge.`);
     expect(world.endpoints.reactions.get(COMMENT_ID)!.map((reaction) => reaction.content)).toEqual(['+1']);
+  });
+
+  it('never edits a comment someone else started with its marker: it replies in a comment of its own', async () => {
+    await world.prepare();
+    const decoy = { ...commandComment('x', DRIVE_BY), id: 555, body: `<!-- exegol-release-actions:sync-pr-branch:comment-${COMMENT_ID} -->\n![pwned](https://evil.example/x.png)` };
+    world.api.state.comments.set(PR_NUMBER, [decoy]);
+    const run = await world.sync('/sync');
+    expect(run.code, run.stdout).toBe(0);
+    const replies = world.replies();
+    expect(replies.find((comment) => comment.id === 555)!.body).toBe(decoy.body);
+    expect(replies.filter((comment) => comment.id !== 555)).toHaveLength(1);
+    expect(replies.find((comment) => comment.id !== 555)!.body).toContain('merged `dev`');
   });
 
   it('never pushes a conflict: replies with the paths and the maintainers\u2019 recipe filled in, reacts 😕 and fails', async () => {

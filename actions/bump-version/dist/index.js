@@ -32834,18 +32834,37 @@ async function writeVersionEdits(edits, beforeWrite) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
 
+
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 /**
- * Runs an executable with @actions/exec, without a shell, silently, and
- * collects its output; never throws for a non-zero exit, a missing
- * executable or a time-out.
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
  */
 async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
+    try {
+        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
     const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
     if (limited) {
         const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
         if (!result.missing)
-            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
     }
     return execute(file, args, options);
 }
@@ -32856,7 +32875,6 @@ async function execute(file, args, options) {
             ignoreReturnCode: true,
             ...(options.cwd ? { cwd: options.cwd } : {}),
             ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-            ...(options.input ? { input: options.input } : {}),
         });
         return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
     }

@@ -31762,8 +31762,8 @@ var min_free = __nccwpck_require__(2716);
 var cleanup_guard = __nccwpck_require__(4469);
 // EXTERNAL MODULE: ../../packages/core/src/disk/filesystem.ts
 var filesystem = __nccwpck_require__(2410);
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 6 modules
-var cleanup = __nccwpck_require__(7915);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 7 modules
+var cleanup = __nccwpck_require__(3445);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
@@ -32087,7 +32087,7 @@ async function writeSummary() {
 /* harmony export */   O: () => (/* binding */ checkDisk),
 /* harmony export */   Y: () => (/* binding */ measureConsumption)
 /* harmony export */ });
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7915);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3445);
 /* harmony import */ var _filesystem_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2410);
 /* harmony import */ var _min_free_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2716);
 
@@ -32294,7 +32294,7 @@ function refusalOf(directory, guard) {
 
 /***/ }),
 
-/***/ 7915:
+/***/ 3445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33134,20 +33134,41 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: ../../packages/core/src/action/errors.ts
 var errors = __nccwpck_require__(2091);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
 
+
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 /**
- * Runs an executable with @actions/exec, without a shell, silently, and
- * collects its output; never throws for a non-zero exit, a missing
- * executable or a time-out.
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
  */
 async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
+    try {
+        await (0,promises_.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,promises_.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
     const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
     if (limited) {
         const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
         if (!result.missing)
-            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
     }
     return execute(file, args, options);
 }
@@ -33158,7 +33179,6 @@ async function execute(file, args, options) {
             ignoreReturnCode: true,
             ...(options.cwd ? { cwd: options.cwd } : {}),
             ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-            ...(options.input ? { input: options.input } : {}),
         });
         return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
     }

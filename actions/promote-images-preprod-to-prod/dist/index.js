@@ -31946,18 +31946,37 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
 
+
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 /**
- * Runs an executable with @actions/exec, without a shell, silently, and
- * collects its output; never throws for a non-zero exit, a missing
- * executable or a time-out.
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
  */
 async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
+    try {
+        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
     const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
     if (limited) {
         const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
         if (!result.missing)
-            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
     }
     return execute(file, args, options);
 }
@@ -31968,7 +31987,6 @@ async function execute(file, args, options) {
             ignoreReturnCode: true,
             ...(options.cwd ? { cwd: options.cwd } : {}),
             ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-            ...(options.input ? { input: options.input } : {}),
         });
         return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
     }
@@ -31994,7 +32012,7 @@ function configKeys(endpoint) {
     return [endpoint.name, `https://${endpoint.name}`, `http://${endpoint.name}`, endpoint.apiBase];
 }
 /** docker-credential-helpers' not-found message (credentials/error.go), which docker treats as "no credentials". */
-const NOT_FOUND = 'credentials not found in native keychain';
+const credentials_NOT_FOUND = 'credentials not found in native keychain';
 /**
  * Runs `docker-credential-<helper> get` (docker-credential-helpers' protocol:
  * the server URL on stdin, `{"ServerURL","Username","Secret"}` on stdout,
@@ -32012,7 +32030,7 @@ async function fromHelper(helper, serverUrl) {
     if (result.missing)
         throw new ActionError(`Docker's config asks for the credential helper ${program}, which is not on PATH: ${advice}`);
     if (result.code !== 0) {
-        if (result.stdout.includes(NOT_FOUND))
+        if (result.stdout.includes(credentials_NOT_FOUND))
             return undefined;
         throw new ActionError(`${program} get failed for ${serverUrl}: ${result.output.trim().slice(0, 300) || `exit ${result.code}`}; ${advice}`);
     }

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4356);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3341);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4356:
+/***/ 3341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37649,20 +37649,44 @@ function memoryLogger() {
     };
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
 
+
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 /**
- * Runs an executable with @actions/exec, without a shell, silently, and
- * collects its output; never throws for a non-zero exit, a missing
- * executable or a time-out.
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
  */
 async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
+    try {
+        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
     const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
     if (limited) {
         const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        // Where coreutils' timeout is absent (macOS), the command runs without a limit.
         if (!result.missing)
-            return { ...result, missing: result.code === 127 && /No such file or directory|cannot run command/.test(result.stderr), timedOut: result.code === 124 };
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
     }
     return execute(file, args, options);
 }
@@ -37673,7 +37697,6 @@ async function execute(file, args, options) {
             ignoreReturnCode: true,
             ...(options.cwd ? { cwd: options.cwd } : {}),
             ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-            ...(options.input ? { input: options.input } : {}),
         });
         return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
     }
@@ -38017,11 +38040,6 @@ async function runAction(action, body) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/facts.ts
 
 
@@ -38253,24 +38271,70 @@ async function removeCommentReaction(client, repository, commentId, reactionId) 
 function replyMarker(key) {
     return `<!-- exegol-release-actions:sync-pr-branch:${key} -->`;
 }
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/identity.ts
+
+/** The GraphQL query for the login the token acts as (GitHub's GraphQL schema: `Query.viewer: User!`, `User.login: String!`). */
+const VIEWER_LOGIN_QUERY = 'query { viewer { login } }';
 /**
- * Replies once on the pull request: edits the comment that starts with `marker` when there is one
- * (a re-run), else creates it. Lists the comments updated since `since` (ISO 8601; the command's
- * creation, so that a long discussion costs one page), every page.
- * (GET/POST /repos/{owner}/{repo}/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
+ * The login of the account a token acts as, the author of what it writes.
  *
- * @param body the reply, starting with `marker`
+ * - A user's token (personal access token, classic or fine-grained; OAuth or
+ *   user-to-server token): `GET /user` answers the user, whose `login` this is.
+ * - An installation access token (GitHub's token formats: prefix `ghs_`): the
+ *   workflow's GITHUB_TOKEN is one of the GitHub Actions app, and
+ *   actions/create-github-app-token makes one for your app. `GET /user`
+ *   answers it 403 "Resource not accessible by integration"; it acts as the
+ *   app's bot user, `github-actions[bot]` for the GITHUB_TOKEN and
+ *   `<app-slug>[bot]` for an app, which GraphQL's `viewer { login }` answers.
+ *   So for `ghs_` tokens the GraphQL query is asked first, and for any token
+ *   whose `GET /user` is refused with 403.
+ *
+ * One request for a `ghs_` token or a user's token; two for an installation token without the prefix.
+ *
+ * @returns the login, e.g. `maintainer-alice` or `github-actions[bot]`
+ * @throws the API's error when neither endpoint answers
  */
-async function upsertReply(client, repository, number, marker, body, since) {
-    const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100, ...(since ? { since } : {}) });
-    const mine = comments.find((comment) => comment.body?.startsWith(marker));
-    if (mine) {
-        if (mine.body === body)
-            return { url: mine.html_url, action: 'unchanged' };
-        const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
-        return { url: data.html_url, action: 'updated' };
+async function authenticatedLogin(client, token) {
+    const viewer = async () => (await client.graphql(VIEWER_LOGIN_QUERY)).viewer.login;
+    if (token.startsWith('ghs_'))
+        return viewer();
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
     }
-    const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
+    catch (error) {
+        if (client_errorStatus(error) === 403)
+            return viewer();
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/marked-comment.ts
+/**
+ * Keeps one comment of ours on an issue or pull request: edits the comment that starts with the
+ * marker and was written by the account the token acts as, or creates one. A comment holding the
+ * marker written by anyone else is never touched, so nobody can take over what the action writes.
+ * (GET /repos/{owner}/{repo}/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments,
+ * PATCH /repos/{owner}/{repo}/issues/comments/{comment_id})
+ *
+ * @returns the comment's URL and what was done
+ * @throws the API's errors (a 403 for a token that may not comment, e.g. on a fork's pull request), and `author`'s
+ */
+async function upsertMarkedComment(client, thread, comment) {
+    const { owner, repo, number } = thread;
+    if (comment.knownCount !== 0) {
+        const login = (await comment.author()).toLowerCase();
+        const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100, ...(comment.since ? { since: comment.since } : {}) });
+        const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
+        if (ours) {
+            if (ours.body === comment.body)
+                return { url: ours.html_url, action: 'unchanged' };
+            const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: comment.body });
+            return { url: data.html_url, action: 'updated' };
+        }
+    }
+    const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body: comment.body });
     return { url: data.html_url, action: 'created' };
 }
 
@@ -38346,7 +38410,7 @@ async function mergeWithGit(request) {
     const environment = gitEnvironment(credentials);
     const repository = new GitRepository(request.directory);
     const git = async (args, extra = {}) => {
-        const result = await repository.tryRun(args, { ...environment, ...extra });
+        const result = await repository.tryRun(args, { env: { ...environment, ...extra } });
         return { ...result, stdout: git_credentials_redactCredentials(result.stdout, credentials), stderr: git_credentials_redactCredentials(result.stderr, credentials) };
     };
     const must = async (args, extra = {}) => {
@@ -38499,6 +38563,8 @@ function pathList(paths) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/sync.ts
+
+
 
 
 
@@ -38716,7 +38782,8 @@ async function finish(request, eyes, content) {
 }
 async function reply(request, text) {
     const marker = replyMarker(request.comment ? `comment-${request.comment.id}` : request.replyKey);
-    const posted = await upsertReply(request.client, request.repository, request.pullRequest, marker, `${marker}\n${text}\n`, request.comment?.createdAt);
+    // Edits only a reply of ours: a comment someone else starts with the marker is left alone.
+    const posted = await upsertMarkedComment(request.client, { ...request.repository, number: request.pullRequest }, { marker, body: `${marker}\n${text}\n`, author: () => authenticatedLogin(request.client, request.credentials.token), ...(request.comment ? { since: request.comment.createdAt } : {}) });
     request.logger.info(`Reply ${posted.action}: ${posted.url}`);
     return posted;
 }

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1404);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3032);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1404:
+/***/ 3032:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38290,7 +38290,36 @@ function joinDetails(items, separator) {
     return new Detail(items.flatMap((item, index) => (index === 0 ? item.parts : [separator, ...item.parts])));
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/marked-comment.ts
+/**
+ * Keeps one comment of ours on an issue or pull request: edits the comment that starts with the
+ * marker and was written by the account the token acts as, or creates one. A comment holding the
+ * marker written by anyone else is never touched, so nobody can take over what the action writes.
+ * (GET /repos/{owner}/{repo}/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments,
+ * PATCH /repos/{owner}/{repo}/issues/comments/{comment_id})
+ *
+ * @returns the comment's URL and what was done
+ * @throws the API's errors (a 403 for a token that may not comment, e.g. on a fork's pull request), and `author`'s
+ */
+async function upsertMarkedComment(client, thread, comment) {
+    const { owner, repo, number } = thread;
+    if (comment.knownCount !== 0) {
+        const login = (await comment.author()).toLowerCase();
+        const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100, ...(comment.since ? { since: comment.since } : {}) });
+        const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
+        if (ours) {
+            if (ours.body === comment.body)
+                return { url: ours.html_url, action: 'unchanged' };
+            const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: comment.body });
+            return { url: data.html_url, action: 'updated' };
+        }
+    }
+    const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body: comment.body });
+    return { url: data.html_url, action: 'created' };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/comment.ts
+
 
 
 /** The hidden marker that identifies the checklist comment, so that later runs update it in place. */
@@ -38316,11 +38345,10 @@ function checklistMarkdown(results, headSha) {
     ].join('\n');
 }
 /**
- * Keeps one checklist comment on the pull request: updates the comment that
- * starts with the marker and was written by the account the token acts as
- * (`author`, asked only when the pull request has comments), or creates one.
- * A comment holding the marker written by anyone else is never touched.
- * (GET …/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
+ * Keeps one checklist comment on the pull request (github/marked-comment.ts): updates the comment
+ * that starts with the marker and was written by the account the token acts as (`author`, asked
+ * only when the pull request has comments), or creates one. A comment holding the marker written
+ * by anyone else is never touched.
  *
  * @param author the login the token acts as (authenticatedLogin)
  * @returns the comment's URL and what was done; `not written` with the reason when the API refused (403, 404)
@@ -38328,28 +38356,22 @@ function checklistMarkdown(results, headSha) {
  * @throws the API's other errors
  */
 async function upsertChecklistComment(client, repository, number, existingComments, body, author) {
-    try {
-        if (existingComments > 0) {
-            let login;
-            try {
-                login = (await author()).toLowerCase();
-            }
-            catch (error) {
-                return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(error)})` };
-            }
-            const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
-            const mine = comments.find((comment) => comment.user?.login.toLowerCase() === login && comment.body?.startsWith(CHECKLIST_MARKER));
-            if (mine) {
-                if (mine.body === body)
-                    return { action: 'unchanged', url: mine.html_url };
-                const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
-                return { action: 'updated', url: data.html_url };
-            }
+    let authorError;
+    const login = async () => {
+        try {
+            return await author();
         }
-        const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
-        return { action: 'created', url: data.html_url };
+        catch (error) {
+            authorError = error;
+            throw error;
+        }
+    };
+    try {
+        return await upsertMarkedComment(client, { ...repository, number }, { marker: CHECKLIST_MARKER, body, author: login, knownCount: existingComments });
     }
     catch (error) {
+        if (authorError !== undefined)
+            return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(authorError)})` };
         const status = errorStatus(error);
         if (status === 403 || status === 404)
             return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };

@@ -25,6 +25,7 @@ export * from './disk/check-disk.js';
 export * from './disk/cleanup-guard.js';
 export * from './disk/empty-directory.js';
 export * from './github/client.js';
+export * from './github/marked-comment.js';
 export * from './release-pr/facts.js';
 export * from './release-pr/rules.js';
 export * from './release-pr/comment.js';

@@ -24,30 +24,3 @@ export async function removeCommentReaction(client: GitHubClient, repository: Re
 export function replyMarker(key: string): string {
   return `<!-- exegol-release-actions:sync-pr-branch:${key} -->`;
 }
-
-/**
- * Replies once on the pull request: edits the comment that starts with `marker` when there is one
- * (a re-run), else creates it. Lists the comments updated since `since` (ISO 8601; the command's
- * creation, so that a long discussion costs one page), every page.
- * (GET/POST /repos/{owner}/{repo}/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
- *
- * @param body the reply, starting with `marker`
- */
-export async function upsertReply(
-  client: GitHubClient,
-  repository: RepositoryName,
-  number: number,
-  marker: string,
-  body: string,
-  since?: string,
-): Promise<{ url: string; action: 'created' | 'updated' | 'unchanged' }> {
-  const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100, ...(since ? { since } : {}) });
-  const mine = comments.find((comment) => comment.body?.startsWith(marker));
-  if (mine) {
-    if (mine.body === body) return { url: mine.html_url, action: 'unchanged' };
-    const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
-    return { url: data.html_url, action: 'updated' };
-  }
-  const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
-  return { url: data.html_url, action: 'created' };
-}

@@ -44,7 +44,7 @@ export async function mergeWithGit(request: GitMergeRequest): Promise<GitMergeOu
   const environment = gitEnvironment(credentials);
   const repository = new GitRepository(request.directory);
   const git = async (args: string[], extra: Record<string, string> = {}): Promise<GitResult> => {
-    const result = await repository.tryRun(args, { ...environment, ...extra });
+    const result = await repository.tryRun(args, { env: { ...environment, ...extra } });
     return { ...result, stdout: redactCredentials(result.stdout, credentials), stderr: redactCredentials(result.stderr, credentials) };
   };
   const must = async (args: string[], extra: Record<string, string> = {}): Promise<string> => {

@@ -9,7 +9,9 @@ import { logValue, markdownCode } from '../text/untrusted.js';
 import { updateBranchThroughApi } from './api-update.js';
 import { isValidBranchName, parseSyncCommand } from './command.js';
 import type { CommandComment } from './event.js';
-import { reactToComment, removeCommentReaction, replyMarker, upsertReply, type SyncReaction } from './feedback.js';
+import { reactToComment, removeCommentReaction, replyMarker, type SyncReaction } from './feedback.js';
+import { authenticatedLogin } from '../github/identity.js';
+import { upsertMarkedComment } from '../github/marked-comment.js';
 import type { GitCredentials } from './git-credentials.js';
 import { mergeWithGit, type GitMergeOutcome } from './git-merge.js';
 import { isCrossRepository, readSyncPullRequest, type RepositoryName, type SyncPullRequest } from './pull-request.js';
@@ -305,7 +307,12 @@ async function finish(request: SyncRequest, eyes: number | undefined, content: S
 
 async function reply(request: SyncRequest, text: string): Promise<{ url: string; action: string }> {
   const marker = replyMarker(request.comment ? `comment-${request.comment.id}` : request.replyKey);
-  const posted = await upsertReply(request.client, request.repository, request.pullRequest, marker, `${marker}\n${text}\n`, request.comment?.createdAt);
+  // Edits only a reply of ours: a comment someone else starts with the marker is left alone.
+  const posted = await upsertMarkedComment(
+    request.client,
+    { ...request.repository, number: request.pullRequest },
+    { marker, body: `${marker}\n${text}\n`, author: () => authenticatedLogin(request.client, request.credentials.token), ...(request.comment ? { since: request.comment.createdAt } : {}) },
+  );
   request.logger.info(`Reply ${posted.action}: ${posted.url}`);
   return posted;
 }

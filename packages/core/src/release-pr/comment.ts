@@ -1,5 +1,6 @@
 import { describeError } from '../action/errors.js';
 import { errorStatus, type GitHubClient } from '../github/client.js';
+import { upsertMarkedComment } from '../github/marked-comment.js';
 import type { RepositoryRef } from './facts.js';
 import type { RuleResult } from './rules.js';
 
@@ -35,11 +36,10 @@ export type CommentOutcome =
   | { readonly action: 'not written'; readonly reason: string };
 
 /**
- * Keeps one checklist comment on the pull request: updates the comment that
- * starts with the marker and was written by the account the token acts as
- * (`author`, asked only when the pull request has comments), or creates one.
- * A comment holding the marker written by anyone else is never touched.
- * (GET …/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments, PATCH …/issues/comments/{comment_id})
+ * Keeps one checklist comment on the pull request (github/marked-comment.ts): updates the comment
+ * that starts with the marker and was written by the account the token acts as (`author`, asked
+ * only when the pull request has comments), or creates one. A comment holding the marker written
+ * by anyone else is never touched.
  *
  * @param author the login the token acts as (authenticatedLogin)
  * @returns the comment's URL and what was done; `not written` with the reason when the API refused (403, 404)
@@ -54,25 +54,19 @@ export async function upsertChecklistComment(
   body: string,
   author: () => Promise<string>,
 ): Promise<CommentOutcome> {
-  try {
-    if (existingComments > 0) {
-      let login: string;
-      try {
-        login = (await author()).toLowerCase();
-      } catch (error) {
-        return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(error)})` };
-      }
-      const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: number, per_page: 100 });
-      const mine = comments.find((comment) => comment.user?.login.toLowerCase() === login && comment.body?.startsWith(CHECKLIST_MARKER));
-      if (mine) {
-        if (mine.body === body) return { action: 'unchanged', url: mine.html_url };
-        const { data } = await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body });
-        return { action: 'updated', url: data.html_url };
-      }
+  let authorError: unknown;
+  const login = async (): Promise<string> => {
+    try {
+      return await author();
+    } catch (error) {
+      authorError = error;
+      throw error;
     }
-    const { data } = await client.rest.issues.createComment({ ...repository, issue_number: number, body });
-    return { action: 'created', url: data.html_url };
+  };
+  try {
+    return await upsertMarkedComment(client, { ...repository, number }, { marker: CHECKLIST_MARKER, body, author: login, knownCount: existingComments });
   } catch (error) {
+    if (authorError !== undefined) return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(authorError)})` };
     const status = errorStatus(error);
     if (status === 403 || status === 404) return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };
     throw error;
