@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on a bundle's process, a registry, git or Python rather than on the CPU:
+    // two files a core (vitest's default, one fewer than the cores, runs one file at a time on two).
+    maxWorkers: Math.max(2, availableParallelism() * 2),
   },
 });

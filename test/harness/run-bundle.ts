@@ -148,6 +148,8 @@ export async function runBundle(action: string, options: BundleOptions = {}): Pr
     RUNNER_ARCH: 'X64',
     // Retry delays a hundredth of their real length: no test waits for real back-off.
     RELEASE_ACTIONS_RETRY_DELAY_SCALE: '0.01',
+    // Node's on-disk compile cache: each bundle is compiled once for the whole suite, not once a run.
+    NODE_COMPILE_CACHE: path.join(REPO_ROOT, 'node_modules', '.cache', 'node-compile-cache'),
   };
   const inputs = { ...(await inputDefaults(action)), ...options.inputs };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
