@@ -61,7 +61,10 @@ function build(name) {
 
 /** The license field of an installed package, or undefined when `name` is not one. */
 function installedLicense(name) {
-  const manifest = [path.join(root, 'node_modules', name, 'package.json'), path.join(root, 'packages', name.replace(/^@exegol-release\//, ''), 'package.json')].find((file) => existsSync(file));
+  const manifest = [
+    path.join(root, 'node_modules', name, 'package.json'),
+    path.join(root, 'packages', name.replace(/^@exegol-release\//, ''), 'package.json'),
+  ].find((file) => existsSync(file));
   if (!manifest) return undefined;
   const { name: declared, license } = JSON.parse(readFileSync(manifest, 'utf8'));
   return declared === name ? license : undefined;
@@ -78,7 +81,8 @@ function mergeLicenses(directory) {
     const lines = readFileSync(path.join(directory, file), 'utf8').split('\n');
     let current;
     lines.forEach((line, index) => {
-      const starts = (index === 0 || lines[index - 1] === '') && line !== '' && installedLicense(line) !== undefined && lines[index + 1] === installedLicense(line);
+      const starts =
+        (index === 0 || lines[index - 1] === '') && line !== '' && installedLicense(line) !== undefined && lines[index + 1] === installedLicense(line);
       if (starts) {
         current = entries.has(line) ? undefined : [];
         if (current) entries.set(line, current);

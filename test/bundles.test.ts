@@ -65,7 +65,8 @@ describe.each(ACTIONS)('actions/%s', (action) => {
     // One file for every chunk: ncc writes one per chunk, and the build merges them.
     expect(readdirSync(path.join(directory, 'dist')).filter((file) => file.startsWith('licenses'))).toEqual(['licenses.txt']);
     expect(licenses).toMatch(/^@actions\/core\nMIT$/m);
-    if (action === 'publish-pypi-sdist') for (const name of ['tar', '@sigstore/sign', 'hash-wasm']) expect(licenses, name).toMatch(new RegExp(`^${name}\\n`, 'm'));
+    if (action === 'publish-pypi-sdist')
+      for (const name of ['tar', '@sigstore/sign', 'hash-wasm']) expect(licenses, name).toMatch(new RegExp(`^${name}\\n`, 'm'));
   });
 
   it('imports no other action', () => {

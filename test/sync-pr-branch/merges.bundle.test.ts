@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { git } from '../fixtures/git.js';
-import { COMMENT_ID, DRIVE_BY, FORK, HEAD_BRANCH, PR_NUMBER, TOKEN, UPSTREAM, commandComment, commitTo, fileAt, parents, tip, useSyncWorld } from './fixtures.js';
+import {
+  COMMENT_ID,
+  DRIVE_BY,
+  FORK,
+  HEAD_BRANCH,
+  PR_NUMBER,
+  TOKEN,
+  UPSTREAM,
+  commandComment,
+  commitTo,
+  fileAt,
+  parents,
+  tip,
+  useSyncWorld,
+} from './fixtures.js';
 
 const world = useSyncWorld();
 
@@ -41,7 +55,11 @@ describe('sync-pr-branch bundle: the base branch, through update-branch', () => 
 
   it('never edits a comment someone else started with its marker: it replies in a comment of its own', async () => {
     await world.prepare();
-    const decoy = { ...commandComment('x', DRIVE_BY), id: 555, body: `<!-- exegol-release-actions:sync-pr-branch:comment-${COMMENT_ID} -->\n![pwned](https://evil.example/x.png)` };
+    const decoy = {
+      ...commandComment('x', DRIVE_BY),
+      id: 555,
+      body: `<!-- exegol-release-actions:sync-pr-branch:comment-${COMMENT_ID} -->\n![pwned](https://evil.example/x.png)`,
+    };
     world.api.state.comments.set(PR_NUMBER, [decoy]);
     const run = await world.sync('/sync');
     expect(run.code, run.stdout).toBe(0);

@@ -38325,7 +38325,13 @@ async function upsertMarkedComment(client, thread, comment) {
     const { owner, repo, number } = thread;
     if (comment.knownCount !== 0) {
         const login = (await comment.author()).toLowerCase();
-        const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100, ...(comment.since ? { since: comment.since } : {}) });
+        const comments = await client.paginate(client.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: number,
+            per_page: 100,
+            ...(comment.since ? { since: comment.since } : {}),
+        });
         const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
         if (ours) {
             if (ours.body === comment.body)
@@ -38783,7 +38789,12 @@ async function finish(request, eyes, content) {
 async function reply(request, text) {
     const marker = replyMarker(request.comment ? `comment-${request.comment.id}` : request.replyKey);
     // Edits only a reply of ours: a comment someone else starts with the marker is left alone.
-    const posted = await upsertMarkedComment(request.client, { ...request.repository, number: request.pullRequest }, { marker, body: `${marker}\n${text}\n`, author: () => authenticatedLogin(request.client, request.credentials.token), ...(request.comment ? { since: request.comment.createdAt } : {}) });
+    const posted = await upsertMarkedComment(request.client, { ...request.repository, number: request.pullRequest }, {
+        marker,
+        body: `${marker}\n${text}\n`,
+        author: () => authenticatedLogin(request.client, request.credentials.token),
+        ...(request.comment ? { since: request.comment.createdAt } : {}),
+    });
     request.logger.info(`Reply ${posted.action}: ${posted.url}`);
     return posted;
 }

@@ -38305,7 +38305,13 @@ async function upsertMarkedComment(client, thread, comment) {
     const { owner, repo, number } = thread;
     if (comment.knownCount !== 0) {
         const login = (await comment.author()).toLowerCase();
-        const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100, ...(comment.since ? { since: comment.since } : {}) });
+        const comments = await client.paginate(client.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: number,
+            per_page: 100,
+            ...(comment.since ? { since: comment.since } : {}),
+        });
         const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
         if (ours) {
             if (ours.body === comment.body)

@@ -32,11 +32,21 @@ export interface MarkedComment {
  * @returns the comment's URL and what was done
  * @throws the API's errors (a 403 for a token that may not comment, e.g. on a fork's pull request), and `author`'s
  */
-export async function upsertMarkedComment(client: GitHubClient, thread: CommentThread, comment: MarkedComment): Promise<{ url: string; action: 'created' | 'updated' | 'unchanged' }> {
+export async function upsertMarkedComment(
+  client: GitHubClient,
+  thread: CommentThread,
+  comment: MarkedComment,
+): Promise<{ url: string; action: 'created' | 'updated' | 'unchanged' }> {
   const { owner, repo, number } = thread;
   if (comment.knownCount !== 0) {
     const login = (await comment.author()).toLowerCase();
-    const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100, ...(comment.since ? { since: comment.since } : {}) });
+    const comments = await client.paginate(client.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: number,
+      per_page: 100,
+      ...(comment.since ? { since: comment.since } : {}),
+    });
     const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
     if (ours) {
       if (ours.body === comment.body) return { url: ours.html_url, action: 'unchanged' };

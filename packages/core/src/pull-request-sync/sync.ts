@@ -311,7 +311,12 @@ async function reply(request: SyncRequest, text: string): Promise<{ url: string;
   const posted = await upsertMarkedComment(
     request.client,
     { ...request.repository, number: request.pullRequest },
-    { marker, body: `${marker}\n${text}\n`, author: () => authenticatedLogin(request.client, request.credentials.token), ...(request.comment ? { since: request.comment.createdAt } : {}) },
+    {
+      marker,
+      body: `${marker}\n${text}\n`,
+      author: () => authenticatedLogin(request.client, request.credentials.token),
+      ...(request.comment ? { since: request.comment.createdAt } : {}),
+    },
   );
   request.logger.info(`Reply ${posted.action}: ${posted.url}`);
   return posted;
