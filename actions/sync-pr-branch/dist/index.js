@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(622);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4356);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 622:
+/***/ 4356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37684,7 +37684,57 @@ async function execute(file, args, options) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/git/redact.ts
+/**
+ * Credentials in URLs (RFC 3986 §3.2.1 userinfo: `https://user:token@host/…`,
+ * `https://token@host/…`). Git prints remote URLs in its messages, and a
+ * remote input or a configured remote may carry a token: every text that
+ * leaves an action (log, summary, output, error) goes through
+ * {@link redactCredentials}, and the credentials themselves are masked.
+ */
+// A scheme, `://`, then a userinfo: anything up to an `@` without a slash, `?`, `#` or white space before it.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+/** The secret part of a userinfo: its password; on HTTP(S) the user name too (`https://TOKEN@host`); none for `ssh://git@host`. */
+function secretOf(scheme, userinfo) {
+    const colon = userinfo.indexOf(':');
+    if (colon !== -1)
+        return userinfo.slice(colon + 1);
+    return /^https?:\/\/$/i.test(scheme) ? userinfo : undefined;
+}
+/** `text` with every URL userinfo that holds a secret written `***` (`https://***@github.com/…`). */
+function redactCredentials(text) {
+    return text.replace(USERINFO, (whole, scheme, userinfo) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * The secrets in the URLs of `text`, to mask: each userinfo that holds a
+ * secret, and the secret alone, both as written and percent-decoded. Values
+ * shorter than 4 characters are left out: masking them would hide common
+ * words in the log, and {@link redactCredentials} removes them from our own text.
+ */
+function credentialsIn(text) {
+    const secrets = new Set();
+    for (const match of text.matchAll(USERINFO)) {
+        const [, scheme, userinfo] = match;
+        const secret = secretOf(scheme, userinfo);
+        if (secret === undefined)
+            continue;
+        for (const value of [userinfo, secret, decoded(userinfo), decoded(secret)])
+            if (value.length >= 4)
+                secrets.add(value);
+    }
+    return [...secrets];
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
+
 
 
 /** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
@@ -37692,35 +37742,54 @@ const GITHUB_ACTIONS_BOT = {
     name: 'github-actions[bot]',
     email: '41898282+github-actions[bot]@users.noreply.github.com',
 };
-/** A git command that exited non-zero; its message holds git's own error text. */
+/** A git command that exited non-zero; its message holds git's own error text, credentials in URLs redacted. */
 class GitError extends errors_ActionError {
     args;
     result;
     name = 'GitError';
     constructor(args, result) {
-        super(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`);
+        super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`));
         this.args = args;
         this.result = result;
     }
 }
+/** No signing; commits and tags say so explicitly (`--no-gpg-sign`, `--no-sign`), whatever commit.gpgSign or tag.gpgSign say. */
+const NO_SIGNING = { sign: false, config: [], env: {} };
+// Never wait for a password on a terminal: a missing credential fails at once.
+const BASE_ENV = { GIT_TERMINAL_PROMPT: '0' };
+function identityEnv(identity) {
+    return {
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email,
+    };
+}
 /**
- * A git working tree, driven through the `git` executable (runCommand, over @actions/exec).
- * Commands run silently; failures throw {@link GitError} with git's message.
+ * A git working tree, driven through the `git` executable (runCommand, over
+ * @actions/exec). Commands run silently; failures throw {@link GitError}.
+ * Values that come from inputs reach git after `--` or `--end-of-options`,
+ * or are checked first (git/names.ts), so that none is read as an option.
  */
 class GitRepository {
     directory;
-    /** @param directory the working tree's directory */
+    /** @param directory the working tree's directory (paths are relative to it) */
     constructor(directory) {
         this.directory = directory;
     }
     /** Runs git and returns its result whatever the exit code. */
-    async tryRun(args, env) {
-        const result = await runCommand('git', args, { cwd: this.directory, ...(env ? { env } : {}) });
+    async tryRun(args, options = {}) {
+        const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
+        const result = await runCommand('git', [...config, ...args], {
+            cwd: this.directory,
+            env: { ...BASE_ENV, ...options.env },
+            ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
+        });
         return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
     }
     /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
-    async run(args, env) {
-        const result = await this.tryRun(args, env);
+    async run(args, options = {}) {
+        const result = await this.tryRun(args, options);
         if (result.exitCode !== 0)
             throw new GitError(args, result);
         return result.stdout.trim();
@@ -37730,56 +37799,159 @@ class GitRepository {
         const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
         return result.exitCode === 0 && result.stdout.trim() === 'true';
     }
+    /** The working tree's top directory (`git rev-parse --show-toplevel`). */
+    topLevel() {
+        return this.run(['rev-parse', '--show-toplevel']);
+    }
     /** The full SHA of HEAD. */
     headSha() {
-        return this.run(['rev-parse', 'HEAD']);
+        return this.run(['rev-parse', '--verify', 'HEAD']);
     }
     /** The checked-out branch's short name, or undefined when HEAD is detached. */
     async currentBranch() {
         const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
-    /** The commit a local tag points to (peeled), or undefined when there is no such tag. */
-    async localTagCommit(tag) {
-        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
+    /** The commit a commit-ish names (a SHA, branch, tag, `HEAD~1`), or undefined when there is none. */
+    async resolveCommit(ref) {
+        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
+    /** A local tag, or undefined when there is no such tag. */
+    async localTag(tag) {
+        const ref = `refs/tags/${tag}`;
+        const object = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
+        if (object.exitCode !== 0)
+            return undefined;
+        const commit = await this.run(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
+        const type = await this.run(['cat-file', '-t', object.stdout.trim()]);
+        return { object: object.stdout.trim(), commit, annotated: type === 'tag' };
+    }
     /**
-     * The object a ref points to on a remote (`git ls-remote`), or undefined when the remote lacks it.
-     * For an annotated tag this is the tag object, not the commit.
+     * The objects full refs point to on a remote (one `git ls-remote`), by ref
+     * name; an annotated tag also appears peeled, as `refs/tags/<name>^{}`.
+     * Refs the remote lacks are absent from the map.
+     *
+     * @throws GitError when the remote cannot be reached or read
      */
-    async remoteRef(remote, ref) {
-        const output = await this.run(['ls-remote', remote, ref]);
-        const line = output.split('\n').find((entry) => entry.endsWith(`\t${ref}`));
-        return line?.split('\t')[0];
+    async remoteRefs(remote, refs) {
+        const patterns = refs.flatMap((ref) => (ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref]));
+        const output = await this.run(['ls-remote', '--end-of-options', remote, ...patterns]);
+        const wanted = new Set(patterns);
+        const found = new Map();
+        for (const line of output.split('\n')) {
+            const [object, ref] = line.split('\t');
+            if (object && ref && wanted.has(ref))
+                found.set(ref, object);
+        }
+        return found;
     }
     /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
     async isAncestor(ancestor, descendant) {
-        const result = await this.tryRun(['merge-base', '--is-ancestor', ancestor, descendant]);
+        const result = await this.tryRun(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
         return result.exitCode === 0;
     }
-    /** Stages `paths` and commits them (only them) as `identity`. @returns the new commit's SHA */
-    async commit(paths, message, identity) {
+    /** The names of the configured remotes. */
+    async remoteNames() {
+        return (await this.run(['remote'])).split('\n').filter(Boolean);
+    }
+    /** The URL git pushes to for a configured remote. */
+    remotePushUrl(name) {
+        return this.run(['remote', 'get-url', '--push', '--', name]);
+    }
+    /** Whether `name` is a valid branch name as `git check-ref-format --branch` says, taken literally (no `@{-1}`). */
+    async isValidBranchName(name) {
+        const result = await this.tryRun(['check-ref-format', '--branch', name]);
+        return result.exitCode === 0 && result.stdout.trim() === name;
+    }
+    /** Whether `ref` is a valid full ref name (`git check-ref-format`). */
+    async isValidRefName(ref) {
+        return (await this.tryRun(['check-ref-format', ref])).exitCode === 0;
+    }
+    /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
+    async identityProblem(identity) {
+        for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
+            const result = await this.tryRun(['var', variable], { env: identityEnv(identity) });
+            if (result.exitCode !== 0)
+                return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
+        }
+        return undefined;
+    }
+    /** What git says of `path` (relative to the directory): tracked, ignored, and its change against HEAD. */
+    async pathStatus(path) {
+        const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
+        const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
+        const status = await this.tryRun(args);
+        if (status.exitCode !== 0)
+            throw new GitError(args, status);
+        const change = status.stdout.slice(0, 2);
+        return { tracked, ignored: change === '!!', change: tracked ? change : '' };
+    }
+    /** The entry at `path` (from the top of the tree) in `commit`: a file's text, a symlink, or nothing. */
+    async entryAt(commit, path) {
+        const listing = await this.run(['ls-tree', '--full-tree', '-z', '--end-of-options', commit, '--', path]);
+        const [mode, type] = listing.split(/[ \t]/);
+        if (!mode)
+            return { kind: 'missing' };
+        if (mode === '120000')
+            return { kind: 'symlink' };
+        if (type !== 'blob')
+            return { kind: 'other' };
+        const args = ['cat-file', 'blob', `${commit}:${path}`];
+        const blob = await this.tryRun(args);
+        if (blob.exitCode !== 0)
+            throw new GitError(args, blob);
+        return { kind: 'file', content: blob.stdout };
+    }
+    /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
+    async commit(paths, message, identity, signing = NO_SIGNING) {
         await this.run(['add', '--', ...paths]);
-        await this.run(['commit', '--no-verify', '--message', message, '--', ...paths], identityEnv(identity));
+        const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
+        await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', '--', ...paths], {
+            env: { ...identityEnv(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
         return this.headSha();
     }
-    /** Creates an annotated tag on HEAD as `identity`. */
-    async createAnnotatedTag(tag, message, identity) {
-        await this.run(['tag', '--annotate', '--message', message, tag, 'HEAD'], identityEnv(identity));
+    /**
+     * Creates an annotated tag (signed when `signing.sign`) on `target` as
+     * `identity`; the message is kept as given, `#` lines included (`--cleanup=whitespace`).
+     * @returns the tag object's SHA
+     */
+    async createAnnotatedTag(tag, target, message, identity, signing = NO_SIGNING) {
+        const mode = signing.sign ? '--sign' : '--annotate';
+        await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
+            env: { ...identityEnv(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.run(['rev-parse', '--verify', '--end-of-options', `refs/tags/${tag}`]);
+    }
+    /** `git verify-tag` with the step's signing configuration. */
+    verifyTag(tag, signing) {
+        return this.tryRun(['verify-tag', '--', tag], { env: signing.env, config: signing.config });
+    }
+    /** `git verify-commit` with the step's signing configuration. */
+    verifyCommit(commit, signing) {
+        return this.tryRun(['verify-commit', '--', commit], { env: signing.env, config: signing.config });
+    }
+    /** Deletes refs/tags/<tag> if it still points to `object`. */
+    async deleteTag(tag, object) {
+        await this.run(['update-ref', '-d', `refs/tags/${tag}`, object]);
+    }
+    /** Moves HEAD (and the checked-out branch) back to `commit`, leaving the index and the tree alone. */
+    async resetHead(commit) {
+        await this.run(['reset', '--quiet', '--soft', commit]);
+    }
+    /** Sets the index entries of `paths` back to those of `commit`. */
+    async resetIndexPaths(commit, paths) {
+        await this.run(['reset', '--quiet', commit, '--', ...paths]);
     }
     /** Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it). */
     async push(remote, refspecs) {
-        return this.tryRun(['push', '--atomic', '--porcelain', remote, ...refspecs]);
+        return this.tryRun(['push', '--atomic', '--porcelain', '--', remote, ...refspecs]);
     }
-}
-function identityEnv(identity) {
-    return {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
@@ -38143,7 +38315,7 @@ function gitEnvironment(credentials) {
     return environment;
 }
 /** `text` with the token, and the header made of it, replaced by `***`: for git's messages in errors and replies. */
-function redactCredentials(text, credentials) {
+function git_credentials_redactCredentials(text, credentials) {
     if (!credentials?.token)
         return text;
     const secrets = [basicAuthorization(credentials.token).slice('basic '.length), credentials.token];
@@ -38175,7 +38347,7 @@ async function mergeWithGit(request) {
     const repository = new GitRepository(request.directory);
     const git = async (args, extra = {}) => {
         const result = await repository.tryRun(args, { ...environment, ...extra });
-        return { ...result, stdout: redactCredentials(result.stdout, credentials), stderr: redactCredentials(result.stderr, credentials) };
+        return { ...result, stdout: git_credentials_redactCredentials(result.stdout, credentials), stderr: git_credentials_redactCredentials(result.stderr, credentials) };
     };
     const must = async (args, extra = {}) => {
         const result = await git(args, extra);

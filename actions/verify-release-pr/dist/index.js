@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8908);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1404);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8908:
+/***/ 1404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32394,25 +32394,109 @@ function findVersions(content, pattern) {
     }
     return occurrences;
 }
+function resolvedThrough(given, real) {
+    return real === given ? '' : ` (it resolves to ${real} through a symbolic link)`;
+}
 /**
- * Reads every version file under `root` and finds its versions.
- * @throws ActionError naming the file when it is missing or its expression matches nothing
+ * Resolves each version file through symbolic links (realpath) and checks
+ * that it lies inside `root` (the git working tree, or the working directory
+ * outside git), outside `.git`, and that no two specs name the same file.
+ *
+ * @param directory the directory the paths are relative to
+ * @param root the directory every file must lie in, itself resolved first
+ * @param options.missingOk resolve a missing file by its path alone (to read it at a commit)
+ * @throws ActionError naming a missing file; InputError naming `files` for a file outside `root` or listed twice
  */
-async function readVersionFiles(specs, root) {
-    return Promise.all(specs.map(async (spec) => {
-        let content;
+async function resolveVersionFiles(specs, directory, root, options = {}) {
+    const realRoot = await realpath(root);
+    const resolved = [];
+    for (const spec of specs) {
+        const given = path.resolve(directory, spec.path);
+        let absolutePath;
         try {
-            content = await readFile(path.resolve(root, spec.path), 'utf8');
+            absolutePath = await realpath(given);
         }
         catch (error) {
             const code = error.code;
-            throw new ActionError(code === 'ENOENT' ? `version file ${spec.path} does not exist (in ${root})` : `cannot read version file ${spec.path}: ${error.message}`);
+            if (code !== 'ENOENT')
+                throw new ActionError(`cannot resolve version file ${spec.path}: ${error.message}`);
+            if (!options.missingOk)
+                throw new ActionError(`version file ${spec.path} does not exist (in ${directory})`);
+            absolutePath = path.resolve(await realpath(directory).catch(() => directory), spec.path);
         }
-        const occurrences = findVersions(content, spec.pattern);
-        if (occurrences.length === 0)
-            throw new ActionError(`version file ${spec.path}: the expression ${spec.pattern.source} matches nothing`);
-        return { spec, content, occurrences };
+        const rootPath = path.relative(realRoot, absolutePath);
+        if (rootPath === '' || rootPath.startsWith(`..${path.sep}`) || rootPath === '..' || path.isAbsolute(rootPath))
+            throw new InputError('files', `lists ${spec.path}, which is outside the working tree ${realRoot}${resolvedThrough(given, absolutePath)}`);
+        if (rootPath.split(path.sep)[0] === '.git')
+            throw new InputError('files', `lists ${spec.path}, which is inside .git${resolvedThrough(given, absolutePath)}`);
+        const twin = resolved.find((other) => other.absolutePath === absolutePath);
+        if (twin)
+            throw new InputError('files', `lists ${twin.spec.path} and ${spec.path}, which are the same file (${absolutePath})`);
+        resolved.push({ spec, absolutePath, rootPath: rootPath.split(path.sep).join('/') });
+    }
+    return resolved;
+}
+function withOccurrences(location, content, where) {
+    const occurrences = findVersions(content, location.spec.pattern);
+    if (occurrences.length === 0)
+        throw new ActionError(`version file ${location.spec.path}${where}: the expression ${location.spec.pattern.source} matches nothing`);
+    return { spec: location.spec, location, content, occurrences };
+}
+/**
+ * Reads every resolved version file from the working tree and finds its versions.
+ * @throws ActionError naming the file when it cannot be read or its expression matches nothing
+ */
+async function readVersionFiles(locations) {
+    return Promise.all(locations.map(async (location) => {
+        let content;
+        try {
+            content = await readFile(location.absolutePath, 'utf8');
+        }
+        catch (error) {
+            throw new ActionError(`cannot read version file ${location.spec.path}: ${error.message}`);
+        }
+        return withOccurrences(location, content, '');
     }));
+}
+/**
+ * Reads every version file as `commit` holds it (`git ls-tree`, `git cat-file`).
+ * @throws ActionError naming the file when the commit lacks it, holds a symbolic link there, or the expression matches nothing
+ */
+async function readVersionFilesAt(repository, commit, locations) {
+    const files = [];
+    const short = commit.slice(0, 12);
+    for (const location of locations) {
+        const entry = await repository.entryAt(commit, location.rootPath);
+        if (entry.kind === 'missing')
+            throw new ActionError(`version file ${location.spec.path} does not exist at ${short} (as ${location.rootPath})`);
+        if (entry.kind !== 'file')
+            throw new ActionError(`version file ${location.spec.path} is ${entry.kind === 'symlink' ? 'a symbolic link' : 'not a file'} at ${short} (${location.rootPath})`);
+        files.push(withOccurrences(location, entry.content, ` at ${short}`));
+    }
+    return files;
+}
+/**
+ * Checks that git can commit each file with only the version changed: it is
+ * tracked (so neither untracked nor ignored), and neither the index nor the
+ * working tree holds another change to it.
+ *
+ * @param repository the repository at the root the locations are relative to
+ * @throws ActionError naming each file that fails, and why
+ */
+async function checkCommittable(repository, locations) {
+    const problems = [];
+    for (const location of locations) {
+        const status = await repository.pathStatus(location.rootPath);
+        const name = location.rootPath === location.spec.path ? location.spec.path : `${location.spec.path} (${location.rootPath})`;
+        if (status.ignored)
+            problems.push(`${name} is ignored by git and not tracked`);
+        else if (!status.tracked)
+            problems.push(`${name} is not tracked by git`);
+        else if (status.change !== '')
+            problems.push(`${name} has uncommitted changes (git status: ${status.change.trim()}); commit or discard them first`);
+    }
+    if (problems.length > 0)
+        throw new ActionError(`cannot commit the version files: ${problems.join('; ')}. Nothing was changed`);
 }
 /**
  * The current version: the first version found in the first file.
@@ -32443,7 +32527,7 @@ function planVersionEdits(files, version) {
             cursor = occurrence.end;
         }
         after += file.content.slice(cursor);
-        return { path: file.spec.path, before: file.content, after };
+        return { path: file.spec.path, location: file.location, before: file.content, after };
     });
 }
 /** The unified diff of the edits that change something (`a/` and `b/` prefixes, 3 lines of context). */
@@ -32453,11 +32537,17 @@ function unifiedDiff(edits) {
         .map((edit) => createTwoFilesPatch(`a/${edit.path}`, `b/${edit.path}`, edit.before, edit.after, undefined, undefined, { context: 3 }).replace(/^=+\n/m, ''))
         .join('');
 }
-/** Writes the edits that change something under `root`. @returns the paths written */
-async function writeVersionEdits(edits, root) {
+/**
+ * Writes the edits that change something, each to its resolved path; before
+ * each write, hands `beforeWrite` the file's bytes, to restore them on failure.
+ * @returns the paths written, as given
+ */
+async function writeVersionEdits(edits, beforeWrite) {
     const changed = edits.filter((edit) => edit.after !== edit.before);
-    for (const edit of changed)
-        await writeFile(path.resolve(root, edit.path), edit.after, 'utf8');
+    for (const edit of changed) {
+        beforeWrite(edit, await readFile(edit.location.absolutePath));
+        await writeFile(edit.location.absolutePath, edit.after, 'utf8');
+    }
     return changed.map((edit) => edit.path);
 }
 
@@ -33100,7 +33190,7 @@ function expand(template, context) {
 }
 
 // pkg/dist-src/parse.js
-function dist_bundle_parse(options) {
+function parse(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -33166,7 +33256,7 @@ function dist_bundle_parse(options) {
 
 // pkg/dist-src/endpoint-with-defaults.js
 function endpointWithDefaults(defaults, route, options) {
-  return dist_bundle_parse(merge(defaults, route, options));
+  return parse(merge(defaults, route, options));
 }
 
 // pkg/dist-src/with-defaults.js
@@ -33177,7 +33267,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse: dist_bundle_parse
+    parse
   });
 }
 
@@ -38410,7 +38500,7 @@ function valid(version) {
 
 const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
 function clean(version) {
-  return version_stringify(version_parse(version, cleanRegex));
+  return stringify(version_parse(version, cleanRegex));
 }
 
 function version_parse(version, regex) {
@@ -38436,7 +38526,7 @@ function version_parse(version, regex) {
   return parsed;
 }
 
-function version_stringify(parsed) {
+function stringify(parsed) {
   if (!parsed) {
     return null;
   }
@@ -38519,7 +38609,7 @@ function parse_local_version(local) {
   return null;
 }
 
-function version_explain(version) {
+function explain(version) {
   const parsed = version_parse(version);
   if (!parsed) {
     return parsed;
@@ -38545,7 +38635,7 @@ function version_explain(version) {
     post: post ? post[1] : post,
     dev: dev ? dev[1] : dev,
     local: local ? local.join('.') : local,
-    public: version_stringify(parsed).split('+', 1)[0],
+    public: stringify(parsed).split('+', 1)[0],
     base_version,
     is_prerelease,
     is_devrelease,
@@ -38553,616 +38643,150 @@ function version_explain(version) {
   };
 }
 
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/operator.js
-
-
-
-
-function lt(version, other) {
-  return compare(version, other) < 0;
-}
-
-function le(version, other) {
-  return compare(version, other) <= 0;
-}
-
-function eq(version, other) {
-  return compare(version, other) === 0;
-}
-
-function ne(version, other) {
-  return compare(version, other) !== 0;
-}
-
-function ge(version, other) {
-  return compare(version, other) >= 0;
-}
-
-function gt(version, other) {
-  return compare(version, other) > 0;
-}
-
-function arbitrary(version, other) {
-  return version.toLowerCase() === other.toLowerCase();
-}
-
-function compare(version, other) {
-  const parsedVersion = version_parse(version);
-  const parsedOther = version_parse(other);
-
-  const keyVersion = calculateKey(parsedVersion);
-  const keyOther = calculateKey(parsedOther);
-
-  return pyCompare(keyVersion, keyOther);
-}
-
-function rcompare(version, other) {
-  return -compare(version, other);
-}
-
-// this logic is buitin in python, but we need to port it to js
-// see https://stackoverflow.com/a/5292332/1438522
-function pyCompare(elemIn, otherIn) {
-  let elem = elemIn;
-  let other = otherIn;
-  if (elem === other) {
-    return 0;
-  }
-  if (Array.isArray(elem) !== Array.isArray(other)) {
-    elem = Array.isArray(elem) ? elem : [elem];
-    other = Array.isArray(other) ? other : [other];
-  }
-  if (Array.isArray(elem)) {
-    const len = Math.min(elem.length, other.length);
-    for (let i = 0; i < len; i += 1) {
-      const res = pyCompare(elem[i], other[i]);
-      if (res !== 0) {
-        return res;
-      }
-    }
-    return elem.length - other.length;
-  }
-  if (elem === -Infinity || other === Infinity) {
-    return -1;
-  }
-  if (elem === Infinity || other === -Infinity) {
-    return 1;
-  }
-  return elem < other ? -1 : 1;
-}
-
-function calculateKey(input) {
-  const { epoch } = input;
-  let { release, pre, post, local, dev } = input;
-  // When we compare a release version, we want to compare it with all of the
-  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-  // leading zeros until we come to something non zero, then take the rest
-  // re-reverse it back into the correct order and make it a tuple and use
-  // that for our sorting key.
-  release = release.concat();
-  release.reverse();
-  while (release.length && release[0] === 0) {
-    release.shift();
-  }
-  release.reverse();
-
-  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-  // We'll do this by abusing the pre segment, but we _only_ want to do this
-  // if there is !a pre or a post segment. If we have one of those then
-  // the normal sorting rules will handle this case correctly.
-  if (!pre && !post && dev) pre = -Infinity;
-  // Versions without a pre-release (except as noted above) should sort after
-  // those with one.
-  else if (!pre) pre = Infinity;
-
-  // Versions without a post segment should sort before those with one.
-  if (!post) post = -Infinity;
-
-  // Versions without a development segment should sort after those with one.
-  if (!dev) dev = Infinity;
-
-  if (!local) {
-    // Versions without a local segment should sort before those with one.
-    local = -Infinity;
-  } else {
-    // Versions with a local segment need that segment parsed to implement
-    // the sorting rules in PEP440.
-    // - Alpha numeric segments sort before numeric segments
-    // - Alpha numeric segments sort lexicographically
-    // - Numeric segments sort numerically
-    // - Shorter versions sort before longer versions when the prefixes
-    //   match exactly
-    local = local.map((i) =>
-      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-    );
-  }
-
-  return [epoch, release, pre, post, dev, local];
-}
-
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/specifier.js
-// This file is dual licensed under the terms of the Apache License, Version
-// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-// for complete details.
-
-
-
-
-
-const RANGE_PATTERN = [
-  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-  '\\s*',
-  '(',
-  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-  /*  */ '(?<prefix>\\.\\*)?',
-  /*  */ '|',
-  /*  */ '(?<legacy>[^,;\\s)]+)',
-  ')',
-].join('');
-
-
-
-const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-function specifier_parse(ranges) {
-  if (!ranges.trim()) {
-    return [];
-  }
-
-  const specifiers = ranges
-    .split(',')
-    .map((range) => rangeRegex.exec(range.trim()) || {})
-    .map(({ groups }) => {
-      if (!groups) {
-        return null;
-      }
-
-      let { ...spec } = groups;
-      const { operator, version, prefix, legacy } = groups;
-
-      if (version) {
-        spec = { ...spec, ...explainVersion(version) };
-        if (operator === '~=') {
-          if (spec.release.length < 2) {
-            return null;
-          }
-        }
-        if (!isEqualityOperator(operator) && spec.local) {
-          return null;
-        }
-
-        if (prefix) {
-          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-            return null;
-          }
-        }
-      }
-      if (legacy && operator !== '===') {
-        return null;
-      }
-
-      return spec;
-    });
-
-  if (specifiers.filter(Boolean).length !== specifiers.length) {
-    return null;
-  }
-
-  return specifiers;
-}
-
-function filter(versions, specifier, options = {}) {
-  const filtered = pick(versions, specifier, options);
-  if (filtered.length === 0 && options.prereleases === undefined) {
-    return pick(versions, specifier, { prereleases: true });
-  }
-  return filtered;
-}
-
-function maxSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[found.length - 1];
-}
-
-function minSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[0];
-}
-
-function pick(versions, specifier, options) {
-  const parsed = specifier_parse(specifier);
-
-  if (!parsed) {
-    return [];
-  }
-
-  return versions.filter((version) => {
-    const explained = explainVersion(version);
-
-    if (!parsed.length) {
-      return explained && !(explained.is_prerelease && !options.prereleases);
-    }
-
-    return parsed.reduce((pass, spec) => {
-      if (!pass) {
-        return false;
-      }
-      return contains({ ...spec, ...options }, { version, explained });
-    }, true);
-  });
-}
-
-function satisfies(version, specifier, options = {}) {
-  const filtered = pick([version], specifier, options);
-
-  return filtered.length === 1;
-}
-
-function arrayStartsWith(array, prefix) {
-  if (prefix.length > array.length) {
-    return false;
-  }
-
-  for (let i = 0; i < prefix.length; i += 1) {
-    if (prefix[i] !== array[i]) {
-      return false;
-    }
-  }
-
-  return true;
-}
-
-function contains(specifier, input) {
-  const { explained } = input;
-  let { version } = input;
-  const { ...spec } = specifier;
-
-  if (spec.prereleases === undefined) {
-    spec.prereleases = spec.is_prerelease;
-  }
-
-  if (explained && explained.is_prerelease && !spec.prereleases) {
-    return false;
-  }
-
-  if (spec.operator === '~=') {
-    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-    if (spec.epoch) {
-      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-    }
-    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-      prereleases: spec.prereleases,
-    });
-  }
-
-  if (spec.prefix) {
-    const isMatching =
-      explained.epoch === spec.epoch &&
-      arrayStartsWith(explained.release, spec.release);
-    const isEquality = spec.operator !== '!=';
-    return isEquality ? isMatching : !isMatching;
-  }
-
-  if (explained && explained.local && spec.version) {
-    // Ignore candidate local labels only when the specifier itself is public.
-    if (spec.operator !== '===' && !spec.local) {
-      version = explained.public;
-      spec.version = explainVersion(spec.version).public;
-    }
-  }
-
-  if (spec.operator === '<' || spec.operator === '>') {
-    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
-      return false;
-    }
-  }
-
-  // TODO: fix me?
-  // eslint-disable-next-line import-x/namespace
-  const op = Operator[spec.operator];
-  return op(version, spec.version || spec.legacy);
-}
-
-function validRange(specifier) {
-  return Boolean(specifier_parse(specifier));
-}
-
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/semantic.js
-
-
-// those notation are borrowed from semver
-
-
-function major(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  return version.release[0];
-}
-
-function minor(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 2) {
-    return 0;
-  }
-  return version.release[1];
-}
-
-function patch(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 3) {
-    return 0;
-  }
-  return version.release[2];
-}
-
-function inc(input, release, preReleaseIdentifier) {
-  let identifier = preReleaseIdentifier || `a`;
-  const version = parse(input);
-
-  if (!version) {
-    return null;
-  }
-
-  if (
-    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-      identifier,
-    )
-  ) {
-    return null;
-  }
-
-  switch (release) {
-    case 'premajor':
-      {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'preminor':
-      {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prepatch':
-      {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prerelease':
-      if (version.pre === null) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-        version.pre = [identifier, 0];
-      } else {
-        if (preReleaseIdentifier === undefined && version.pre !== null) {
-          [identifier] = version.pre;
-        }
-
-        const [letter, number] = version.pre;
-        if (letter === identifier) {
-          version.pre = [letter, number + 1];
-        } else {
-          version.pre = [identifier, 0];
-        }
-      }
-
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'major':
-      if (
-        version.release.slice(1).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'minor':
-      if (
-        version.release.slice(2).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'patch':
-      if (
-        version.release.slice(3).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    default:
-      return null;
-  }
-
-  return stringify(version);
-}
-
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/index.js
-
-
-
-
-
-
-
-
-
-
 ;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version.ts
 
-/** Pre-release labels of PEP 440, in order: alpha < beta < release candidate. */
-const PRE_LABELS = (/* unused pure expression or super */ null && (['a', 'b', 'rc']));
-/** The ways a version can be bumped. See {@link bumpPythonVersion}. */
-const BUMPS = (/* unused pure expression or super */ null && (['release', 'pre', 'patch', 'minor', 'major']));
 /**
- * Parses a PEP 440 version in any form PEP 440 normalises (`v1.0`,
- * `5.2.0-beta.1`, `1.0RC1`) through @renovatebot/pep440.
+ * PEP 440 versions (https://peps.python.org/pep-0440/) with integers of any
+ * size. The syntax is @renovatebot/pep440's pattern (PEP 440 Appendix B's
+ * regular expression, the one pypa/packaging uses); the numbers, the
+ * canonical form and the ordering are computed here with BigInt, because the
+ * library turns every number into a JavaScript number, which loses precision
+ * above 2^53 (`1.0.dev20240101120000123456` would become `…123000`). PEP 440
+ * puts no bound on these integers, and date-stamped dev releases reach 20 digits.
+ */
+/** Pre-release labels of PEP 440, in order: alpha < beta < release candidate. */
+const PRE_LABELS = ['a', 'b', 'rc'];
+// PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
+// Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
+const VERSION_EXPRESSION = new RegExp(`^\\s*${VERSION_PATTERN}\\s*$`, 'i');
+/** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
+function preLabelOf(spelling) {
+    const lower = spelling.toLowerCase();
+    if (lower === 'a' || lower === 'alpha')
+        return 'a';
+    if (lower === 'b' || lower === 'beta')
+        return 'b';
+    return 'rc';
+}
+/** PEP 440 "Local version segments": lower case, `-` and `_` as `.`, numbers without leading zeros. */
+function localSegments(label) {
+    return label
+        .toLowerCase()
+        .split(/[-_.]/)
+        .map((segment) => (/^[0-9]+$/.test(segment) ? BigInt(segment) : segment));
+}
+/** The canonical text of version parts (PEP 440 "Normalization"; packaging's `Version.__str__`). */
+function formatPythonVersion(parts) {
+    const epoch = parts.epoch !== 0n ? `${parts.epoch}!` : '';
+    const pre = parts.pre ? `${parts.pre.label}${parts.pre.number}` : '';
+    const post = parts.post !== undefined ? `.post${parts.post}` : '';
+    const dev = parts.dev !== undefined ? `.dev${parts.dev}` : '';
+    const local = parts.local ? `+${parts.local.join('.')}` : '';
+    return `${epoch}${parts.release.join('.')}${pre}${post}${dev}${local}`;
+}
+/**
+ * Builds a version from its parts.
+ * @throws Error when the release segment is empty or a number is negative
+ */
+function pythonVersionFromParts(parts) {
+    const numbers = [parts.epoch, ...parts.release, parts.pre?.number, parts.post, parts.dev];
+    if (parts.release.length === 0 || numbers.some((value) => value !== undefined && value < 0n)) {
+        throw new Error(`internal error: invalid version parts ${formatPythonVersion(parts)}`);
+    }
+    return {
+        ...parts,
+        text: formatPythonVersion(parts),
+        isPrerelease: parts.pre !== undefined || parts.dev !== undefined,
+    };
+}
+/**
+ * Parses a PEP 440 version in any spelling PEP 440 normalises (`v1.0`,
+ * `5.2.0-beta.1`, `1.0RC1`, ` 1.0 `), with integers of any size.
  *
  * @returns the version, or undefined when the text is not a PEP 440 version
  */
 function python_version_parsePythonVersion(text) {
-    const explained = version_explain(text.trim());
-    if (!explained)
+    const groups = VERSION_EXPRESSION.exec(text)?.groups;
+    if (!groups)
         return undefined;
-    // The library's typings say arrays, but it returns numbers for post and dev.
-    const post = explained.post;
-    const dev = explained.dev;
-    const pre = explained.pre;
-    return {
-        text: explained.local ? `${explained.public}+${explained.local}` : explained.public,
-        epoch: explained.epoch,
-        release: explained.release,
-        ...(pre ? { pre: { label: pre[0], number: pre[1] } } : {}),
-        ...(post !== null ? { post } : {}),
-        ...(dev !== null ? { dev } : {}),
-        isPrerelease: explained.is_prerelease,
-    };
+    const number = (digits) => BigInt(digits ?? '0');
+    const postDigits = groups['post_n1'] ?? groups['post_n2'];
+    return pythonVersionFromParts({
+        epoch: number(groups['epoch']),
+        release: groups['release'].split('.').map((digits) => BigInt(digits)),
+        ...(groups['pre_l'] !== undefined ? { pre: { label: preLabelOf(groups['pre_l']), number: number(groups['pre_n']) } } : {}),
+        ...(groups['post_n1'] !== undefined || groups['post_l'] !== undefined ? { post: number(postDigits) } : {}),
+        ...(groups['dev_l'] !== undefined ? { dev: number(groups['dev_n']) } : {}),
+        ...(groups['local'] !== undefined ? { local: localSegments(groups['local']) } : {}),
+    });
 }
 /** The PEP 440 canonical form of `text` (e.g. `4.3.6-beta.1` → `4.3.6b1`), or undefined when it is not a version. */
 function canonicalPythonVersion(text) {
     return python_version_parsePythonVersion(text)?.text;
 }
-/** Compares two PEP 440 versions: negative when a < b, 0 when equal under PEP 440 (`1.0` == `1.0.0`), positive when a > b. */
-function python_version_comparePythonVersions(a, b) {
-    return compare(a, b);
+function compareBig(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
-/** Formats version parts in the PEP 440 canonical form. */
-function formatVersion(parts) {
-    const epoch = parts.epoch ? `${parts.epoch}!` : '';
-    const pre = parts.pre ? `${parts.pre.label}${parts.pre.number}` : '';
-    const post = parts.post !== undefined ? `.post${parts.post}` : '';
-    const dev = parts.dev !== undefined ? `.dev${parts.dev}` : '';
-    const text = `${epoch}${parts.release.join('.')}${pre}${post}${dev}`;
-    const parsed = python_version_parsePythonVersion(text);
-    if (!parsed)
-        throw new Error(`internal error: formatted an invalid version ${text}`);
-    return parsed;
+function compareRelease(a, b) {
+    // PEP 440 "Release segment": trailing zeros do not count (1.0 == 1.0.0).
+    const length = Math.max(a.length, b.length);
+    for (let index = 0; index < length; index += 1) {
+        const order = compareBig(a[index] ?? 0n, b[index] ?? 0n);
+        if (order !== 0)
+            return order;
+    }
+    return 0;
 }
-function nextRelease(release, level) {
-    const [major = 0, minor = 0, patch = 0] = release;
-    if (level === 'major')
-        return [major + 1, 0, 0];
-    if (level === 'minor')
-        return [major, minor + 1, 0];
-    return [major, minor, patch + 1];
+/** Where a version's pre-release part sorts: a dev release of a final release before every pre-release, a final release after them. */
+function preRank(version) {
+    if (version.pre)
+        return [1 + PRE_LABELS.indexOf(version.pre.label), version.pre.number];
+    if (version.post === undefined && version.dev !== undefined)
+        return [0, 0n];
+    return [PRE_LABELS.length + 1, 0n];
 }
-/** True when `release` (padded to three numbers) already is the next `level` release of a pre-release, e.g. 5.2.0b1 for minor. */
-function preReleaseOfLevel(release, level) {
-    const [, minor = 0, patch = 0] = release;
-    if (level === 'major')
-        return minor === 0 && patch === 0;
-    if (level === 'minor')
-        return patch === 0;
-    return true;
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
+        const [x, y] = [a[index], b[index]];
+        // PEP 440 "Local version identifiers": numeric segments sort after alphanumeric ones; letters compare as text.
+        if (typeof x !== typeof y)
+            return typeof x === 'bigint' ? 1 : -1;
+        const order = typeof x === 'bigint' ? compareBig(x, y) : x < y ? -1 : x > y ? 1 : 0;
+        if (order !== 0)
+            return order;
+    }
+    return a.length - b.length;
+}
+function asVersion(value) {
+    if (typeof value !== 'string')
+        return value;
+    const version = python_version_parsePythonVersion(value);
+    if (!version)
+        throw new Error(`"${value}" is not a PEP 440 version`);
+    return version;
 }
 /**
- * Computes the next version under the maintainers' release rules:
- * - `release`: drops the pre-release and dev parts (5.1.5b2 → 5.1.5); a
- *   version that is already final is an error.
- * - `pre`: the next pre-release (5.1.5b1 → 5.1.5b2); with a higher `preLabel`
- *   it starts that label at 1 (5.1.5b2 → 5.1.5rc1); from a final version it
- *   starts the next patch (5.1.4 → 5.1.5b1). A lower label is an error.
- * - `patch`, `minor`, `major`: the next such release (5.1.4 → 5.1.5); a
- *   pre-release of that level becomes final (5.2.0b1 minor → 5.2.0). With
- *   `preLabel` the result is that label's first pre-release (5.1.4 patch b → 5.1.5b1).
+ * Compares two PEP 440 versions under PEP 440's ordering (the order of
+ * pypa/packaging's `Version`): epoch, release (trailing zeros ignored),
+ * pre-release (dev-only releases first, finals last), post-release, dev
+ * release (a dev release before what it leads to), then the local label.
  *
- * The release segment is padded to three numbers for patch, minor and major.
- *
- * @throws Error with a message that names both versions when the bump is impossible
+ * @returns negative when a < b, 0 when equal under PEP 440 (`1.0` == `1.0.0`), positive when a > b
+ * @throws Error when a string is not a PEP 440 version
  */
-function bumpPythonVersion(current, bump, preLabel) {
-    const { epoch, release } = current;
-    const isFinal = !current.pre && current.dev === undefined;
-    switch (bump) {
-        case 'release':
-            if (isFinal)
-                throw new Error(`${current.text} is already a final release: there is no pre-release to drop`);
-            return formatVersion({ epoch, release });
-        case 'pre': {
-            const label = preLabel ?? current.pre?.label ?? 'b';
-            if (isFinal)
-                return formatVersion({ epoch, release: nextRelease(release, 'patch'), pre: { label, number: 1 } });
-            if (!current.pre)
-                return formatVersion({ epoch, release, pre: { label, number: 1 } });
-            const order = PRE_LABELS.indexOf(label) - PRE_LABELS.indexOf(current.pre.label);
-            if (order < 0)
-                throw new Error(`pre-label ${label} would go back from ${current.text}: ${label} comes before ${current.pre.label}`);
-            if (order > 0)
-                return formatVersion({ epoch, release, pre: { label, number: 1 } });
-            // A dev release of a pre-release (5.1.5b2.dev1) comes before that pre-release.
-            const number = current.dev !== undefined ? current.pre.number : current.pre.number + 1;
-            return formatVersion({ epoch, release, pre: { label, number } });
-        }
-        default: {
-            const reachesBase = !isFinal && !preLabel && preReleaseOfLevel(release, bump);
-            const next = reachesBase ? [...release] : nextRelease(release, bump);
-            while (next.length < 3)
-                next.push(0);
-            return formatVersion({ epoch, release: next, ...(preLabel ? { pre: { label: preLabel, number: 1 } } : {}) });
-        }
-    }
+function python_version_comparePythonVersions(a, b) {
+    const [x, y] = [asVersion(a), asVersion(b)];
+    const [xPre, yPre] = [preRank(x), preRank(y)];
+    return (compareBig(x.epoch, y.epoch) ||
+        compareRelease(x.release, y.release) ||
+        xPre[0] - yPre[0] ||
+        compareBig(xPre[1], yPre[1]) ||
+        compareBig(x.post ?? -1n, y.post ?? -1n) ||
+        // No dev part sorts after every dev part.
+        (x.dev === undefined ? (y.dev === undefined ? 0 : 1) : y.dev === undefined ? -1 : compareBig(x.dev, y.dev)) ||
+        compareLocal(x.local, y.local));
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/submodules.ts
