@@ -11,6 +11,7 @@ import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from
 import { startPublicGitRemote, type GitHttpRemote } from '../../test/stand-ins/git-http.js';
 import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '../../test/stand-ins/github-api-release.js';
 import type { HostedRepository } from './repositories.js';
+import type { Log } from './workflow.js';
 
 /** A maintainer: their login, role in the repositories, and a personal access token. */
 export interface Maintainer {
@@ -139,6 +140,51 @@ export class GitHub {
     state.jobs.set(runId, [{ ...job, head_sha: sha }]);
     state.checkRuns.set(sha, [...(state.checkRuns.get(sha) ?? []), { ...run, head_sha: sha }]);
     return runId;
+  }
+}
+
+/** A pull request as the stand-in answers it, the fields the rehearsal reads. */
+export interface OpenedPullRequest {
+  readonly number: number;
+  readonly html_url: string;
+  readonly head: { readonly sha: string };
+}
+
+/** The maintainers' part of a release pull request on GitHub, each a numbered step of the log: alice opens and merges it, bob approves it. */
+export class Maintainers {
+  constructor(
+    private readonly github: GitHub,
+    private readonly log: Log,
+    private readonly repository: string,
+  ) {}
+
+  /** Alice opens the release pull request dev → `base`, titled `title`, with `body` as its description. */
+  open(title: string, base: string, body: string): Promise<OpenedPullRequest> {
+    return this.log.step(`Release pull request dev → ${base} "${title}"`, `POST /pulls · ${ALICE.login}`, async () => {
+      const created = await this.github.request<OpenedPullRequest>(ALICE, 'POST', `/repos/${this.repository}/pulls`, { title, head: 'dev', base, body });
+      return { value: created, lines: [`#${created.number} ${created.html_url}, head ${created.head.sha.slice(0, 7)}`] };
+    });
+  }
+
+  /** Bob approves the pull request's head commit. */
+  approve(number: number, title: string): Promise<unknown> {
+    return this.log.step(title, `POST /pulls/{n}/reviews · ${BOB.login}`, async () => {
+      const review = await this.github.request<{ state: string; commit_id: string }>(BOB, 'POST', `/repos/${this.repository}/pulls/${number}/reviews`, {
+        event: 'APPROVE',
+      });
+      return { value: review, lines: [`${review.state} ${review.commit_id.slice(0, 7)}`] };
+    });
+  }
+
+  /** Alice merges it with a merge commit, as long as `head` is still its head. @returns the merge commit */
+  merge(number: number, head: string, base: string): Promise<string> {
+    return this.log.step('Merged with a merge commit', `PUT /pulls/{n}/merge · ${ALICE.login}`, async () => {
+      const merged = await this.github.request<{ sha: string; message: string }>(ALICE, 'PUT', `/repos/${this.repository}/pulls/${number}/merge`, {
+        merge_method: 'merge',
+        sha: head,
+      });
+      return { value: merged.sha, lines: [`${merged.message}: ${merged.sha.slice(0, 7)} on ${base}`] };
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { MOUNT_SKIP_REASON, mountTmpfs } from '../../test/fixtures/filesystems.js';
 import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '../../test/fixtures/images.js';
 import { DockerHub } from '../../test/stand-ins/docker-hub.js';
-import { ALICE, BOB, eventFile, gitAsync } from './github.js';
+import { ALICE, BOB, eventFile, gitAsync, Maintainers } from './github.js';
 import { head } from './repositories.js';
 import { resolveExpressions, WorkflowJob, type Context, type JobAddress } from './workflow.js';
 import { isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
@@ -67,15 +67,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   );
   log.line(`TAG_SIGNING_KEY: an SSH key made for the rehearsal`);
 
-  const pr = await log.step(`Release pull request dev → main "Release ${VERSION}"`, 'POST /pulls · maintainer-alice', async () => {
-    const created = await github.request<{ number: number; html_url: string; head: { sha: string } }>(ALICE, 'POST', `/repos/${REPOSITORY}/pulls`, {
-      title: `Release ${VERSION}`,
-      head: 'dev',
-      base: 'main',
-      body: DESCRIPTION,
-    });
-    return { value: created, lines: [`#${created.number} ${created.html_url}, head ${created.head.sha.slice(0, 7)}`] };
-  });
+  const maintainers = new Maintainers(github, log, REPOSITORY);
+  const pr = await maintainers.open(`Release ${VERSION}`, 'main', DESCRIPTION);
   const releaseHead = pr.head.sha;
   const baseEnv = { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: REPOSITORY, ...world.ghEnv() };
   const pullRequestEvent = async (action: string): Promise<Record<string, string>> => ({
@@ -136,12 +129,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     `not rehearsed (no Docker engine here): preprod holds each image's ${VERSION} index, ${builds.length} build jobs recorded as passed check runs`,
   );
 
-  await log.step('Approved by a maintainer once the builds passed', 'POST /pulls/{n}/reviews · maintainer-bob', async () => {
-    const review = await github.request<{ state: string; commit_id: string }>(BOB, 'POST', `/repos/${REPOSITORY}/pulls/${pr.number}/reviews`, {
-      event: 'APPROVE',
-    });
-    return { value: review, lines: [`${review.state} ${review.commit_id.slice(0, 7)}`] };
-  });
+  await maintainers.approve(pr.number, 'Approved by a maintainer once the builds passed');
   const runner = 'GitHub Actions 1000000202';
   const gateRun = github.startRun(
     REPOSITORY,
@@ -155,13 +143,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   await gate.uses('verify-release-pr', 'The merge gate: every rule, every build passed, approved', {
     env: { ...(await pullRequestEvent('submitted')), GITHUB_RUN_ID: gateRun, RUNNER_NAME: runner },
   });
-  await log.step('Merged with a merge commit', 'PUT /pulls/{n}/merge · maintainer-alice', async () => {
-    const merged = await github.request<{ sha: string; message: string }>(ALICE, 'PUT', `/repos/${REPOSITORY}/pulls/${pr.number}/merge`, {
-      merge_method: 'merge',
-      sha: releaseHead,
-    });
-    return { value: merged, lines: [`${merged.message}: ${merged.sha.slice(0, 7)} on main`] };
-  });
+  await maintainers.merge(pr.number, releaseHead, 'main');
   const mergeCommit = head(images, 'main');
 
   // images/release.yml on the closed pull request: the tag job (sub_tag.yml).

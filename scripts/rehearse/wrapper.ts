@@ -10,7 +10,7 @@ import { DEBIAN_PYTHON, HATCHLING_BUILD_ARGS } from '../../test/fixtures/python-
 import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE } from '../../test/fixtures/wrapper-repository.js';
 import { OidcIssuerStandIn, PackageIndexStandIn, type TrustedPublisher } from '../../test/stand-ins/package-index.js';
 import { SigstoreStandIn } from '../../test/stand-ins/sigstore.js';
-import { ALICE, BOB, eventFile, gitAsync } from './github.js';
+import { ALICE, BOB, eventFile, gitAsync, Maintainers } from './github.js';
 import { createWrapper, head } from './repositories.js';
 import { bundleStep, WorkflowJob } from './workflow.js';
 import { fileAt, isAncestor, killGpgDaemons, makeOpenpgpKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
@@ -86,21 +86,9 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     `not rehearsed (pip's index is unreachable here); its four jobs recorded as passed check runs on ${releaseCommit.slice(0, 7)}`,
   );
 
-  const pr = await log.step(`Release pull request dev → master "Release ${VERSION}"`, 'POST /pulls · maintainer-alice', async () => {
-    const created = await github.request<{ number: number; html_url: string; head: { sha: string } }>(ALICE, 'POST', `/repos/${REPOSITORY}/pulls`, {
-      title: `Release ${VERSION}`,
-      head: 'dev',
-      base: 'master',
-      body: DESCRIPTION,
-    });
-    return { value: created, lines: [`#${created.number} ${created.html_url}, head ${created.head.sha.slice(0, 7)}`] };
-  });
-  await log.step('Approved by a maintainer', 'POST /pulls/{n}/reviews · maintainer-bob', async () => {
-    const review = await github.request<{ state: string; commit_id: string }>(BOB, 'POST', `/repos/${REPOSITORY}/pulls/${pr.number}/reviews`, {
-      event: 'APPROVE',
-    });
-    return { value: review, lines: [`${review.state} ${review.commit_id.slice(0, 7)}`] };
-  });
+  const maintainers = new Maintainers(github, log, REPOSITORY);
+  const pr = await maintainers.open(`Release ${VERSION}`, 'master', DESCRIPTION);
+  await maintainers.approve(pr.number, 'Approved by a maintainer');
 
   // wrapper/entrypoint_prerelease.yml, run by the approval (pull_request_review).
   const runner = 'GitHub Actions 1000000101';
@@ -139,13 +127,7 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   );
   await verify.uses('verify-release-pr', 'The release pull request passes every rule, with its version files, spawn version and submodules');
 
-  await log.step('Merged with a merge commit', 'PUT /pulls/{n}/merge · maintainer-alice', async () => {
-    const merged = await github.request<{ sha: string; message: string }>(ALICE, 'PUT', `/repos/${REPOSITORY}/pulls/${pr.number}/merge`, {
-      merge_method: 'merge',
-      sha: releaseCommit,
-    });
-    return { value: merged, lines: [`${merged.message}: ${merged.sha.slice(0, 7)} on master`] };
-  });
+  await maintainers.merge(pr.number, releaseCommit, 'master');
   const mergeCommit = head(wrapper, 'master');
 
   // The maintainer tags master's merge commit, signed (bump-version's README: "as the wrapper's maintainers do").

@@ -363,6 +363,14 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     });
   };
 
+  /** A release request's `tag_name`; without one, answers 422 missing_field and returns undefined. */
+  const tagName = (context: RouteContext, body: Record<string, unknown>, documentation: string): string | undefined => {
+    const tag = typeof body['tag_name'] === 'string' ? body['tag_name'] : '';
+    if (tag) return tag;
+    api.send(context.response, 422, validation('Validation Failed', documentation, [{ resource: 'Release', field: 'tag_name', code: 'missing_field' }]));
+    return undefined;
+  };
+
   /** The generated notes: the merged pull requests whose merge commits the range holds, then the compare link. */
   const notes = (state: GitHubState, repository: string, tag: string, target: string, previous: string | undefined): string => {
     const directory = bare.get(repository)!;
@@ -382,13 +390,8 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     const repository = context.repository!;
     const directory = bare.get(repository)!;
     const body = await api.body(context.request);
-    const tag = String(body['tag_name'] ?? '');
-    if (!tag)
-      return api.send(
-        context.response,
-        422,
-        validation('Validation Failed', documentation, [{ resource: 'Release', field: 'tag_name', code: 'missing_field' }]),
-      );
+    const tag = tagName(context, body, documentation);
+    if (!tag) return;
     const target = tagCommit(directory, tag) ?? (typeof body['target_commitish'] === 'string' ? body['target_commitish'] : undefined);
     if (!target)
       return api.send(
@@ -419,13 +422,8 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     const directory = bare.get(repository)!;
     const state = context.state!;
     const body = await api.body(context.request);
-    const tag = String(body['tag_name'] ?? '');
-    if (!tag)
-      return api.send(
-        context.response,
-        422,
-        validation('Validation Failed', documentation, [{ resource: 'Release', field: 'tag_name', code: 'missing_field' }]),
-      );
+    const tag = tagName(context, body, documentation);
+    if (!tag) return;
     const list = releases.get(repository) ?? [];
     if (list.some((release) => release.tag_name === tag))
       return api.send(
