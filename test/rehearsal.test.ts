@@ -1,35 +1,178 @@
+// `npm run rehearse` (scripts/rehearse.ts) as a maintainer runs it: both releases, then each alone with an
+// example changed the way a real release would fail, to show that the stand-ins and the end checks
+// catch it. Each run gets its own TMPDIR, which must be empty afterwards, with no process left in it.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it, type ExpectStatic } from 'vitest';
+import { MOUNT_SKIP_REASON } from './fixtures/filesystems.js';
 import { NODE24, REPO_ROOT } from './harness/run-bundle.js';
 
-/** Runs `npm run rehearse`'s script under Node 24, as npm would. */
-function rehearse(args: string[] = []): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(NODE24, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'rehearse.ts'), ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
+interface Rehearsal {
+  code: number;
+  output: string;
+  /** Files left in the run's TMPDIR. */
+  leftFiles: string[];
+  /** Command lines of processes still running that name the run's TMPDIR. */
+  leftProcesses: string[];
 }
 
-describe('npm run rehearse', () => {
-  it('rehearses a whole release end to end, exits 0, and leaves no server behind', async () => {
-    const { code, output } = await rehearse();
-    expect(code, output).toBe(0);
-    for (const action of ['check-runner-disk', 'verify-release-pr', 'bump-version', 'publish-pypi-sdist', 'promote-images-preprod-to-prod'])
-      expect(output).toContain(`(${action}, `);
-    expect(output).toMatch(/✓ 7\. dev moves to the next beta/);
-    expect(output).not.toContain('✗');
-    expect(output).toMatch(/Release 5\.1\.5 rehearsed in [\d.]+ s: 7 steps/);
-    const root = /in (\/\S+exegol-rehearsal-\S+)/.exec(output)![1]!;
-    expect(existsSync(root)).toBe(false);
-    const registry = /registry: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-    await expect(fetch(`${registry}/v2/`)).rejects.toThrow();
+/** Processes whose command line names `directory` (a registry, a gpg-agent, a server left running). */
+async function processesIn(directory: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (commandLine.includes(directory)) found.push(`${pid}: ${commandLine.replace(/\0/g, ' ').trim()}`);
+  }
+  return found;
+}
+
+/** Runs `npm run rehearse`'s script under Node 24, as npm does, in a TMPDIR of its own. */
+async function rehearse(args: string[] = [], env: Record<string, string> = {}): Promise<Rehearsal> {
+  // Short: bump-version's GNUPGHOME goes under RUNNER_TEMP, and gpg-agent's socket path may hold 107 bytes.
+  const tmp = await mkdtemp('/tmp/rh-');
+  const child = spawn(NODE24, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'rehearse.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TMPDIR: tmp, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
+  // tsx-<uid> is tsx's own compile cache, made by the runner of the script, not by the rehearsal.
+  const leftFiles = (await readdir(tmp)).filter((name) => !/^tsx-\d+$/.test(name));
+  const result = { code, output, leftFiles, leftProcesses: await processesIn(tmp) };
+  await rm(tmp, { recursive: true, force: true });
+  return result;
+}
+
+/** A copy of workflows-examples/ with one file changed by `edit`; removed by the returned function. */
+async function changedExamples(file: string, edit: (text: string) => string): Promise<{ directory: string; remove: () => Promise<void> }> {
+  const directory = await mkdtemp('/tmp/rh-examples-');
+  await cp(path.join(REPO_ROOT, 'workflows-examples'), directory, { recursive: true });
+  const target = path.join(directory, file);
+  const before = await readFile(target, 'utf8');
+  const after = edit(before);
+  if (after === before) throw new Error(`the edit of ${file} changed nothing: the example changed, update this test`);
+  await writeFile(target, after);
+  return { directory, remove: () => rm(directory, { recursive: true, force: true }) };
+}
+
+/** Each step title is found, numbered and passed, after the one before it. */
+function expectInOrder(expect: ExpectStatic, output: string, titles: readonly string[]): void {
+  let from = 0;
+  for (const title of titles) {
+    const at = output.slice(from).search(new RegExp(`^✓ \\d+\\. ${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    expect(at, `step "${title}" not found after the step before it`).toBeGreaterThanOrEqual(0);
+    from += at + 1;
+  }
+}
+
+// Independent runs, each with its own servers, ports and TMPDIR: run side by side.
+describe.concurrent('npm run rehearse', () => {
+  it('rehearses the wrapper, then the images, in the maintainers\u2019 order; every check holds; nothing is left behind', async ({ expect }) => {
+    const run = await rehearse();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toMatch(/^✗/m);
+    expectInOrder(expect, run.output, [
+      'dev made final: 5.1.5b2 → 5.1.5',
+      'Release pull request dev → master "Release 5.1.5"',
+      'Approved by a maintainer',
+      'The release pull request passes every rule',
+      'Merged with a merge commit',
+      "Signed annotated tag 5.1.5 on master's merge commit",
+      'The sdist, then the wheel',
+      'Both validated against the tag',
+      'To TestPyPI, then PyPI',
+      'GitHub release 5.1.5, latest',
+      'dev fast-forwarded to the release commit',
+      'dev moved to the next beta, 5.1.6b1',
+      'Release pull request dev → main "Release 3.1.6"',
+      'Pre-release: a release pull request',
+      ...(MOUNT_SKIP_REASON ? [] : ["The builder's disk holds 100 GB free"]),
+      'The merge gate',
+      'Merged with a merge commit',
+      'The merged pull request: a release',
+      'dev fast-forwarded to the merge commit',
+      'Signed tag 3.1.6 on the merge commit',
+      'Every flavour promoted on Docker Hub',
+      'The base image promoted',
+      'GitHub release "Exegol images 3.1.6", latest',
+      'GitHub release "Exegol images 3.1.7b1", a pre-release, not latest',
+    ]);
+    // Our actions ran as their bundles, from the example workflows' steps.
+    for (const step of [
+      'verify-release-pr · entrypoint_prerelease.yml › verify',
+      'publish-pypi-sdist · entrypoint_release.yml › publish › pypi',
+      'bump-version · entrypoint_release.yml › next-beta',
+      'verify-release-pr · sub_tag.yml › tag › release',
+      'bump-version · sub_tag.yml › tag › tag',
+      'promote-images-preprod-to-prod · sub_release.yml › promote',
+      ...(MOUNT_SKIP_REASON ? [] : ['check-runner-disk · sub_build.yml › build']),
+    ])
+      expect(run.output).toContain(`(${step}, `);
+    for (const check of [
+      /^✓ master's head \w+ is a merge commit: parents master's previous head and dev's release commit/m,
+      /^✓ tag 5\.1\.5 is signed and verifies with git using only alice's public OpenPGP key$/m,
+      /^✓ dev descends from the tag, one commit after it, and holds 5\.1\.6b1 in both version files$/m,
+      /^✓ TestPyPI and PyPI hold exegol-5\.1\.5\.tar\.gz \(sha256 [0-9a-f]{12}…\) and exegol-5\.1\.5-py3-none-any\.whl/m,
+      /^✓ PyPI holds one PEP 740 attestation a file, verifying for ThePorgs\/Exegol entrypoint_release\.yml$/m,
+      /^✓ tag 3\.1\.6 is annotated, its message the pull request's description/m,
+      /^✓ tag 3\.1\.6 is signed and verifies with git using only the SSH public key$/m,
+      /^✓ production holds every flavour and base at its preprod digest/m,
+      /^✓ the 12 promoted preprod tags are gone, deleted through Docker Hub's API$/m,
+      /^✓ the GitHub release "Exegol images 3\.1\.7b1" is a pre-release, not the latest/m,
+    ])
+      expect(run.output).toMatch(check);
+    expect(run.output.match(/^✓ the pull request holds one checklist comment, "ready", by github-actions\[bot\]$/gm)).toHaveLength(2);
+    expect(run.output).toMatch(/Rehearsed wrapper and images in [\d.]+ s: \d+ steps/);
+    expect(run.leftFiles).toEqual([]);
+    expect(run.leftProcesses).toEqual([]);
   }, 300_000);
+
+  // An example changed the way a real release would fail: the stand-ins refuse as the services do, and the checks see it.
+  it('--only images: without pull-requests: write the merge gate cannot comment, as on GitHub, and the checks say so', async ({ expect }) => {
+    const examples = await changedExamples('images/verify-release-pr.yml', (text) =>
+      text.replace('      pull-requests: write\n', '      pull-requests: read\n'),
+    );
+    try {
+      const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).not.toContain('The wrapper:');
+      expect(run.output).toContain('warning: The checklist comment was not written: GitHub answered 403: Resource not accessible by integration');
+      expect(run.output).toMatch(/^✗ the pull request holds one checklist comment, "ready", by github-actions\[bot\]$/m);
+      expect(run.output.match(/^✗ /gm)).toHaveLength(1);
+      expect(run.output).toContain('A check failed: the real release would not end in this state.');
+      expect(run.leftFiles).toEqual([]);
+      expect(run.leftProcesses).toEqual([]);
+    } finally {
+      await examples.remove();
+    }
+  }, 300_000);
+
+  it('--only wrapper: a publish job in another environment than the trusted publisher\u2019s is refused by PyPI, and the rehearsal stops there', async ({
+    expect,
+  }) => {
+    const examples = await changedExamples('wrapper/entrypoint_release.yml', (text) => text.replace('      name: release\n', '      name: pypi\n'));
+    try {
+      const run = await rehearse(['--only', 'wrapper'], { REHEARSAL_EXAMPLES: examples.directory });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).not.toContain('The images:');
+      expect(run.output).toMatch(/^✗ \d+\. To TestPyPI, then PyPI/m);
+      expect(run.output).toContain('invalid-publisher');
+      expect(run.output).toMatch(/Rehearsal stopped: step \d+ \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi\) failed/);
+      expect(run.leftFiles).toEqual([]);
+      expect(run.leftProcesses).toEqual([]);
+    } finally {
+      await examples.remove();
+    }
+  }, 300_000);
+
+  it('refuses an unknown release name', async ({ expect }) => {
+    const run = await rehearse(['--only', 'docs']);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('--only takes wrapper or images, not "docs"');
+    expect(run.leftFiles).toEqual([]);
+  }, 60_000);
 });

@@ -48,7 +48,8 @@ function parseCgi(output: Buffer): { status: number; headers: [string, string][]
   return { status, headers, body };
 }
 
-function runBackend(request: IncomingMessage, response: ServerResponse, projectRoot: string, user: string): void {
+/** Runs `git http-backend` for one request, as `user` (REMOTE_USER: set, it enables receive-pack). */
+export function runBackend(request: IncomingMessage, response: ServerResponse, projectRoot: string, user: string): void {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -95,6 +96,39 @@ export async function startGitHttpRemote(projectRoot: string, username: string, 
       return;
     }
     runBackend(request, response, projectRoot, username);
+  });
+  const base = await listenOnLoopback(server);
+  return { base, refused: () => refused, close: () => closeServer(server) };
+}
+
+/**
+ * Serves the bare repositories under `projectRoot` (`<owner>/<name>.git`) over smart HTTP as GitHub serves
+ * a public repository: anyone may fetch; a push (git-receive-pack) needs Basic credentials whose
+ * password `pusher` maps to an account allowed to write, and is otherwise answered 401 without
+ * credentials, or 403 "Permission to <owner>/<name>.git denied to <account>." (GitHub's words) for an
+ * account that may not write, such as a GITHUB_TOKEN without `contents: write`.
+ */
+export async function startPublicGitRemote(
+  projectRoot: string,
+  pusher: (password: string) => { login: string; mayPush: boolean } | undefined,
+): Promise<GitHttpRemote> {
+  let refused = 0;
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const pushing = url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack';
+    const header = request.headers.authorization ?? '';
+    // The scheme is case-insensitive (RFC 9110 §11.1): actions/checkout sends `AUTHORIZATION: basic …`.
+    const password = /^basic /i.test(header) ? Buffer.from(header.slice(6), 'base64').toString('utf8').split(':').slice(1).join(':') : '';
+    const account = password ? pusher(password) : undefined;
+    if (pushing && !account?.mayPush) {
+      refused += 1;
+      request.resume();
+      const repository = url.pathname.replace(/^\/(.+?\.git)\/.*$/, '$1');
+      if (!account) response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitHub"', 'Content-Type': 'text/plain' }).end('authentication required\n');
+      else response.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Permission to ${repository} denied to ${account.login}.\n`);
+      return;
+    }
+    runBackend(request, response, projectRoot, account?.login ?? 'anonymous');
   });
   const base = await listenOnLoopback(server);
   return { base, refused: () => refused, close: () => closeServer(server) };

@@ -5,7 +5,7 @@ import { closeServer, listenOnLoopback } from './loopback.js';
 type Schemas = components['schemas'];
 
 /** Objects of GitHub's REST schemas with only some fields filled: the fields the action reads, and the usual neighbours. */
-type Partial2<T> = T extends object ? { [K in keyof T]?: Partial2<T[K]> } : T;
+export type Partial2<T> = T extends object ? { [K in keyof T]?: Partial2<T[K]> } : T;
 
 export type PullRequest = Partial2<Schemas['pull-request']>;
 export type Review = Partial2<Schemas['pull-request-review']>;
@@ -27,6 +27,22 @@ export interface TokenIdentity {
   login: string;
   installation: boolean;
   readOnly?: boolean;
+  /**
+   * The token's permissions, as a job's `permissions:` names them (`contents`, `pull-requests`,
+   * `issues`…; unnamed ones are `none`, as GitHub gives the GITHUB_TOKEN). Unset: every permission.
+   * A write needs its scope at `write` and is otherwise answered 403 "Resource not accessible by
+   * integration"; reads are not checked: the repositories served are public, and GitHub's
+   * "Permissions required for fine-grained personal access tokens" says public resources can be
+   * read without the permission.
+   */
+  permissions?: Readonly<Record<string, string>>;
+}
+
+/** Whether `identity` may write through an endpoint that accepts any one of `scopes` at `write` (GitHub's "Additional permissions"). */
+export function mayWrite(identity: TokenIdentity, scopes: readonly string[]): boolean {
+  if (identity.readOnly) return false;
+  if (!identity.permissions) return true;
+  return scopes.some((scope) => identity.permissions![scope] === 'write');
 }
 
 /** What the stand-in received, and what it answered. */
@@ -98,7 +114,7 @@ export function emptyState(): GitHubState {
 /** The account of a token no test registered: the workflow's GITHUB_TOKEN, an installation token of GitHub Actions. */
 export const GITHUB_ACTIONS_BOT: TokenIdentity = { login: 'github-actions[bot]', installation: true };
 
-const NOT_ACCESSIBLE = (documentation: string): BasicError => ({
+export const NOT_ACCESSIBLE = (documentation: string): BasicError => ({
   message: 'Resource not accessible by integration',
   documentation_url: documentation,
   status: '403',
@@ -422,7 +438,9 @@ export class GitHubApiStandIn {
       const comments = state.comments.get(number) ?? [];
       if (method === 'GET') return this.paginate(url, comments, (page) => page, response);
       if (method === 'POST') {
-        if (identity.readOnly) return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/issues/comments#create-an-issue-comment'));
+        // "Create an issue comment" on a pull request: Issues or Pull requests, write.
+        if (!mayWrite(identity, ['issues', 'pull-requests']))
+          return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/issues/comments#create-an-issue-comment'));
         const { body } = await this.body(request);
         const id = (this.nextCommentId += 1);
         const comment: Comment = {
@@ -441,7 +459,8 @@ export class GitHubApiStandIn {
       }
     }
     if (method === 'PATCH' && (match = /^\/issues\/comments\/(\d+)$/.exec(route))) {
-      if (identity.readOnly) return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/issues/comments#update-an-issue-comment'));
+      if (!mayWrite(identity, ['issues', 'pull-requests']))
+        return this.send(response, 403, NOT_ACCESSIBLE('https://docs.github.com/rest/issues/comments#update-an-issue-comment'));
       const { body } = await this.body(request);
       const comment = [...state.comments.values()].flat().find((entry) => entry.id === Number(match![1]));
       if (!comment) return this.notFound(response);

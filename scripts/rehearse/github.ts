@@ -1,0 +1,219 @@
+// GitHub for the rehearsal: the REST stand-in (test/stand-ins/github-api.ts) serving ThePorgs'
+// repositories from their bare git repositories (test/stand-ins/github-api-release.ts), the
+// maintainers' accounts, the GITHUB_TOKEN of each job with that job's permissions, and what GitHub
+// Actions records of the runs the rehearsal does not run (check runs of the tests and builds).
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { actionsJob, checkRun, workflowRun } from '../../test/fixtures/release-pr.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '../../test/stand-ins/github-api.js';
+import { startPublicGitRemote, type GitHttpRemote } from '../../test/stand-ins/git-http.js';
+import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '../../test/stand-ins/github-api-release.js';
+import type { HostedRepository } from './repositories.js';
+import type { Log } from './workflow.js';
+
+/** A maintainer: their login, role in the repositories, and a personal access token. */
+export interface Maintainer {
+  readonly login: string;
+  readonly token: string;
+}
+
+export const ALICE: Maintainer = { login: 'maintainer-alice', token: 'github_pat_alice' };
+export const BOB: Maintainer = { login: 'maintainer-bob', token: 'github_pat_bob' };
+
+export class GitHub {
+  readonly api = new GitHubApiStandIn('ThePorgs', 'Exegol');
+  readonly endpoints: ReleaseEndpoints;
+  private remote?: GitHttpRemote;
+  private nextToken = 0;
+  private nextRun = 7_000_000_000;
+
+  constructor() {
+    this.endpoints = serveReleaseEndpoints(this.api);
+    this.api.tokens.set(ALICE.token, { login: ALICE.login, installation: false });
+    this.api.tokens.set(BOB.token, { login: BOB.login, installation: false });
+  }
+
+  get url(): string {
+    return this.api.url;
+  }
+
+  /** Starts the REST API, and git over HTTP for the bare repositories under `<root>/github.com`. */
+  async start(root: string): Promise<this> {
+    await this.api.start();
+    this.remote = await startPublicGitRemote(path.join(root, 'github.com'), (password) => {
+      const identity = this.api.tokens.get(password);
+      return identity ? { login: identity.login, mayPush: mayWrite(identity, ['contents']) } : undefined;
+    });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.remote?.close();
+    await this.api.stop();
+  }
+
+  /** The clone URL of a hosted repository, as https://github.com/<owner>/<name>.git is. */
+  cloneUrl(fullName: string): string {
+    return `${this.remote!.base}/${fullName}.git`;
+  }
+
+  /**
+   * Clones a hosted repository into `directory` on `ref`, as actions/checkout does with fetch-depth 0;
+   * with `token`, git keeps it as the AUTHORIZATION header for this host (checkout's
+   * persist-credentials), so that pushes are made, and allowed or refused, as that token.
+   */
+  async checkout(fullName: string, directory: string, options: { ref: string; token?: string }): Promise<string> {
+    await gitAsync(path.dirname(directory), 'clone', '--quiet', '--branch', options.ref, this.cloneUrl(fullName), directory);
+    if (options.token)
+      await gitAsync(
+        directory,
+        'config',
+        '--local',
+        `http.${this.remote!.base}/.extraheader`,
+        `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`,
+      );
+    return directory;
+  }
+
+  /** Serves a hosted repository: alice is an admin, bob a maintainer. */
+  host(repository: HostedRepository): void {
+    const state = this.api.repository(repository.fullName);
+    state.defaultBranch = repository.defaultBranch;
+    state.permissions.set(ALICE.login, 'admin');
+    state.permissions.set(BOB.login, 'maintain');
+    this.endpoints.bare.set(repository.fullName, repository.bare);
+    this.endpoints.sync(repository.fullName);
+  }
+
+  /** A job's GITHUB_TOKEN: GitHub Actions' installation token holding exactly `permissions`. */
+  jobToken(permissions: Record<string, string>): string {
+    this.nextToken += 1;
+    const token = `ghs_rehearsal${String(this.nextToken).padStart(4, '0')}`;
+    this.api.tokens.set(token, { ...GITHUB_ACTIONS_BOT, permissions });
+    return token;
+  }
+
+  /** A REST request as a maintainer makes it (the web interface's requests, through the API). @throws Error on a non-2xx answer */
+  async request<T>(who: Maintainer, method: string, route: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}${route}`, {
+      method,
+      headers: { authorization: `token ${who.token}`, accept: 'application/vnd.github+json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route} as ${who.login}: HTTP ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  pull(repository: string, number: number): PullRequest {
+    this.endpoints.sync(repository);
+    return this.api.repository(repository).pulls.get(number)!;
+  }
+
+  releases(repository: string): Release[] {
+    return this.endpoints.releases.get(repository) ?? [];
+  }
+
+  /**
+   * Records a finished workflow run of `workflowPath` on `sha` whose jobs passed, as GitHub Actions
+   * leaves it: a workflow run, and a check run a job in the run's check suite.
+   */
+  passedRun(repository: string, workflowPath: string, sha: string, jobs: readonly string[], event = 'push'): void {
+    const state = this.api.repository(repository);
+    const runId = String((this.nextRun += 1));
+    state.workflowRuns.push({ ...workflowRun(runId, workflowPath, event), head_sha: sha, status: 'completed', conclusion: 'success' });
+    state.checkRuns.set(sha, [...(state.checkRuns.get(sha) ?? []), ...jobs.map((name) => ({ ...checkRun(name, 'success', { runId }), head_sha: sha }))]);
+  }
+
+  /**
+   * Starts the workflow run a job of the rehearsal runs in: the run (in progress), this job in it on
+   * runner `runner`, and its check run on `sha`, as GitHub Actions shows them while the job runs.
+   * @returns GITHUB_RUN_ID
+   */
+  startRun(repository: string, workflowPath: string, sha: string, jobName: string, runner: string, event: string): string {
+    const state = this.api.repository(repository);
+    const runId = String((this.nextRun += 1));
+    const { job, checkRun: run } = actionsJob(jobName, null, { runId, runner });
+    state.workflowRuns.push({ ...workflowRun(runId, workflowPath, event), head_sha: sha });
+    state.jobs.set(runId, [{ ...job, head_sha: sha }]);
+    state.checkRuns.set(sha, [...(state.checkRuns.get(sha) ?? []), { ...run, head_sha: sha }]);
+    return runId;
+  }
+}
+
+/** A pull request as the stand-in answers it, the fields the rehearsal reads. */
+export interface OpenedPullRequest {
+  readonly number: number;
+  readonly html_url: string;
+  readonly head: { readonly sha: string };
+}
+
+/** The maintainers' part of a release pull request on GitHub, each a numbered step of the log: alice opens and merges it, bob approves it. */
+export class Maintainers {
+  constructor(
+    private readonly github: GitHub,
+    private readonly log: Log,
+    private readonly repository: string,
+  ) {}
+
+  /** Alice opens the release pull request dev → `base`, titled `title`, with `body` as its description. */
+  open(title: string, base: string, body: string): Promise<OpenedPullRequest> {
+    return this.log.step(`Release pull request dev → ${base} "${title}"`, `POST /pulls · ${ALICE.login}`, async () => {
+      const created = await this.github.request<OpenedPullRequest>(ALICE, 'POST', `/repos/${this.repository}/pulls`, { title, head: 'dev', base, body });
+      return { value: created, lines: [`#${created.number} ${created.html_url}, head ${created.head.sha.slice(0, 7)}`] };
+    });
+  }
+
+  /** Bob approves the pull request's head commit. */
+  approve(number: number, title: string): Promise<unknown> {
+    return this.log.step(title, `POST /pulls/{n}/reviews · ${BOB.login}`, async () => {
+      const review = await this.github.request<{ state: string; commit_id: string }>(BOB, 'POST', `/repos/${this.repository}/pulls/${number}/reviews`, {
+        event: 'APPROVE',
+      });
+      return { value: review, lines: [`${review.state} ${review.commit_id.slice(0, 7)}`] };
+    });
+  }
+
+  /** Alice merges it with a merge commit, as long as `head` is still its head. @returns the merge commit */
+  merge(number: number, head: string, base: string): Promise<string> {
+    return this.log.step('Merged with a merge commit', `PUT /pulls/{n}/merge · ${ALICE.login}`, async () => {
+      const merged = await this.github.request<{ sha: string; message: string }>(ALICE, 'PUT', `/repos/${this.repository}/pulls/${number}/merge`, {
+        merge_method: 'merge',
+        sha: head,
+      });
+      return { value: merged.sha, lines: [`${merged.message}: ${merged.sha.slice(0, 7)} on ${base}`] };
+    });
+  }
+}
+
+/**
+ * Runs git without blocking this process (the git remote and the API it talks to run in it), with a
+ * fixed identity and no user or system configuration, as test/fixtures/git.ts does. @returns stdout, trimmed
+ */
+export async function gitAsync(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Maintainer Alice',
+      GIT_AUTHOR_EMAIL: 'alice@exegol.invalid',
+      GIT_COMMITTER_NAME: 'Maintainer Alice',
+      GIT_COMMITTER_EMAIL: 'alice@exegol.invalid',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_TERMINAL_PROMPT: '0',
+    },
+  });
+  return stdout.trim();
+}
+
+/** Writes an event payload (GITHUB_EVENT_PATH) into `directory`. */
+export async function eventFile(directory: string, name: string, payload: unknown): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  const file = path.join(directory, `${name}.json`);
+  await writeFile(file, JSON.stringify(payload, null, 2));
+  return file;
+}

@@ -1,0 +1,121 @@
+// The git side of the rehearsal: bare repositories standing for ThePorgs' repositories on GitHub (served
+// by the GitHub stand-in from these very directories), shaped as the facts describe them
+// (/work/shared/exegol-release-facts.md), and the maintainers' clones.
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { git } from '../../test/fixtures/git.js';
+import { exegolProjectFiles } from '../../test/fixtures/python-projects.js';
+import { wrapperFiles, writeFiles } from '../../test/fixtures/wrapper-repository.js';
+
+/** A repository on "GitHub": its bare directory and default branch. */
+export interface HostedRepository {
+  readonly fullName: string;
+  readonly bare: string;
+  readonly defaultBranch: string;
+}
+
+/** Where the bare repository of `owner/name` lives under `root`. */
+export function barePath(root: string, fullName: string): string {
+  return path.join(root, 'github.com', `${fullName}.git`);
+}
+
+/** Creates the bare repository of `fullName` and pushes the history `build` makes in a scratch clone. */
+async function hosted(root: string, fullName: string, defaultBranch: string, build: (work: string) => Promise<void>): Promise<HostedRepository> {
+  const bare = barePath(root, fullName);
+  await mkdir(path.dirname(bare), { recursive: true });
+  git(root, 'init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, bare);
+  const work = path.join(root, 'scratch', fullName);
+  await mkdir(work, { recursive: true });
+  git(work, 'init', '--quiet', `--initial-branch=${defaultBranch}`);
+  git(work, 'remote', 'add', 'origin', `file://${bare}`);
+  await build(work);
+  git(work, 'push', '--quiet', 'origin', '--all');
+  git(work, 'push', '--quiet', 'origin', '--tags');
+  await rm(work, { recursive: true, force: true });
+  return { fullName, bare, defaultBranch };
+}
+
+function commitAll(work: string, message: string): string {
+  git(work, 'add', '--all');
+  git(work, 'commit', '--quiet', '-m', message);
+  return git(work, 'rev-parse', 'HEAD');
+}
+
+/** ThePorgs/Exegol-resources: `main` only. */
+export function createResources(root: string): Promise<HostedRepository> {
+  return hosted(root, 'ThePorgs/Exegol-resources', 'main', async (work) => {
+    await writeFiles(work, { 'update-resources.sh': '#!/bin/bash\n', 'resources_list.csv': 'Name,Link,Description\n' });
+    commitAll(work, 'Resources update 01-Nov-26');
+  });
+}
+
+/**
+ * ThePorgs/Exegol-images: the flavours' one-step Dockerfiles at the root; `main` at the 3.1.5 release
+ * (annotated tags 3.1.4 and 3.1.5), `dev` one change ahead for 3.1.6. No version file.
+ */
+export function createImages(root: string): Promise<HostedRepository> {
+  return hosted(root, 'ThePorgs/Exegol-images', 'main', async (work) => {
+    const dockerfile = (flavour: string, tools: string): string =>
+      `FROM debian:12-slim\nARG TAG="${flavour}"\nARG VERSION="local"\nARG BUILD_DATE="n/a"\nLABEL org.exegol.tag="\${TAG}"\nLABEL org.exegol.version="\${VERSION}"\nLABEL org.exegol.app="Exegol"\nRUN /root/sources/install/entrypoint.sh package_base ${tools}\n`;
+    const files = (tools: string): Record<string, string> => ({
+      Dockerfile: dockerfile('full', tools),
+      'light.dockerfile': dockerfile('light', 'package_most_used'),
+      'ad.dockerfile': dockerfile('ad', 'package_ad'),
+      'web.dockerfile': dockerfile('web', 'package_web'),
+      'osint.dockerfile': dockerfile('osint', 'package_osint'),
+      'sources/install/entrypoint.sh': '#!/bin/bash\n',
+      'README.md': '# Exegol images\n',
+    });
+    await writeFiles(work, files('package_full'));
+    commitAll(work, 'Exegol images 3.1.4');
+    git(work, 'tag', '-a', '-m', '3.1.4', '3.1.4');
+    await writeFiles(work, { 'sources/install/package_ad.sh': 'install_netexec\n' });
+    commitAll(work, 'netexec in the ad flavour');
+    git(work, 'tag', '-a', '-m', 'Release 3.1.5', '3.1.5');
+    git(work, 'checkout', '--quiet', '-b', 'dev');
+    await writeFiles(work, { ...files('package_full package_c2'), 'sources/install/package_c2.sh': 'install_sliver\n' });
+    commitAll(work, 'Sliver in the full image');
+  });
+}
+
+/**
+ * ThePorgs/Exegol: a PEP 621 project with a normalising backend (hatchling here for pdm-backend),
+ * `master` at 5.1.4 (annotated tags 5.1.3 and 5.1.4), `dev` at 5.1.5b2, the test file's version stale
+ * (`4.3.7`, as on the real master), and the submodules exegol-images and exegol-resources tracking
+ * `main` at the heads of those repositories.
+ */
+export function createWrapper(root: string, submodules: { images: string; resources: string }): Promise<HostedRepository> {
+  return hosted(root, 'ThePorgs/Exegol', 'master', async (work) => {
+    const files = (version: string): Record<string, string> => ({
+      ...exegolProjectFiles(version),
+      ...wrapperFiles({ version, testVersion: '4.3.7' }),
+      'README.md': '# Exegol\n\nPython wrapper to use Exegol.\n',
+      '.gitmodules':
+        '[submodule "exegol-images"]\n\tpath = exegol-images\n\turl = https://github.com/ThePorgs/Exegol-images\n\tbranch = main\n' +
+        '[submodule "exegol-resources"]\n\tpath = exegol-resources\n\turl = https://github.com/ThePorgs/Exegol-resources\n\tbranch = main\n',
+    });
+    await writeFiles(work, files('5.1.3'));
+    // The submodules unpopulated, as in a clone without --recurse-submodules: empty directories.
+    await mkdir(path.join(work, 'exegol-images'));
+    await mkdir(path.join(work, 'exegol-resources'));
+    git(work, 'update-index', '--add', '--cacheinfo', `160000,${submodules.images},exegol-images`);
+    git(work, 'update-index', '--add', '--cacheinfo', `160000,${submodules.resources},exegol-resources`);
+    commitAll(work, 'Exegol 5.1.3');
+    git(work, 'tag', '-a', '-m', '5.1.3', '5.1.3');
+    await writeFiles(work, files('5.1.4'));
+    commitAll(work, 'Exegol 5.1.4');
+    git(work, 'tag', '-a', '-m', '5.1.4', '5.1.4');
+    git(work, 'checkout', '--quiet', '-b', 'dev');
+    await writeFiles(work, files('5.1.5b1'));
+    commitAll(work, 'Bump version to 5.1.5b1 after 5.1.4');
+    await writeFiles(work, { 'exegol/utils/DockerUtils.py': 'MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"\n' });
+    commitAll(work, "Docker Hub's manifest list media type supported");
+    await writeFiles(work, files('5.1.5b2'));
+    commitAll(work, 'Bump version to 5.1.5b2 after 5.1.5b1');
+  });
+}
+
+/** The commit a ref names in a hosted repository. */
+export function head(repository: HostedRepository, ref: string): string {
+  return git(repository.bare, 'rev-parse', '--verify', `${ref}^{commit}`);
+}

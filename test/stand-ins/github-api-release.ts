@@ -1,0 +1,515 @@
+// The endpoints a release adds to the GitHub stand-in (github-api.ts), through its `routes` hook, for
+// repositories backed by real bare git repositories: what GitHub knows of git (branches, tags, each
+// commit's files, gitlinks and parents) read from the bare repository at every request, as GitHub
+// serves its own repositories; a maintainer opening, approving and merging a pull request; the tags;
+// and releases with their notes and the latest flag. Each rule mirrors GitHub's REST API as its
+// OpenAPI description (@octokit/openapi-types, operations pulls/create, pulls/create-review,
+// pulls/merge, repos/list-tags, git/get-ref, repos/generate-release-notes, repos/create-release,
+// repos/get-latest-release, repos/get-release-by-tag) and GitHub's docs describe it; writes need the
+// token's permission as "Permissions required for fine-grained personal access tokens" lists it.
+import { spawnSync } from 'node:child_process';
+import type { components } from '@octokit/openapi-types';
+import {
+  GITHUB_ACTIONS_BOT,
+  NOT_ACCESSIBLE,
+  mayWrite,
+  user,
+  type GitHubApiStandIn,
+  type GitHubState,
+  type Partial2,
+  type PullRequest,
+  type Review,
+  type RouteContext,
+  type TokenIdentity,
+} from './github-api.js';
+
+type Schemas = components['schemas'];
+export type Release = Partial2<Schemas['release']>;
+type ValidationError = Schemas['validation-error'];
+
+/** What the release endpoints serve and record. */
+export interface ReleaseEndpoints {
+  /** Bare repositories by `owner/name`: each one's stand-in state follows it. */
+  readonly bare: Map<string, string>;
+  /** Releases by repository, in creation order. */
+  readonly releases: Map<string, Release[]>;
+  /** The release GET …/releases/latest answers, if any. */
+  latest(repository: string): Release | undefined;
+  /** Reads the bare repository into the stand-in's state now (done before every request to it). */
+  sync(repository: string): void;
+}
+
+interface GitResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs git in a bare repository with no user or system configuration; never throws. */
+function git(directory: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): GitResult {
+  const result = spawnSync('git', args, {
+    cwd: directory,
+    encoding: 'utf8',
+    input: options.input,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...options.env },
+  });
+  return { status: result.status ?? 1, stdout: (result.stdout ?? '').trim(), stderr: (result.stderr ?? String(result.error ?? '')).trim() };
+}
+
+/** The noreply address GitHub gives an account, e.g. `41898282+github-actions[bot]@users.noreply.github.com`. */
+function noreply(identity: TokenIdentity): string {
+  const { id } = identity.login === GITHUB_ACTIONS_BOT.login ? { id: 41898282 } : user(identity.login);
+  return `${id}+${identity.login}@users.noreply.github.com`;
+}
+
+/** A 422 body: GitHub's validation-error schema; some answers (reviews) carry plain strings in `errors`, as GitHub sends them. */
+const validation = (message: string, documentation: string, errors: NonNullable<ValidationError['errors']> | string[] = []): Record<string, unknown> => ({
+  message,
+  documentation_url: documentation,
+  ...(errors.length ? { errors } : {}),
+});
+
+/**
+ * Adds the release endpoints to `api`. A repository is served from git once its bare repository is
+ * in `bare` (and its state exists: `api.repository(fullName)`).
+ */
+export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
+  const bare = new Map<string, string>();
+  const releases = new Map<string, Release[]>();
+  const latestTag = new Map<string, string>();
+  let nextId = 90_000;
+
+  /** Branches, tags and every commit's files, gitlinks and parents, from the bare repository; open pull requests follow their branches. */
+  const sync = (repository: string): void => {
+    const directory = bare.get(repository);
+    const state = api.repositories.get(repository);
+    if (!directory || !state) return;
+    const refs = git(directory, ['for-each-ref', '--format=%(refname) %(objectname) %(*objectname)', 'refs/heads', 'refs/tags']).stdout;
+    state.branches = new Map();
+    const tags: string[] = [];
+    for (const line of refs.split('\n').filter(Boolean)) {
+      const [ref, object] = line.split(' ') as [string, string];
+      if (ref.startsWith('refs/heads/')) state.branches.set(ref.slice('refs/heads/'.length), object);
+      else tags.push(ref.slice('refs/tags/'.length));
+    }
+    state.tags = tags;
+    const commits = git(directory, ['log', '--all', '--format=%H %P']).stdout;
+    const fresh: string[] = [];
+    for (const line of commits.split('\n').filter(Boolean)) {
+      const [sha, ...parents] = line.split(' ') as [string, ...string[]];
+      if (state.parents.has(sha)) continue;
+      state.parents.set(sha, parents);
+      fresh.push(sha);
+    }
+    const blobsOf = new Map<string, { path: string; blob: string }[]>();
+    const wanted = new Set<string>();
+    for (const sha of fresh) {
+      const gitlinks = new Map<string, string>();
+      const blobs: { path: string; blob: string }[] = [];
+      for (const entry of git(directory, ['ls-tree', '-r', '-z', sha]).stdout.split('\0').filter(Boolean)) {
+        const [meta, path] = entry.split('\t') as [string, string];
+        const [mode, type, object] = meta.split(' ') as [string, string, string];
+        if (type === 'commit' && mode === '160000') gitlinks.set(path, object);
+        else if (type === 'blob') {
+          blobs.push({ path, blob: object });
+          wanted.add(object);
+        }
+      }
+      state.gitlinks.set(sha, gitlinks);
+      blobsOf.set(sha, blobs);
+    }
+    // One `git cat-file --batch` for every blob not read yet.
+    const texts = new Map<string, string>();
+    if (wanted.size) {
+      const result = spawnSync('git', ['cat-file', '--batch'], { cwd: directory, input: [...wanted].join('\n') + '\n', maxBuffer: 64 * 1024 * 1024 });
+      const output = result.stdout;
+      let offset = 0;
+      while (offset < output.length) {
+        const newline = output.indexOf(0x0a, offset);
+        const [object, , size] = output.subarray(offset, newline).toString('utf8').split(' ') as [string, string, string];
+        const start = newline + 1;
+        texts.set(object, output.subarray(start, start + Number(size)).toString('utf8'));
+        offset = start + Number(size) + 1;
+      }
+    }
+    for (const [sha, blobs] of blobsOf) state.files.set(sha, new Map(blobs.map(({ path, blob }) => [path, texts.get(blob) ?? ''])));
+    for (const pr of state.pulls.values()) {
+      if (pr.state !== 'open' || !pr.head?.ref || !pr.base?.ref) continue;
+      const head = state.branches.get(pr.head.ref);
+      const base = state.branches.get(pr.base.ref);
+      if (head) pr.head.sha = head;
+      if (base) pr.base.sha = base;
+    }
+  };
+
+  const refused = (context: RouteContext, documentation: string): void => api.send(context.response, 403, NOT_ACCESSIBLE(documentation));
+
+  /** The commit a tag points to (peeled), or undefined. */
+  const tagCommit = (directory: string, tag: string): string | undefined => {
+    const result = git(directory, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
+    return result.status === 0 ? result.stdout : undefined;
+  };
+
+  /** POST /repos/{owner}/{repo}/pulls: opens a pull request from a branch of this repository. Pull requests: write. */
+  const createPull = async (context: RouteContext, identity: TokenIdentity): Promise<void> => {
+    const documentation = 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request';
+    if (!mayWrite(identity, ['pull-requests'])) return refused(context, documentation);
+    const state = context.state!;
+    const repository = context.repository!;
+    const [owner] = repository.split('/') as [string, string];
+    const body = await api.body(context.request);
+    const title = typeof body['title'] === 'string' ? body['title'] : '';
+    const headRef = String(body['head'] ?? '').replace(new RegExp(`^${owner}:`), '');
+    const baseRef = String(body['base'] ?? '');
+    const head = state.branches.get(headRef);
+    const base = state.branches.get(baseRef);
+    const invalid = (field: string) => validation('Validation Failed', documentation, [{ resource: 'PullRequest', field, code: 'invalid' }]);
+    if (!title)
+      return api.send(
+        context.response,
+        422,
+        validation('Validation Failed', documentation, [{ resource: 'PullRequest', field: 'title', code: 'missing_field' }]),
+      );
+    if (!head) return api.send(context.response, 422, invalid('head'));
+    if (!base) return api.send(context.response, 422, invalid('base'));
+    if (git(bare.get(repository)!, ['merge-base', '--is-ancestor', head, base]).status === 0)
+      return api.send(
+        context.response,
+        422,
+        validation('Validation Failed', documentation, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${baseRef} and ${headRef}` }]),
+      );
+    const open = [...state.pulls.values()].find((pr) => pr.state === 'open' && pr.head?.ref === headRef && pr.base?.ref === baseRef);
+    if (open)
+      return api.send(
+        context.response,
+        422,
+        validation('Validation Failed', documentation, [
+          { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${headRef}.` },
+        ]),
+      );
+    const number = Math.max(0, ...state.pulls.keys()) + 1;
+    const repo = {
+      id: 1,
+      name: repository.split('/')[1],
+      full_name: repository,
+      private: false,
+      owner: user(owner),
+      html_url: `https://github.com/${repository}`,
+      default_branch: state.defaultBranch,
+    };
+    const now = new Date().toISOString();
+    const pr: PullRequest = {
+      url: `${api.url}/repos/${repository}/pulls/${number}`,
+      id: 1_900_000_000 + number,
+      node_id: `PR_${number}`,
+      html_url: `https://github.com/${repository}/pull/${number}`,
+      number,
+      state: 'open',
+      locked: false,
+      title,
+      user: user(identity.login),
+      body: typeof body['body'] === 'string' ? body['body'] : null,
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+      merged_at: null,
+      merge_commit_sha: null,
+      draft: body['draft'] === true,
+      head: { label: `${owner}:${headRef}`, ref: headRef, sha: head, user: user(owner), repo },
+      base: { label: `${owner}:${baseRef}`, ref: baseRef, sha: base, user: user(owner), repo },
+      author_association: 'MEMBER',
+      merged: false,
+      mergeable: true,
+      mergeable_state: 'clean',
+      comments: 0,
+      review_comments: 0,
+      commits: Number(git(bare.get(repository)!, ['rev-list', '--count', `${base}..${head}`]).stdout),
+    };
+    state.pulls.set(number, pr);
+    api.send(context.response, 201, pr, { location: pr.url! });
+  };
+
+  /** POST …/pulls/{pull_number}/reviews with an event: a submitted review of the head commit (or commit_id). Pull requests: write. */
+  const createReview = async (context: RouteContext, identity: TokenIdentity, number: number): Promise<void> => {
+    const documentation = 'https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request';
+    if (!mayWrite(identity, ['pull-requests'])) return refused(context, documentation);
+    const pr = context.state!.pulls.get(number);
+    if (!pr) return api.notFound(context.response);
+    const body = await api.body(context.request);
+    const states: Record<string, string> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
+    const reviewState = states[String(body['event'] ?? '')];
+    if (!reviewState)
+      return api.send(
+        context.response,
+        422,
+        validation('Unprocessable Entity', documentation, ['a submitted review needs an event: APPROVE, REQUEST_CHANGES or COMMENT']),
+      );
+    if (pr.state !== 'open')
+      return api.send(context.response, 422, validation('Unprocessable Entity', documentation, ['Can not review a closed pull request']));
+    if (reviewState !== 'COMMENTED' && identity.login === pr.user?.login)
+      return api.send(
+        context.response,
+        422,
+        validation('Unprocessable Entity', documentation, [`Can not ${reviewState === 'APPROVED' ? 'approve' : 'request changes on'} your own pull request`]),
+      );
+    nextId += 1;
+    const review: Review = {
+      id: nextId,
+      node_id: `PRR_${nextId}`,
+      user: user(identity.login),
+      body: typeof body['body'] === 'string' ? body['body'] : '',
+      state: reviewState,
+      commit_id: typeof body['commit_id'] === 'string' ? body['commit_id'] : pr.head!.sha!,
+      submitted_at: new Date().toISOString(),
+      author_association: 'MEMBER',
+      html_url: `${pr.html_url}#pullrequestreview-${nextId}`,
+    };
+    context.state!.reviews.set(number, [...(context.state!.reviews.get(number) ?? []), review]);
+    api.send(context.response, 200, review);
+  };
+
+  /**
+   * PUT …/pulls/{pull_number}/merge: merges into the base branch as GitHub does (a merge commit with the
+   * base and the head as parents, or a squash: one parent), the merger as author and GitHub as committer.
+   * 405 when the pull request cannot be merged, 409 when `sha` is not the head. Contents: write.
+   */
+  const merge = async (context: RouteContext, identity: TokenIdentity, number: number): Promise<void> => {
+    const documentation = 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request';
+    if (!mayWrite(identity, ['contents'])) return refused(context, documentation);
+    const state = context.state!;
+    const repository = context.repository!;
+    const directory = bare.get(repository)!;
+    const pr = state.pulls.get(number);
+    if (!pr) return api.notFound(context.response);
+    const body = await api.body(context.request);
+    const method = String(body['merge_method'] ?? 'merge');
+    if (pr.state !== 'open' || pr.draft) return api.send(context.response, 405, { message: 'Pull Request is not mergeable', documentation_url: documentation });
+    if (typeof body['sha'] === 'string' && body['sha'] !== pr.head!.sha)
+      return api.send(context.response, 409, { message: 'Head branch was modified. Review and try the merge again.', documentation_url: documentation });
+    if (method !== 'merge' && method !== 'squash')
+      return api.send(context.response, 405, { message: `${method} merges are not allowed on this repository.`, documentation_url: documentation });
+    const base = pr.base!.sha!;
+    const head = pr.head!.sha!;
+    const tree = git(directory, ['merge-tree', '--write-tree', base, head]);
+    if (tree.status !== 0) return api.send(context.response, 405, { message: 'Pull Request is not mergeable', documentation_url: documentation });
+    const title =
+      typeof body['commit_title'] === 'string'
+        ? body['commit_title']
+        : method === 'merge'
+          ? `Merge pull request #${number} from ${pr.head!.label!.replace(':', '/')}`
+          : `${pr.title} (#${number})`;
+    const message = typeof body['commit_message'] === 'string' ? body['commit_message'] : method === 'merge' ? pr.title! : '';
+    const env = {
+      GIT_AUTHOR_NAME: identity.login,
+      GIT_AUTHOR_EMAIL: noreply(identity),
+      GIT_COMMITTER_NAME: 'GitHub',
+      GIT_COMMITTER_EMAIL: 'noreply@github.com',
+    };
+    const parents = method === 'merge' ? ['-p', base, '-p', head] : ['-p', base];
+    const commit = git(directory, ['commit-tree', tree.stdout.split('\n')[0]!, ...parents, '-m', message ? `${title}\n\n${message}` : title], { env });
+    if (commit.status !== 0) throw new Error(`git commit-tree: ${commit.stderr}`);
+    const moved = git(directory, ['update-ref', `refs/heads/${pr.base!.ref}`, commit.stdout, base]);
+    if (moved.status !== 0)
+      return api.send(context.response, 409, { message: 'Base branch was modified. Review and try the merge again.', documentation_url: documentation });
+    const now = new Date().toISOString();
+    Object.assign(pr, {
+      state: 'closed',
+      merged: true,
+      merged_at: now,
+      closed_at: now,
+      updated_at: now,
+      merge_commit_sha: commit.stdout,
+      merged_by: user(identity.login),
+      mergeable: null,
+    });
+    sync(repository);
+    api.send(context.response, 200, { sha: commit.stdout, merged: true, message: 'Pull Request successfully merged' });
+  };
+
+  /** GET …/tags: every tag with the commit it points to, highest version first. */
+  const listTags = (context: RouteContext): void => {
+    const repository = context.repository!;
+    const directory = bare.get(repository)!;
+    const lines = git(directory, ['for-each-ref', '--sort=-v:refname', '--format=%(refname:strip=2) %(objectname) %(*objectname)', 'refs/tags']).stdout;
+    const tags = lines
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [name, object, peeled] = line.split(' ') as [string, string, string | undefined];
+        const sha = peeled || object;
+        return {
+          name,
+          commit: { sha, url: `${api.url}/repos/${repository}/commits/${sha}` },
+          zipball_url: `${api.url}/repos/${repository}/zipball/refs/tags/${name}`,
+          tarball_url: `${api.url}/repos/${repository}/tarball/refs/tags/${name}`,
+          node_id: `REF_${name}`,
+        };
+      });
+    api.paginate(context.url, tags, (page) => page, context.response);
+  };
+
+  /** GET …/git/ref/{ref}: one reference (`tags/X`, `heads/Y`), 404 when absent. */
+  const getRef = (context: RouteContext, ref: string): void => {
+    const repository = context.repository!;
+    const result = git(bare.get(repository)!, ['for-each-ref', '--format=%(objectname) %(objecttype)', `refs/${ref}`]);
+    const [sha, type] = result.stdout.split(' ');
+    if (!sha || result.stdout.includes('\n')) return api.notFound(context.response);
+    api.send(context.response, 200, {
+      ref: `refs/${ref}`,
+      node_id: `REF_${ref}`,
+      url: `${api.url}/repos/${repository}/git/refs/${ref}`,
+      object: { type, sha, url: `${api.url}/repos/${repository}/git/${type === 'tag' ? 'tags' : 'commits'}/${sha}` },
+    });
+  };
+
+  /** A release request's `tag_name`; without one, answers 422 missing_field and returns undefined. */
+  const tagName = (context: RouteContext, body: Record<string, unknown>, documentation: string): string | undefined => {
+    const tag = typeof body['tag_name'] === 'string' ? body['tag_name'] : '';
+    if (tag) return tag;
+    api.send(context.response, 422, validation('Validation Failed', documentation, [{ resource: 'Release', field: 'tag_name', code: 'missing_field' }]));
+    return undefined;
+  };
+
+  /** The generated notes: the merged pull requests whose merge commits the range holds, then the compare link. */
+  const notes = (state: GitHubState, repository: string, tag: string, target: string, previous: string | undefined): string => {
+    const directory = bare.get(repository)!;
+    const range = git(directory, ['rev-list', previous ? `${previous}..${target}` : target]).stdout.split('\n');
+    const merged = [...state.pulls.values()].filter((pr) => pr.merged && pr.merge_commit_sha && range.includes(pr.merge_commit_sha));
+    const lines = merged.map((pr) => `* ${pr.title} by @${pr.user?.login} in ${pr.html_url}`);
+    const changelog = previous
+      ? `**Full Changelog**: https://github.com/${repository}/compare/${previous}...${tag}`
+      : `**Full Changelog**: https://github.com/${repository}/commits/${tag}`;
+    return `${lines.length ? `## What's Changed\n${lines.join('\n')}\n\n` : ''}${changelog}`;
+  };
+
+  /** POST …/releases/generate-notes. Contents: write. */
+  const generateNotes = async (context: RouteContext, identity: TokenIdentity): Promise<void> => {
+    const documentation = 'https://docs.github.com/rest/releases/releases#generate-release-notes-content-for-a-release';
+    if (!mayWrite(identity, ['contents'])) return refused(context, documentation);
+    const repository = context.repository!;
+    const directory = bare.get(repository)!;
+    const body = await api.body(context.request);
+    const tag = tagName(context, body, documentation);
+    if (!tag) return;
+    const target = tagCommit(directory, tag) ?? (typeof body['target_commitish'] === 'string' ? body['target_commitish'] : undefined);
+    if (!target)
+      return api.send(
+        context.response,
+        422,
+        validation('Validation Failed', documentation, [{ resource: 'Release', field: 'target_commitish', code: 'missing_field' }]),
+      );
+    let previous = typeof body['previous_tag_name'] === 'string' ? body['previous_tag_name'] : undefined;
+    if (previous && !tagCommit(directory, previous)) return api.notFound(context.response);
+    // Unnamed: the tag of the latest published release that precedes the target.
+    previous ??= (releases.get(repository) ?? [])
+      .filter((release) => !release.draft && release.tag_name !== tag)
+      .map((release) => release.tag_name!)
+      .reverse()
+      .find((name) => git(directory, ['merge-base', '--is-ancestor', `refs/tags/${name}`, target]).status === 0);
+    api.send(context.response, 200, { name: tag, body: notes(context.state!, repository, tag, target, previous) });
+  };
+
+  /**
+   * POST …/releases. The tag is created at `target_commitish` (default branch) when it does not exist;
+   * one release a tag (422 already_exists); `make_latest` defaults to true, and drafts and prereleases
+   * are never latest. Contents: write.
+   */
+  const createRelease = async (context: RouteContext, identity: TokenIdentity): Promise<void> => {
+    const documentation = 'https://docs.github.com/rest/releases/releases#create-a-release';
+    if (!mayWrite(identity, ['contents'])) return refused(context, documentation);
+    const repository = context.repository!;
+    const directory = bare.get(repository)!;
+    const state = context.state!;
+    const body = await api.body(context.request);
+    const tag = tagName(context, body, documentation);
+    if (!tag) return;
+    const list = releases.get(repository) ?? [];
+    if (list.some((release) => release.tag_name === tag))
+      return api.send(
+        context.response,
+        422,
+        validation('Validation Failed', documentation, [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]),
+      );
+    const makeLatest = String(body['make_latest'] ?? 'true');
+    if (!['true', 'false', 'legacy'].includes(makeLatest))
+      return api.send(context.response, 422, validation('Validation Failed', documentation, [{ resource: 'Release', field: 'make_latest', code: 'invalid' }]));
+    const target = typeof body['target_commitish'] === 'string' ? body['target_commitish'] : state.defaultBranch;
+    if (!tagCommit(directory, tag)) {
+      const commit = git(directory, ['rev-parse', '--verify', '--quiet', `${target}^{commit}`]);
+      if (commit.status !== 0)
+        return api.send(
+          context.response,
+          422,
+          validation('Validation Failed', documentation, [{ resource: 'Release', field: 'target_commitish', code: 'invalid' }]),
+        );
+      git(directory, ['update-ref', `refs/tags/${tag}`, commit.stdout, '']);
+      sync(repository);
+    }
+    nextId += 1;
+    const draft = body['draft'] === true;
+    const prerelease = body['prerelease'] === true;
+    const now = new Date().toISOString();
+    const release: Release = {
+      id: nextId,
+      node_id: `RE_${nextId}`,
+      url: `${api.url}/repos/${repository}/releases/${nextId}`,
+      html_url: `https://github.com/${repository}/releases/tag/${encodeURIComponent(tag)}`,
+      assets_url: `${api.url}/repos/${repository}/releases/${nextId}/assets`,
+      upload_url: `https://uploads.github.com/repos/${repository}/releases/${nextId}/assets{?name,label}`,
+      tarball_url: `${api.url}/repos/${repository}/tarball/${tag}`,
+      zipball_url: `${api.url}/repos/${repository}/zipball/${tag}`,
+      tag_name: tag,
+      target_commitish: target,
+      name: typeof body['name'] === 'string' ? body['name'] : tag,
+      body: typeof body['body'] === 'string' ? body['body'] : '',
+      draft,
+      prerelease,
+      created_at: now,
+      published_at: draft ? null : now,
+      author: user(identity.login),
+      assets: [],
+    };
+    releases.set(repository, [...list, release]);
+    if (!draft && !prerelease && makeLatest !== 'false') {
+      const current = latestTag.get(repository);
+      const higher =
+        !current ||
+        git(directory, ['for-each-ref', '--sort=-v:refname', '--count=1', '--format=%(refname:strip=2)', `refs/tags/${current}`, `refs/tags/${tag}`]).stdout ===
+          tag;
+      if (makeLatest === 'true' || higher) latestTag.set(repository, tag);
+    }
+    api.send(context.response, 201, release, { location: release.url! });
+  };
+
+  const latest = (repository: string): Release | undefined =>
+    (releases.get(repository) ?? []).find((release) => release.tag_name === latestTag.get(repository));
+
+  api.routes.push(async (context) => {
+    const { method, route, repository } = context;
+    if (!repository || !context.state || !bare.has(repository)) return false;
+    sync(repository);
+    const identity = api.identity(context.request);
+    let match: RegExpExecArray | null;
+    if (method === 'POST' && route === '/pulls') return (await createPull(context, identity), true);
+    if (method === 'POST' && (match = /^\/pulls\/(\d+)\/reviews$/.exec(route))) return (await createReview(context, identity, Number(match[1])), true);
+    if (method === 'PUT' && (match = /^\/pulls\/(\d+)\/merge$/.exec(route))) return (await merge(context, identity, Number(match[1])), true);
+    if (method === 'GET' && route === '/tags') return (listTags(context), true);
+    if (method === 'GET' && (match = /^\/git\/ref\/((?:tags|heads)\/.+)$/.exec(route))) return (getRef(context, decodeURIComponent(match[1]!)), true);
+    if (method === 'POST' && route === '/releases/generate-notes') return (await generateNotes(context, identity), true);
+    if (method === 'POST' && route === '/releases') return (await createRelease(context, identity), true);
+    if (method === 'GET' && route === '/releases')
+      return (api.paginate(context.url, [...(releases.get(repository) ?? [])].reverse(), (page) => page, context.response), true);
+    if (method === 'GET' && route === '/releases/latest') {
+      const release = latest(repository);
+      return (release ? api.send(context.response, 200, release) : api.notFound(context.response), true);
+    }
+    if (method === 'GET' && (match = /^\/releases\/tags\/(.+)$/.exec(route))) {
+      const release = (releases.get(repository) ?? []).find((entry) => entry.tag_name === decodeURIComponent(match![1]!));
+      return (release ? api.send(context.response, 200, release) : api.notFound(context.response), true);
+    }
+    return false;
+  });
+
+  return { bare, releases, latest, sync };
+}
