@@ -3,72 +3,29 @@
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { buildImage, pushImage, randomLayer, tagDigest, type TestImage } from '../fixtures/images.js';
-import { DockerHub, HUB_HOSTS } from '../stand-ins/docker-hub.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+import { describe, expect, it } from 'vitest';
+import { tagDigest } from '../fixtures/images.js';
+import { HUB_HOSTS } from '../stand-ins/docker-hub.js';
+import { USER, VERSION, useDockerHub } from './docker-hub-fixture.js';
 
-const PREPROD = 'nwodtuhs/exegol-preprod';
-const VERSION = '5.1.5';
-const USER = { username: 'nwodtuhs', password: 'dckr_pat_read_write_delete' };
-let hub: DockerHub;
-let local: TestRegistry;
-const images = new Map<string, TestImage>();
-
-beforeAll(async () => {
-  hub = await new DockerHub({ nwodtuhs: { password: USER.password, delete: true }, writer: { password: 'dckr_pat_read_write', delete: false } }).start();
-  local = await startRegistry();
-  const base = randomLayer(64 * 1024);
-  for (const flavour of ['full', 'light'])
-    images.set(flavour, buildImage({ format: 'oci', sharedLayers: [base], perArchLayerSizes: [16 * 1024], label: flavour }));
-});
-
-afterAll(async () => {
-  await hub?.stop();
-  await local?.stop();
-});
-
-beforeEach(() => {
-  hub.requests.length = 0;
-  hub.faults.length = 0;
-  hub.tagDeletions.length = 0;
-  hub.beforeDelete = undefined;
-  Object.assign(hub.pullLimit, { remaining: 100, retryAfter: undefined });
-});
-
-/** Pushes both flavours with both tags to a preprod repository on the stand-in's registry. */
-async function pushPreprod(repository = PREPROD): Promise<void> {
-  for (const [flavour, image] of images)
-    await pushImage(hub.registry.url, repository, [flavour, `${flavour}-${VERSION}`], image, () => hub.authorize(repository));
-}
-
-async function hubDigest(repository: string, tag: string): Promise<string | undefined> {
-  return tagDigest(hub.registry.url, repository, tag, await hub.authorize(repository));
-}
-
-function promote(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return runBundle('promote-images-preprod-to-prod', {
-    inputs: { registry: 'docker.io', 'source-repository': PREPROD, version: VERSION, flavours: 'full\nlight', ...USER, ...inputs },
-    env: { ...hub.env(), ...env },
-  });
-}
+const fixture = useDockerHub();
+const { pushPreprod, hubDigest, promote } = fixture;
 
 describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () => {
   it('re-run: reads nothing with GET, writes nothing, and deletes nothing more', async () => {
     await pushPreprod('nwodtuhs/exegol-rerun-preprod');
     const first = await promote({ 'source-repository': 'nwodtuhs/exegol-rerun-preprod', 'target-repository': 'nwodtuhs/exegol-rerun' });
     expect(first.code, first.stdout).toBe(0);
-    hub.requests.length = 0;
+    fixture.hub.requests.length = 0;
     const again = await promote({ 'source-repository': 'nwodtuhs/exegol-rerun-preprod', 'target-repository': 'nwodtuhs/exegol-rerun' });
     expect(again.code, again.stdout).toBe(0);
-    expect(hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//)).toEqual([]);
+    expect(fixture.hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//)).toEqual([]);
     expect(again.summary).toContain('Manifest GETs: 0 on docker.io');
   });
 
   it('fails at once on the pull limit, saying when it frees up, instead of retrying', async () => {
     await pushPreprod('nwodtuhs/exegol-limited-preprod');
-    Object.assign(hub.pullLimit, { remaining: 0, retryAfter: '3600' });
+    Object.assign(fixture.hub.pullLimit, { remaining: 0, retryAfter: '3600' });
     const started = Date.now();
     const run = await promote({ 'source-repository': 'nwodtuhs/exegol-limited-preprod', 'target-repository': 'nwodtuhs/exegol-limited' });
     expect(run.code).toBe(1);
@@ -76,22 +33,26 @@ describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () =
       /HTTP 429 TOOMANYREQUESTS: You have reached your pull rate limit\. .* \(rate limited: Retry-After: 3600; try again after \d{4}-\d\d-\d\dT[\d:.]+Z, in about 60 minutes\)/,
     );
     // One GET a flavour's index, started together, and none retried.
-    const gets = hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//).map((request) => request.path);
+    const gets = fixture.hub.matching(HUB_HOSTS.registry, 'GET', /\/manifests\//).map((request) => request.path);
     expect(gets.length).toBeGreaterThan(0);
     expect(new Set(gets).size).toBe(gets.length);
     expect(Date.now() - started).toBeLessThan(15_000);
-    Object.assign(hub.pullLimit, { remaining: 0, retryAfter: undefined });
+    Object.assign(fixture.hub.pullLimit, { remaining: 0, retryAfter: undefined });
     const windowOnly = await promote({ 'source-repository': 'nwodtuhs/exegol-limited-preprod', 'target-repository': 'nwodtuhs/exegol-limited' });
     expect(windowOnly.errors[0]).toContain('(rate limited: pull limit used up (ratelimit-limit: 100;w=21600); try again after');
   });
 
   it('follows blob redirects to the CDN without credentials (Docker Hub to another registry)', async () => {
     await pushPreprod('nwodtuhs/exegol-cdn-preprod');
-    const run = await promote({ 'source-repository': 'nwodtuhs/exegol-cdn-preprod', 'target-registry': local.url, 'target-repository': 'nwodtuhs/exegol' });
+    const run = await promote({
+      'source-repository': 'nwodtuhs/exegol-cdn-preprod',
+      'target-registry': fixture.local.url,
+      'target-repository': 'nwodtuhs/exegol',
+    });
     expect(run.code, run.stdout).toBe(0);
-    expect(await tagDigest(local.url, 'nwodtuhs/exegol', `full-${VERSION}`)).toBe(images.get('full')!.index.digest);
-    const redirected = hub.matching(HUB_HOSTS.registry, 'GET', /\/blobs\/sha256:/);
-    const fetched = hub.requests.filter((request) => request.host === HUB_HOSTS.cdn);
+    expect(await tagDigest(fixture.local.url, 'nwodtuhs/exegol', `full-${VERSION}`)).toBe(fixture.images.get('full')!.index.digest);
+    const redirected = fixture.hub.matching(HUB_HOSTS.registry, 'GET', /\/blobs\/sha256:/);
+    const fetched = fixture.hub.requests.filter((request) => request.host === HUB_HOSTS.cdn);
     expect(redirected.length).toBeGreaterThan(0);
     expect(redirected.every((request) => request.status === 307 && request.authorization === 'Bearer')).toBe(true);
     expect(fetched).toHaveLength(redirected.length);
@@ -116,7 +77,7 @@ describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () =
       env,
     );
     expect(run.code, run.stdout).toBe(0);
-    expect(await hubDigest('nwodtuhs/exegol-helper', 'light')).toBe(images.get('light')!.index.digest);
+    expect(await hubDigest('nwodtuhs/exegol-helper', 'light')).toBe(fixture.images.get('light')!.index.digest);
     expect(await import('node:fs/promises').then((fs) => fs.readFile(path.join(bin, 'asked'), 'utf8'))).toBe('https://index.docker.io/v1/\n');
 
     await writeFile(helper, '#!/bin/sh\necho "User interaction is not allowed."\nexit 1\n');

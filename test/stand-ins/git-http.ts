@@ -48,8 +48,8 @@ function parseCgi(output: Buffer): { status: number; headers: [string, string][]
   return { status, headers, body };
 }
 
-/** Runs `git http-backend` for one request, as `user` (REMOTE_USER: set, it enables receive-pack). */
-export function runBackend(request: IncomingMessage, response: ServerResponse, projectRoot: string, user: string): void {
+/** Runs `git http-backend` for one request, as `user` (REMOTE_USER: set, it enables receive-pack; undefined, fetches only). */
+export function runBackend(request: IncomingMessage, response: ServerResponse, projectRoot: string, user: string | undefined): void {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -65,7 +65,7 @@ export function runBackend(request: IncomingMessage, response: ServerResponse, p
       ...(request.headers['content-length'] ? { CONTENT_LENGTH: request.headers['content-length'] } : {}),
       ...(request.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: request.headers['content-encoding'] } : {}),
       ...(request.headers['git-protocol'] ? { GIT_PROTOCOL: String(request.headers['git-protocol']) } : {}),
-      REMOTE_USER: user,
+      ...(user ? { REMOTE_USER: user } : {}),
       REMOTE_ADDR: '127.0.0.1',
     },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -2,8 +2,8 @@
 // over bare repositories under one root: what `https://github.com/<owner>/<name>.git` serves,
 // with GitHub's rule for public repositories: anyone fetches, a push needs HTTP Basic
 // authentication with a token as password (any user name), else 401 with a Basic challenge.
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { runBackend } from '../stand-ins/git-http.js';
 import { closeServer, listenOnLoopback } from '../stand-ins/loopback.js';
 
 /** One request the server received: its URL as sent, and the Authorization header's value. */
@@ -59,49 +59,7 @@ export class GitHttpServer {
       response.end('Invalid username or token. Password authentication is not supported for Git operations.\n');
       return;
     }
-    const cgi = spawn('git', ['http-backend'], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_PROJECT_ROOT: this.root,
-        GIT_HTTP_EXPORT_ALL: '1',
-        REQUEST_METHOD: request.method ?? 'GET',
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.slice(1),
-        CONTENT_TYPE: request.headers['content-type'] ?? '',
-        ...(request.headers['content-length'] ? { CONTENT_LENGTH: request.headers['content-length'] } : {}),
-        ...(request.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: request.headers['content-encoding'] } : {}),
-        ...(request.headers['git-protocol'] ? { GIT_PROTOCOL: String(request.headers['git-protocol']) } : {}),
-        REMOTE_ADDR: '127.0.0.1',
-        // git-http-backend enables receive-pack for an authenticated user (http.receivepack).
-        ...(authorized ? { REMOTE_USER: 'maintainer' } : {}),
-      },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    request.pipe(cgi.stdin);
-    let head = Buffer.alloc(0);
-    let headersSent = false;
-    cgi.stdout.on('data', (chunk: Buffer) => {
-      if (headersSent) return void response.write(chunk);
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const headers: Record<string, string> = {};
-      let status = 200;
-      for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
-        const at = line.indexOf(':');
-        const [name, value] = [line.slice(0, at).trim(), line.slice(at + 1).trim()];
-        if (name.toLowerCase() === 'status') status = Number(value.split(' ')[0]);
-        else headers[name] = value;
-      }
-      response.writeHead(status, headers);
-      headersSent = true;
-      response.write(head.subarray(end + 4));
-    });
-    cgi.on('close', () => {
-      if (!headersSent) response.writeHead(500);
-      response.end();
-    });
+    // git-http-backend enables receive-pack for an authenticated user (http.receivepack).
+    runBackend(request, response, this.root, authorized ? 'maintainer' : undefined);
   }
 }
