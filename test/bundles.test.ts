@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -67,6 +68,21 @@ describe.each(ACTIONS)('actions/%s', (action) => {
     expect(licenses).toMatch(/^@actions\/core\nMIT$/m);
     if (action === 'publish-pypi-sdist')
       for (const name of ['tar', '@sigstore/sign', 'hash-wasm']) expect(licenses, name).toMatch(new RegExp(`^${name}\\n`, 'm'));
+  });
+
+  it('leaves Node\u2019s fetch on Node\u2019s own undici, not on the undici 6 that @actions/http-client installs when it loads', () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), `dispatcher-${action}-`));
+    const run = spawnSync(NODE24, [path.join(directory, 'dist', 'index.js')], {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        PATH: process.env['PATH'],
+        GITHUB_WORKSPACE: workspace,
+        NODE_OPTIONS: `--require ${path.join(REPO_ROOT, 'test', 'harness', 'report-fetch-dispatcher.cjs')}`,
+      },
+    });
+    expect(run.stderr).toMatch(/^fetch dispatcher: at Agent\.dispatch \(node:internal\/deps\/undici\//m);
   });
 
   it('imports no other action', () => {

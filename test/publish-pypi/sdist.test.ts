@@ -26,7 +26,9 @@ describe('readSdist', () => {
     const read = await readSdist(sdist);
     const script = 'import hashlib,sys; b=open(sys.argv[1],"rb").read(); print(hashlib.sha256(b).hexdigest(), hashlib.blake2b(b, digest_size=32).hexdigest())';
     const { stdout } = await execute('python3', ['-c', script, sdist]);
-    expect(`${read.sha256} ${read.blake2b256}`).toBe(stdout.trim());
+    const { sha256, blake2b256 } = await read.digests();
+    expect(`${sha256} ${blake2b256}`).toBe(stdout.trim());
+    expect(read.digests()).toBe(read.digests());
     expect(read.size).toBe(read.bytes.length);
     expect(read).toMatchObject({
       kind: 'sdist',
@@ -42,7 +44,8 @@ describe('readSdist', () => {
     const inMemory = await readSdist(sdist);
     const streamed = await readSdist(sdist, 1024 * 1024);
     expect(streamed.metadata).toEqual(inMemory.metadata);
-    expect({ ...streamed, bytes: undefined }).toEqual({ ...inMemory, bytes: undefined });
+    expect({ ...streamed, bytes: undefined, digests: undefined }).toEqual({ ...inMemory, bytes: undefined, digests: undefined });
+    expect(await streamed.digests()).toEqual(await inMemory.digests());
   });
 
   it('refuses an uncompressed tar named .tar.gz', async () => {

@@ -28374,9 +28374,13 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8116);
+/* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
+/* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8116);
+// First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -34162,6 +34166,27 @@ async function run() {
         }
     });
 }
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ (() => {
+
+
+/**
+ * Imported first by every action's entry, for its side effect: Node's fetch installs its own
+ * dispatcher (the Agent of the undici inside Node, `process.versions.undici`) as the process-wide
+ * one, `globalThis[Symbol.for('undici.globalDispatcher.1')]`, before any bundled module loads.
+ *
+ * Without it, the first to set that dispatcher is the undici 6 that @actions/core brings in through
+ * @actions/http-client: its lib/global.js installs an Agent of its own when none is set, and Node's
+ * fetch then sends every request through that older client ("Calling [setGlobalDispatcher] will
+ * affect both undici and Node.js", Node's documentation of fetch). Streaming a blob through it took
+ * 10–20 % more CPU per byte (bench/promote-images.ts). Node sets its own dispatcher when its fetch
+ * implementation loads, which constructing a Headers does.
+ */
+new Headers();
 
 
 /***/ }),

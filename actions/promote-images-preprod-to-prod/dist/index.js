@@ -28374,9 +28374,13 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2414);
+/* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
+/* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2414);
+// First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -32871,9 +32875,41 @@ async function readTree(source, target, manifest, cache, depth = 0) {
 function isTree(node) {
     return !('present' in node);
 }
-/** Every manifest of a tree the target lacks, children before their index (the order they must be pushed in). */
-function manifestsInPushOrder(tree) {
-    return [...tree.children.filter(isTree).flatMap(manifestsInPushOrder), tree.manifest];
+/**
+ * The manifests under the roots of trees that the target lacks (the roots themselves, the tagged
+ * manifests, left out), once each, in waves to push one after the other: a wave's manifests
+ * reference only manifests of earlier waves or ones the target holds, so those of one wave can be
+ * pushed at once. An image manifest is in the first wave, an index one wave after its last child.
+ */
+function childManifestWaves(trees) {
+    const manifests = new Map();
+    // The children a manifest's trees lack, over every tree it is in (digests: the graph has no cycle).
+    const lacking = new Map();
+    const collect = (tree) => {
+        const children = lacking.get(tree.manifest.digest) ?? new Set();
+        manifests.set(tree.manifest.digest, tree.manifest);
+        lacking.set(tree.manifest.digest, children);
+        for (const child of tree.children.filter(isTree)) {
+            children.add(child.manifest.digest);
+            collect(child);
+        }
+    };
+    for (const tree of trees)
+        for (const child of tree.children.filter(isTree))
+            collect(child);
+    const waveOf = new Map();
+    const wave = (digest) => {
+        const known = waveOf.get(digest);
+        if (known !== undefined)
+            return known;
+        const computed = Math.max(-1, ...[...lacking.get(digest)].map(wave)) + 1;
+        waveOf.set(digest, computed);
+        return computed;
+    };
+    const waves = [];
+    for (const [digest, manifest] of manifests)
+        (waves[wave(digest)] ??= []).push(manifest);
+    return waves;
 }
 /** Every blob of a tree, of the manifests the target lacks. */
 function blobsOf(tree) {
@@ -32896,8 +32932,10 @@ function blobsOf(tree) {
  */
 async function planPromotion(options) {
     const { source, target, sourceRepository, targetRepository, pairs } = options;
-    const sourceDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => source.headManifest(sourceRepository, pair.sourceTag));
-    const targetDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => target.headManifest(targetRepository, pair.targetTag));
+    const [sourceDigests, targetDigests] = await Promise.all([
+        mapWithConcurrency(pairs, options.concurrency, (pair) => source.headManifest(sourceRepository, pair.sourceTag)),
+        mapWithConcurrency(pairs, options.concurrency, (pair) => target.headManifest(targetRepository, pair.targetTag)),
+    ]);
     const gone = new Map();
     const missing = [];
     pairs.forEach((pair, index) => {
@@ -33123,13 +33161,11 @@ async function executePromotion(plans, options) {
             });
             blobOutcomes.set(digest, 'copied');
         });
-        const children = new Map();
-        for (const plan of writes)
-            for (const manifest of manifestsInPushOrder(plan.tree).slice(0, -1))
-                children.set(manifest.digest, manifest);
-        for (const manifest of children.values()) {
-            if (!(await target.headManifest(targetRepository, manifest.digest)))
-                await target.putManifest(targetRepository, manifest.digest, manifest);
+        for (const wave of childManifestWaves(writes.map((plan) => plan.tree))) {
+            await mapWithConcurrency(wave, options.concurrency, async (manifest) => {
+                if (!(await target.headManifest(targetRepository, manifest.digest)))
+                    await target.putManifest(targetRepository, manifest.digest, manifest);
+            });
         }
     }
     catch (error) {
@@ -33442,6 +33478,27 @@ async function run() {
         await writeSummary();
     });
 }
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ (() => {
+
+
+/**
+ * Imported first by every action's entry, for its side effect: Node's fetch installs its own
+ * dispatcher (the Agent of the undici inside Node, `process.versions.undici`) as the process-wide
+ * one, `globalThis[Symbol.for('undici.globalDispatcher.1')]`, before any bundled module loads.
+ *
+ * Without it, the first to set that dispatcher is the undici 6 that @actions/core brings in through
+ * @actions/http-client: its lib/global.js installs an Agent of its own when none is set, and Node's
+ * fetch then sends every request through that older client ("Calling [setGlobalDispatcher] will
+ * affect both undici and Node.js", Node's documentation of fetch). Streaming a blob through it took
+ * 10–20 % more CPU per byte (bench/promote-images.ts). Node sets its own dispatcher when its fetch
+ * implementation loads, which constructing a Headers does.
+ */
+new Headers();
 
 
 /***/ }),

@@ -28388,9 +28388,13 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8085);
+/* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
+/* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8085);
+// First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -32991,10 +32995,6 @@ function describeFile(file) {
     return `${file.filename} (${file.kind})`;
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ../../node_modules/hash-wasm/dist/blake2b.umd.min.js
 var blake2b_umd_min = __nccwpck_require__(7);
 var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min);
@@ -33003,31 +33003,48 @@ var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min
 
 
 
+/** Bytes hashed between two turns of the event loop. */
+const HASH_STEP = 1024 * 1024;
+async function computeDigests(bytes, blakeHasher) {
+    const sha256 = (0,external_node_crypto_.createHash)('sha256');
+    const blake = (await blakeHasher).init();
+    for (let offset = 0; offset < bytes.length; offset += HASH_STEP) {
+        if (offset)
+            await new Promise(setImmediate);
+        const step = bytes.subarray(offset, offset + HASH_STEP);
+        sha256.update(step);
+        blake.update(step);
+    }
+    return { sha256: sha256.digest('hex'), blake2b256: blake.digest('hex') };
+}
 /**
- * Reads a file in one read call, BLAKE2b's WebAssembly compiling meanwhile (the asynchronous
- * readFile makes a round trip per 512 KiB). @returns the bytes and the hasher to await
+ * Reads a file in one read call (the asynchronous readFile makes a round trip per 512 KiB),
+ * BLAKE2b's WebAssembly compiling meanwhile.
+ * @returns the bytes, and their digests, computed at the first call (see DistributionFile.digests)
  * @throws ActionError naming the file when it cannot be read
  */
 function readDistributionBytes(file) {
     const blakeHasher = blake2b_umd_min_default().createBLAKE2b(256);
+    blakeHasher.catch(() => undefined);
+    let bytes;
     try {
-        return { bytes: (0,external_node_fs_.readFileSync)(file), blakeHasher };
+        bytes = (0,external_node_fs_.readFileSync)(file);
     }
     catch (error) {
-        blakeHasher.catch(() => undefined);
         throw new ActionError(`cannot read ${file}: ${error.message}`);
     }
+    let digests;
+    return { bytes, digests: () => (digests ??= computeDigests(bytes, blakeHasher)) };
 }
-/**
- * sha256 and BLAKE2b-256 (digest size 32, not a truncated BLAKE2b-512: Node's OpenSSL lacks it,
- * hash-wasm has it): the digests PyPI's upload API checks. No MD5: PyPI ignores it, and twine
- * stopped sending it (pypa/twine#1262).
- */
-async function fileDigests(bytes, blakeHasher) {
-    const blake = await blakeHasher;
-    return { sha256: (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex'), blake2b256: blake.init().update(bytes).digest('hex') };
+/** A file with its digests, computed now if they were not already. */
+async function withDigests(file) {
+    return { ...file, ...(await file.digests()) };
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/sdist.ts
 
 
@@ -33118,7 +33135,7 @@ function unsafeMemberReason(entry) {
  * Reads an sdist: a gzipped tar with exactly one top-level directory holding PKG-INFO, in UTF-8,
  * which is parsed (see parseCoreMetadata). Every member must be a plain file or directory under a
  * relative path without `..`: an unsafe member is refused here, whether or not anything extracts
- * the archive later.
+ * the archive later. Its digests are being computed when it returns (the sdist is uploaded first).
  *
  * @param inMemoryTarLimit see IN_MEMORY_TAR_LIMIT (bytes)
  * @throws ActionError naming the file when it is not a gzipped tar, holds an unsafe member, has several top-level entries, lacks PKG-INFO, has a PKG-INFO that is not UTF-8 (with the byte offset), or a version that is not PEP 440
@@ -33130,7 +33147,7 @@ async function readSdist(file, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT) {
     const unsafe = [];
     let pkgInfo;
     let pkgInfoPath = '';
-    const { bytes, blakeHasher } = readDistributionBytes(file);
+    const { bytes, digests } = readDistributionBytes(file);
     const listing = listGzippedTar(bytes, (entry) => {
         const reason = unsafeMemberReason(entry);
         if (reason && unsafe.length < 3)
@@ -33150,8 +33167,8 @@ async function readSdist(file, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT) {
         }
     }, inMemoryTarLimit);
     listing.catch(() => undefined);
-    // Hashed while the archive is gunzipped in the thread pool: on two cores, the two overlap.
-    const hashes = await fileDigests(bytes, blakeHasher);
+    // The sdist is uploaded first, so it is hashed at once, while the archive is gunzipped in the thread pool.
+    digests().catch(() => undefined);
     try {
         await listing;
     }
@@ -33176,7 +33193,7 @@ async function readSdist(file, inMemoryTarLimit = IN_MEMORY_TAR_LIMIT) {
         filename,
         size: bytes.length,
         bytes,
-        ...hashes,
+        digests,
         topLevel,
         members,
         metadata,
@@ -33437,7 +33454,7 @@ function validEntryPoints(bytes) {
  * Reads a wheel: a zip archive as PyPI accepts it (see readZip) holding
  * `{name}-{version}.dist-info/` with WHEEL, METADATA (UTF-8, parsed) and RECORD, and a valid
  * entry_points.txt when there is one; no member with an absolute path or a `..` component.
- * The messages for what PyPI refuses are PyPI's.
+ * It is not hashed until its digests are asked for. The messages for what PyPI refuses are PyPI's.
  *
  * @throws ActionError naming the file and what is wrong
  */
@@ -33446,14 +33463,12 @@ async function readWheel(file) {
     const tags = parseWheelFilename(filename);
     if (typeof tags === 'string')
         throw new ActionError(`${filename}: PyPI would answer 400 ${tags}`);
-    const { bytes, blakeHasher } = readDistributionBytes(file);
-    const hashes = fileDigests(bytes, blakeHasher);
+    const { bytes, digests } = readDistributionBytes(file);
     let archive;
     try {
         archive = readZip(bytes);
     }
     catch (error) {
-        hashes.catch(() => undefined);
         if (error instanceof ZipProblem)
             throw new ActionError(`${filename}: PyPI would answer 400 ${invalidFile(error.message)}`);
         throw error;
@@ -33485,7 +33500,7 @@ async function readWheel(file) {
         filename,
         size: bytes.length,
         bytes,
-        ...(await hashes),
+        digests,
         tags,
         distInfo,
         members: new Set(archive.members.keys()),
@@ -33498,6 +33513,7 @@ async function readWheel(file) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/publish.ts
+
 
 
 
@@ -33534,7 +33550,8 @@ function matchingWheels(names, sdist) {
  * the attestations; then uploads to each target in order, the sdist first. The expected version
  * is checked before the build, and the built files are copied to the packages directory only
  * once they passed. Nothing is uploaded until every check has passed, every token is in hand and
- * every attestation is signed.
+ * every attestation is signed. Each file but the first is hashed while the one before it uploads
+ * (the digests are form fields sent before the file's bytes).
  *
  * @throws ActionError naming what failed
  */
@@ -33582,7 +33599,11 @@ async function publishDistributions(request) {
         await checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory);
     }
     const placed = request.build ? await place(files, request.packagesDirectory) : files;
-    const result = { sdist: placed[0], wheels: placed.slice(1), warnings };
+    const hashedFiles = () => Promise.all(placed.map((file) => withDigests(file)));
+    const resultWith = async (uploads) => {
+        const [hashedSdist, ...hashedWheels] = await hashedFiles();
+        return { sdist: hashedSdist, wheels: hashedWheels, uploads, warnings };
+    };
     const trusted = (target) => !target.password;
     const attests = (target) => request.attestations && trusted(target);
     const report = (target, outcomes) => ({
@@ -33594,10 +33615,7 @@ async function publishDistributions(request) {
         files: placed.map((file, index) => ({ filename: file.filename, result: outcomes[index] })),
     });
     if (request.dryRun)
-        return {
-            ...result,
-            uploads: request.targets.map((target) => report(target, placed.map(() => 'dry-run'))),
-        };
+        return resultWith(request.targets.map((target) => report(target, placed.map(() => 'dry-run'))));
     const tokens = [];
     for (const target of request.targets) {
         let token = target.password;
@@ -33615,7 +33633,7 @@ async function publishDistributions(request) {
     let attestations;
     if (request.targets.some(attests)) {
         logger.info(`Signing PEP 740 publish attestations for ${placed.map((file) => file.filename).join(', ')} (Fulcio ${request.fulcioUrl}, Rekor ${request.rekorUrl})`);
-        attestations = await signPublishAttestations(placed, {
+        attestations = await signPublishAttestations(await hashedFiles(), {
             fulcioUrl: request.fulcioUrl,
             rekorUrl: request.rekorUrl,
             getIdToken: () => request.getIdToken('sigstore'),
@@ -33625,7 +33643,10 @@ async function publishDistributions(request) {
     for (const [index, target] of request.targets.entries()) {
         const outcomes = [];
         for (const [position, file] of placed.entries()) {
-            const outcome = await uploadDistribution(file, { label: target.label, url: target.url, indexUrl: indexUrlOf(target.url), username: target.username, token: tokens[index] }, {
+            const digests = await file.digests();
+            // The next file is hashed while this one uploads and the index checks it.
+            placed[position + 1]?.digests().catch(() => undefined);
+            const outcome = await uploadDistribution({ ...file, ...digests }, { label: target.label, url: target.url, indexUrl: indexUrlOf(target.url), username: target.username, token: tokens[index] }, {
                 skipExisting: request.skipExisting,
                 ...(attests(target) && attestations ? { attestations: [attestations[position]] } : {}),
                 retry: {
@@ -33637,7 +33658,7 @@ async function publishDistributions(request) {
         }
         uploads.push(report(target, outcomes));
     }
-    return { ...result, uploads };
+    return resultWith(uploads);
 }
 /** Copies built files into the packages directory. @returns the files at their new paths */
 async function place(files, directory) {
@@ -33829,6 +33850,27 @@ async function run() {
         await writeSummary();
     });
 }
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ (() => {
+
+
+/**
+ * Imported first by every action's entry, for its side effect: Node's fetch installs its own
+ * dispatcher (the Agent of the undici inside Node, `process.versions.undici`) as the process-wide
+ * one, `globalThis[Symbol.for('undici.globalDispatcher.1')]`, before any bundled module loads.
+ *
+ * Without it, the first to set that dispatcher is the undici 6 that @actions/core brings in through
+ * @actions/http-client: its lib/global.js installs an Agent of its own when none is set, and Node's
+ * fetch then sends every request through that older client ("Calling [setGlobalDispatcher] will
+ * affect both undici and Node.js", Node's documentation of fetch). Streaming a blob through it took
+ * 10–20 % more CPU per byte (bench/promote-images.ts). Node sets its own dispatcher when its fetch
+ * implementation loads, which constructing a Headers does.
+ */
+new Headers();
 
 
 /***/ }),

@@ -6,6 +6,7 @@ import { comparePythonVersions, parsePythonVersion } from '../versions/python-ve
 import { signPublishAttestations, type Attestation } from './attestations.js';
 import { buildDistributions, checkWheelBuilds } from './build.js';
 import { pypiRefusal } from './checks.js';
+import { withDigests, type HashedDistribution } from './distribution.js';
 import { parseWheelFilename } from './filenames.js';
 import { normaliseProjectName } from './metadata.js';
 import { findSdist, readSdist, type Sdist } from './sdist.js';
@@ -62,10 +63,10 @@ export interface UploadReport {
   readonly files: readonly { readonly filename: string; readonly result: 'uploaded' | 'skipped' | 'dry-run' }[];
 }
 
-/** What was published: the sdist, its wheels (the sdist first in every upload), each index's report, the warnings. */
+/** What was published: the sdist, its wheels (the sdist first in every upload), with their digests, each index's report, the warnings. */
 export interface PublishResult {
-  readonly sdist: Sdist;
-  readonly wheels: readonly Wheel[];
+  readonly sdist: HashedDistribution<Sdist>;
+  readonly wheels: readonly HashedDistribution<Wheel>[];
   readonly uploads: readonly UploadReport[];
   readonly warnings: readonly string[];
 }
@@ -95,7 +96,8 @@ function matchingWheels(names: readonly string[], sdist: Sdist): { matching: str
  * the attestations; then uploads to each target in order, the sdist first. The expected version
  * is checked before the build, and the built files are copied to the packages directory only
  * once they passed. Nothing is uploaded until every check has passed, every token is in hand and
- * every attestation is signed.
+ * every attestation is signed. Each file but the first is hashed while the one before it uploads
+ * (the digests are form fields sent before the file's bytes).
  *
  * @throws ActionError naming what failed
  */
@@ -146,7 +148,11 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     await checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory);
   }
   const placed = request.build ? await place(files, request.packagesDirectory) : files;
-  const result = { sdist: placed[0] as Sdist, wheels: placed.slice(1) as Wheel[], warnings };
+  const hashedFiles = (): Promise<HashedDistribution[]> => Promise.all(placed.map((file) => withDigests(file)));
+  const resultWith = async (uploads: UploadReport[]): Promise<PublishResult> => {
+    const [hashedSdist, ...hashedWheels] = await hashedFiles();
+    return { sdist: hashedSdist as HashedDistribution<Sdist>, wheels: hashedWheels as HashedDistribution<Wheel>[], uploads, warnings };
+  };
   const trusted = (target: PublishTarget): boolean => !target.password;
   const attests = (target: PublishTarget): boolean => request.attestations && trusted(target);
   const report = (target: PublishTarget, outcomes: ('uploaded' | 'skipped' | 'dry-run')[]): UploadReport => ({
@@ -158,15 +164,14 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     files: placed.map((file, index) => ({ filename: file.filename, result: outcomes[index]! })),
   });
   if (request.dryRun)
-    return {
-      ...result,
-      uploads: request.targets.map((target) =>
+    return resultWith(
+      request.targets.map((target) =>
         report(
           target,
           placed.map(() => 'dry-run'),
         ),
       ),
-    };
+    );
 
   const tokens: string[] = [];
   for (const target of request.targets) {
@@ -187,7 +192,7 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     logger.info(
       `Signing PEP 740 publish attestations for ${placed.map((file) => file.filename).join(', ')} (Fulcio ${request.fulcioUrl}, Rekor ${request.rekorUrl})`,
     );
-    attestations = await signPublishAttestations(placed, {
+    attestations = await signPublishAttestations(await hashedFiles(), {
       fulcioUrl: request.fulcioUrl,
       rekorUrl: request.rekorUrl,
       getIdToken: () => request.getIdToken('sigstore'),
@@ -198,8 +203,11 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
   for (const [index, target] of request.targets.entries()) {
     const outcomes: ('uploaded' | 'skipped')[] = [];
     for (const [position, file] of placed.entries()) {
+      const digests = await file.digests();
+      // The next file is hashed while this one uploads and the index checks it.
+      placed[position + 1]?.digests().catch(() => undefined);
       const outcome = await uploadDistribution(
-        file,
+        { ...file, ...digests },
         { label: target.label, url: target.url, indexUrl: indexUrlOf(target.url), username: target.username, token: tokens[index]! },
         {
           skipExisting: request.skipExisting,
@@ -217,7 +225,7 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     }
     uploads.push(report(target, outcomes));
   }
-  return { ...result, uploads };
+  return resultWith(uploads);
 }
 
 /** Copies built files into the packages directory. @returns the files at their new paths */

@@ -5,7 +5,7 @@ import { gunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { ActionError } from '../action/errors.js';
 import { canonicalPythonVersion } from '../versions/python-version.js';
-import { fileDigests, readDistributionBytes, type DistributionFile } from './distribution.js';
+import { readDistributionBytes, type DistributionFile } from './distribution.js';
 import { decodeMetadataFile, normaliseProjectName, parseCoreMetadata } from './metadata.js';
 
 /** A source distribution read: a gzipped tar with one top-level directory holding PKG-INFO, every member a plain file or directory inside it. */
@@ -95,7 +95,7 @@ export function unsafeMemberReason(entry: { path: string; type: string; linkpath
  * Reads an sdist: a gzipped tar with exactly one top-level directory holding PKG-INFO, in UTF-8,
  * which is parsed (see parseCoreMetadata). Every member must be a plain file or directory under a
  * relative path without `..`: an unsafe member is refused here, whether or not anything extracts
- * the archive later.
+ * the archive later. Its digests are being computed when it returns (the sdist is uploaded first).
  *
  * @param inMemoryTarLimit see IN_MEMORY_TAR_LIMIT (bytes)
  * @throws ActionError naming the file when it is not a gzipped tar, holds an unsafe member, has several top-level entries, lacks PKG-INFO, has a PKG-INFO that is not UTF-8 (with the byte offset), or a version that is not PEP 440
@@ -107,7 +107,7 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
   const unsafe: string[] = [];
   let pkgInfo: Buffer | undefined;
   let pkgInfoPath = '';
-  const { bytes, blakeHasher } = readDistributionBytes(file);
+  const { bytes, digests } = readDistributionBytes(file);
   const listing = listGzippedTar(
     bytes,
     (entry) => {
@@ -128,8 +128,8 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
     inMemoryTarLimit,
   );
   listing.catch(() => undefined);
-  // Hashed while the archive is gunzipped in the thread pool: on two cores, the two overlap.
-  const hashes = await fileDigests(bytes, blakeHasher);
+  // The sdist is uploaded first, so it is hashed at once, while the archive is gunzipped in the thread pool.
+  digests().catch(() => undefined);
   try {
     await listing;
   } catch (error) {
@@ -153,7 +153,7 @@ export async function readSdist(file: string, inMemoryTarLimit = IN_MEMORY_TAR_L
     filename,
     size: bytes.length,
     bytes,
-    ...hashes,
+    digests,
     topLevel,
     members,
     metadata,

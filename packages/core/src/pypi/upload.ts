@@ -3,7 +3,7 @@ import { ActionError } from '../action/errors.js';
 import { fetchWithRetry, partsBody } from '../http/fetch-with-retry.js';
 import type { RetryOptions } from '../http/retry.js';
 import type { Attestation } from './attestations.js';
-import type { DistributionFile } from './distribution.js';
+import type { HashedDistribution } from './distribution.js';
 import { uploadFields } from './metadata.js';
 
 /** Where to upload, and with which credentials. */
@@ -128,7 +128,7 @@ export function multipartBody(fields: readonly [string, string][], file: { name:
  * and BLAKE2b-256 digests, `:action=file_upload`, `protocol_version=1`, and, when given, the
  * `attestations` field: a JSON array of PEP 740 Attestation objects (twine's encoding).
  */
-export function uploadFormFields(file: DistributionFile, attestations?: readonly Attestation[]): [string, string][] {
+export function uploadFormFields(file: HashedDistribution, attestations?: readonly Attestation[]): [string, string][] {
   return [
     ...uploadFields(file.metadata, { filetype: file.filetype, pyversion: file.pyversion }),
     ['sha256_digest', file.sha256],
@@ -180,7 +180,7 @@ function reasonOf(response: Response, body: string, secrets: readonly string[]):
  * @throws ActionError for a redirect, refused credentials, read-only mode, a rate limit, a file name or bytes already used, or any other refusal, in PyPI's words, the credentials redacted
  */
 export async function uploadDistribution(
-  file: DistributionFile,
+  file: HashedDistribution,
   target: UploadTarget,
   options: { skipExisting: boolean; attestations?: readonly Attestation[]; retry?: RetryOptions },
 ): Promise<'uploaded' | 'skipped'> {
@@ -243,7 +243,7 @@ export async function uploadDistribution(
 
 /** What a "File already exists" answer means, from the simple API: the same file (skipped with skipExisting), other bytes under this name, or these bytes under another name. */
 async function existingFile(
-  file: DistributionFile,
+  file: HashedDistribution,
   target: UploadTarget,
   reason: string,
   options: { skipExisting: boolean; retry?: RetryOptions },

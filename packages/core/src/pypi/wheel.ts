@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ActionError } from '../action/errors.js';
 import { canonicalPythonVersion } from '../versions/python-version.js';
-import { fileDigests, readDistributionBytes, type DistributionFile } from './distribution.js';
+import { readDistributionBytes, type DistributionFile } from './distribution.js';
 import { parseWheelFilename, type WheelFilename } from './filenames.js';
 import { decodeMetadataFile, firstInvalidUtf8Byte, normaliseProjectName, parseCoreMetadata } from './metadata.js';
 import { readZip, ZipProblem } from './zip.js';
@@ -45,7 +45,7 @@ function validEntryPoints(bytes: Buffer): boolean {
  * Reads a wheel: a zip archive as PyPI accepts it (see readZip) holding
  * `{name}-{version}.dist-info/` with WHEEL, METADATA (UTF-8, parsed) and RECORD, and a valid
  * entry_points.txt when there is one; no member with an absolute path or a `..` component.
- * The messages for what PyPI refuses are PyPI's.
+ * It is not hashed until its digests are asked for. The messages for what PyPI refuses are PyPI's.
  *
  * @throws ActionError naming the file and what is wrong
  */
@@ -53,13 +53,11 @@ export async function readWheel(file: string): Promise<Wheel> {
   const filename = path.basename(file);
   const tags = parseWheelFilename(filename);
   if (typeof tags === 'string') throw new ActionError(`${filename}: PyPI would answer 400 ${tags}`);
-  const { bytes, blakeHasher } = readDistributionBytes(file);
-  const hashes = fileDigests(bytes, blakeHasher);
+  const { bytes, digests } = readDistributionBytes(file);
   let archive;
   try {
     archive = readZip(bytes);
   } catch (error) {
-    hashes.catch(() => undefined);
     if (error instanceof ZipProblem) throw new ActionError(`${filename}: PyPI would answer 400 ${invalidFile(error.message)}`);
     throw error;
   }
@@ -89,7 +87,7 @@ export async function readWheel(file: string): Promise<Wheel> {
     filename,
     size: bytes.length,
     bytes,
-    ...(await hashes),
+    digests,
     tags,
     distInfo,
     members: new Set(archive.members.keys()),

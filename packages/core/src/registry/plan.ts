@@ -97,9 +97,37 @@ function isTree(node: ManifestTree | PresentManifest): node is ManifestTree {
   return !('present' in node);
 }
 
-/** Every manifest of a tree the target lacks, children before their index (the order they must be pushed in). */
-export function manifestsInPushOrder(tree: ManifestTree): RawManifest[] {
-  return [...tree.children.filter(isTree).flatMap(manifestsInPushOrder), tree.manifest];
+/**
+ * The manifests under the roots of trees that the target lacks (the roots themselves, the tagged
+ * manifests, left out), once each, in waves to push one after the other: a wave's manifests
+ * reference only manifests of earlier waves or ones the target holds, so those of one wave can be
+ * pushed at once. An image manifest is in the first wave, an index one wave after its last child.
+ */
+export function childManifestWaves(trees: readonly ManifestTree[]): RawManifest[][] {
+  const manifests = new Map<string, RawManifest>();
+  // The children a manifest's trees lack, over every tree it is in (digests: the graph has no cycle).
+  const lacking = new Map<string, Set<string>>();
+  const collect = (tree: ManifestTree): void => {
+    const children = lacking.get(tree.manifest.digest) ?? new Set<string>();
+    manifests.set(tree.manifest.digest, tree.manifest);
+    lacking.set(tree.manifest.digest, children);
+    for (const child of tree.children.filter(isTree)) {
+      children.add(child.manifest.digest);
+      collect(child);
+    }
+  };
+  for (const tree of trees) for (const child of tree.children.filter(isTree)) collect(child);
+  const waveOf = new Map<string, number>();
+  const wave = (digest: string): number => {
+    const known = waveOf.get(digest);
+    if (known !== undefined) return known;
+    const computed = Math.max(-1, ...[...lacking.get(digest)!].map(wave)) + 1;
+    waveOf.set(digest, computed);
+    return computed;
+  };
+  const waves: RawManifest[][] = [];
+  for (const [digest, manifest] of manifests) (waves[wave(digest)] ??= []).push(manifest);
+  return waves;
 }
 
 /** Every blob of a tree, of the manifests the target lacks. */
@@ -133,8 +161,10 @@ export async function planPromotion(options: {
   sourceTagsDeleted?: boolean;
 }): Promise<TagPlan[]> {
   const { source, target, sourceRepository, targetRepository, pairs } = options;
-  const sourceDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => source.headManifest(sourceRepository, pair.sourceTag));
-  const targetDigests = await mapWithConcurrency(pairs, options.concurrency, (pair) => target.headManifest(targetRepository, pair.targetTag));
+  const [sourceDigests, targetDigests] = await Promise.all([
+    mapWithConcurrency(pairs, options.concurrency, (pair) => source.headManifest(sourceRepository, pair.sourceTag)),
+    mapWithConcurrency(pairs, options.concurrency, (pair) => target.headManifest(targetRepository, pair.targetTag)),
+  ]);
 
   const gone = new Map<number, string>();
   const missing: string[] = [];

@@ -1,10 +1,10 @@
 import { ActionError, describeError } from '../action/errors.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { RawManifest, RegistryClient } from './client.js';
+import type { RegistryClient } from './client.js';
 import type { Logger } from '../action/logger.js';
 import { streamBlobWithRetries } from './copy-blob.js';
 import type { Descriptor } from './media-types.js';
-import { blobsOf, manifestsInPushOrder, type TagPlan } from './plan.js';
+import { blobsOf, childManifestWaves, type TagPlan } from './plan.js';
 
 /** What happened to one blob in the target repository. */
 export type BlobOutcome = 'present' | 'mounted' | 'copied';
@@ -133,10 +133,10 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
       });
       blobOutcomes.set(digest, 'copied');
     });
-    const children = new Map<string, RawManifest>();
-    for (const plan of writes) for (const manifest of manifestsInPushOrder(plan.tree!).slice(0, -1)) children.set(manifest.digest, manifest);
-    for (const manifest of children.values()) {
-      if (!(await target.headManifest(targetRepository, manifest.digest))) await target.putManifest(targetRepository, manifest.digest, manifest);
+    for (const wave of childManifestWaves(writes.map((plan) => plan.tree!))) {
+      await mapWithConcurrency(wave, options.concurrency, async (manifest) => {
+        if (!(await target.headManifest(targetRepository, manifest.digest))) await target.putManifest(targetRepository, manifest.digest, manifest);
+      });
     }
   } catch (error) {
     untouched(describeError(error));

@@ -1,0 +1,13 @@
+/**
+ * Imported first by every action's entry, for its side effect: Node's fetch installs its own
+ * dispatcher (the Agent of the undici inside Node, `process.versions.undici`) as the process-wide
+ * one, `globalThis[Symbol.for('undici.globalDispatcher.1')]`, before any bundled module loads.
+ *
+ * Without it, the first to set that dispatcher is the undici 6 that @actions/core brings in through
+ * @actions/http-client: its lib/global.js installs an Agent of its own when none is set, and Node's
+ * fetch then sends every request through that older client ("Calling [setGlobalDispatcher] will
+ * affect both undici and Node.js", Node's documentation of fetch). Streaming a blob through it took
+ * 10–20 % more CPU per byte (bench/promote-images.ts). Node sets its own dispatcher when its fetch
+ * implementation loads, which constructing a Headers does.
+ */
+new Headers();
