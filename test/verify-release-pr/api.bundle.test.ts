@@ -112,8 +112,14 @@ describe('verify-release-pr bundle: waiting for checks', () => {
   it('waits for a pending check that then passes', async () => {
     const pending = checkRun('build (amd64)', null);
     api().state.checkRuns.get(HEAD_SHA)!.push(pending);
-    setTimeout(() => Object.assign(pending, { status: 'completed', conclusion: 'success' }), 1500);
+    // It passes once the action has been answered that it is pending (not at a set time: a slow start would miss it).
+    const passOnceSeen = setInterval(() => {
+      if (!api().requests.some((request) => request.path.endsWith('/check-runs') && request.status === 200)) return;
+      clearInterval(passOnceSeen);
+      Object.assign(pending, { status: 'completed', conclusion: 'success' });
+    }, 20);
     const run = await verify({ 'wait-for-checks': '20s' });
+    clearInterval(passOnceSeen);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('Waiting 2s for pending checks: "build (amd64)"');
   });

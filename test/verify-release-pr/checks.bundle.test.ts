@@ -48,11 +48,16 @@ describe("finding 4: this workflow run's other jobs are checks; only this job is
     const tests = actionsJob('tests', null);
     api().state.jobs.get(RUN_ID)!.push(tests.job);
     api().state.checkRuns.get(HEAD_SHA)!.push(tests.checkRun);
-    setTimeout(() => {
+    // The job completes once the action has been answered that it is pending (not at a set time: a slow start would miss it).
+    const completeOnceSeen = setInterval(() => {
+      const answered = (suffix: string): boolean => api().requests.some((request) => request.path.endsWith(suffix) && request.status === 200);
+      if (!answered('/jobs') || !answered('/check-runs')) return;
+      clearInterval(completeOnceSeen);
       Object.assign(tests.job, { status: 'completed', conclusion: 'success' });
       Object.assign(tests.checkRun, { status: 'completed', conclusion: 'success' });
-    }, 1500);
+    }, 20);
     const run = await verify({ 'wait-for-checks': '20s' });
+    clearInterval(completeOnceSeen);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('Waiting 2s for pending checks: "tests"');
   });
