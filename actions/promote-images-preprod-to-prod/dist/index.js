@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2414);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(839);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -28387,7 +28387,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2414:
+/***/ 839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31610,6 +31610,72 @@ function pushedTagName() {
     return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ../../packages/core/src/http/stream-request.ts
+
+
+
+
+/**
+ * One HTTP/1.1 request over node:http or node:https, whose request and answer bodies are Node
+ * streams: no WHATWG stream sits on the way, so a gigabyte costs a fraction of the CPU fetch
+ * spends on it (bench/promote-images.ts). Redirects are not followed. It goes through the
+ * global agents: keep-alive, the system's and NODE_EXTRA_CA_CERTS' certificates, and the
+ * HTTP(S)_PROXY variables when NODE_USE_ENV_PROXY=1, as Node's fetch does.
+ *
+ * @returns the answer once its headers arrived (before the request body is all sent when the server answers early)
+ * @throws Error when the connection fails, the signal aborts, the connection stays silent past the idle timeout, or the body stream fails (its error)
+ */
+function streamRequest(url, init) {
+    const transport = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    const idleSeconds = init.idleTimeoutSeconds ?? 300;
+    return new Promise((resolve, reject) => {
+        const request = transport.request(url, { method: init.method, headers: Object.fromEntries(init.headers), ...(init.signal ? { signal: init.signal } : {}) });
+        let answered;
+        // After the answer, a failure of the request ends its body with the same error.
+        request.on('error', (error) => (answered ? answered.destroy(error) : reject(error)));
+        request.setTimeout(idleSeconds * 1000, () => request.destroy(new Error(`the connection to ${url.host} stayed silent for ${idleSeconds}s`)));
+        request.on('response', (body) => {
+            answered = body;
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(body.headers)) {
+                for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value])
+                    headers.append(name, item);
+            }
+            resolve({ status: body.statusCode ?? 0, headers, url, body, text: () => readText(body), discard: () => discard(body) });
+        });
+        if (!init.body)
+            return void request.end();
+        (0,promises_namespaceObject.pipeline)(init.body, request).catch((error) => request.destroy(error instanceof Error ? error : new Error(String(error))));
+    });
+}
+async function readText(body) {
+    const chunks = [];
+    try {
+        for await (const chunk of body)
+            chunks.push(chunk);
+    }
+    catch {
+        // what arrived before the connection dropped
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+async function discard(body) {
+    if (body.readableEnded || body.destroyed)
+        return;
+    body.resume();
+    await Promise.race([(0,external_node_events_.once)(body, 'end'), (0,external_node_events_.once)(body, 'close')]).catch(() => undefined);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/http/retry.ts
 
 const sleepFor = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -31689,8 +31755,10 @@ async function withRetries(what, attempt, options = {}, isFatal = () => false) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/http/fetch-with-retry.ts
 
+
 /**
- * The project's one HTTP stack: the built-in fetch with a headers timeout,
+ * The project's HTTP stack for every request but registry blobs ({@link streamWithRetry}):
+ * the built-in fetch with a headers timeout,
  * and retries ({@link withRetries}) with exponential backoff on 408, 429,
  * 5xx and dropped connections, honouring Retry-After, and on answers that
  * `waitRequested` says ask for a wait.
@@ -31704,32 +31772,46 @@ async function withRetries(what, attempt, options = {}, isFatal = () => false) {
  * @throws Error `"<METHOD> <url>: <reason> after N attempts"` when the connection failed every time; the caller's own abort as it is
  */
 async function fetchWithRetry(url, request = {}, options = {}) {
+    let init = {};
+    return answerWithRetry(() => `${init.method ?? 'GET'} ${String(url)}`, (signal) => {
+        init = typeof request === 'function' ? request() : request;
+        return { callerSignal: init.signal, answer: fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }) };
+    }, async (response) => void (await response.body?.cancel().catch(() => undefined)), options);
+}
+/**
+ * A bodiless request (GET, HEAD) over {@link streamRequest}, with the retries and headers
+ * timeout of {@link fetchWithRetry}: for bodies too large to pass through fetch's WHATWG streams
+ * cheaply (registry blobs). Redirects are not followed.
+ *
+ * @throws Error `"<METHOD> <url>: <reason> after N attempts"` when the connection failed every time
+ */
+async function streamWithRetry(url, init, options = {}) {
+    return answerWithRetry(() => `${init.method} ${url.toString()}`, (signal) => ({ answer: streamRequest(url, { ...init, signal }) }), (answer) => answer.discard(), options);
+}
+async function answerWithRetry(describe, send, discard, options) {
     const timeoutSeconds = options.timeoutSeconds ?? 30;
     let callerSignal;
-    let method = 'GET';
     const attempt = async (isLast) => {
-        const init = typeof request === 'function' ? request() : request;
-        callerSignal = init.signal;
-        method = init.method ?? 'GET';
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new Error(`no response within ${timeoutSeconds}s`)), timeoutSeconds * 1000);
-        const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
         try {
-            const response = await fetch(url, { ...init, signal });
+            const sent = send(controller.signal);
+            callerSignal = sent.callerSignal;
+            const response = await sent.answer;
             const wait = (await options.waitRequested?.(response)) ?? retryAfterWait(response);
             if (!isRetryableStatus(response.status) && wait === undefined)
                 return { value: response };
             const retry = { reason: `HTTP ${response.status}${wait ? ` (${wait.reason})` : ''}`, ...(wait ? { retryAfterSeconds: wait.seconds } : {}) };
             const willRetry = !isLast && (wait === undefined || wait.seconds <= (options.maxDelaySeconds ?? 60));
             if (willRetry)
-                await response.body?.cancel().catch(() => undefined);
+                await discard(response);
             return { value: response, retry };
         }
         finally {
             clearTimeout(timer);
         }
     };
-    return withRetries(() => `${method} ${String(url)}`, attempt, options, () => callerSignal?.aborted === true);
+    return withRetries(describe, attempt, options, () => callerSignal?.aborted === true);
 }
 /** The wait a retryable answer's Retry-After header asks for (RFC 9110 §10.2.3), or undefined. */
 function retryAfterWait(response) {
@@ -31942,7 +32024,7 @@ async function deletePromotedSourceTags(hub, source, repository, plans) {
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
@@ -31964,15 +32046,15 @@ const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 async function runCommand(file, args, options = {}) {
     if (options.input === undefined)
         return runLimited(file, args, options);
-    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const directory = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
     const stdin = external_node_path_default().join(directory, 'stdin');
     try {
-        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
         const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
         return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
     }
     finally {
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(directory, { recursive: true, force: true });
     }
 }
 async function runLimited(file, args, options) {
@@ -32066,7 +32148,7 @@ async function fromHelper(helper, serverUrl) {
 async function dockerConfigCredentials(endpoint, configDirectory = process.env['DOCKER_CONFIG'] || external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker')) {
     let config;
     try {
-        config = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(configDirectory, 'config.json'), 'utf8'));
+        config = JSON.parse(await (0,external_node_fs_promises_namespaceObject.readFile)(external_node_path_default().join(configDirectory, 'config.json'), 'utf8'));
     }
     catch {
         return undefined;
@@ -32335,6 +32417,7 @@ class RequestLimit {
 
 
 
+
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
 async function describeRegistryError(response) {
     const text = (await response.text().catch(() => '')).slice(0, 2000);
@@ -32493,20 +32576,28 @@ class RegistryClient {
         }
     }
     /** One request, retried; redirects of a GET or HEAD followed, each hop authorized only on this registry's origin. */
-    async send(method, path, init = {}, renew = true) {
+    async send(method, path, init = {}) {
+        return this.follow(method, path, (url) => fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry), async (response) => void (await response.body?.cancel()));
+    }
+    /**
+     * Sends a request through `exchange` (which retries), follows the redirects of a GET or HEAD
+     * (at most 5, each hop authorized only on this registry's origin), and asks once for a new
+     * Bearer token when the registry says the one it had expired.
+     */
+    async follow(method, path, exchange, discard, renew = true) {
         let url = this.url(path);
-        let response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+        let response = await exchange(url);
         for (let hops = 0; REDIRECTS.has(response.status) && (method === 'GET' || method === 'HEAD'); hops += 1) {
             const location = response.headers.get('location');
             if (!location)
                 break;
-            await response.body?.cancel();
+            await discard(response);
             if (hops === 5)
                 throw new ActionError(`${method} ${url.pathname} on ${this.endpoint.name}: more than 5 redirects`);
             url = new URL(location, url);
             if (url.protocol !== 'https:' && url.protocol !== 'http:')
                 throw new ActionError(`${this.endpoint.name} redirected to a ${url.protocol} URL`);
-            response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+            response = await exchange(url);
         }
         // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once; a token lacking a scope would not change.
         const challenge = response.status === 401 && renew && url.origin === this.origin && this.authorization?.startsWith('Bearer ')
@@ -32514,16 +32605,12 @@ class RegistryClient {
             : undefined;
         if (!challenge || challenge.params['error'] === 'insufficient_scope')
             return response;
-        await response.body?.cancel();
+        await discard(response);
         await this.answer(challenge);
-        return this.send(method, path, init, false);
+        return this.follow(method, path, exchange, discard, false);
     }
-    /** A request with authentication (on this registry's origin only); a body that is a stream is sent once (no retry). */
+    /** A request with authentication (on this registry's origin only), retried, GET and HEAD redirects followed. Blobs go through {@link getBlob} and {@link putBlob}. */
     async request(method, path, init = {}) {
-        if (init.body instanceof ReadableStream) {
-            const url = this.url(path);
-            return fetch(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual', duplex: 'half' });
-        }
         return this.send(method, path, init);
     }
     /**
@@ -32645,27 +32732,33 @@ class RegistryClient {
         return url.toString();
     }
     /**
-     * GET /v2/<name>/blobs/<digest>, following redirects to storage (without
-     * credentials on another host); the caller reads the stream, inside a slot
-     * of {@link limit} it holds for the whole copy.
+     * GET /v2/<name>/blobs/<digest> over node:http(s) ({@link streamWithRetry}: a blob's bytes
+     * cost far less CPU there than through fetch), following redirects to storage (without
+     * credentials on another host); the caller reads the stream, inside a slot of {@link limit}
+     * it holds for the whole copy.
+     *
+     * @throws ActionError when the registry answers anything but 200
      */
     async getBlob(repository, digest) {
-        const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`);
-        if (!response.ok || !response.body)
+        const response = await this.follow('GET', `/v2/${repository}/blobs/${digest}`, (url) => streamWithRetry(url, { method: 'GET', headers: this.headersFor(url, {}) }, this.retry), (answer) => answer.discard());
+        if (response.status !== 200)
             throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
         return response;
     }
-    /** Completes a monolithic upload: PUT <location>?digest=<digest> with the whole blob as a stream of `size` bytes. */
+    /**
+     * Completes a monolithic upload: PUT <location>?digest=<digest> with the whole blob, `size`
+     * bytes, from the stream `body` (over node:http(s), once: a stream is not sent again).
+     *
+     * @throws ActionError when the registry answers anything but 201 (DIGEST_INVALID when the bytes are not the digest's); the body's own error when it fails
+     */
     async putBlob(location, digest, body, size) {
         const url = new URL(location);
         url.searchParams.set('digest', digest);
-        const response = await this.request('PUT', url.toString(), {
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-            body,
-        });
+        const headers = this.headersFor(url, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
+        const response = await streamRequest(url, { method: 'PUT', headers, body });
         if (response.status !== 201)
             throw new ActionError(`upload of ${digest} to ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-        await response.body?.cancel();
+        await response.discard();
     }
     /** Cancels an upload session (DELETE <location>); failures are ignored. */
     async cancelUpload(location) {
@@ -33000,50 +33093,92 @@ async function planPromotion(options) {
     return plans;
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/copy-blob.ts
+
+
 
 
 
 /**
  * Streams one blob from `source` to `target` (GET, then a monolithic PUT
- * upload), hashing it on the way: the blob is never held whole in memory,
- * and bytes whose sha256 or length differ from the descriptor are refused
- * with an error naming the blob. The registry verifies the digest too.
+ * upload; the GET and the upload session are opened at once), hashing it on
+ * the way: the blob is never held whole in memory, and bytes whose sha256 or
+ * length differ from the descriptor are refused with an error naming the
+ * blob, before the upload is completed. The registry verifies the digest too.
  *
  * @param location an upload session already open on the target (from a refused mount), or undefined to open one
  * @returns the bytes that passed through
  * @throws ActionError when the source's bytes are corrupted or either side fails
  */
 async function streamBlob(source, target, digest, size, location) {
-    const response = await source.client.getBlob(source.repository, digest);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let bytes = 0;
-    let corruption;
-    const verifying = response.body.pipeThrough(new TransformStream({
-        transform(chunk, controller) {
-            hash.update(chunk);
-            bytes += chunk.byteLength;
-            controller.enqueue(chunk);
-        },
-        flush(controller) {
-            const got = `sha256:${hash.digest('hex')}`;
-            if (got === digest && bytes === size)
-                return;
-            corruption = new ActionError(`blob ${digest} from ${source.client.endpoint.name}/${source.repository} is corrupted: ${bytes} bytes with digest ${got}, expected ${size} bytes`);
-            controller.error(corruption);
-        },
-    }));
-    const upload = location ?? (await target.client.startUpload(target.repository));
+    const opening = location !== undefined ? Promise.resolve(location) : target.client.startUpload(target.repository);
+    // Its failure is handled below, once the GET is answered.
+    opening.catch(() => undefined);
+    let response;
     try {
-        await target.client.putBlob(upload, digest, verifying, size);
+        response = await source.client.getBlob(source.repository, digest);
     }
     catch (error) {
+        const upload = await opening.catch(() => undefined);
+        if (upload !== undefined)
+            await target.client.cancelUpload(upload);
+        throw error;
+    }
+    let upload;
+    try {
+        upload = await opening;
+    }
+    catch (error) {
+        response.body.destroy();
+        throw error;
+    }
+    let corruption;
+    const checked = verifiedBytes(digest, size, (bytes, got) => {
+        corruption = new ActionError(`blob ${digest} from ${source.client.endpoint.name}/${source.repository} is corrupted: ${bytes} bytes with digest ${got}, expected ${size} bytes`);
+        return corruption;
+    });
+    // A failure on either side ends both: the PUT with the GET's error, the GET when the PUT fails.
+    (0,promises_namespaceObject.pipeline)(response.body, checked).catch(() => undefined);
+    try {
+        await target.client.putBlob(upload, digest, checked, size);
+    }
+    catch (error) {
+        response.body.destroy();
         await target.client.cancelUpload(upload);
         throw corruption ?? error;
     }
     if (corruption)
         throw corruption;
-    return bytes;
+    return size;
+}
+/**
+ * A pass-through that hashes the bytes and counts them, holding the last chunk back until the
+ * whole blob is checked: bytes that are not `digest`'s (or not `size` of them) end the stream
+ * with the error `corrupted` gives, before the upload can complete.
+ */
+function verifiedBytes(digest, size, corrupted) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let bytes = 0;
+    let held;
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            hash.update(chunk);
+            bytes += chunk.byteLength;
+            if (bytes > size)
+                return done(corrupted(bytes, '(not computed: more bytes than the descriptor says)'));
+            const previous = held;
+            held = chunk;
+            done(null, previous);
+        },
+        flush(done) {
+            const got = `sha256:${hash.digest('hex')}`;
+            if (got !== digest || bytes !== size)
+                return done(corrupted(bytes, got));
+            done(null, held);
+        },
+    });
 }
 /**
  * {@link streamBlob} with retries ({@link withRetries}): a dropped connection
@@ -33143,10 +33278,14 @@ async function executePromotion(plans, options) {
     try {
         const sameRegistry = source === target;
         const byLargest = [...firstTagOf.values()].sort((left, right) => right.descriptor.size - left.descriptor.size);
-        await mapWithConcurrency(byLargest, options.concurrency, async ({ descriptor }) => {
+        // Every presence check first, while the registries are idle, rather than one before each copy.
+        const present = await mapWithConcurrency(byLargest, options.concurrency, ({ descriptor }) => target.hasBlob(targetRepository, descriptor.digest));
+        for (const [index, { descriptor }] of byLargest.entries())
+            if (present[index])
+                blobOutcomes.set(descriptor.digest, 'present');
+        const missing = byLargest.filter((_, index) => !present[index]);
+        await mapWithConcurrency(missing, options.concurrency, async ({ descriptor }) => {
             const { digest, size } = descriptor;
-            if (await target.hasBlob(targetRepository, digest))
-                return void blobOutcomes.set(digest, 'present');
             let location;
             if (sameRegistry) {
                 const mount = await target.mountBlob(targetRepository, digest, sourceRepository);

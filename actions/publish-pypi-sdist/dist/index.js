@@ -31563,8 +31563,10 @@ async function withRetries(what, attempt, options = {}, isFatal = () => false) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/http/fetch-with-retry.ts
 
+
 /**
- * The project's one HTTP stack: the built-in fetch with a headers timeout,
+ * The project's HTTP stack for every request but registry blobs ({@link streamWithRetry}):
+ * the built-in fetch with a headers timeout,
  * and retries ({@link withRetries}) with exponential backoff on 408, 429,
  * 5xx and dropped connections, honouring Retry-After, and on answers that
  * `waitRequested` says ask for a wait.
@@ -31578,32 +31580,46 @@ async function withRetries(what, attempt, options = {}, isFatal = () => false) {
  * @throws Error `"<METHOD> <url>: <reason> after N attempts"` when the connection failed every time; the caller's own abort as it is
  */
 async function fetchWithRetry(url, request = {}, options = {}) {
+    let init = {};
+    return answerWithRetry(() => `${init.method ?? 'GET'} ${String(url)}`, (signal) => {
+        init = typeof request === 'function' ? request() : request;
+        return { callerSignal: init.signal, answer: fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }) };
+    }, async (response) => void (await response.body?.cancel().catch(() => undefined)), options);
+}
+/**
+ * A bodiless request (GET, HEAD) over {@link streamRequest}, with the retries and headers
+ * timeout of {@link fetchWithRetry}: for bodies too large to pass through fetch's WHATWG streams
+ * cheaply (registry blobs). Redirects are not followed.
+ *
+ * @throws Error `"<METHOD> <url>: <reason> after N attempts"` when the connection failed every time
+ */
+async function streamWithRetry(url, init, options = {}) {
+    return answerWithRetry(() => `${init.method} ${url.toString()}`, (signal) => ({ answer: streamRequest(url, { ...init, signal }) }), (answer) => answer.discard(), options);
+}
+async function answerWithRetry(describe, send, discard, options) {
     const timeoutSeconds = options.timeoutSeconds ?? 30;
     let callerSignal;
-    let method = 'GET';
     const attempt = async (isLast) => {
-        const init = typeof request === 'function' ? request() : request;
-        callerSignal = init.signal;
-        method = init.method ?? 'GET';
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new Error(`no response within ${timeoutSeconds}s`)), timeoutSeconds * 1000);
-        const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
         try {
-            const response = await fetch(url, { ...init, signal });
+            const sent = send(controller.signal);
+            callerSignal = sent.callerSignal;
+            const response = await sent.answer;
             const wait = (await options.waitRequested?.(response)) ?? retryAfterWait(response);
             if (!isRetryableStatus(response.status) && wait === undefined)
                 return { value: response };
             const retry = { reason: `HTTP ${response.status}${wait ? ` (${wait.reason})` : ''}`, ...(wait ? { retryAfterSeconds: wait.seconds } : {}) };
             const willRetry = !isLast && (wait === undefined || wait.seconds <= (options.maxDelaySeconds ?? 60));
             if (willRetry)
-                await response.body?.cancel().catch(() => undefined);
+                await discard(response);
             return { value: response, retry };
         }
         finally {
             clearTimeout(timer);
         }
     };
-    return withRetries(() => `${method} ${String(url)}`, attempt, options, () => callerSignal?.aborted === true);
+    return withRetries(describe, attempt, options, () => callerSignal?.aborted === true);
 }
 /** The wait a retryable answer's Retry-After header asks for (RFC 9110 §10.2.3), or undefined. */
 function retryAfterWait(response) {

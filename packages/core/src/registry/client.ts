@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { ActionError } from '../action/errors.js';
-import { fetchWithRetry, type FetchRetryOptions } from '../http/fetch-with-retry.js';
+import { fetchWithRetry, streamWithRetry, type FetchRetryOptions, type HttpAnswer } from '../http/fetch-with-retry.js';
+import { streamRequest, type StreamAnswer } from '../http/stream-request.js';
 import type { RetryOptions } from '../http/retry.js';
 import type { Logger } from '../action/logger.js';
 import { grantedAccess, parseChallenge, type Challenge } from './auth.js';
@@ -34,7 +36,7 @@ export interface RegistryClientOptions {
 }
 
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
-export async function describeRegistryError(response: Response): Promise<string> {
+export async function describeRegistryError(response: HttpAnswer & { text(): Promise<string> }): Promise<string> {
   const text = (await response.text().catch(() => '')).slice(0, 2000);
   const limit = registryRateLimitMessage(response);
   try {
@@ -94,7 +96,7 @@ export function sha256Digest(bytes: Uint8Array): string {
 export class RegistryClient {
   private authorization?: string;
 
-  private readonly retry: FetchRetryOptions;
+  private readonly retry: FetchRetryOptions<HttpAnswer>;
 
   private readonly origin: string;
 
@@ -196,17 +198,37 @@ export class RegistryClient {
   }
 
   /** One request, retried; redirects of a GET or HEAD followed, each hop authorized only on this registry's origin. */
-  private async send(method: string, path: string, init: RequestInit = {}, renew = true): Promise<Response> {
+  private async send(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+    return this.follow(
+      method,
+      path,
+      (url) => fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry),
+      async (response) => void (await response.body?.cancel()),
+    );
+  }
+
+  /**
+   * Sends a request through `exchange` (which retries), follows the redirects of a GET or HEAD
+   * (at most 5, each hop authorized only on this registry's origin), and asks once for a new
+   * Bearer token when the registry says the one it had expired.
+   */
+  private async follow<Answer extends HttpAnswer>(
+    method: string,
+    path: string,
+    exchange: (url: URL) => Promise<Answer>,
+    discard: (answer: Answer) => Promise<void>,
+    renew = true,
+  ): Promise<Answer> {
     let url = this.url(path);
-    let response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+    let response = await exchange(url);
     for (let hops = 0; REDIRECTS.has(response.status) && (method === 'GET' || method === 'HEAD'); hops += 1) {
       const location = response.headers.get('location');
       if (!location) break;
-      await response.body?.cancel();
+      await discard(response);
       if (hops === 5) throw new ActionError(`${method} ${url.pathname} on ${this.endpoint.name}: more than 5 redirects`);
       url = new URL(location, url);
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ActionError(`${this.endpoint.name} redirected to a ${url.protocol} URL`);
-      response = await fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry);
+      response = await exchange(url);
     }
     // A Bearer token expires (Docker Hub's after 300 s): ask for a new one once; a token lacking a scope would not change.
     const challenge =
@@ -214,17 +236,13 @@ export class RegistryClient {
         ? parseChallenge(response.headers.get('www-authenticate'))
         : undefined;
     if (!challenge || challenge.params['error'] === 'insufficient_scope') return response;
-    await response.body?.cancel();
+    await discard(response);
     await this.answer(challenge);
-    return this.send(method, path, init, false);
+    return this.follow(method, path, exchange, discard, false);
   }
 
-  /** A request with authentication (on this registry's origin only); a body that is a stream is sent once (no retry). */
+  /** A request with authentication (on this registry's origin only), retried, GET and HEAD redirects followed. Blobs go through {@link getBlob} and {@link putBlob}. */
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
-    if (init.body instanceof ReadableStream) {
-      const url = this.url(path);
-      return fetch(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual', duplex: 'half' } as RequestInit);
-    }
     return this.send(method, path, init);
   }
 
@@ -348,27 +366,37 @@ export class RegistryClient {
   }
 
   /**
-   * GET /v2/<name>/blobs/<digest>, following redirects to storage (without
-   * credentials on another host); the caller reads the stream, inside a slot
-   * of {@link limit} it holds for the whole copy.
+   * GET /v2/<name>/blobs/<digest> over node:http(s) ({@link streamWithRetry}: a blob's bytes
+   * cost far less CPU there than through fetch), following redirects to storage (without
+   * credentials on another host); the caller reads the stream, inside a slot of {@link limit}
+   * it holds for the whole copy.
+   *
+   * @throws ActionError when the registry answers anything but 200
    */
-  async getBlob(repository: string, digest: string): Promise<Response> {
-    const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`);
-    if (!response.ok || !response.body)
-      throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
+  async getBlob(repository: string, digest: string): Promise<StreamAnswer> {
+    const response = await this.follow(
+      'GET',
+      `/v2/${repository}/blobs/${digest}`,
+      (url) => streamWithRetry(url, { method: 'GET', headers: this.headersFor(url, {}) }, this.retry),
+      (answer) => answer.discard(),
+    );
+    if (response.status !== 200) throw new ActionError(`GET blob ${repository}@${digest} on ${this.endpoint.name}: ${await describeRegistryError(response)}`);
     return response;
   }
 
-  /** Completes a monolithic upload: PUT <location>?digest=<digest> with the whole blob as a stream of `size` bytes. */
-  async putBlob(location: string, digest: string, body: ReadableStream<Uint8Array>, size: number): Promise<void> {
+  /**
+   * Completes a monolithic upload: PUT <location>?digest=<digest> with the whole blob, `size`
+   * bytes, from the stream `body` (over node:http(s), once: a stream is not sent again).
+   *
+   * @throws ActionError when the registry answers anything but 201 (DIGEST_INVALID when the bytes are not the digest's); the body's own error when it fails
+   */
+  async putBlob(location: string, digest: string, body: Readable, size: number): Promise<void> {
     const url = new URL(location);
     url.searchParams.set('digest', digest);
-    const response = await this.request('PUT', url.toString(), {
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body,
-    });
+    const headers = this.headersFor(url, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
+    const response = await streamRequest(url, { method: 'PUT', headers, body });
     if (response.status !== 201) throw new ActionError(`upload of ${digest} to ${this.endpoint.name}: ${await describeRegistryError(response)}`);
-    await response.body?.cancel();
+    await response.discard();
   }
 
   /** Cancels an upload session (DELETE <location>); failures are ignored. */

@@ -117,9 +117,12 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
   try {
     const sameRegistry = source === target;
     const byLargest = [...firstTagOf.values()].sort((left, right) => right.descriptor.size - left.descriptor.size);
-    await mapWithConcurrency(byLargest, options.concurrency, async ({ descriptor }) => {
+    // Every presence check first, while the registries are idle, rather than one before each copy.
+    const present = await mapWithConcurrency(byLargest, options.concurrency, ({ descriptor }) => target.hasBlob(targetRepository, descriptor.digest));
+    for (const [index, { descriptor }] of byLargest.entries()) if (present[index]) blobOutcomes.set(descriptor.digest, 'present');
+    const missing = byLargest.filter((_, index) => !present[index]);
+    await mapWithConcurrency(missing, options.concurrency, async ({ descriptor }) => {
       const { digest, size } = descriptor;
-      if (await target.hasBlob(targetRepository, digest)) return void blobOutcomes.set(digest, 'present');
       let location: string | undefined;
       if (sameRegistry) {
         const mount = await target.mountBlob(targetRepository, digest, sourceRepository);

@@ -1,3 +1,4 @@
+import type { HttpAnswer } from '../http/fetch-with-retry.js';
 import { parseRetryAfter } from '../http/retry.js';
 
 /**
@@ -10,7 +11,7 @@ import { parseRetryAfter } from '../http/retry.js';
  *
  * @returns seconds and a description, or undefined when nothing says how long (then backoff applies)
  */
-export function registryRateLimitWait(response: Response, now = Date.now()): { seconds: number; reason: string; resetsAt: Date } | undefined {
+export function registryRateLimitWait(response: HttpAnswer, now = Date.now()): { seconds: number; reason: string; resetsAt: Date } | undefined {
   if (response.status !== 429) return undefined;
   const at = (seconds: number): Date => new Date(now + seconds * 1000);
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now);
@@ -31,7 +32,7 @@ export function registryRateLimitWait(response: Response, now = Date.now()): { s
 }
 
 /** A 429's explanation for an error message: what the limit is and when it frees up, or an empty string. */
-export function registryRateLimitMessage(response: Response): string {
+export function registryRateLimitMessage(response: HttpAnswer): string {
   const wait = registryRateLimitWait(response);
   if (!wait) return '';
   const minutes = Math.ceil(wait.seconds / 60);
