@@ -31629,21 +31629,35 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * One HTTP/1.1 request over node:http or node:https, whose request and answer bodies are Node
  * streams: no WHATWG stream sits on the way, so a gigabyte costs a fraction of the CPU fetch
  * spends on it (bench/promote-images.ts). Redirects are not followed. It goes through the
- * global agents: keep-alive, the system's and NODE_EXTRA_CA_CERTS' certificates, and the
- * HTTP(S)_PROXY variables when NODE_USE_ENV_PROXY=1, as Node's fetch does.
+ * global agents: keep-alive, Node's CA certificates and NODE_EXTRA_CA_CERTS', and the
+ * HTTP(S)_PROXY variables when NODE_USE_ENV_PROXY=1 (Node 24.5 and later), as Node's fetch does.
  *
  * @returns the answer once its headers arrived (before the request body is all sent when the server answers early)
- * @throws Error when the connection fails, the signal aborts, the connection stays silent past the idle timeout, or the body stream fails (its error)
+ * @throws Error when the connection fails or is not open within the connect timeout, the signal aborts, the connection stays silent past the idle timeout, the request closes unanswered, or the body stream fails (its error)
  */
 function streamRequest(url, init) {
     const transport = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
     const idleSeconds = init.idleTimeoutSeconds ?? 300;
+    const connectSeconds = init.connectTimeoutSeconds ?? 30;
     return new Promise((resolve, reject) => {
         const request = transport.request(url, { method: init.method, headers: Object.fromEntries(init.headers), ...(init.signal ? { signal: init.signal } : {}) });
         let answered;
         // After the answer, a failure of the request ends its body with the same error.
         request.on('error', (error) => (answered ? answered.destroy(error) : reject(error)));
         request.setTimeout(idleSeconds * 1000, () => request.destroy(new Error(`the connection to ${url.host} stayed silent for ${idleSeconds}s`)));
+        // request.setTimeout starts once the socket is connected: the connection has its own limit.
+        request.on('socket', (socket) => {
+            if (!socket.connecting)
+                return;
+            const timer = setTimeout(() => request.destroy(new Error(`no connection to ${url.host} within ${connectSeconds}s`)), connectSeconds * 1000);
+            const stop = () => clearTimeout(timer);
+            socket.once('connect', stop).once('close', stop);
+        });
+        // An abort without an error (a destroyed pipeline aborts its ClientRequest) emits only 'close'.
+        request.on('close', () => {
+            if (!answered)
+                reject(new Error(`${init.method} ${url.host}${url.pathname}: the request closed without an answer`));
+        });
         request.on('response', (body) => {
             answered = body;
             const headers = new Headers();
@@ -31655,19 +31669,30 @@ function streamRequest(url, init) {
         });
         if (!init.body)
             return void request.end();
-        (0,promises_namespaceObject.pipeline)(init.body, request).catch((error) => request.destroy(error instanceof Error ? error : new Error(String(error))));
+        // First, so that the request fails with the body's own error: pipeline aborts a ClientRequest without one.
+        init.body.once('error', (error) => request.destroy(error));
+        (0,promises_namespaceObject.pipeline)(init.body, request).catch(() => undefined);
     });
 }
+/** Bytes of an answer's body kept for its text: an error answer's message, never a blob. */
+const TEXT_LIMIT = 64 * 1024;
 async function readText(body) {
     const chunks = [];
+    let length = 0;
     try {
-        for await (const chunk of body)
+        for await (const chunk of body) {
             chunks.push(chunk);
+            length += chunk.length;
+            if (length >= TEXT_LIMIT)
+                break;
+        }
     }
     catch {
         // what arrived before the connection dropped
     }
-    return Buffer.concat(chunks).toString('utf8');
+    if (!body.readableEnded)
+        body.destroy();
+    return Buffer.concat(chunks).subarray(0, TEXT_LIMIT).toString('utf8');
 }
 async function discard(body) {
     if (body.readableEnded || body.destroyed)
@@ -32737,7 +32762,7 @@ class RegistryClient {
      * credentials on another host); the caller reads the stream, inside a slot of {@link limit}
      * it holds for the whole copy.
      *
-     * @throws ActionError when the registry answers anything but 200
+     * @throws ActionError when the registry answers anything but 200; Error `"GET <url>: <reason> after N attempts"` when the connection failed every time
      */
     async getBlob(repository, digest) {
         const response = await this.follow('GET', `/v2/${repository}/blobs/${digest}`, (url) => streamWithRetry(url, { method: 'GET', headers: this.headersFor(url, {}) }, this.retry), (answer) => answer.discard());
@@ -33100,7 +33125,6 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 
-
 /**
  * Streams one blob from `source` to `target` (GET, then a monolithic PUT
  * upload; the GET and the upload session are opened at once), hashing it on
@@ -33139,8 +33163,10 @@ async function streamBlob(source, target, digest, size, location) {
         corruption = new ActionError(`blob ${digest} from ${source.client.endpoint.name}/${source.repository} is corrupted: ${bytes} bytes with digest ${got}, expected ${size} bytes`);
         return corruption;
     });
-    // A failure on either side ends both: the PUT with the GET's error, the GET when the PUT fails.
-    (0,promises_namespaceObject.pipeline)(response.body, checked).catch(() => undefined);
+    // A failure on either side ends both: the PUT with the source's error, named; the GET when the PUT fails or the bytes are refused.
+    response.body.once('error', (error) => checked.destroy(new ActionError(`the GET of blob ${digest} from ${source.client.endpoint.name}/${source.repository} broke off: ${describeError(error)}`)));
+    checked.once('close', () => response.body.destroy());
+    response.body.pipe(checked);
     try {
         await target.client.putBlob(upload, digest, checked, size);
     }

@@ -11,7 +11,7 @@ export interface StreamAnswer {
   readonly url: URL;
   /** The body as it arrives: a dropped connection makes reading it throw. */
   readonly body: IncomingMessage;
-  /** The body as text (an error answer's, for a message). */
+  /** The body's first 64 KiB as text (an error answer's, for a message); the rest is dropped with the connection. */
   readonly text: () => Promise<string>;
   /** Reads the rest of the body and drops it, keeping the connection for another request. */
   readonly discard: () => Promise<void>;
@@ -27,27 +27,41 @@ export interface StreamRequestInit {
   readonly signal?: AbortSignal;
   /** Seconds of silence on the connection (nothing sent or received) before the request is aborted. Default 300, undici's body timeout. */
   readonly idleTimeoutSeconds?: number;
+  /** Seconds to open the connection (TCP, and TLS on https). Default 30. */
+  readonly connectTimeoutSeconds?: number;
 }
 
 /**
  * One HTTP/1.1 request over node:http or node:https, whose request and answer bodies are Node
  * streams: no WHATWG stream sits on the way, so a gigabyte costs a fraction of the CPU fetch
  * spends on it (bench/promote-images.ts). Redirects are not followed. It goes through the
- * global agents: keep-alive, the system's and NODE_EXTRA_CA_CERTS' certificates, and the
- * HTTP(S)_PROXY variables when NODE_USE_ENV_PROXY=1, as Node's fetch does.
+ * global agents: keep-alive, Node's CA certificates and NODE_EXTRA_CA_CERTS', and the
+ * HTTP(S)_PROXY variables when NODE_USE_ENV_PROXY=1 (Node 24.5 and later), as Node's fetch does.
  *
  * @returns the answer once its headers arrived (before the request body is all sent when the server answers early)
- * @throws Error when the connection fails, the signal aborts, the connection stays silent past the idle timeout, or the body stream fails (its error)
+ * @throws Error when the connection fails or is not open within the connect timeout, the signal aborts, the connection stays silent past the idle timeout, the request closes unanswered, or the body stream fails (its error)
  */
 export function streamRequest(url: URL, init: StreamRequestInit): Promise<StreamAnswer> {
   const transport = url.protocol === 'https:' ? https : http;
   const idleSeconds = init.idleTimeoutSeconds ?? 300;
+  const connectSeconds = init.connectTimeoutSeconds ?? 30;
   return new Promise<StreamAnswer>((resolve, reject) => {
     const request = transport.request(url, { method: init.method, headers: Object.fromEntries(init.headers), ...(init.signal ? { signal: init.signal } : {}) });
     let answered: IncomingMessage | undefined;
     // After the answer, a failure of the request ends its body with the same error.
     request.on('error', (error) => (answered ? answered.destroy(error) : reject(error)));
     request.setTimeout(idleSeconds * 1000, () => request.destroy(new Error(`the connection to ${url.host} stayed silent for ${idleSeconds}s`)));
+    // request.setTimeout starts once the socket is connected: the connection has its own limit.
+    request.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      const timer = setTimeout(() => request.destroy(new Error(`no connection to ${url.host} within ${connectSeconds}s`)), connectSeconds * 1000);
+      const stop = (): void => clearTimeout(timer);
+      socket.once('connect', stop).once('close', stop);
+    });
+    // An abort without an error (a destroyed pipeline aborts its ClientRequest) emits only 'close'.
+    request.on('close', () => {
+      if (!answered) reject(new Error(`${init.method} ${url.host}${url.pathname}: the request closed without an answer`));
+    });
     request.on('response', (body: IncomingMessage) => {
       answered = body;
       const headers = new Headers();
@@ -57,18 +71,29 @@ export function streamRequest(url: URL, init: StreamRequestInit): Promise<Stream
       resolve({ status: body.statusCode ?? 0, headers, url, body, text: () => readText(body), discard: () => discard(body) });
     });
     if (!init.body) return void request.end();
-    pipeline(init.body, request).catch((error: unknown) => request.destroy(error instanceof Error ? error : new Error(String(error))));
+    // First, so that the request fails with the body's own error: pipeline aborts a ClientRequest without one.
+    init.body.once('error', (error) => request.destroy(error));
+    pipeline(init.body, request).catch(() => undefined);
   });
 }
 
+/** Bytes of an answer's body kept for its text: an error answer's message, never a blob. */
+const TEXT_LIMIT = 64 * 1024;
+
 async function readText(body: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
+  let length = 0;
   try {
-    for await (const chunk of body) chunks.push(chunk as Buffer);
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= TEXT_LIMIT) break;
+    }
   } catch {
     // what arrived before the connection dropped
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (!body.readableEnded) body.destroy();
+  return Buffer.concat(chunks).subarray(0, TEXT_LIMIT).toString('utf8');
 }
 
 async function discard(body: IncomingMessage): Promise<void> {

@@ -371,7 +371,7 @@ export class RegistryClient {
    * credentials on another host); the caller reads the stream, inside a slot of {@link limit}
    * it holds for the whole copy.
    *
-   * @throws ActionError when the registry answers anything but 200
+   * @throws ActionError when the registry answers anything but 200; Error `"GET <url>: <reason> after N attempts"` when the connection failed every time
    */
   async getBlob(repository: string, digest: string): Promise<StreamAnswer> {
     const response = await this.follow(

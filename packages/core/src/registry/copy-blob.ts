@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ActionError, describeError } from '../action/errors.js';
 import type { Logger } from '../action/logger.js';
 import { withRetries } from '../http/retry.js';
@@ -50,8 +49,12 @@ export async function streamBlob(source: BlobLocation, target: BlobLocation, dig
     );
     return corruption;
   });
-  // A failure on either side ends both: the PUT with the GET's error, the GET when the PUT fails.
-  pipeline(response.body, checked).catch(() => undefined);
+  // A failure on either side ends both: the PUT with the source's error, named; the GET when the PUT fails or the bytes are refused.
+  response.body.once('error', (error) =>
+    checked.destroy(new ActionError(`the GET of blob ${digest} from ${source.client.endpoint.name}/${source.repository} broke off: ${describeError(error)}`)),
+  );
+  checked.once('close', () => response.body.destroy());
+  response.body.pipe(checked);
   try {
     await target.client.putBlob(upload, digest, checked, size);
   } catch (error) {
