@@ -32537,7 +32537,7 @@ class RegistryClient {
      * @throws ActionError when the registry cannot be reached, refuses the credentials, or the token does not grant push
      */
     async authenticate() {
-        const response = await this.send('GET', '/v2/');
+        const response = await this.request('GET', '/v2/');
         await response.body?.cancel();
         if (response.ok)
             return;
@@ -32547,7 +32547,7 @@ class RegistryClient {
         if (!challenge)
             throw new ActionError(`registry ${this.endpoint.name} asks for authentication without a WWW-Authenticate challenge`);
         await this.answer(challenge);
-        const check = await this.send('GET', '/v2/');
+        const check = await this.request('GET', '/v2/');
         await check.body?.cancel();
         if (check.status === 401)
             throw new ActionError(`registry ${this.endpoint.name} refused the credentials${this.options.credentials ? ` of ${this.options.credentials.username}` : ' (none given: set username and password, or log in with docker/login-action)'}`);
@@ -32600,8 +32600,12 @@ class RegistryClient {
             }
         }
     }
-    /** One request, retried; redirects of a GET or HEAD followed, each hop authorized only on this registry's origin. */
-    async send(method, path, init = {}) {
+    /**
+     * A request with authentication (on this registry's origin only), retried, redirects of a GET or
+     * HEAD followed, each hop authorized only on this registry's origin. Blobs go through
+     * {@link getBlob} and {@link putBlob}.
+     */
+    async request(method, path, init = {}) {
         return this.follow(method, path, (url) => fetchWithRetry(url, { ...init, method, headers: this.headersFor(url, init), redirect: 'manual' }, this.retry), async (response) => void (await response.body?.cancel()));
     }
     /**
@@ -32633,10 +32637,6 @@ class RegistryClient {
         await discard(response);
         await this.answer(challenge);
         return this.follow(method, path, exchange, discard, false);
-    }
-    /** A request with authentication (on this registry's origin only), retried, GET and HEAD redirects followed. Blobs go through {@link getBlob} and {@link putBlob}. */
-    async request(method, path, init = {}) {
-        return this.send(method, path, init);
     }
     /**
      * GET /v2/<name>/manifests/<reference> with every manifest media type

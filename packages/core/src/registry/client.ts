@@ -138,7 +138,7 @@ export class RegistryClient {
    * @throws ActionError when the registry cannot be reached, refuses the credentials, or the token does not grant push
    */
   async authenticate(): Promise<void> {
-    const response = await this.send('GET', '/v2/');
+    const response = await this.request('GET', '/v2/');
     await response.body?.cancel();
     if (response.ok) return;
     if (response.status !== 401)
@@ -146,7 +146,7 @@ export class RegistryClient {
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     if (!challenge) throw new ActionError(`registry ${this.endpoint.name} asks for authentication without a WWW-Authenticate challenge`);
     await this.answer(challenge);
-    const check = await this.send('GET', '/v2/');
+    const check = await this.request('GET', '/v2/');
     await check.body?.cancel();
     if (check.status === 401)
       throw new ActionError(
@@ -197,8 +197,12 @@ export class RegistryClient {
     }
   }
 
-  /** One request, retried; redirects of a GET or HEAD followed, each hop authorized only on this registry's origin. */
-  private async send(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+  /**
+   * A request with authentication (on this registry's origin only), retried, redirects of a GET or
+   * HEAD followed, each hop authorized only on this registry's origin. Blobs go through
+   * {@link getBlob} and {@link putBlob}.
+   */
+  async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     return this.follow(
       method,
       path,
@@ -206,7 +210,6 @@ export class RegistryClient {
       async (response) => void (await response.body?.cancel()),
     );
   }
-
   /**
    * Sends a request through `exchange` (which retries), follows the redirects of a GET or HEAD
    * (at most 5, each hop authorized only on this registry's origin), and asks once for a new
@@ -239,11 +242,6 @@ export class RegistryClient {
     await discard(response);
     await this.answer(challenge);
     return this.follow(method, path, exchange, discard, false);
-  }
-
-  /** A request with authentication (on this registry's origin only), retried, GET and HEAD redirects followed. Blobs go through {@link getBlob} and {@link putBlob}. */
-  async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
-    return this.send(method, path, init);
   }
 
   /**
