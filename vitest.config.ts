@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Rebuilds the bundles older than their sources before any bundle test runs.
-    globalSetup: ['test/harness/global-setup.ts'],
+    globalSetup: ['packages/testbed/src/harness/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

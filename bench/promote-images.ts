@@ -11,10 +11,10 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runBundle } from '../test/harness/run-bundle.js';
-import { FLAVOURS, buildImage, pushImage, randomLayer, tagDigest, type TestImage } from '../test/fixtures/images.js';
-import { FaultProxy } from '../test/stand-ins/fault-proxy.js';
-import { startRegistry } from '../test/stand-ins/registry.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { FLAVOURS, buildImage, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { FaultProxy } from '@exegol-release/testbed/stand-ins/fault-proxy.js';
+import { startRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 import { mapWithConcurrency } from '../packages/core/src/util/concurrency.js';
 
 // Child processes run asynchronously: the recording proxy lives in this process and must keep serving.

@@ -10,9 +10,9 @@ import { copyFile, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runBundle } from '../test/harness/run-bundle.js';
-import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, twineUploadArgs, writeProject } from '../test/fixtures/python-projects.js';
-import { PackageIndexStandIn } from '../test/stand-ins/package-index.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, twineUploadArgs, writeProject } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { PackageIndexStandIn } from '@exegol-release/testbed/stand-ins/package-index.js';
 
 const execute = promisify(execFile);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5);

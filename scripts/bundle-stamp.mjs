@@ -4,8 +4,11 @@
 // one whose stamp differs, so that no test runs a bundle older than its sources.
 //
 // The stamp is a sha256 over what changes the bundle, and nothing else (so that an update of a
-// devDependency such as eslint leaves every dist/ as it is):
-//  - every file under packages/core/src and actions/<name>/src;
+// devDependency such as eslint leaves every dist/ as it is, and an edit of one domain of core
+// leaves the bundles that do not contain it as they are):
+//  - every file under actions/<name>/src, and the files of packages/core/src those files reach
+//    through their imports (relative ones, and `@exegol-release/core/<domain>` through core's
+//    package.json `exports`), with the type declarations (*.d.ts) of each directory reached;
 //  - actions/<name>/package.json, packages/core/package.json, actions/tsconfig.json and the root
 //    tsconfig.json it extends, and scripts/build.mjs;
 //  - from package-lock.json, the version and integrity of each package the action depends on at
@@ -13,8 +16,9 @@
 //    bundler (@vercel/ncc) and the compiler (typescript).
 // Line endings are as committed (.gitattributes keeps them LF), so the stamp is reproducible.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 
 /** The file, inside an action's dist/, that holds the stamp of the sources the bundle was built from. */
 export const STAMP_FILE = 'sources.sha256';
@@ -84,14 +88,69 @@ function lockedPackages(root, action) {
   return Object.fromEntries([...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A file path relative to root, with forward slashes. */
+const relative = (root, file) => path.relative(root, file).split(path.sep).join('/');
+
+/**
+ * The source file an import specifier names, or undefined for a package outside this repository
+ * (those are stamped through package-lock.json). Relative specifiers are resolved as NodeNext does
+ * for TypeScript sources (`./x.js` is `./x.ts`); `@exegol-release/core/<subpath>` through core's
+ * package.json `exports`.
+ */
+function resolveImport(root, from, specifier, coreExports) {
+  let target;
+  if (specifier.startsWith('.')) target = path.resolve(path.dirname(from), specifier);
+  else if (specifier.startsWith('@exegol-release/core/')) {
+    const mapped = coreExports[`./${specifier.slice('@exegol-release/core/'.length)}`];
+    if (typeof mapped !== 'string') return undefined;
+    target = path.join(root, 'packages/core', mapped);
+  } else return undefined;
+  for (const candidate of [target, target.replace(/\.(m?)js$/, '.$1ts'), `${target}.ts`]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The files of packages/core/src an action's sources reach through their imports (static, type-only
+ * and dynamic, as TypeScript's preProcessFile lists them), with the *.d.ts files of each directory
+ * reached. @returns paths relative to root, forward slashes
+ */
+export function coreFilesReached(repositoryRoot, sources) {
+  const root = path.resolve(repositoryRoot);
+  const corePackage = path.join(root, 'packages/core/package.json');
+  const coreExports = existsSync(corePackage) ? (JSON.parse(readFileSync(corePackage, 'utf8')).exports ?? {}) : {};
+  const coreSrc = path.join(root, 'packages/core/src') + path.sep;
+  const seen = new Set();
+  const queue = sources.map((file) => path.join(root, file)).filter((file) => /\.(m?ts|m?js)$/.test(file));
+  while (queue.length) {
+    const file = queue.pop();
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const { fileName } of importedFiles) {
+      const target = resolveImport(root, file, fileName, coreExports);
+      if (!target || seen.has(target)) continue;
+      if (!target.startsWith(coreSrc)) continue;
+      seen.add(target);
+      if (/\.(m?ts|m?js)$/.test(target)) queue.push(target);
+    }
+  }
+  const directories = new Set([...seen].map((file) => path.dirname(file)));
+  for (const directory of directories) {
+    for (const entry of readdirSync(directory)) if (entry.endsWith('.d.ts')) seen.add(path.join(directory, entry));
+  }
+  return [...seen].map((file) => relative(root, file));
+}
+
 /**
  * The stamp of an action's sources under a repository root: a sha256, in hex, over each input's
  * path and bytes (see the top of this file). Reads only; a few tens of milliseconds.
+ * @throws when a source file cannot be read
  */
 export function sourcesDigest(root, action) {
+  const own = filesUnder(root, `actions/${action}/src`);
   const files = [
-    ...filesUnder(root, 'packages/core/src'),
-    ...filesUnder(root, `actions/${action}/src`),
+    ...coreFilesReached(root, own),
+    ...own,
     `actions/${action}/package.json`,
     'packages/core/package.json',
     'actions/tsconfig.json',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NODE24, REPO_ROOT } from './harness/run-bundle.js';
+import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 const ACTIONS = readdirSync(path.join(REPO_ROOT, 'actions'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -79,7 +79,7 @@ describe.each(ACTIONS)('actions/%s', (action) => {
       env: {
         PATH: process.env['PATH'],
         GITHUB_WORKSPACE: workspace,
-        NODE_OPTIONS: `--require ${path.join(REPO_ROOT, 'test', 'harness', 'report-fetch-dispatcher.cjs')}`,
+        NODE_OPTIONS: `--require ${path.join(REPO_ROOT, 'packages', 'testbed', 'src', 'harness', 'report-fetch-dispatcher.cjs')}`,
       },
     });
     expect(run.stderr).toMatch(/^fetch dispatcher: at Agent\.dispatch \(node:internal\/deps\/undici\//m);

@@ -1,4 +1,4 @@
-// The GitHub rules the rehearsal's stand-ins add (test/stand-ins/github-api-release.ts, the token
+// The GitHub rules the rehearsal's stand-ins add (packages/testbed/src/stand-ins/github-api-release.ts, the token
 // permissions of github-api.ts, startPublicGitRemote of git-http.ts, the gh stand-in
 // scripts/rehearse/gh.mjs): each one a real release depends on, so that the rehearsal cannot pass where
 // GitHub would refuse.
@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git } from './fixtures/git.js';
-import { GITHUB_ACTIONS_BOT, GitHubApiStandIn } from './stand-ins/github-api.js';
-import { serveReleaseEndpoints, type ReleaseEndpoints } from './stand-ins/github-api-release.js';
-import { startPublicGitRemote, type GitHttpRemote } from './stand-ins/git-http.js';
-import { NODE24, REPO_ROOT } from './harness/run-bundle.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { GITHUB_ACTIONS_BOT, GitHubApiStandIn } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { serveReleaseEndpoints, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
+import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
+import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 const REPOSITORY = 'ThePorgs/Exegol-images';
 const TOKENS = {

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
-import { MOUNT_SKIP_REASON } from './fixtures/filesystems.js';
-import { NODE24, REPO_ROOT } from './harness/run-bundle.js';
+import { MOUNT_SKIP_REASON } from '@exegol-release/testbed/fixtures/filesystems.js';
+import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 interface Rehearsal {
   code: number;

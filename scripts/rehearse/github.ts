@@ -1,15 +1,15 @@
-// GitHub for the rehearsal: the REST stand-in (test/stand-ins/github-api.ts) serving ThePorgs'
-// repositories from their bare git repositories (test/stand-ins/github-api-release.ts), the
+// GitHub for the rehearsal: the REST stand-in (packages/testbed/src/stand-ins/github-api.ts) serving ThePorgs'
+// repositories from their bare git repositories (packages/testbed/src/stand-ins/github-api-release.ts), the
 // maintainers' accounts, the GITHUB_TOKEN of each job with that job's permissions, and what GitHub
 // Actions records of the runs the rehearsal does not run (check runs of the tests and builds).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { actionsJob, checkRun, workflowRun } from '../../test/fixtures/release-pr.js';
+import { actionsJob, checkRun, workflowRun } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '../../test/stand-ins/github-api.js';
-import { startPublicGitRemote, type GitHttpRemote } from '../../test/stand-ins/git-http.js';
-import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '../../test/stand-ins/github-api-release.js';
+import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
+import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
 import type { HostedRepository } from './repositories.js';
 import type { Log } from './workflow.js';
 
@@ -190,7 +190,7 @@ export class Maintainers {
 
 /**
  * Runs git without blocking this process (the git remote and the API it talks to run in it), with a
- * fixed identity and no user or system configuration, as test/fixtures/git.ts does. @returns stdout, trimmed
+ * fixed identity and no user or system configuration, as packages/testbed/src/fixtures/git.ts does. @returns stdout, trimmed
  */
 export async function gitAsync(cwd: string, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)('git', args, {

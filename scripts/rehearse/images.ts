@@ -6,9 +6,9 @@
 // GitHub release "Exegol images 3.1.6" (images/sub_release.yml); and a beta's release, not latest.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { MOUNT_SKIP_REASON, mountTmpfs } from '../../test/fixtures/filesystems.js';
-import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '../../test/fixtures/images.js';
-import { DockerHub } from '../../test/stand-ins/docker-hub.js';
+import { MOUNT_SKIP_REASON, mountTmpfs } from '@exegol-release/testbed/fixtures/filesystems.js';
+import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { ALICE, BOB, eventFile, gitAsync, Maintainers } from './github.js';
 import { head } from './repositories.js';
 import { resolveExpressions, WorkflowJob, type Context, type JobAddress } from './workflow.js';

@@ -3,9 +3,9 @@
 // (/work/shared/exegol-release-facts.md), and the maintainers' clones.
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { git } from '../../test/fixtures/git.js';
-import { exegolProjectFiles } from '../../test/fixtures/python-projects.js';
-import { wrapperFiles, writeFiles } from '../../test/fixtures/wrapper-repository.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { exegolProjectFiles } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { wrapperFiles, writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 /** A repository on "GitHub": its bare directory and default branch. */
 export interface HostedRepository {

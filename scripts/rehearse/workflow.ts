@@ -2,14 +2,14 @@
 // workflows-examples/ (its `with:`, `env:` and `run:` as written), its `${{ … }}` expressions resolved
 // from the job's context (an expression the context cannot answer stops the rehearsal, so a changed
 // example is noticed), then run as the runner runs it: our actions as their committed bundles
-// (test/harness/run-bundle.ts), `run:` scripts with `bash --noprofile --norc -eo pipefail`, the job's
+// (packages/testbed/src/harness/run-bundle.ts), `run:` scripts with `bash --noprofile --norc -eo pipefail`, the job's
 // GITHUB_TOKEN carrying exactly the job's `permissions:`.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT, parseCommandFile, runBundle, type BundleRun } from '../../test/harness/run-bundle.js';
+import { REPO_ROOT, parseCommandFile, runBundle, type BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
 import { ourActionName } from '../../test/workflows/action-inputs.js';
 import { EXAMPLES_DIRECTORY, parseWorkflow, type Job, type Step, type WorkflowFile } from '../../test/workflows/workflow-facts.js';
 

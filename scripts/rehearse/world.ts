@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NODE24, REPO_ROOT } from '../../test/harness/run-bundle.js';
-import { git, gitOutcome } from '../../test/fixtures/git.js';
+import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { git, gitOutcome } from '@exegol-release/testbed/fixtures/git.js';
 import type { GitHub } from './github.js';
 import type { HostedRepository } from './repositories.js';
 import type { Log } from './workflow.js';

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEBIAN_PYTHON, HATCHLING_BUILD_ARGS } from '../../test/fixtures/python-projects.js';
-import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE } from '../../test/fixtures/wrapper-repository.js';
-import { OidcIssuerStandIn, PackageIndexStandIn, type TrustedPublisher } from '../../test/stand-ins/package-index.js';
-import { SigstoreStandIn } from '../../test/stand-ins/sigstore.js';
+import { DEBIAN_PYTHON, HATCHLING_BUILD_ARGS } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
+import { OidcIssuerStandIn, PackageIndexStandIn, type TrustedPublisher } from '@exegol-release/testbed/stand-ins/package-index.js';
+import { SigstoreStandIn } from '@exegol-release/testbed/stand-ins/sigstore.js';
 import { ALICE, BOB, eventFile, gitAsync, Maintainers } from './github.js';
 import { createWrapper, head } from './repositories.js';
 import { bundleStep, WorkflowJob } from './workflow.js';

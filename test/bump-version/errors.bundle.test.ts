@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository, repositoryState, type WrapperShape } from '../fixtures/wrapper-repository.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import {
+  CONSTANT_CONFIG,
+  TEST_FILE,
+  createWrapperRepository,
+  repositoryState,
+  type WrapperShape,
+} from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 /** Runs the bundle on a fresh wrapper repository and checks that it failed and changed nothing. */
 async function expectRefused(shape: WrapperShape, inputs: Record<string, string>): Promise<string> {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { git } from '../fixtures/git.js';
-import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '../fixtures/wrapper-repository.js';
-import { startGitHttpRemote, type GitHttpRemote } from '../stand-ins/git-http.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
+import { startGitHttpRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
 import { checkoutState, rejectPushes, visibleOutput } from './helpers.js';
 
 /** Issue 11, finding 5: credentials in remote URLs, against a real smart-HTTP remote (git http-backend behind Basic authentication). */

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { git } from '../fixtures/git.js';
-import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '../fixtures/wrapper-repository.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { checkoutState, rejectPushes } from './helpers.js';
 
 /** Issue 11, findings 3 and 4: inputs never reach git as options; every check before the first write; the checkout restored after a late failure. */

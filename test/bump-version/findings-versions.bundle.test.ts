@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { comparePythonVersions } from '@exegol-release/core';
-import { runBundle } from '../harness/run-bundle.js';
-import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '../fixtures/wrapper-repository.js';
+import { comparePythonVersions } from '@exegol-release/core/versions';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { checkoutState } from './helpers.js';
 
 /** Issue 11, findings 1 and 2: versions never move backwards, whatever the size of their numbers (real repositories, through the bundle). */

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { git } from '../fixtures/git.js';
-import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository, repositoryState } from '../fixtures/wrapper-repository.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository, repositoryState } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { pushFromElsewhere } from './helpers.js';
 
 const FILES = `${CONSTANT_CONFIG}\n${TEST_FILE}`;

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { git, gitOutcome, type GitOutcome } from '../fixtures/git.js';
-import { repositoryState } from '../fixtures/wrapper-repository.js';
+import { git, gitOutcome, type GitOutcome } from '@exegol-release/testbed/fixtures/git.js';
+import { repositoryState } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 /** Everything bump-version could change in a checkout: HEAD, refs, every file (ignored ones too), the index, and git status. */
 export async function checkoutState(work: string): Promise<string> {

@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { git } from '../fixtures/git.js';
-import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository, writeFiles } from '../fixtures/wrapper-repository.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository, writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { checkoutState, pushFromElsewhere, makeOpenpgpKey, makeSshKey, verifyWith, type OpenpgpTestKey, type SshTestKey } from './helpers.js';
 
 /**

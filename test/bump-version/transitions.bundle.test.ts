@@ -1,8 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE, createWrapperRepository, repositoryState, type WrapperShape } from '../fixtures/wrapper-repository.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import {
+  CONSTANT_CONFIG,
+  SPAWN_SCRIPT,
+  TEST_FILE,
+  createWrapperRepository,
+  repositoryState,
+  type WrapperShape,
+} from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 const BOTH_FILES = `${CONSTANT_CONFIG}\n${TEST_FILE}`;
 

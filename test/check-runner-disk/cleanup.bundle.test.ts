@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { MOUNT_SKIP_REASON, dfBytes, fakeDocker, fill, mountTmpfs, type TestFilesystem } from '../fixtures/filesystems.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { MOUNT_SKIP_REASON, dfBytes, fakeDocker, fill, mountTmpfs, type TestFilesystem } from '@exegol-release/testbed/fixtures/filesystems.js';
 
 const MiB = 2 ** 20;
 const mounted: TestFilesystem[] = [];

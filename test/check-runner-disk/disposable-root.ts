@@ -8,8 +8,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmod, copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assertFreshBundle, inputDefaults, parseCommandFile, NODE24, REPO_ROOT } from '../harness/run-bundle.js';
-import { mountTmpfs, type TestFilesystem } from '../fixtures/filesystems.js';
+import { assertFreshBundle, inputDefaults, parseCommandFile, NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { mountTmpfs, type TestFilesystem } from '@exegol-release/testbed/fixtures/filesystems.js';
 
 /** Paths as the bundle sees them inside the disposable root. */
 export const INSIDE = {

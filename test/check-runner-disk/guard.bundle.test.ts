@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { MOUNT_SKIP_REASON, fakeDocker, fill, mountTmpfs, type TestFilesystem } from '../fixtures/filesystems.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { MOUNT_SKIP_REASON, fakeDocker, fill, mountTmpfs, type TestFilesystem } from '@exegol-release/testbed/fixtures/filesystems.js';
 import { INSIDE, disposableRoot } from './disposable-root.js';
 
 const MiB = 2 ** 20;

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { fakeDocker } from '../fixtures/filesystems.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { fakeDocker } from '@exegol-release/testbed/fixtures/filesystems.js';
 
 /** Runs the bundle with inputs that would clean a victim directory if they were accepted, and checks that nothing was deleted. */
 async function expectRefused(inputs: Record<string, string>): Promise<string> {

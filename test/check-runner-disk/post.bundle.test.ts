@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatBytes } from '@exegol-release/core';
-import { runBundle } from '../harness/run-bundle.js';
-import { MOUNT_SKIP_REASON, fill, mountTmpfs, type TestFilesystem } from '../fixtures/filesystems.js';
+import { formatBytes } from '@exegol-release/core/units';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { MOUNT_SKIP_REASON, fill, mountTmpfs, type TestFilesystem } from '@exegol-release/testbed/fixtures/filesystems.js';
 
 const MiB = 2 ** 20;
 const mounted: TestFilesystem[] = [];

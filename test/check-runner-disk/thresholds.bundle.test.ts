@@ -1,8 +1,8 @@
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { MOUNT_SKIP_REASON, dfBytes, fakeDocker, fill, mountExt4, mountTmpfs, type TestFilesystem } from '../fixtures/filesystems.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { MOUNT_SKIP_REASON, dfBytes, fakeDocker, fill, mountExt4, mountTmpfs, type TestFilesystem } from '@exegol-release/testbed/fixtures/filesystems.js';
 
 const MiB = 2 ** 20;
 const mounted: TestFilesystem[] = [];

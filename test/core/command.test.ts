@@ -2,7 +2,7 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@exegol-release/core';
+import { runCommand } from '@exegol-release/core/util';
 
 describe('runCommand', () => {
   it('gives a command its input on stdin', async () => {

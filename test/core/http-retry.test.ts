@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchWithRetry, parseRetryAfter, partsBody, retryDelayScale, withRetries } from '@exegol-release/core';
+import { fetchWithRetry, parseRetryAfter, partsBody, retryDelayScale, withRetries } from '@exegol-release/core/http';
 
 let server: Server | undefined;
 

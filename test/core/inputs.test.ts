@@ -1,6 +1,6 @@
 import * as toolkit from '@actions/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, readBoolean, readDuration, readEnum, readInteger, readList, readSize, readString } from '@exegol-release/core';
+import { InputError, readBoolean, readDuration, readEnum, readInteger, readList, readSize, readString } from '@exegol-release/core/action';
 
 const set = (name: string, value: string): void => {
   process.env[`INPUT_${name.toUpperCase()}`] = value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childManifestWaves, type ManifestTree } from '@exegol-release/core';
+import { childManifestWaves, type ManifestTree } from '@exegol-release/core/registry';
 
 const manifest = (name: string) => ({ digest: `sha256:${name}`, mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: Buffer.from(name) });
 const leaf = (name: string): ManifestTree => ({ manifest: manifest(name), children: [], blobs: [] });

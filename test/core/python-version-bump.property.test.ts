@@ -10,7 +10,7 @@ import {
   pythonVersionFromParts,
   type PreLabel,
   type PythonVersion,
-} from '@exegol-release/core';
+} from '@exegol-release/core/versions';
 
 /** mulberry32: a small seeded generator, so that every run checks the same versions. */
 function generator(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as pep440 from '@renovatebot/pep440';
-import { comparePythonVersions, parsePythonVersion, type PythonVersion } from '@exegol-release/core';
-import vectorsJson from '../fixtures/pypa-packaging-version-vectors.json' with { type: 'json' };
+import { comparePythonVersions, parsePythonVersion, type PythonVersion } from '@exegol-release/core/versions';
+import vectorsJson from '@exegol-release/testbed/fixtures/pypa-packaging-version-vectors.json' with { type: 'json' };
 
 type Table<T> = readonly (readonly [string, T])[];
 /** The fixture's shape: lists of version strings, and tables of [version, what packaging says of it]. */

@@ -9,7 +9,7 @@ import {
   sortPlainTags,
   type Bump,
   type PreLabel,
-} from '@exegol-release/core';
+} from '@exegol-release/core/versions';
 
 function bump(version: string, kind: Bump, label?: PreLabel): string {
   return bumpPythonVersion(parsePythonVersion(version)!, kind, label).text;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ActionError, describeError, runAction } from '@exegol-release/core';
+import { ActionError, describeError, runAction } from '@exegol-release/core/action';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseDuration, parseSize } from '@exegol-release/core';
+import { formatBytes, parseDuration, parseSize } from '@exegol-release/core/units';
 
 describe('parseSize', () => {
   it.each([

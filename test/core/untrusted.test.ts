@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { logValue, markdownCode, markdownText } from '@exegol-release/core';
+import { logValue, markdownCode, markdownText } from '@exegol-release/core/text';
 
 /** A CommonMark + GFM renderer with raw HTML and autolinks on, as GitHub renders comments. */
 const markdown = new MarkdownIt({ html: true, linkify: true });

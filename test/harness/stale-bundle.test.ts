@@ -3,13 +3,13 @@
 // action, and build.mjs --stale rebuilds only stale bundles. All on a copy of the sources in a
 // temporary directory: the repository's own files are only read.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isStale, listActions, sourcesDigest, stampPath, staleMessage } from '../../scripts/bundle-stamp.mjs';
-import { runsBundles } from './global-setup.js';
-import { assertFreshBundle, REPO_ROOT } from './run-bundle.js';
+import { runsBundles } from '@exegol-release/testbed/harness/global-setup.js';
+import { assertFreshBundle, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 const ACTION = 'check-runner-disk';
 const OTHER = 'bump-version';
@@ -52,6 +52,9 @@ beforeAll(() => {
   ]) {
     cpSync(path.join(REPO_ROOT, part), path.join(root, part), { recursive: true });
   }
+  // The stamp follows imports with TypeScript's preProcessFile: the one package the copy needs (ncc stays out).
+  mkdirSync(path.join(root, 'node_modules'));
+  symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript'), path.join(root, 'node_modules', 'typescript'));
   for (const action of [ACTION, OTHER]) {
     for (const part of ['src', 'package.json', 'action.yml'])
       cpSync(path.join(REPO_ROOT, 'actions', action, part), path.join(root, 'actions', action, part), { recursive: true });
@@ -72,8 +75,18 @@ describe('the stamp of the sources a bundle is built from', () => {
     expect(staleAfter(`actions/${ACTION}/package.json`, (text) => text.replace('"private": true', '"private": false'))).toEqual([ACTION]);
   });
 
-  it('changes with packages/core, the tsconfigs and the build script, for every action', () => {
-    expect(staleAfter('packages/core/src/index.ts', (text) => `${text}\n// edited\n`)).toEqual([ACTION, OTHER]);
+  it('changes with a module of packages/core for the actions whose bundle contains it, and only those', () => {
+    // Every action reports its errors through the action domain; only check-runner-disk empties directories.
+    expect(staleAfter('packages/core/src/action/errors.ts', (text) => `${text}\n// edited\n`)).toEqual([ACTION, OTHER]);
+    expect(staleAfter('packages/core/src/disk/cleanup-guard.ts', (text) => `${text}\n// edited\n`)).toEqual([ACTION]);
+    expect(staleAfter('packages/core/src/bump/version-files.ts', (text) => `${text}\n// edited\n`)).toEqual([OTHER]);
+    // A module reached only through a relative import inside core, not through a domain's index.
+    write('packages/core/src/disk/unused.ts', 'export const unused = 1;\n');
+    expect([ACTION, OTHER].filter((action) => isStale(root, action))).toEqual([]);
+    rmSync(path.join(root, 'packages', 'core', 'src', 'disk', 'unused.ts'));
+  });
+
+  it("changes with core's package.json, the tsconfigs and the build script, for every action", () => {
     expect(staleAfter('packages/core/package.json', (text) => `${text} `)).toEqual([ACTION, OTHER]);
     expect(staleAfter('actions/tsconfig.json', (text) => `${text} `)).toEqual([ACTION, OTHER]);
     expect(staleAfter('tsconfig.json', (text) => `${text} `)).toEqual([ACTION, OTHER]);
@@ -139,7 +152,7 @@ describe('the harness', () => {
     vi.resetModules();
     vi.doMock('../../scripts/bundle-stamp.mjs', async (importOriginal) => ({ ...(await importOriginal<object>()), isStale: () => true }));
     try {
-      const { runBundle } = await import('./run-bundle.js');
+      const { runBundle } = await import('@exegol-release/testbed/harness/run-bundle.js');
       await expect(runBundle(ACTION)).rejects.toThrow(staleMessage(ACTION));
     } finally {
       vi.doUnmock('../../scripts/bundle-stamp.mjs');

@@ -2,10 +2,10 @@
 // a failed tag write puts back every tag the run moved (case 3), a second promotion writing the same
 // tag meanwhile is refused (case 5), and `concurrency` bounds every request (case 6).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { buildImage, buildWideImage, listTags, pushImage, tagDigest, type TestImage } from '../fixtures/images.js';
-import { FaultProxy } from '../stand-ins/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { buildImage, buildWideImage, listTags, pushImage, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { FaultProxy } from '@exegol-release/testbed/stand-ins/fault-proxy.js';
+import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 
 const PREPROD = 'nwodtuhs/exegol-preprod';
 const VERSION = '5.1.5';

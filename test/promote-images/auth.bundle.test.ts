@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { buildImage, listTags, pushImage, tagDigest, type TestImage } from '../fixtures/images.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
-import { startTokenServer, type TokenServer } from '../stand-ins/token-server.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { buildImage, listTags, pushImage, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
+import { startTokenServer, type TokenServer } from '@exegol-release/testbed/stand-ins/token-server.js';
 
 const PREPROD = 'nwodtuhs/exegol-preprod';
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });

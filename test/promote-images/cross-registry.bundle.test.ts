@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { formatBytes } from '@exegol-release/core';
-import { runBundle } from '../harness/run-bundle.js';
-import { buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '../fixtures/images.js';
-import { FaultProxy } from '../stand-ins/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+import { formatBytes } from '@exegol-release/core/units';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { FaultProxy } from '@exegol-release/testbed/stand-ins/fault-proxy.js';
+import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 
 const PREPROD = 'nwodtuhs/exegol-preprod';
 let source: TestRegistry;

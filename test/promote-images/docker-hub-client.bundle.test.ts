@@ -1,11 +1,11 @@
-// Docker Hub as a registry client meets it (test/stand-ins/docker-hub.ts): pulls counted, the pull limit,
+// Docker Hub as a registry client meets it (packages/testbed/src/stand-ins/docker-hub.ts): pulls counted, the pull limit,
 // the CDN redirect, and Docker's credential helpers. Split from docker-hub.bundle.test.ts to keep each file short.
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tagDigest } from '../fixtures/images.js';
-import { HUB_HOSTS } from '../stand-ins/docker-hub.js';
+import { tagDigest } from '@exegol-release/testbed/fixtures/images.js';
+import { HUB_HOSTS } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { USER, VERSION, useDockerHub } from './docker-hub-fixture.js';
 
 const fixture = useDockerHub();

@@ -1,11 +1,11 @@
-// The Docker Hub stand-in (test/stand-ins/docker-hub.ts) and a local registry, set up once a test file,
+// The Docker Hub stand-in (packages/testbed/src/stand-ins/docker-hub.ts) and a local registry, set up once a test file,
 // for docker-hub.bundle.test.ts and docker-hub-client.bundle.test.ts: two preprod flavours to push,
 // the stand-in's records reset before each test, and the bundle run against `registry: docker.io`.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { runBundle, type BundleRun } from '../harness/run-bundle.js';
-import { buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '../fixtures/images.js';
-import { DockerHub } from '../stand-ins/docker-hub.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+import { runBundle, type BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
+import { buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
+import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 
 export const PREPROD = 'nwodtuhs/exegol-preprod';
 export const VERSION = '5.1.5';

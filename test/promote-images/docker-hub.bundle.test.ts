@@ -1,9 +1,9 @@
-// Docker Hub as it is (test/stand-ins/docker-hub.ts): the bundle runs with `registry: docker.io` and the
+// Docker Hub as it is (packages/testbed/src/stand-ins/docker-hub.ts): the bundle runs with `registry: docker.io` and the
 // default hub-api-url, reaching registry-1.docker.io, auth.docker.io, hub.docker.com and the CDN under
 // their real names through an HTTPS proxy.
 import { describe, expect, it } from 'vitest';
-import { buildImage, pushImage } from '../fixtures/images.js';
-import { HUB_HOSTS } from '../stand-ins/docker-hub.js';
+import { buildImage, pushImage } from '@exegol-release/testbed/fixtures/images.js';
+import { HUB_HOSTS } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { PREPROD, VERSION, useDockerHub } from './docker-hub-fixture.js';
 
 const fixture = useDockerHub();

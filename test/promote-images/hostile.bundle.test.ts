@@ -1,11 +1,11 @@
-// Hostile registries (test/stand-ins/hostile-registry.ts): credentials never reach a host an upload
+// Hostile registries (packages/testbed/src/stand-ins/hostile-registry.ts): credentials never reach a host an upload
 // Location names (case 4); oversized and malformed manifests are refused with one clear error before
 // anything is written (case 6).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { buildImage, listTags, pushImage, tagDigest } from '../fixtures/images.js';
-import { ForeignLocationFront, ManifestServer } from '../stand-ins/hostile-registry.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { buildImage, listTags, pushImage, tagDigest } from '@exegol-release/testbed/fixtures/images.js';
+import { ForeignLocationFront, ManifestServer } from '@exegol-release/testbed/stand-ins/hostile-registry.js';
+import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 
 const VERSION = '5.1.5';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';

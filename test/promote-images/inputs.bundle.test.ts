@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
 
 const VALID = {
   registry: 'http://127.0.0.1:9',

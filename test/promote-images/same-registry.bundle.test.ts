@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle } from '../harness/run-bundle.js';
-import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '../fixtures/images.js';
-import { FaultProxy } from '../stand-ins/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../stand-ins/registry.js';
+import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
+import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { FaultProxy } from '@exegol-release/testbed/stand-ins/fault-proxy.js';
+import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 
 const PREPROD = 'nwodtuhs/exegol-preprod';
 const VERSION = '5.1.5';

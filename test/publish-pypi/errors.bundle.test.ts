@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDistributionsOf, demoProjectFiles, exegolProjectFiles, wrapperProjectFiles, writeProject } from '../fixtures/python-projects.js';
+import {
+  buildDistributionsOf,
+  demoProjectFiles,
+  exegolProjectFiles,
+  wrapperProjectFiles,
+  writeProject,
+} from '@exegol-release/testbed/fixtures/python-projects.js';
 import { MAIN_TOKEN, useIndexes } from './harness.js';
 
 const { main, publish } = useIndexes();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { runBundle, type BundleRun } from '../harness/run-bundle.js';
-import { HATCHLING_BUILD_ARGS } from '../fixtures/python-projects.js';
-import { OidcIssuerStandIn, PackageIndexStandIn } from '../stand-ins/package-index.js';
-import { SigstoreStandIn } from '../stand-ins/sigstore.js';
+import { runBundle, type BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
+import { HATCHLING_BUILD_ARGS } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { OidcIssuerStandIn, PackageIndexStandIn } from '@exegol-release/testbed/stand-ins/package-index.js';
+import { SigstoreStandIn } from '@exegol-release/testbed/stand-ins/sigstore.js';
 
 export const TEST_TOKEN = 'pypi-test-token-AgEIcHlwaS5vcmc';
 export const MAIN_TOKEN = 'pypi-main-token-AgENdGVzdC5weXBp';

@@ -7,7 +7,7 @@ import {
   metadataProblem,
   sdistFilenameProblem,
   wheelFilenameProblem,
-} from '@exegol-release/core';
+} from '@exegol-release/core/pypi';
 
 describe('sdist file names (PEP 625, as PyPI checks them)', () => {
   it.each([

@@ -16,8 +16,8 @@ import {
   twineUploadArgs,
   wrapperProjectFiles,
   writeProject,
-} from '../fixtures/python-projects.js';
-import { PackageIndexStandIn } from '../stand-ins/package-index.js';
+} from '@exegol-release/testbed/fixtures/python-projects.js';
+import { PackageIndexStandIn } from '@exegol-release/testbed/stand-ins/package-index.js';
 
 const execute = promisify(execFile);
 const TOKEN = 'pypi-stand-in-test-token';

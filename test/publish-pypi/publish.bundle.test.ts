@@ -6,7 +6,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEBIAN_PYTHON, exegolProjectFiles, wrapperProjectFiles, writeProject } from '../fixtures/python-projects.js';
+import { DEBIAN_PYTHON, exegolProjectFiles, wrapperProjectFiles, writeProject } from '@exegol-release/testbed/fixtures/python-projects.js';
 import { MAIN_TOKEN, TEST_TOKEN, uploadedTo, useIndexes } from './harness.js';
 
 const { test, main, oidc, sigstore, publish } = useIndexes();

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { create } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ActionError, readSdist } from '@exegol-release/core';
-import { writeFiles } from '../fixtures/wrapper-repository.js';
+import { ActionError } from '@exegol-release/core/action';
+import { readSdist } from '@exegol-release/core/pypi';
+import { writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 const execute = promisify(execFile);
 let sdist: string;

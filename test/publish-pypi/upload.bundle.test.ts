@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { create } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, twineUploadArgs, writeProject } from '../fixtures/python-projects.js';
-import { PackageIndexStandIn } from '../stand-ins/package-index.js';
+import { DEBIAN_PYTHON, buildDistributionsOf, demoProjectFiles, twineUploadArgs, writeProject } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { PackageIndexStandIn } from '@exegol-release/testbed/stand-ins/package-index.js';
 import { MAIN_TOKEN, uploadedTo, useIndexes } from './harness.js';
 
 const { main, publish } = useIndexes();

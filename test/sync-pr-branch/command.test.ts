@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isValidBranchName, parseSyncCommand } from '@exegol-release/core';
+import { isValidBranchName, parseSyncCommand } from '@exegol-release/core/pull-request-sync';
 import { gitEnvironment, redactCredentials } from '../../packages/core/src/pull-request-sync/git-credentials.js';
 import { fencedBlock, mergeRecipe, shellWord } from '../../packages/core/src/pull-request-sync/reply.js';
 

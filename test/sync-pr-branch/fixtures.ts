@@ -2,10 +2,10 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { git } from '../fixtures/git.js';
-import { runBundle, type BundleRun } from '../harness/run-bundle.js';
-import { GitHubApiStandIn, emptyState, user, type Comment, type PullRequest, type Route } from '../stand-ins/github-api.js';
-import { serveSyncEndpoints, type SyncEndpoints } from '../stand-ins/github-api-sync.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { runBundle, type BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
+import { GitHubApiStandIn, emptyState, user, type Comment, type PullRequest, type Route } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { serveSyncEndpoints, type SyncEndpoints } from '@exegol-release/testbed/stand-ins/github-api-sync.js';
 
 export const UPSTREAM = 'ThePorgs/Exegol';
 export const FORK = 'contributor/Exegol';

@@ -3,8 +3,8 @@
 // with GitHub's rule for public repositories: anyone fetches, a push needs HTTP Basic
 // authentication with a token as password (any user name), else 401 with a Basic challenge.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { runBackend } from '../stand-ins/git-http.js';
-import { closeServer, listenOnLoopback } from '../stand-ins/loopback.js';
+import { runBackend } from '@exegol-release/testbed/stand-ins/git-http.js';
+import { closeServer, listenOnLoopback } from '@exegol-release/testbed/stand-ins/loopback.js';
 
 /** One request the server received: its URL as sent, and the Authorization header's value. */
 export interface GitHttpRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { git } from '../fixtures/git.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
 import {
   COMMENT_ID,
   DRIVE_BY,

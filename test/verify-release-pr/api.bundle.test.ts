@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HEAD_SHA, PR_NUMBER, checkRun, review } from '../fixtures/release-pr.js';
-import { CHECKLIST_MARKER } from '@exegol-release/core';
+import { HEAD_SHA, PR_NUMBER, checkRun, review } from '@exegol-release/testbed/fixtures/release-pr.js';
+import { CHECKLIST_MARKER } from '@exegol-release/core/release-pr';
 import { failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();

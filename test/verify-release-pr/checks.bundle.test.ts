@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CI_RUN_ID, HEAD_SHA, RUN_ID, actionsJob, checkRun, workflowRun } from '../fixtures/release-pr.js';
+import { CI_RUN_ID, HEAD_SHA, RUN_ID, actionsJob, checkRun, workflowRun } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();

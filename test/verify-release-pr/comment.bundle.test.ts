@@ -1,8 +1,8 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { CHECKLIST_MARKER } from '@exegol-release/core';
-import { HEAD_SHA, OWNER, PR_NUMBER, checkRun } from '../fixtures/release-pr.js';
-import { user } from '../stand-ins/github-api.js';
+import { CHECKLIST_MARKER } from '@exegol-release/core/release-pr';
+import { HEAD_SHA, OWNER, PR_NUMBER, checkRun } from '@exegol-release/testbed/fixtures/release-pr.js';
+import { user } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();

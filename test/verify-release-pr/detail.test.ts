@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { detail, joinDetails, parseGitmodules, parsePullRequestRef, submoduleRepository } from '@exegol-release/core';
+import { parsePullRequestRef } from '@exegol-release/core/github';
+import { detail, joinDetails, parseGitmodules, submoduleRepository } from '@exegol-release/core/release-pr';
 
 const markdown = new MarkdownIt({ html: true, linkify: true });
 

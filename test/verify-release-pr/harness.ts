@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { runBundle, type BundleRun } from '../harness/run-bundle.js';
-import { GitHubApiStandIn, emptyState } from '../stand-ins/github-api.js';
-import { OWNER, REPO, RUNNER_NAME, RUN_ID, passingRelease, pullRequestEvent } from '../fixtures/release-pr.js';
+import { runBundle, type BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
+import { GitHubApiStandIn, emptyState } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { OWNER, REPO, RUNNER_NAME, RUN_ID, passingRelease, pullRequestEvent } from '@exegol-release/testbed/fixtures/release-pr.js';
 
 /** The inputs of the wrapper's pre-release check. */
 export const WRAPPER_INPUTS = {

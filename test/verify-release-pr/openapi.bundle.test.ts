@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { validate as validateGraphQL } from '@octokit/graphql-schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKLIST_MARKER, VIEWER_LOGIN_QUERY } from '@exegol-release/core';
-import { BASE_SHA, CI_RUN_ID, HEAD_SHA, OWNER, PR_NUMBER, checkRun, workflowRun } from '../fixtures/release-pr.js';
-import { user, type RecordedRequest } from '../stand-ins/github-api.js';
+import { VIEWER_LOGIN_QUERY } from '@exegol-release/core/github';
+import { CHECKLIST_MARKER } from '@exegol-release/core/release-pr';
+import { BASE_SHA, CI_RUN_ID, HEAD_SHA, OWNER, PR_NUMBER, checkRun, workflowRun } from '@exegol-release/testbed/fixtures/release-pr.js';
+import { user, type RecordedRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { WRAPPER_INPUTS, useStandIn } from './harness.js';
 
 /**

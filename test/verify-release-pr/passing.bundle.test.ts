@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEAD_SHA, PR_NUMBER, RUN_ID, review } from '../fixtures/release-pr.js';
+import { HEAD_SHA, PR_NUMBER, RUN_ID, review } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { WRAPPER_INPUTS, failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();
@@ -70,7 +70,7 @@ describe('verify-release-pr bundle: a release pull request that passes', () => {
     const many = Array.from({ length: 99 }, (_, index) => review(`commenter-${index}`, 'COMMENTED'));
     state.reviews.set(PR_NUMBER, [...many, review('maintainer-bob', 'APPROVED')]);
     const runs = state.checkRuns.get(HEAD_SHA)!;
-    const { checkRun } = await import('../fixtures/release-pr.js');
+    const { checkRun } = await import('@exegol-release/testbed/fixtures/release-pr.js');
     state.checkRuns.set(HEAD_SHA, [...runs, ...Array.from({ length: 96 }, (_, index) => checkRun(`build (${index})`, 'success'))]);
     const run = await verify(WRAPPER_INPUTS);
     expect(run.code, run.stdout).toBe(0);

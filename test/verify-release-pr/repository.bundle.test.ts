@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HEAD_SHA, OWNER, PR_NUMBER, eventFile, passingRelease, releasePullRequest } from '../fixtures/release-pr.js';
+import { HEAD_SHA, OWNER, PR_NUMBER, eventFile, passingRelease, releasePullRequest } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HEAD_SHA, OLD_SHA, PR_NUMBER, checkRun, review, wrapperFilesAt } from '../fixtures/release-pr.js';
-import type { GitHubApiStandIn } from '../stand-ins/github-api.js';
+import { HEAD_SHA, OLD_SHA, PR_NUMBER, checkRun, review, wrapperFilesAt } from '@exegol-release/testbed/fixtures/release-pr.js';
+import type { GitHubApiStandIn } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { WRAPPER_INPUTS, failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();

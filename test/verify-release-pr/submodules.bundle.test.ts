@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_SHA, HEAD_SHA, OWNER, PR_NUMBER } from '../fixtures/release-pr.js';
+import { BASE_SHA, HEAD_SHA, OWNER, PR_NUMBER } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../harness/run-bundle.js';
+import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 interface ActionInputs {
   inputs?: Record<string, { required?: boolean; default?: string }>;

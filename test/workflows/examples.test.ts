@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../harness/run-bundle.js';
+import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 import { checkActionInputs, ourActionName, untrustedExpansions } from './action-inputs.js';
 import { isDependabotConfig } from './workflow-facts.js';
 

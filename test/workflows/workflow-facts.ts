@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../harness/run-bundle.js';
+import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 import { ourActionName } from './action-inputs.js';
 
 /** A step as GitHub's workflow syntax writes it. */

@@ -3,31 +3,23 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import {
   ActionError,
-  BUMPS,
   InputError,
-  PRE_LABELS,
-  SIGNING_FORMATS,
   actionsLogger,
   addSummaryCode,
   addSummaryTable,
   addSummaryText,
-  bumpVersion,
   describeError,
-  parsePythonVersion,
-  parseVersionFileSpecs,
   readBoolean,
   readEnum,
   readList,
   readSecret,
   readString,
-  redactCredentials,
   runAction,
   writeSummary,
-  type BumpVersionRequest,
-  type BumpVersionResult,
-  type PreLabel,
-  type VersionTarget,
-} from '@exegol-release/core';
+} from '@exegol-release/core/action';
+import { bumpVersion, parseVersionFileSpecs, type BumpVersionRequest, type BumpVersionResult, type VersionTarget } from '@exegol-release/core/bump';
+import { SIGNING_FORMATS, redactCredentials } from '@exegol-release/core/git';
+import { BUMPS, PRE_LABELS, parsePythonVersion, type PreLabel } from '@exegol-release/core/versions';
 
 function readTarget(): VersionTarget {
   const explicitText = readString('version');

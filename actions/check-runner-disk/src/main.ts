@@ -6,24 +6,26 @@ import {
   InputError,
   actionsLogger,
   addSummaryTable,
-  checkDisk,
-  formatBytes,
-  parseCleanupSteps,
-  parseMinFree,
   readBoolean,
   readDuration,
   readList,
   readString,
+  runAction,
+  writeSummary,
+} from '@exegol-release/core/action';
+import {
+  checkDisk,
+  parseCleanupSteps,
+  parseMinFree,
   resolveRealPath,
   resolveFilesystems,
-  runAction,
   runnerGuard,
-  writeSummary,
   type CheckDiskRequest,
   type DiskReport,
   type MinFree,
   type RunnerDirectories,
-} from '@exegol-release/core';
+} from '@exegol-release/core/disk';
+import { formatBytes } from '@exegol-release/core/units';
 
 const DOCKER_DATA_ROOT = '/var/lib/docker';
 /** The longest docker-prune-timeout: a day. */

@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
-import { addSummaryTable, formatBytes, measureConsumption, runAction, writeSummary, type DiskSnapshot } from '@exegol-release/core';
+import { addSummaryTable, runAction, writeSummary } from '@exegol-release/core/action';
+import { measureConsumption, type DiskSnapshot } from '@exegol-release/core/disk';
+import { formatBytes } from '@exegol-release/core/units';
 
 /** The post step: reports how much space the job consumed on each filesystem since the main step. */
 export async function run(): Promise<void> {

@@ -1,37 +1,39 @@
 import * as core from '@actions/core';
 import {
   InputError,
-  PromotionFailure,
   actionsLogger,
-  DockerHubApi,
-  RegistryClient,
   addSummaryTable,
   addSummaryText,
-  deletePromotedSourceTags,
-  dockerConfigCredentials,
-  executePromotion,
-  expandTagTemplates,
-  formatBytes,
-  isSameRegistry,
-  parseHubApiUrl,
-  parseRegistry,
-  parseRepository,
-  planPromotion,
-  pushedTagName,
   readBoolean,
   readInteger,
   readList,
   readSecret,
   readString,
-  repositoryScope,
   runAction,
   writeSummary,
+} from '@exegol-release/core/action';
+import { pushedTagName } from '@exegol-release/core/github';
+import {
+  PromotionFailure,
+  DockerHubApi,
+  RegistryClient,
+  deletePromotedSourceTags,
+  dockerConfigCredentials,
+  executePromotion,
+  expandTagTemplates,
+  isSameRegistry,
+  parseHubApiUrl,
+  parseRegistry,
+  parseRepository,
+  planPromotion,
+  repositoryScope,
   type RegistryCredentials,
   type RegistryEndpoint,
   type SourceTagOutcome,
   type TagOutcome,
   type TagPlan,
-} from '@exegol-release/core';
+} from '@exegol-release/core/registry';
+import { formatBytes } from '@exegol-release/core/units';
 
 interface PromoteInputs {
   sourceEndpoint: RegistryEndpoint;

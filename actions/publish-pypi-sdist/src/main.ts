@@ -1,24 +1,17 @@
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
+import { InputError, actionsLogger, addSummaryTable, readBoolean, readSecret, readString, runAction, writeSummary } from '@exegol-release/core/action';
+import { pushedTagName } from '@exegol-release/core/github';
 import {
-  InputError,
   PUBLIC_FULCIO_URL,
   PUBLIC_REKOR_URL,
-  actionsLogger,
-  addSummaryTable,
-  formatBytes,
   parseRepositoryUrl,
   publishDistributions,
-  pushedTagName,
-  readBoolean,
-  readSecret,
-  readString,
-  runAction,
-  writeSummary,
   type PublishRequest,
   type PublishTarget,
-} from '@exegol-release/core';
+} from '@exegol-release/core/pypi';
+import { formatBytes } from '@exegol-release/core/units';
 
 /** One index from its URL input and token input: credentials in the URL are masked, taken off the URL, and used for Basic auth. */
 function readTarget(label: string, urlInput: string, passwordInput: string, fallback: string): PublishTarget {

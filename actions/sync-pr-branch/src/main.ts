@@ -2,27 +2,27 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   ActionError,
-  GITHUB_ACTIONS_BOT,
   InputError,
   actionsLogger,
   addSummaryTable,
-  createGitHubClient,
-  currentRepository,
-  eventPullRequestNumber,
-  isValidBranchName,
-  logValue,
-  readCommentEvent,
   readEnum,
   readInteger,
   readSecret,
   readString,
   runAction,
-  syncPullRequestBranch,
   writeSummary,
+} from '@exegol-release/core/action';
+import { GITHUB_ACTIONS_BOT } from '@exegol-release/core/git';
+import { createGitHubClient, currentRepository, eventPullRequestNumber } from '@exegol-release/core/github';
+import {
+  isValidBranchName,
+  readCommentEvent,
+  syncPullRequestBranch,
   type CommandComment,
   type SyncRequest,
   type SyncResult,
-} from '@exegol-release/core';
+} from '@exegol-release/core/pull-request-sync';
+import { logValue } from '@exegol-release/core/text';
 
 function readRepository(): { owner: string; repo: string } {
   const text = readString('repository');

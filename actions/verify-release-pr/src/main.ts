@@ -5,14 +5,6 @@ import {
   InputError,
   addSummaryTable,
   addSummaryText,
-  createGitHubClient,
-  currentRepository,
-  eventPullRequestNumber,
-  keepChecklistComment,
-  logValue,
-  parsePullRequestRef,
-  parseRepositoryName,
-  parseVersionFileSpecs,
   readBoolean,
   readDuration,
   readEnum,
@@ -21,16 +13,27 @@ import {
   readSecret,
   readString,
   runAction,
-  splitPathLine,
-  verifyReleasePullRequest,
   writeSummary,
+} from '@exegol-release/core/action';
+import { parseVersionFileSpecs, splitPathLine } from '@exegol-release/core/bump';
+import {
+  createGitHubClient,
+  currentRepository,
+  eventPullRequestNumber,
+  parsePullRequestRef,
+  parseRepositoryName,
+  type PullRequestRef,
+} from '@exegol-release/core/github';
+import {
+  keepChecklistComment,
+  verifyReleasePullRequest,
   type ChecksMode,
   type CommentOutcome,
   type FileRuleSpec,
-  type PullRequestRef,
   type VerifyRequest,
   type VerifyResult,
-} from '@exegol-release/core';
+} from '@exegol-release/core/release-pr';
+import { logValue } from '@exegol-release/core/text';
 
 const DEFAULT_TITLE_PATTERN = String.raw`^Release (?<version>\d+\.\d+\.\d+(?:b\d+)?)$`;
 

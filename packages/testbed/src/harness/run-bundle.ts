@@ -4,10 +4,10 @@ import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isStale, staleMessage } from '../../scripts/bundle-stamp.mjs';
+import { isStale, staleMessage } from '../../../../scripts/bundle-stamp.mjs';
 
 /** The repository's root. */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..');
 
 /** Node 24, as GitHub's runner runs `using: node24` actions: the `node` devDependency's binary. */
 export const NODE24 = path.join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
@@ -105,7 +105,7 @@ function baseEnvironment(): Record<string, string> {
 /**
  * Refuses, naming the action, a bundle built from other sources than those under root now (its
  * dist/sources.sha256 differs: scripts/bundle-stamp.mjs), so that no test runs a stale bundle.
- * `npm test` rebuilds stale bundles before any test (test/harness/global-setup.ts). A few
+ * `npm test` rebuilds stale bundles before any test (packages/testbed/src/harness/global-setup.ts). A few
  * milliseconds: the sources are hashed again at every run.
  */
 export function assertFreshBundle(action: string, root: string = REPO_ROOT): void {

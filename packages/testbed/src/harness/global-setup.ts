@@ -4,7 +4,7 @@
 //
 // Skipped when the selected test files are all unit tests (none runs a bundle: no *.bundle.test.ts,
 // and none imports the bundle harness or the rehearsal), and when SKIP_BUNDLE_BUILD=1; then a stale
-// bundle is still never run: test/harness/run-bundle.ts refuses it, naming the action.
+// bundle is still never run: packages/testbed/src/harness/run-bundle.ts refuses it, naming the action.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './logger.js';
+export * from './inputs.js';
+export * from './run-action.js';
+export * from './summary.js';

@@ -1,0 +1,3 @@
+export * from './version-files.js';
+export * from './request.js';
+export * from './bump-version.js';

@@ -1,0 +1,4 @@
+export * from './git.js';
+export * from './redact.js';
+export * from './names.js';
+export * from './signing.js';

@@ -1,0 +1,2 @@
+export * from './size.js';
+export * from './duration.js';

@@ -1,0 +1,3 @@
+export * from './python-version.js';
+export * from './python-version-bump.js';
+export * from './plain-tag.js';
