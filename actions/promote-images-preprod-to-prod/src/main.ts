@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import {
   InputError,
+  pushedTag,
+  readRunnerContext,
   actionsLogger,
   addSummaryTable,
   addSummaryText,
@@ -12,7 +14,6 @@ import {
   runAction,
   writeSummary,
 } from '@exegol-release/core/action';
-import { pushedTagName } from '@exegol-release/core/github';
 import {
   PromotionFailure,
   DockerHubApi,
@@ -78,7 +79,7 @@ function readInputs(): PromoteInputs {
     targetEndpoint,
     sourceRepository,
     targetRepository,
-    pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTagName() })),
+    pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTag(readRunnerContext()) })),
     ...(username ? { credentials: { username, password } } : {}),
     overwrite: readBoolean('overwrite', false),
     concurrency: readInteger('concurrency', { fallback: 4, min: 1, max: 32 }),

@@ -1,8 +1,18 @@
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { InputError, actionsLogger, addSummaryTable, readBoolean, readSecret, readString, runAction, writeSummary } from '@exegol-release/core/action';
-import { pushedTagName } from '@exegol-release/core/github';
+import {
+  InputError,
+  actionsLogger,
+  addSummaryTable,
+  pushedTag,
+  readBoolean,
+  readRunnerContext,
+  readSecret,
+  readString,
+  runAction,
+  writeSummary,
+} from '@exegol-release/core/action';
 import {
   PUBLIC_FULCIO_URL,
   PUBLIC_REKOR_URL,
@@ -51,7 +61,7 @@ function readRequest(): PublishRequest {
     workingDirectory,
     buildArgs: readString('build-args').split(/\s+/).filter(Boolean),
     packagesDirectory: path.resolve(workingDirectory, readString('packages-dir', { fallback: 'dist' })),
-    expectedVersion: readString('expected-version', { fallback: pushedTagName() }),
+    expectedVersion: readString('expected-version', { fallback: pushedTag(readRunnerContext()) }),
     checkInstall: readBoolean('check-install', true),
     wheels: readBoolean('wheels', true),
     attestations: readBoolean('attestations', true),

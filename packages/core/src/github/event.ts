@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readRunnerContext, type RunnerContext } from '../action/context.js';
 
 /**
  * The pull request number of the event that started the workflow
@@ -8,7 +9,7 @@ import { readFileSync } from 'node:fs';
  *
  * @returns the number, or undefined when the event has none
  */
-export function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']): number | undefined {
+export function eventPullRequestNumber(eventPath = readRunnerContext().eventPath): number | undefined {
   if (!eventPath) return undefined;
   let payload: { pull_request?: { number?: number }; issue?: { number?: number; pull_request?: unknown } };
   try {
@@ -20,13 +21,8 @@ export function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PAT
 }
 
 /** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
-export function currentRepository(): { owner: string; repo: string } {
-  const [owner, repo, ...rest] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
-  if (!owner || !repo || rest.length) throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
+export function currentRepository(context: RunnerContext = readRunnerContext()): { owner: string; repo: string } {
+  const [owner, repo, ...rest] = (context.repository ?? '').split('/');
+  if (!owner || !repo || rest.length) throw new Error(`GITHUB_REPOSITORY is "${context.repository ?? ''}", not owner/name`);
   return { owner, repo };
-}
-
-/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
-export function pushedTagName(): string {
-  return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
 }
