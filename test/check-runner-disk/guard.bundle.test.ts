@@ -1,4 +1,4 @@
-// What no cleanup setting may reach (issue 17, cases 7 to 9). Every test runs where a wrong
+// What no cleanup setting may reach. Every test runs where a wrong
 // implementation could only delete what the test made: case 7 inside a disposable root (see
 // disposable-root.ts: the symlink to `/` points at that root's own `/`, never at this machine's);
 // the others in a disposable tree shaped like a runner's `_work`, deep enough that `../..` stays inside it.

@@ -106,7 +106,7 @@ describe('bumpPythonVersion: the maintainers\u2019 transitions', () => {
   });
 });
 
-describe('bumpPythonVersion: the versions issue 11 found going backwards', () => {
+describe('bumpPythonVersion: versions that once went backwards', () => {
   it.each<[string, Bump, PreLabel | undefined, string]>([
     ['5.1.4.post1.dev2', 'release', undefined, '5.1.4.post1'],
     ['5.1.4b2.post1.dev1', 'pre', undefined, '5.1.4b3'],

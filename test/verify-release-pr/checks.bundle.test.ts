@@ -4,7 +4,7 @@ import { failuresOf, useStandIn } from './harness.js';
 
 const { api, verify } = useStandIn();
 
-describe('finding 3: check runs of one name from another app or workflow', () => {
+describe('check runs of one name from another app or workflow', () => {
   const CIRCLECI = { id: 18001, slug: 'circleci-checks', name: 'CircleCI Checks' };
 
   it('a failing "test" of another workflow is not hidden by a newer passing "test"', async () => {
@@ -35,7 +35,7 @@ describe('finding 3: check runs of one name from another app or workflow', () =>
   });
 });
 
-describe("finding 4: this workflow run's other jobs are checks; only this job is left out", () => {
+describe("this workflow run's other jobs are checks; only this job is left out", () => {
   it('a pending "tests" job of this run fails the checks rule', async () => {
     const tests = actionsJob('tests', null);
     api().state.jobs.get(RUN_ID)!.push(tests.job);

@@ -11,7 +11,7 @@ const comments = () => api().state.comments.get(PR_NUMBER) ?? [];
 /** The token of the harness: an installation token (ghs_), the GITHUB_TOKEN's kind. */
 const TOKEN = 'ghs_standInToken123';
 
-describe('finding 5: the checklist comment is only ever one the token itself wrote', () => {
+describe('the checklist comment is only ever one the token itself wrote', () => {
   const planted = () => ({
     id: 77,
     body: `${CHECKLIST_MARKER}\n### Release checklist: ready\n\nVerified by @mallory`,
@@ -70,7 +70,7 @@ describe('finding 5: the checklist comment is only ever one the token itself wro
   });
 });
 
-describe('finding 6: text from a pull request, a check or a file does nothing', () => {
+describe('text from a pull request, a check or a file does nothing', () => {
   const markdown = new MarkdownIt({ html: true, linkify: true });
   const HOSTILE_TITLE = 'Release 5.1.5 <!-- cc @ThePorgs/maintainers ![x](https://evil.example/x.png)\n::error::pwned by the title';
   const HOSTILE_CHECK = 'lint @octocat [click](https://evil.example) <img src=x>\n::add-mask::pwned\r::warning::pwned by a check';

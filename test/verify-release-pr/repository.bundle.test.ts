@@ -9,7 +9,7 @@ const IMAGES = `${OWNER}/Exegol-images`;
 /** The token of the harness: an installation token (ghs_), the GITHUB_TOKEN's kind. */
 const TOKEN = 'ghs_standInToken123';
 
-describe('finding 1: the pull request of another repository (the images pipeline runs in ThePorgs/Pipelines)', () => {
+describe('the pull request of another repository (the images pipeline runs in ThePorgs/Pipelines)', () => {
   let dispatch: string;
   beforeAll(async () => {
     // What Exegol-images sends: repository_dispatch preprod-base-pipeline, payload sha and image_version.
@@ -50,7 +50,7 @@ describe('finding 1: the pull request of another repository (the images pipeline
   });
 });
 
-describe('finding 2: pull requests that are not release pull requests, and forks', () => {
+describe('pull requests that are not release pull requests, and forks', () => {
   it('skips "Fix f-string typo for python 3.11": passes, is-release=false, one summary line, no comment, one request', async () => {
     pr().title = 'Fix f-string typo for python 3.11';
     const run = await verify({ comment: 'true' });

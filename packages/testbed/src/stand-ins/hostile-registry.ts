@@ -1,4 +1,4 @@
-// Registries that misbehave on purpose, for the refusals of promote-images (issue 17):
+// Registries that misbehave on purpose, for the refusals of promote-images:
 // - ManifestServer answers the distribution API's manifest routes with whatever bytes a test gives a
 //   tag (oversized, not JSON, `null`, bad descriptors), with a Docker-Content-Digest that matches them,
 //   so that only the client's own checks stand between those bytes and production.

@@ -11,7 +11,7 @@ import { checkoutState, rejectPushes } from './helpers.js';
 
 const BOTH = `${CONSTANT_CONFIG}\n${TEST_FILE}`;
 
-describe('finding 3: inputs never reach git as options', () => {
+describe('inputs never reach git as options', () => {
   it('remote: --upload-pack=… is refused and runs nothing', async () => {
     const repository = await createWrapperRepository({ version: '5.1.5b2' });
     const marker = path.join(repository.root, 'ran');
@@ -52,7 +52,7 @@ describe('finding 3: inputs never reach git as options', () => {
   });
 });
 
-describe('finding 4: every check before the first write; the checkout restored after a late failure', () => {
+describe('every check before the first write; the checkout restored after a late failure', () => {
   it('a version file outside the repository is refused, and left as it was', async () => {
     const repository = await createWrapperRepository({ version: '5.1.5b2' });
     const outside = path.join(repository.root, 'outside.py');

@@ -10,7 +10,7 @@ import { checkoutState } from './helpers.js';
 
 const BOTH = `${CONSTANT_CONFIG}\n${TEST_FILE}`;
 
-describe('finding 1: no bump moves a version backwards', () => {
+describe('no bump moves a version backwards', () => {
   it.each([
     ['5.1.4.post1.dev2', 'release', '5.1.4.post1'],
     ['5.1.4b2.post1.dev1', 'pre', '5.1.4b3'],
@@ -27,7 +27,7 @@ describe('finding 1: no bump moves a version backwards', () => {
   });
 });
 
-describe('finding 2: integers above 2^53 keep every digit', () => {
+describe('integers above 2^53 keep every digit', () => {
   it('writes a 20-digit dev number exactly, and sees that it is higher', async () => {
     const repository = await createWrapperRepository({ version: '1.0.dev20240101120000123456' });
     const run = await runBundle('bump-version', { workspace: repository.work, inputs: { files: BOTH, version: '1.0.dev20240101120000123457' } });

@@ -5,11 +5,11 @@ import { CONSTANT_CONFIG, TEST_FILE, createWrapperRepository } from '@exegol-rel
 import { startGitHttpRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
 import { checkoutState, rejectPushes, visibleOutput } from './helpers.js';
 
-/** Issue 11, finding 5: credentials in remote URLs, against a real smart-HTTP remote (git http-backend behind Basic authentication). */
+/** Credentials in remote URLs, against a real smart-HTTP remote (git http-backend behind Basic authentication). */
 
 const BOTH = `${CONSTANT_CONFIG}\n${TEST_FILE}`;
 
-describe('finding 5: credentials in a remote URL never reach the log, the summary, the outputs or an error', () => {
+describe('credentials in a remote URL never reach the log, the summary, the outputs or an error', () => {
   const TOKEN = 'ghs_Secr3tTokenValue0123456789';
   let remote: GitHttpRemote | undefined;
   afterEach(async () => {
