@@ -59,26 +59,25 @@ export function readInteger(name: string, options: { fallback: number; min?: num
   return value;
 }
 
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-export function readSize(name: string, fallback: number): number {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed<T>(name: string, fallback: T, parse: (text: string) => T): T {
   const text = core.getInput(name, { trimWhitespace: true });
   if (text === '') return fallback;
   try {
-    return parseSize(text);
+    return parse(text);
   } catch (error) {
     throw new InputError(name, (error as Error).message);
   }
 }
 
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+export function readSize(name: string, fallback: number): number {
+  return readParsed(name, fallback, parseSize);
+}
+
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
 export function readDuration(name: string, fallback: number): number {
-  const text = core.getInput(name, { trimWhitespace: true });
-  if (text === '') return fallback;
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new InputError(name, (error as Error).message);
-  }
+  return readParsed(name, fallback, parseDuration);
 }
 
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
