@@ -91,7 +91,11 @@ function report(request: BumpVersionRequest, result: BumpVersionResult): void {
   if (tagging) core.info(`Version ${version.text}${result.tag?.commit ? ` at ${result.tag.commit}` : ''}; no file changes (bump: none)`);
   else core.info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
   // The diff quotes the files' own lines: no line of it may run as a workflow command.
-  if (result.diff) actionsLogger.untrusted(result.diff);
+  if (result.diff) {
+    core.startGroup(`Diff of ${changedFiles.length} file(s)`);
+    actionsLogger.untrusted(result.diff);
+    core.endGroup();
+  }
   if (!tagging && changedFiles.length === 0) core.info(`Every file already holds ${version.text}: nothing to write.`);
   if (result.commitSha) core.info(`Committed ${result.commitSha}`);
   if (result.tag) {

@@ -111,9 +111,12 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
 
   let sourceDirectory = request.packagesDirectory;
   if (request.build) {
-    logger.info(`Building ${request.wheels ? 'the sdist, then a wheel from it' : 'the sdist'} with ${request.python} -m build in ${request.workingDirectory}`);
-    sourceDirectory = (await buildDistributions(request.python, request.workingDirectory, request.buildArgs, request.tempDirectory, { wheel: request.wheels }))
-      .outdir;
+    // The build's own output is long: folded in one log group.
+    sourceDirectory = await logger.group(
+      `Building ${request.wheels ? 'the sdist, then a wheel from it' : 'the sdist'} with ${request.python} -m build in ${request.workingDirectory}`,
+      async () =>
+        (await buildDistributions(request.python, request.workingDirectory, request.buildArgs, request.tempDirectory, { wheel: request.wheels })).outdir,
+    );
   }
   const sdistPath = await findSdist(sourceDirectory);
   const names = await readdir(sourceDirectory);
@@ -144,8 +147,9 @@ export async function publishDistributions(request: PublishRequest): Promise<Pub
     );
   }
   if (request.checkInstall && !(request.build && request.wheels)) {
-    logger.info(`Install check: building a wheel from ${sdist.filename} alone`);
-    await checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory);
+    await logger.group(`Install check: building a wheel from ${sdist.filename} alone`, () =>
+      checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory),
+    );
   }
   const placed = request.build ? await place(files, request.packagesDirectory) : files;
   const hashedFiles = (): Promise<HashedDistribution[]> => Promise.all(placed.map((file) => withDigests(file)));
