@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import {
@@ -12,10 +11,12 @@ import {
   readBoolean,
   readEnum,
   readList,
+  readRunnerContext,
   readSecret,
   readString,
   runAction,
   writeSummary,
+  type RunnerContext,
 } from '@exegol-release/core/action';
 import { bumpVersion, parseVersionFileSpecs, type BumpVersionRequest, type BumpVersionResult, type VersionTarget } from '@exegol-release/core/bump';
 import { SIGNING_FORMATS, redactCredentials } from '@exegol-release/core/git';
@@ -40,8 +41,12 @@ function readNames(name: string): string[] {
     .filter(Boolean);
 }
 
-function readRequest(): BumpVersionRequest {
-  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+/**
+ * The request the inputs and the runner context describe (every input read and checked here).
+ * @throws InputError naming the first bad input
+ */
+export function readRequest(context: RunnerContext = readRunnerContext()): BumpVersionRequest {
+  const workspace = context.workspace;
   const target = readTarget();
   const fileLines = readList('files');
   const tagMessageFile = readString('tag-message-file');
@@ -71,7 +76,7 @@ function readRequest(): BumpVersionRequest {
       key: readSecret('signing-key'),
       passphrase: readSecret('signing-key-passphrase'),
     },
-    temporaryDirectory: process.env['RUNNER_TEMP'] || tmpdir(),
+    temporaryDirectory: context.runnerTemp,
     logger: actionsLogger,
   };
 }

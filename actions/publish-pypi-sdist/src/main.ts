@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   InputError,
@@ -12,6 +11,7 @@ import {
   readString,
   runAction,
   writeSummary,
+  type RunnerContext,
 } from '@exegol-release/core/action';
 import {
   PUBLIC_FULCIO_URL,
@@ -52,8 +52,12 @@ function readSigstoreUrl(input: string, fallback: string): string {
   return url.url.replace(/\/+$/, '');
 }
 
-function readRequest(): PublishRequest {
-  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+/**
+ * The request the inputs and the runner context describe (every input read and checked here).
+ * @throws InputError naming the first bad input
+ */
+export function readRequest(context: RunnerContext = readRunnerContext()): PublishRequest {
+  const workspace = context.workspace;
   const workingDirectory = path.resolve(workspace, readString('working-directory', { fallback: '.' }));
   return {
     build: readBoolean('build', true),
@@ -61,7 +65,7 @@ function readRequest(): PublishRequest {
     workingDirectory,
     buildArgs: readString('build-args').split(/\s+/).filter(Boolean),
     packagesDirectory: path.resolve(workingDirectory, readString('packages-dir', { fallback: 'dist' })),
-    expectedVersion: readString('expected-version', { fallback: pushedTag(readRunnerContext()) }),
+    expectedVersion: readString('expected-version', { fallback: pushedTag(context) }),
     checkInstall: readBoolean('check-install', true),
     wheels: readBoolean('wheels', true),
     attestations: readBoolean('attestations', true),
@@ -70,7 +74,7 @@ function readRequest(): PublishRequest {
     targets: readTargets(),
     skipExisting: readBoolean('skip-existing', false),
     dryRun: readBoolean('dry-run', false),
-    tempDirectory: path.join(process.env['RUNNER_TEMP'] || tmpdir(), 'publish-pypi-sdist'),
+    tempDirectory: path.join(context.runnerTemp, 'publish-pypi-sdist'),
     getIdToken: (audience) => core.getIDToken(audience),
     logger: actionsLogger,
   };
