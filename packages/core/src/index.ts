@@ -68,3 +68,6 @@ export * from './pypi/attestations.js';
 export * from './pull-request-sync/command.js';
 export * from './pull-request-sync/event.js';
 export * from './pull-request-sync/sync.js';
+export * from './runners/requirements.js';
+export * from './runners/list-runners.js';
+export * from './runners/check-runners.js';
