@@ -154,6 +154,35 @@ describe('self-hosted jobs of the examples', () => {
   });
 });
 
+describe('the images nightly', () => {
+  it('builds, tests and pushes nightly per architecture with sub_build.yml after check-runners, and publishes nwodtuhs/exegol:nightly only', () => {
+    for (const file of ['images/nightly.yml', 'pipelines/pipelines-repository/nightly.yml']) {
+      const { workflow, text } = loadExample(file);
+      expect(calledExample(workflow.jobs['build']!)?.file, file).toBe('workflows-examples/images/sub_build.yml');
+      expect(runsAfter(workflow, 'build', 'runners'), file).toBe(true);
+      expect(runsAfter(workflow, 'publish', 'build'), file).toBe(true);
+      expect(String(workflow.env?.['NIGHTLY_IMAGES']).trim(), file).toBe('nightly exegol-images/Dockerfile');
+      expect(workflow.env, file).toMatchObject({ TARGET: 'nwodtuhs/exegol', BUILDS: 'nwodtuhs/exegol-builds' });
+      // The only tag written in production is the image's own name (nightly); no version, no preprod, no release tag.
+      expect(text, file).not.toMatch(/exegol-preprod|VERSION\b[^\n]*\$TARGET|\$TARGET:\$IMAGE-|promote-images|bump-version/);
+      expect(text, file).toMatch(/--tag "\$TARGET:\$IMAGE"/);
+    }
+  });
+
+  it('is dispatched from Exegol-images as build-pipeline with the fields the pipelines repository reads', () => {
+    const dispatch = loadExample('pipelines/exegol-images/dispatch_nightly.yml');
+    expect(dispatch.workflow.on['push']).toEqual({ branches: ['dev'], 'paths-ignore': ['**.md'] });
+    const sent = /event_type: "build-pipeline", client_payload: \{([^}]*)\}/
+      .exec(dispatch.text)?.[1]
+      ?.split(',')
+      .map((field) => field.split(':')[0]!.trim());
+    const nightly = loadExample('pipelines/pipelines-repository/nightly.yml');
+    expect((nightly.workflow.on['repository_dispatch'] as { types: string[] }).types).toEqual(['build-pipeline']);
+    const read = [...new Set([...nightly.text.matchAll(/github\.event\.client_payload\.(\w+)/g)].map((match) => match[1]!))];
+    for (const field of read) expect(sent).toContain(field);
+  });
+});
+
 describe('the self-hosted rules themselves', () => {
   /** The shape of sub_build.yml before the rules: build, test and push in three jobs, docker/login-action on the builders. */
   const THREE_JOBS = `
