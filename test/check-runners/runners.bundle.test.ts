@@ -176,6 +176,7 @@ describe('check-runners bundle', () => {
       'check-runners failed: GET /repos/ThePorgs/Pipelines/actions/runners was refused (403 Resource not accessible by personal access token',
     );
     expect(run.errors.at(-1)).toContain('the token needs the repository permission "Administration: read" on ThePorgs/Pipelines');
+    expect(run.errors.at(-1)).toMatch(/\. No job was queued for these runners$/);
     expect(run.outputs['ok']).toBeUndefined();
     // A 403 that is no rate limit is not retried.
     expect(api.requests).toHaveLength(1);
@@ -186,7 +187,7 @@ describe('check-runners bundle', () => {
     const run = await check({ repository: '', organization: 'ThePorgs', require: FLEET_GROUPS }, 'ghs_the_workflow_token');
     expect(run.code).toBe(1);
     expect(run.errors.at(-1)).toMatch(
-      /^check-runners failed: GET \/orgs\/ThePorgs\/actions\/runners was refused \(403 Resource not accessible by integration.*\): the token needs the organization permission "Self-hosted runners: read" on ThePorgs/,
+      /^check-runners failed: GET \/orgs\/ThePorgs\/actions\/runners was refused \(403 Resource not accessible by integration.*\): the token needs the organization permission "Self-hosted runners: read" on ThePorgs.*\. No job was queued for these runners$/,
     );
   });
 
@@ -217,9 +218,11 @@ describe('check-runners bundle', () => {
     endpoints.repositories.set(REPOSITORY, fleet({ testerArm: 'offline' }));
     const run = await check({ require: FLEET_GROUPS, wait: '3s' });
     expect(run.code).toBe(1);
-    expect(api.requests).toHaveLength(4);
+    // Looks a second apart (a twentieth of 3 s, at least 1 s) for 3 s: up to four, fewer on a loaded machine.
+    expect(api.requests.length).toBeGreaterThanOrEqual(2);
+    expect(api.requests.length).toBeLessThanOrEqual(4);
     expect(run.errors.at(-1)).toMatch(
-      /^check-runners failed: no online runner has self-hosted, tester, ARM64 \(tester-arm-1 offline\) after waiting 3s\. No job was queued/,
+      /^check-runners failed: no online runner has self-hosted, tester, ARM64 \(tester-arm-1 offline\) after waiting [34]s\. No job was queued/,
     );
   });
 

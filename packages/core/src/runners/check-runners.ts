@@ -1,3 +1,4 @@
+import { ActionError } from '../action/errors.js';
 import type { Logger } from '../action/logger.js';
 import type { GitHubClient } from '../github/client.js';
 import { logValue } from '../text/untrusted.js';
@@ -111,8 +112,11 @@ export function groupProblem(report: RunnerGroupReport): string {
 export function runnersFailure(report: RunnersReport, scope: RunnerScope): string {
   const problems = report.groups.map(groupProblem).filter(Boolean).join('; ');
   const waited = report.looks > 1 ? ` after waiting ${Math.round(report.waitedSeconds)}s` : '';
-  return `${problems}${waited}. No job was queued for these runners: start them (or register runners with these labels on ${describeScope(scope)}) and run the workflow again`;
+  return `${problems}${waited}. ${NOTHING_QUEUED}: start them (or register runners with these labels on ${describeScope(scope)}) and run the workflow again`;
 }
+
+/** What every failure of the check says: the jobs that need it never reach the queue. */
+export const NOTHING_QUEUED = 'No job was queued for these runners';
 
 /**
  * Checks that every group has enough online runners: lists the scope's runners
@@ -131,7 +135,13 @@ export async function checkRunners(request: CheckRunnersRequest): Promise<Runner
   const poll = request.pollSeconds ?? pollInterval(waitSeconds);
   const started = now();
   for (let looks = 1; ; looks += 1) {
-    const runners = await listRunners(client, scope);
+    let runners: Runner[];
+    try {
+      runners = await listRunners(client, scope);
+    } catch (error) {
+      // The check could not look: the jobs that need it are not queued either, and the message says so.
+      throw new ActionError(`${(error as Error).message}. ${NOTHING_QUEUED}`, { cause: error });
+    }
     const reports = evaluateRunners(runners, groups);
     const waitedSeconds = (now() - started) / 1000;
     const report: RunnersReport = { ok: reports.every((group) => group.ok), groups: reports, runnerCount: runners.length, looks, waitedSeconds };
