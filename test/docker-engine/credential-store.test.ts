@@ -91,7 +91,7 @@ describe.skipIf(DOCKER_ENGINE_SKIP_REASON)(
     });
 
     it(
-      "sub_build.yml's push step pushes the tested image with plain auths in a job-local DOCKER_CONFIG, never asking a helper; its always() step removes them",
+      "sub_build.yml's push step pushes the tested image with plain auths in a job-local DOCKER_CONFIG, never asking a helper, then its per-architecture index; its always() step removes them",
       { timeout: 300_000 },
       async () => {
         const e = engine!;
@@ -137,6 +137,27 @@ describe.skipIf(DOCKER_ENGINE_SKIP_REASON)(
           },
         });
         expect(manifest.status).toBe(200);
+
+        // The per-architecture index, as Exegol's pipelines make it with the classic CLI (`docker manifest`, no buildx
+        // here), with the same job-local configuration.
+        const index = `${registry!.host}/nwodtuhs/exegol-preprod:full-3.1.8`;
+        const jobEnv = { ...env, DOCKER_CONFIG: path.join(runnerTemp, 'docker-config-push') };
+        for (const args of [
+          ['manifest', 'create', '--insecure', index, image],
+          ['manifest', 'push', '--insecure', index],
+        ]) {
+          const result = spawnSync(DOCKER, args, { encoding: 'utf8', env: jobEnv });
+          expect(result.status, `docker ${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
+        }
+        const list = await fetch(`${registry!.url}/v2/nwodtuhs/exegol-preprod/manifests/full-3.1.8`, {
+          headers: {
+            authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`,
+            accept: 'application/vnd.docker.distribution.manifest.list.v2+json',
+          },
+        });
+        const body = (await list.json()) as { mediaType: string; manifests: { platform: { architecture: string; os: string } }[] };
+        expect(body.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
+        expect(body.manifests.map((entry) => entry.platform)).toEqual([{ architecture: 'amd64', os: 'linux' }]);
 
         const removed = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', remove.run!], { encoding: 'utf8', env });
         expect(removed.status).toBe(0);
