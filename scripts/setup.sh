@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what this machine lacks to build and test this repository, and nothing else:
 #  - Debian's packages the tests and the rehearsal use (a real registry, skopeo, htpasswd, Python
-#    builds, twine, ext4 tools, git, gpg, ssh, jq for the rehearsal's gh), when dpkg says one is missing;
+#    builds, twine, ext4 tools, git, gpg, ssh, jq for the rehearsal's gh, a Docker engine (docker.io) and
+#    busybox-static for the images the engine tests build), when dpkg says one is missing;
 #  - the npm dependencies (npm ci), when node_modules is missing or was installed from another
 #    package-lock.json than this one (node_modules/.package-lock.sha256 holds the lockfile's
 #    sha256, written after a successful npm ci).
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(git docker-registry skopeo apache2-utils openssl python3-build python3-setuptools python3-wheel python3-pip python3-hatchling twine e2fsprogs util-linux gnupg openssh-client jq)
+APT_PACKAGES=(git docker-registry skopeo apache2-utils openssl python3-build python3-setuptools python3-wheel python3-pip python3-hatchling twine e2fsprogs util-linux gnupg openssh-client jq docker.io busybox-static)
 
 if ! command -v npm >/dev/null; then
   echo "setup: npm not found: install Node.js 20 or later (with npm) first" >&2

@@ -20,6 +20,7 @@ import { closeServer, listenOnLoopback } from '@exegol-release/testbed/stand-ins
 import { PackageIndexStandIn } from '@exegol-release/testbed/stand-ins/package-index.js';
 import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 import { serveSyncEndpoints, type SyncEndpoints } from '@exegol-release/testbed/stand-ins/github-api-sync.js';
+import { runner, serveRunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import { HEAD_BRANCH, PR_NUMBER as SYNC_PR_NUMBER, commandComment, commentEvent, createRepositories, syncPullRequest, tip } from './sync-pr-branch/fixtures.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -174,6 +175,35 @@ describe.concurrent('actions under @github/local-action', { timeout: 180_000 }, 
       expect(run.outputs['version']).toBe('1.2.3');
       // `packages-dir` was left out: its default, dist, is where the sdist was built.
       expect(index.files.get(run.outputs['filename']!)?.sha256).toBe(run.outputs['sha256']);
+      expectNowhere(run, TOKEN);
+    });
+  });
+
+  describe('check-runners', () => {
+    const TOKEN = 'github_pat_localActionRunners789';
+    let api: GitHubApiStandIn;
+    beforeAll(async () => {
+      api = await new GitHubApiStandIn('ThePorgs', 'Pipelines').start();
+      api.tokens.set(TOKEN, { login: 'maintainer', installation: false, permissions: { administration: 'read' } });
+      serveRunnerEndpoints(api).repositories.set('ThePorgs/Pipelines', [
+        runner('builder-amd-1', { custom: ['builder', 'AMD64'] }),
+        runner('builder-arm-1', { custom: ['builder'], arch: 'ARM64', os: 'macOS', busy: true }),
+      ]);
+    });
+    afterAll(async () => api?.stop());
+
+    it('checks the repository of GITHUB_REPOSITORY; wait and fail take their defaults; the token is masked', async () => {
+      const run = await localAction('check-runners', {
+        GITHUB_API_URL: api.url,
+        GITHUB_REPOSITORY: 'ThePorgs/Pipelines',
+        'INPUT_GITHUB-TOKEN': TOKEN,
+        INPUT_REQUIRE: 'self-hosted, builder, amd64\nself-hosted, builder, arm64',
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.shown).toEqual(['ok', 'report']);
+      expect(run.outputs['ok']).toBe('true');
+      expect(JSON.parse(run.outputs['report']!)).toMatchObject([{ idle: ['builder-amd-1'] }, { busy: ['builder-arm-1'] }]);
+      expect(run.summary).toContain('check-runners: self-hosted, builder, arm64 (at least 1 online): ok');
       expectNowhere(run, TOKEN);
     });
   });

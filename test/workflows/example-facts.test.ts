@@ -281,15 +281,21 @@ describe('images (ThePorgs/Exegol-images)', () => {
     );
   });
 
-  it('tests each build on a tester of its architecture before pushing it, then indexes preprod and deletes the per-arch builds', () => {
+  it('builds, tests, then pushes each image and architecture in one job on a builder of its architecture, then indexes preprod and deletes the per-arch builds', () => {
     const { workflow } = loadExample('images/sub_build.yml');
-    expect(runnerLabels(job('images/sub_build.yml', 'build'))).toEqual(['self-hosted', 'builder', '${{ inputs.arch }}']);
-    expect(runnerLabels(job('images/sub_build.yml', 'test'))).toEqual(['self-hosted', 'tester', '${{ inputs.arch }}']);
-    expect(needsOf(job('images/sub_build.yml', 'test'))).toEqual(['build']);
-    expect(needsOf(job('images/sub_build.yml', 'push'))).toEqual(['test']);
-    expect(scriptsOf(job('images/sub_build.yml', 'push'))).toMatch(/docker push "\$IMAGE"/);
-    expect(stepsUsing(job('images/sub_build.yml', 'build'), 'check-runner-disk')).toHaveLength(1);
-    expect(workflow.jobs['build']?.steps?.some((step) => step.with?.['push'] === true)).toBe(false);
+    expect(Object.keys(workflow.jobs)).toEqual(['build']);
+    const build = job('images/sub_build.yml', 'build');
+    expect(runnerLabels(build)).toEqual(['self-hosted', 'builder', '${{ inputs.arch }}']);
+    const steps = build.steps ?? [];
+    const at = (test: (step: Step) => boolean): number => steps.findIndex(test);
+    const disk = at((step) => stepsUsing({ steps: [step] }, 'check-runner-disk').length > 0);
+    const built = at((step) => step.uses?.startsWith('docker/build-push-action@') === true);
+    const tested = at((step) => /run_unit_tests\.py/.test(step.run ?? ''));
+    const pushed = at((step) => /docker push "\$IMAGE"/.test(step.run ?? ''));
+    expect([disk, built, tested, pushed].every((index) => index >= 0)).toBe(true);
+    expect(disk < built && built < tested && tested < pushed).toBe(true);
+    expect(steps[built]!.with?.['load']).toBe(true);
+    expect(steps.some((step) => step.with?.['push'] === true)).toBe(false);
     const index = job('images/sub_image.yml', 'index');
     expect(needsOf(index)).toEqual(['build']);
     expect(scriptsOf(index)).toMatch(/imagetools create/);
