@@ -68,3 +68,7 @@ export * from './pypi/attestations.js';
 export * from './pull-request-sync/command.js';
 export * from './pull-request-sync/event.js';
 export * from './pull-request-sync/sync.js';
+export * from './versions/previous-tag.js';
+export * from './github/release-notes.js';
+export * from './github-release/local-assets.js';
+export * from './github-release/publish.js';
