@@ -373,15 +373,15 @@ describe('pipelines repository form (repository_dispatch)', () => {
     };
   }
 
-  it('sends preprod-base-pipeline with sha and image_version (and the pull request), and release-pipeline with the version only', () => {
-    expect(dispatched('pipelines/exegol-images/dispatch_preprod_base.yml')).toEqual({ 'preprod-base-pipeline': ['sha', 'image_version', 'pull_request'] });
+  it('sends preprod-base-pipeline with sha and image_version only, and release-pipeline with the version only, as Exegol-images does', () => {
+    expect(dispatched('pipelines/exegol-images/dispatch_preprod_base.yml')).toEqual({ 'preprod-base-pipeline': ['sha', 'image_version'] });
     expect(dispatched('pipelines/exegol-images/dispatch_release.yml')).toEqual({ 'release-pipeline': ['version'] });
   });
 
   it('receives exactly those event types and reads only fields that are sent', () => {
     expect(received('pipelines/pipelines-repository/preprod.yml')).toEqual({
       types: ['preprod-base-pipeline'],
-      fields: ['image_version', 'pull_request', 'sha'],
+      fields: ['image_version', 'sha'],
     });
     // `tag`: what Exegol-images' main still sends.
     expect(received('pipelines/pipelines-repository/release.yml')).toEqual({ types: ['release-pipeline'], fields: ['tag', 'version'] });
@@ -390,9 +390,9 @@ describe('pipelines repository form (repository_dispatch)', () => {
   it('verifies the pull request of the other repository, and builds and releases with the images examples', () => {
     const inputs = inputsOf('pipelines/pipelines-repository/preprod.yml', 'release-pr', 'verify-release-pr');
     expect(inputs['repository']).toBe('ThePorgs/Exegol-images');
-    expect(inputs['pull-request']).toBe('${{ github.event.client_payload.pull_request }}');
+    expect(inputs['pull-request']).toBe('${{ steps.pull-request.outputs.number }}');
     expect(calledExample(job('pipelines/pipelines-repository/preprod.yml', 'preprod'))?.file).toBe('workflows-examples/images/sub_preprod.yml');
-    expect(job('pipelines/pipelines-repository/preprod.yml', 'preprod').with?.['ref']).toBe('${{ github.event.client_payload.sha }}');
+    expect(job('pipelines/pipelines-repository/preprod.yml', 'preprod').with?.['ref']).toBe('${{ needs.release-pr.outputs.head }}');
     const release = job('pipelines/pipelines-repository/release.yml', 'release');
     expect(calledExample(release)?.file).toBe('workflows-examples/images/sub_release.yml');
     expect(release.secrets).toMatchObject({ RELEASE_TOKEN: '${{ secrets.PIPELINE_PAT }}' });

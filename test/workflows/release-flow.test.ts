@@ -197,6 +197,40 @@ describe('the pipelines form with what Exegol-images sends today', () => {
   });
 });
 
+describe('the pipelines pre-release with what Exegol-images sends today', () => {
+  const file = 'pipelines/pipelines-repository/preprod.yml';
+
+  it('dispatches sha = the merge-ref commit (github.sha) and image_version, no pull request number', () => {
+    const step = (job('pipelines/exegol-images/dispatch_preprod_base.yml', 'trigger-private-pipeline').steps ?? []).find((entry) =>
+      /dispatches/.test(entry.run ?? ''),
+    )!;
+    expect(step.env).toMatchObject({ SHA: '${{ github.sha }}' });
+    expect(step.run).toContain('client_payload: {sha: $sha, image_version: $image_version}');
+  });
+
+  it('finds the pull request from the version and the merge-ref commit, and builds its head', () => {
+    const release = job(file, 'release-pr');
+    expect(loadExample(file).text).not.toContain('client_payload.pull_request');
+    const find = (release.steps ?? []).find((step) => step.id === 'pull-request')!;
+    expect(find.run).toContain('select(.title == $title)');
+    expect(find.run).toContain('.merge_commit_sha');
+    expect(stepsUsing(release, 'verify-release-pr')[0]!.with?.['pull-request']).toBe('${{ steps.pull-request.outputs.number }}');
+    expect(job(file, 'preprod').with?.['ref']).toBe('${{ needs.release-pr.outputs.head }}');
+  });
+
+  it("reports each build and test job as a commit status on the pull request's head, pending first, even when a build failed", () => {
+    const { workflow } = loadExample(file);
+    const pending = (job(file, 'release-pr').steps ?? []).find((step) => /state=pending/.test(step.run ?? ''))!;
+    expect(pending.run).toContain('repos/$IMAGES_REPOSITORY/statuses/$HEAD');
+    const statuses = job(file, 'statuses');
+    expect(runsAfter(workflow, 'statuses', 'preprod')).toBe(true);
+    expect(statuses.if).toMatch(/always\(\)/);
+    expect(scriptsOf(statuses)).toContain('actions/runs/$GITHUB_RUN_ID/jobs');
+    expect(scriptsOf(statuses)).toContain('repos/$IMAGES_REPOSITORY/statuses/$HEAD');
+    expect(JSON.stringify(statuses.steps)).toContain('needs.release-pr.outputs.head');
+  });
+});
+
 describe('release tags', () => {
   it.each(FILES)('%s: each tag bump-version makes carries the tagger identity of the repository variables', (file) => {
     for (const [name, candidate] of Object.entries(loadExample(file).workflow.jobs))
