@@ -187,6 +187,18 @@ describe('the GitHub releases of the examples', () => {
   });
 });
 
+describe('the docs pull request', () => {
+  it('must be open before the release: the release gates name it as their companion pull request', () => {
+    expect(stepsUsing(job('wrapper/entrypoint_prerelease.yml', 'verify'), 'verify-release-pr')[0]!.with?.['companion-pull-request']).toBe(
+      'ThePorgs/Exegol-docs:dev-wrapper',
+    );
+    const [gate] = jobsUsing('images/verify-release-pr.yml', 'verify-release-pr');
+    expect(stepsUsing(job('images/verify-release-pr.yml', gate!), 'verify-release-pr')[0]!.with?.['companion-pull-request']).toBe(
+      'ThePorgs/Exegol-docs:dev-images',
+    );
+  });
+});
+
 describe('the pipelines form with what Exegol-images sends today', () => {
   it('dispatches the release with the payload {"version": …} only, and the pipelines repository reads it', () => {
     const dispatch = scriptsOf(job('pipelines/exegol-images/dispatch_release.yml', 'trigger-private-pipeline'));
