@@ -152,6 +152,17 @@ describe('publish-github-release', { timeout: 120_000 }, () => {
     expect(endpoints.releases.get(name)![0]!.body).toBe('## Exegol images 5.1.5\n');
   });
 
+  it('deletes the draft it created when publishing it fails: no half release is left', async () => {
+    const { api, endpoints, repository, workspace, publish } = world();
+    const name = repository();
+    api.faults.push({ method: 'PATCH', path: new RegExp(`^/repos/${name}/releases/\\d+$`), status: 422, body: { message: 'Validation Failed' }, times: 1 });
+    const run = await publish(name, await workspace(DISTRIBUTIONS), { tag: '5.1.5', files: FILES });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Deleted the draft release \d+ this run created/);
+    expect(endpoints.releases.get(name)).toEqual([]);
+    expect(endpoints.latest(name)).toBeUndefined();
+  });
+
   it('refuses a token without contents: write with one clear error, and creates nothing', async () => {
     const { api, endpoints, repository, workspace, publish } = world();
     const name = repository();
