@@ -303,7 +303,7 @@ const bare = (line: string): string => line.replace(/\s+#.*$/, '').trim();
 
 describe("the READMEs' snippets", () => {
   const exampleLines = new Set(FILES.flatMap((file) => loadExample(file).text.split('\n').map(bare)));
-  const readmes = ['README.md', 'workflows-examples/README.md'];
+  const readmes = ['README.md', 'workflows-examples/README.md', 'actions/publish-github-release/README.md'];
   const blocks = readmes.flatMap((file) => snippets(readFileSync(path.join(REPO_ROOT, file), 'utf8')).map((block) => [file, block] as const));
 
   it('exist in the root README', () => {
