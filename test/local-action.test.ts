@@ -21,6 +21,7 @@ import { PackageIndexStandIn } from '@exegol-release/testbed/stand-ins/package-i
 import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-ins/registry.js';
 import { serveSyncEndpoints, type SyncEndpoints } from '@exegol-release/testbed/stand-ins/github-api-sync.js';
 import { runner, serveRunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
+import { DISTRIBUTIONS, WRITER, useReleaseWorld } from './publish-github-release/harness.js';
 import { HEAD_BRANCH, PR_NUMBER as SYNC_PR_NUMBER, commandComment, commentEvent, createRepositories, syncPullRequest, tip } from './sync-pr-branch/fixtures.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -205,6 +206,30 @@ describe.concurrent('actions under @github/local-action', { timeout: 180_000 }, 
       expect(JSON.parse(run.outputs['report']!)).toMatchObject([{ idle: ['builder-amd-1'] }, { busy: ['builder-arm-1'] }]);
       expect(run.summary).toContain('check-runners: self-hosted, builder, arm64 (at least 1 online): ok');
       expectNowhere(run, TOKEN);
+    });
+  });
+
+  describe('publish-github-release', () => {
+    const world = useReleaseWorld();
+
+    it('creates the release of a tag with its file; name, notes, prerelease and latest take their defaults; the token is masked', async () => {
+      const { api, endpoints, repository, workspace } = world();
+      const name = repository();
+      const run = await localAction('publish-github-release', {
+        GITHUB_API_URL: api.url,
+        GITHUB_REPOSITORY: name,
+        GITHUB_WORKSPACE: await workspace(DISTRIBUTIONS),
+        'INPUT_GITHUB-TOKEN': WRITER,
+        INPUT_TAG: '5.1.5',
+        INPUT_FILES: 'dist/*.whl',
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.shown).toEqual(['release-id', 'url', 'created', 'assets']);
+      expect(run.outputs).toMatchObject({ created: 'true' });
+      expect(endpoints.releases.get(name)![0]).toMatchObject({ name: '5.1.5', prerelease: false, draft: false });
+      expect(endpoints.latest(name)?.tag_name).toBe('5.1.5');
+      expect(run.summary).toContain('exegol-5.1.5-py3-none-any.whl');
+      expectNowhere(run, WRITER);
     });
   });
 

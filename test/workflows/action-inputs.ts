@@ -7,10 +7,16 @@ interface ActionInputs {
   inputs?: Record<string, { required?: boolean; default?: string }>;
 }
 
-/** The name of this repository's action a `uses:` refers to, or undefined for any other action. */
+/**
+ * The name of this repository's action a `uses:` refers to, or undefined for any other action. The examples pin our
+ * actions as `OWNER/exegol-release-actions/actions/<name>@<sha> # v1.0.0`: `<sha>` stands for the release's commit.
+ */
 export function ourActionName(uses: string): string | undefined {
-  return /^(?:\.\/|[\w.-]+\/exegol-release-actions\/)actions\/([a-z-]+)(?:@[\w.-]+)?$/.exec(uses)?.[1];
+  return /^(?:\.\/|[\w.-]+\/exegol-release-actions\/)actions\/([a-z-]+)(?:@(?:[\w.-]+|<sha>))?$/.exec(uses)?.[1];
 }
+
+/** The placeholder pin of our actions in the examples and the READMEs: `@<sha> # v1.0.0` (a commit SHA and its tag). */
+export const OUR_PIN = /@<sha> # v\d+\.\d+\.\d+$/;
 
 /**
  * Checks every step that uses one of this repository's actions against that

@@ -136,8 +136,8 @@ describe('wrapper (ThePorgs/Exegol)', () => {
     expect(workflow.jobs['test']?.uses).toBe('./.github/workflows/sub_testing.yml');
     const build = job('wrapper/entrypoint_release.yml', 'build');
     const publish = job('wrapper/entrypoint_release.yml', 'publish');
-    expect(needsOf(build)).toEqual(['test']);
-    expect(needsOf(publish)).toEqual(['build']);
+    expect(needsOf(build)).toContain('test');
+    expect(needsOf(publish)).toContain('build');
     const checkout = (build.steps ?? []).find((step) => step.uses?.startsWith('actions/checkout@'));
     expect(checkout?.with?.['submodules']).toBe(true);
     expect(scriptsOf(build)).toMatch(/python -m build\s*$/m);
@@ -209,13 +209,16 @@ describe('wrapper (ThePorgs/Exegol)', () => {
     expect(text).toMatch(/tests\.test_exegol/);
   });
 
-  it('keeps the submodules at their branch tip with Dependabot (gitsubmodule, into dev)', () => {
+  it('keeps the submodules at their branch tip with Dependabot (gitsubmodule, into dev), and the pinned actions (github-actions)', () => {
     const config = parse(readFileSync(path.join(EXAMPLES_DIRECTORY, 'wrapper', 'dependabot.yml'), 'utf8')) as {
       version: number;
       updates: { 'package-ecosystem': string; directory: string; 'target-branch': string }[];
     };
     expect(config.version).toBe(2);
-    expect(config.updates).toEqual([expect.objectContaining({ 'package-ecosystem': 'gitsubmodule', directory: '/', 'target-branch': 'dev' })]);
+    expect(config.updates).toEqual([
+      expect.objectContaining({ 'package-ecosystem': 'gitsubmodule', directory: '/', 'target-branch': 'dev' }),
+      expect.objectContaining({ 'package-ecosystem': 'github-actions', directory: '/' }),
+    ]);
   });
 });
 
@@ -255,9 +258,11 @@ describe('images (ThePorgs/Exegol-images)', () => {
       ['nwodtuhs/exegol-misc-preprod', 'nwodtuhs/exegol-misc', ['base']],
     ]);
     for (const inputs of promotions) expect(inputs['delete-source-tags']).toBe(true);
-    const release = scriptsOf(job('images/sub_release.yml', 'github-release'));
-    expect(release).toMatch(/--title "Exegol images \$VERSION"/);
-    expect(release).toMatch(/\*b\* ]]; then kind=\(--prerelease --latest=false\); else kind=\(--latest\)/);
+    // publish-github-release's prerelease and latest (auto): a beta is a pre-release, never the latest.
+    const release = inputsOf('images/sub_release.yml', 'github-release', 'publish-github-release');
+    expect(release).toMatchObject({ name: 'Exegol images {version}', tag: '${{ inputs.version }}' });
+    expect(release['prerelease']).toBeUndefined();
+    expect(release['latest']).toBeUndefined();
     expect(runsAfter(loadExample('images/sub_release.yml').workflow, 'github-release', 'promote')).toBe(true);
   });
 
@@ -374,25 +379,26 @@ describe('pipelines repository form (repository_dispatch)', () => {
     };
   }
 
-  it('sends preprod-base-pipeline with sha and image_version (and the pull request), and release-pipeline with sha and tag', () => {
-    expect(dispatched('pipelines/exegol-images/dispatch_preprod_base.yml')).toEqual({ 'preprod-base-pipeline': ['sha', 'image_version', 'pull_request'] });
-    expect(dispatched('pipelines/exegol-images/dispatch_release.yml')).toEqual({ 'release-pipeline': ['sha', 'tag'] });
+  it('sends preprod-base-pipeline with sha and image_version only, and release-pipeline with the version only, as Exegol-images does', () => {
+    expect(dispatched('pipelines/exegol-images/dispatch_preprod_base.yml')).toEqual({ 'preprod-base-pipeline': ['sha', 'image_version'] });
+    expect(dispatched('pipelines/exegol-images/dispatch_release.yml')).toEqual({ 'release-pipeline': ['version'] });
   });
 
   it('receives exactly those event types and reads only fields that are sent', () => {
     expect(received('pipelines/pipelines-repository/preprod.yml')).toEqual({
       types: ['preprod-base-pipeline'],
-      fields: ['image_version', 'pull_request', 'sha'],
+      fields: ['image_version', 'sha'],
     });
-    expect(received('pipelines/pipelines-repository/release.yml')).toEqual({ types: ['release-pipeline'], fields: ['sha', 'tag'] });
+    // `tag`: what Exegol-images' main still sends.
+    expect(received('pipelines/pipelines-repository/release.yml')).toEqual({ types: ['release-pipeline'], fields: ['tag', 'version'] });
   });
 
   it('verifies the pull request of the other repository, and builds and releases with the images examples', () => {
     const inputs = inputsOf('pipelines/pipelines-repository/preprod.yml', 'release-pr', 'verify-release-pr');
     expect(inputs['repository']).toBe('ThePorgs/Exegol-images');
-    expect(inputs['pull-request']).toBe('${{ github.event.client_payload.pull_request }}');
+    expect(inputs['pull-request']).toBe('${{ steps.pull-request.outputs.number }}');
     expect(calledExample(job('pipelines/pipelines-repository/preprod.yml', 'preprod'))?.file).toBe('workflows-examples/images/sub_preprod.yml');
-    expect(job('pipelines/pipelines-repository/preprod.yml', 'preprod').with?.['ref']).toBe('${{ github.event.client_payload.sha }}');
+    expect(job('pipelines/pipelines-repository/preprod.yml', 'preprod').with?.['ref']).toBe('${{ needs.release-pr.outputs.head }}');
     const release = job('pipelines/pipelines-repository/release.yml', 'release');
     expect(calledExample(release)?.file).toBe('workflows-examples/images/sub_release.yml');
     expect(release.secrets).toMatchObject({ RELEASE_TOKEN: '${{ secrets.PIPELINE_PAT }}' });
@@ -413,9 +419,9 @@ describe('docs (ThePorgs/Exegol-docs)', () => {
     expect(jobText(job('docs/entrypoint_release.yml', 'build'))).not.toMatch(/secrets\./);
   });
 
-  it('merges main into dev, dev-wrapper and dev-images whenever main moves', () => {
+  it('merges main into dev, dev-wrapper and dev-images when a pull request is merged into main', () => {
     const { workflow } = loadExample('docs/automerger.yml');
-    expect(workflow.on).toEqual({ push: { branches: ['main'] } });
+    expect(workflow.on).toEqual({ pull_request: { branches: ['main'], types: ['closed'] } });
     expect((job('docs/automerger.yml', 'merge').strategy as { matrix: { branch: string[] } }).matrix.branch).toEqual(['dev', 'dev-wrapper', 'dev-images']);
   });
 });

@@ -101,7 +101,7 @@ export function runnerLabels(job: Job): string[] {
 }
 
 /** Permissions as a mapping (`write-all`/`read-all` spelt out as one pseudo-scope `*`). */
-function permissionMap(permissions: Job['permissions']): Record<string, string> {
+export function permissionMap(permissions: Job['permissions']): Record<string, string> {
   if (permissions === undefined) return {};
   if (typeof permissions === 'string') return { '*': permissions.replace(/-all$/, '') };
   return permissions;
@@ -187,6 +187,7 @@ export function untrustedJobProblems({ workflow }: WorkflowFile): string[] {
 const WRITE_USES: Record<string, (job: Job) => boolean> = {
   contents: (job) =>
     /\bgit push\b|\bgh release (create|upload|edit)\b/.test(scriptsOf(job)) ||
+    stepsUsing(job, 'publish-github-release').length > 0 ||
     stepsUsing(job, 'sync-pr-branch').length > 0 ||
     stepsUsing(job, 'bump-version').some((step) => String(step.with?.['push']) === 'true') ||
     (job.steps ?? []).some((step) => step.uses?.startsWith('peter-evans/create-pull-request@')),
@@ -344,6 +345,13 @@ export function latestReleaseProblems({ workflow }: WorkflowFile): string[] {
   const problems: string[] = [];
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const script = scriptsOf(job);
+    const latestInput = stepsUsing(job, 'publish-github-release').some((step) => String(step.with?.['latest']) === 'true');
+    if (latestInput) {
+      // publish-github-release's latest: auto never makes a pre-release latest; true on a possible beta would.
+      const betaPossible = !('push' in workflow.on) || tagTriggers(workflow, '5.1.5b1') || Object.keys(workflow.on).some((event) => event !== 'push');
+      if (betaPossible) problems.push(`${name}: marks the GitHub release latest, though its version may be a beta`);
+      continue;
+    }
     if (!/\bgh release create\b/.test(script) || !/--latest\b(?!=false)/.test(script)) continue;
     const betaAware = /\*b\*/.test(script) && /--latest=false/.test(script) && /--prerelease/.test(script);
     const betaPossible = !('push' in workflow.on) || tagTriggers(workflow, '5.1.5b1') || Object.keys(workflow.on).some((event) => event !== 'push');

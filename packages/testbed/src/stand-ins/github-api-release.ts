@@ -2,12 +2,18 @@
 // repositories backed by real bare git repositories: what GitHub knows of git (branches, tags, each
 // commit's files, gitlinks and parents) read from the bare repository at every request, as GitHub
 // serves its own repositories; a maintainer opening, approving and merging a pull request; the tags;
-// and releases with their notes and the latest flag. Each rule mirrors GitHub's REST API as its
-// OpenAPI description (@octokit/openapi-types, operations pulls/create, pulls/create-review,
-// pulls/merge, repos/list-tags, git/get-ref, repos/generate-release-notes, repos/create-release,
-// repos/get-latest-release, repos/get-release-by-tag) and GitHub's docs describe it; writes need the
-// token's permission as "Permissions required for fine-grained personal access tokens" lists it.
+// releases with their notes, the latest flag and their assets, uploaded to an uploads origin of its
+// own (the `upload_url` of each release, as GitHub's uploads.github.com). Each rule mirrors GitHub's
+// REST API as its OpenAPI description (@octokit/openapi-types, operations pulls/create,
+// pulls/create-review, pulls/merge, repos/list-tags, git/get-ref, repos/generate-release-notes,
+// repos/create-release, repos/update-release, repos/delete-release, repos/get-release,
+// repos/list-releases, repos/get-latest-release, repos/get-release-by-tag, repos/list-release-assets,
+// repos/upload-release-asset, repos/get-release-asset, repos/update-release-asset,
+// repos/delete-release-asset) and GitHub's docs describe it; writes need the token's permission as
+// "Permissions required for fine-grained personal access tokens" lists it.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { components } from '@octokit/openapi-types';
 import {
   GITHUB_ACTIONS_BOT,
@@ -22,9 +28,11 @@ import {
   type RouteContext,
   type TokenIdentity,
 } from './github-api.js';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 type Schemas = components['schemas'];
 export type Release = Partial2<Schemas['release']>;
+export type ReleaseAsset = Partial2<Schemas['release-asset']>;
 type ValidationError = Schemas['validation-error'];
 
 /** What the release endpoints serve and record. */
@@ -37,6 +45,17 @@ export interface ReleaseEndpoints {
   latest(repository: string): Release | undefined;
   /** Reads the bare repository into the stand-in's state now (done before every request to it). */
   sync(repository: string): void;
+  /** Each asset's bytes, by asset id. */
+  readonly assetBytes: Map<number, Buffer>;
+  /**
+   * Serve assets with `digest: null`, as GitHub serves those uploaded before it kept digests
+   * (release-asset's `digest` is nullable): a client must then download the bytes to compare them.
+   */
+  withoutDigests: boolean;
+  /** The uploads origin (started with the first release), or '' before. */
+  uploadsUrl(): string;
+  /** Closes the uploads origin. */
+  stop(): Promise<void>;
 }
 
 interface GitResult {
@@ -78,7 +97,10 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
   const bare = new Map<string, string>();
   const releases = new Map<string, Release[]>();
   const latestTag = new Map<string, string>();
+  const assetBytes = new Map<number, Buffer>();
   let nextId = 90_000;
+  let uploads: { server: Server; url: string } | undefined;
+  let starting: Promise<void> | undefined;
 
   /** Branches, tags and every commit's files, gitlinks and parents, from the bare repository; open pull requests follow their branches. */
   const sync = (repository: string): void => {
@@ -446,6 +468,7 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
       git(directory, ['update-ref', `refs/tags/${tag}`, commit.stdout, '']);
       sync(repository);
     }
+    const uploadsUrl = await startUploads();
     nextId += 1;
     const draft = body['draft'] === true;
     const prerelease = body['prerelease'] === true;
@@ -456,7 +479,7 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
       url: `${api.url}/repos/${repository}/releases/${nextId}`,
       html_url: `https://github.com/${repository}/releases/tag/${encodeURIComponent(tag)}`,
       assets_url: `${api.url}/repos/${repository}/releases/${nextId}/assets`,
-      upload_url: `https://uploads.github.com/repos/${repository}/releases/${nextId}/assets{?name,label}`,
+      upload_url: `${uploadsUrl}/repos/${repository}/releases/${nextId}/assets{?name,label}`,
       tarball_url: `${api.url}/repos/${repository}/tarball/${tag}`,
       zipball_url: `${api.url}/repos/${repository}/zipball/${tag}`,
       tag_name: tag,
@@ -471,15 +494,188 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
       assets: [],
     };
     releases.set(repository, [...list, release]);
-    if (!draft && !prerelease && makeLatest !== 'false') {
-      const current = latestTag.get(repository);
-      const higher =
-        !current ||
-        git(directory, ['for-each-ref', '--sort=-v:refname', '--count=1', '--format=%(refname:strip=2)', `refs/tags/${current}`, `refs/tags/${tag}`]).stdout ===
-          tag;
-      if (makeLatest === 'true' || higher) latestTag.set(repository, tag);
-    }
+    applyLatest(repository, release, makeLatest);
     api.send(context.response, 201, release, { location: release.url! });
+  };
+
+  /**
+   * make_latest as repos/create-release and repos/update-release describe it: "Drafts and prereleases
+   * cannot be set as latest"; `true` (the default for a newly published release) makes it the
+   * latest, `legacy` only when its tag is the higher one, `false` leaves the latest as it is.
+   */
+  const applyLatest = (repository: string, release: Release, makeLatest: string): void => {
+    if (release.draft || release.prerelease || makeLatest === 'false') return;
+    const directory = bare.get(repository)!;
+    const tag = release.tag_name!;
+    const current = latestTag.get(repository);
+    const higher =
+      !current ||
+      git(directory, ['for-each-ref', '--sort=-v:refname', '--count=1', '--format=%(refname:strip=2)', `refs/tags/${current}`, `refs/tags/${tag}`]).stdout ===
+        tag;
+    if (makeLatest === 'true' || higher) latestTag.set(repository, tag);
+  };
+
+  /** Starts the uploads origin once (GitHub's uploads.github.com: the origin of each release's `upload_url`). */
+  const startUploads = async (): Promise<string> => {
+    starting ??= (async () => {
+      const server = createServer((request, response) => void handleUpload(request, response));
+      // Not kept alive by its own socket: a caller that never stops it (the rehearsal) still exits.
+      server.unref();
+      uploads = { server, url: await listenOnLoopback(server) };
+    })();
+    await starting;
+    return uploads!.url;
+  };
+
+  const findRelease = (repository: string, id: number): Release | undefined => (releases.get(repository) ?? []).find((release) => release.id === id);
+  const findAsset = (repository: string, id: number): { release: Release; asset: ReleaseAsset } | undefined => {
+    for (const release of releases.get(repository) ?? []) {
+      const asset = (release.assets ?? []).find((entry) => entry?.id === id);
+      if (asset) return { release, asset };
+    }
+    return undefined;
+  };
+  /** An asset as the API serves it: `digest` null when the stand-in serves none (withoutDigests). */
+  const served = (asset: ReleaseAsset): ReleaseAsset => (endpoints.withoutDigests ? { ...asset, digest: null } : asset);
+  const servedRelease = (release: Release): Release => ({ ...release, assets: (release.assets ?? []).map((asset) => served(asset!)) });
+
+  /**
+   * The uploads origin: POST /repos/{owner}/{repo}/releases/{release_id}/assets?name=…&label=…
+   * (repos/upload-release-asset) with the raw bytes, and GET /download/{asset_id}, where
+   * GET …/releases/assets/{id} with `accept: application/octet-stream` redirects (the endpoint
+   * "will either redirect the client to the location, or stream it directly"). An upload of a name
+   * the release already has is answered 422 ("Response if you upload an asset with the same filename
+   * as another uploaded asset"), with GitHub's validation error `already_exists`. Contents: write.
+   */
+  const handleUpload = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://uploads');
+    const documentation = 'https://docs.github.com/rest/releases/assets#upload-a-release-asset';
+    const download = /^\/download\/(\d+)$/.exec(url.pathname);
+    if (request.method === 'GET' && download) {
+      const bytes = assetBytes.get(Number(download[1]));
+      if (!bytes) return api.notFound(response);
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
+      return void response.end(bytes);
+    }
+    const match = /^\/repos\/([^/]+\/[^/]+)\/releases\/(\d+)\/assets$/.exec(url.pathname);
+    const repository = match ? decodeURIComponent(match[1]!) : '';
+    const release = match ? findRelease(repository, Number(match[2])) : undefined;
+    api.requests.push({ method: request.method ?? 'GET', path: `uploads:${url.pathname}`, query: url.search });
+    if (request.method !== 'POST' || !release) return api.notFound(response);
+    if (!mayWrite(api.identity(request), ['contents'])) return api.send(response, 403, NOT_ACCESSIBLE(documentation));
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const name = url.searchParams.get('name') ?? '';
+    if (!name)
+      return api.send(response, 422, validation('Validation Failed', documentation, [{ resource: 'ReleaseAsset', field: 'name', code: 'missing_field' }]));
+    if (request.headers['content-length'] === undefined || Number(request.headers['content-length']) !== bytes.length)
+      return api.send(response, 400, { message: 'Bad Content-Length', documentation_url: documentation });
+    if ((release.assets ?? []).some((asset) => asset?.name === name))
+      return api.send(response, 422, validation('Validation Failed', documentation, [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }]));
+    nextId += 1;
+    const now = new Date().toISOString();
+    const asset: ReleaseAsset = {
+      url: `${api.url}/repos/${repository}/releases/assets/${nextId}`,
+      browser_download_url: `${uploads!.url}/download/${nextId}`,
+      id: nextId,
+      node_id: `RA_${nextId}`,
+      name,
+      label: url.searchParams.get('label'),
+      state: 'uploaded',
+      content_type: request.headers['content-type'] ?? 'application/octet-stream',
+      size: bytes.length,
+      digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+      download_count: 0,
+      created_at: now,
+      updated_at: now,
+      uploader: user(api.identity(request).login),
+    };
+    assetBytes.set(nextId, bytes);
+    release.assets = [...(release.assets ?? []), asset];
+    api.send(response, 201, served(asset));
+  };
+
+  /** PATCH …/releases/{release_id} (repos/update-release): the fields given; publishing a draft sets published_at; make_latest as on create. Contents: write. */
+  const updateRelease = async (context: RouteContext, identity: TokenIdentity, id: number): Promise<void> => {
+    const documentation = 'https://docs.github.com/rest/releases/releases#update-a-release';
+    if (!mayWrite(identity, ['contents'])) return refused(context, documentation);
+    const repository = context.repository!;
+    const release = findRelease(repository, id);
+    if (!release) return api.notFound(context.response);
+    const body = await api.body(context.request);
+    const makeLatest = String(body['make_latest'] ?? 'true');
+    if (!['true', 'false', 'legacy'].includes(makeLatest))
+      return api.send(context.response, 422, validation('Validation Failed', documentation, [{ resource: 'Release', field: 'make_latest', code: 'invalid' }]));
+    if (typeof body['tag_name'] === 'string' && body['tag_name'] !== release.tag_name) {
+      if ((releases.get(repository) ?? []).some((other) => other !== release && other.tag_name === body['tag_name']))
+        return api.send(
+          context.response,
+          422,
+          validation('Validation Failed', documentation, [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]),
+        );
+      release.tag_name = body['tag_name'];
+    }
+    for (const field of ['name', 'body'] as const) if (typeof body[field] === 'string') release[field] = body[field];
+    if (typeof body['prerelease'] === 'boolean') release.prerelease = body['prerelease'];
+    if (typeof body['draft'] === 'boolean') {
+      if (release.draft && !body['draft']) release.published_at = new Date().toISOString();
+      release.draft = body['draft'];
+    }
+    if (latestTag.get(repository) === release.tag_name && (release.draft || release.prerelease)) latestTag.delete(repository);
+    if ('make_latest' in body || body['draft'] === false) applyLatest(repository, release, makeLatest);
+    api.send(context.response, 200, servedRelease(release));
+  };
+
+  /** DELETE …/releases/{release_id}: the release and its assets; the tag stays. Contents: write. */
+  const deleteRelease = (context: RouteContext, identity: TokenIdentity, id: number): void => {
+    if (!mayWrite(identity, ['contents'])) return refused(context, 'https://docs.github.com/rest/releases/releases#delete-a-release');
+    const repository = context.repository!;
+    const release = findRelease(repository, id);
+    if (!release) return api.notFound(context.response);
+    releases.set(
+      repository,
+      (releases.get(repository) ?? []).filter((entry) => entry !== release),
+    );
+    for (const asset of release.assets ?? []) assetBytes.delete(asset!.id!);
+    if (latestTag.get(repository) === release.tag_name) latestTag.delete(repository);
+    context.response.writeHead(204).end();
+  };
+
+  /** GET, PATCH (name, label) and DELETE …/releases/assets/{asset_id}; GET with accept application/octet-stream redirects to the bytes (302). */
+  const releaseAsset = async (context: RouteContext, identity: TokenIdentity, id: number): Promise<void> => {
+    const repository = context.repository!;
+    const found = findAsset(repository, id);
+    if (!found) return api.notFound(context.response);
+    const { release, asset } = found;
+    if (context.method === 'GET') {
+      if ((context.request.headers.accept ?? '').includes('application/octet-stream')) {
+        context.response.writeHead(302, { location: asset.browser_download_url! }).end();
+        return;
+      }
+      return api.send(context.response, 200, served(asset));
+    }
+    if (context.method === 'PATCH') {
+      const documentation = 'https://docs.github.com/rest/releases/assets#update-a-release-asset';
+      if (!mayWrite(identity, ['contents'])) return refused(context, documentation);
+      const body = await api.body(context.request);
+      if (typeof body['name'] === 'string' && body['name'] !== asset.name) {
+        if ((release.assets ?? []).some((other) => other !== asset && other?.name === body['name']))
+          return api.send(
+            context.response,
+            422,
+            validation('Validation Failed', documentation, [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }]),
+          );
+        asset.name = body['name'];
+      }
+      if (typeof body['label'] === 'string') asset.label = body['label'];
+      asset.updated_at = new Date().toISOString();
+      return api.send(context.response, 200, served(asset));
+    }
+    if (!mayWrite(identity, ['contents'])) return refused(context, 'https://docs.github.com/rest/releases/assets#delete-a-release-asset');
+    release.assets = (release.assets ?? []).filter((entry) => entry !== asset);
+    assetBytes.delete(id);
+    context.response.writeHead(204).end();
   };
 
   const latest = (repository: string): Release | undefined =>
@@ -495,21 +691,65 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     if (method === 'POST' && (match = /^\/pulls\/(\d+)\/reviews$/.exec(route))) return (await createReview(context, identity, Number(match[1])), true);
     if (method === 'PUT' && (match = /^\/pulls\/(\d+)\/merge$/.exec(route))) return (await merge(context, identity, Number(match[1])), true);
     if (method === 'GET' && route === '/tags') return (listTags(context), true);
-    if (method === 'GET' && (match = /^\/git\/ref\/((?:tags|heads)\/.+)$/.exec(route))) return (getRef(context, decodeURIComponent(match[1]!)), true);
+    // Octokit writes the ref's slash as %2F (RFC 6570 simple expansion); GitHub takes either.
+    if (method === 'GET' && (match = /^\/git\/ref\/((?:tags|heads)(?:\/|%2F).+)$/i.exec(route))) return (getRef(context, decodeURIComponent(match[1]!)), true);
     if (method === 'POST' && route === '/releases/generate-notes') return (await generateNotes(context, identity), true);
     if (method === 'POST' && route === '/releases') return (await createRelease(context, identity), true);
-    if (method === 'GET' && route === '/releases')
-      return (api.paginate(context.url, [...(releases.get(repository) ?? [])].reverse(), (page) => page, context.response), true);
+    if (method === 'GET' && route === '/releases') {
+      // "Only users with push access will receive listings for draft releases."
+      const listed = [...(releases.get(repository) ?? [])].reverse().filter((release) => !release.draft || mayWrite(identity, ['contents']));
+      return (api.paginate(context.url, listed.map(servedRelease), (page) => page, context.response), true);
+    }
     if (method === 'GET' && route === '/releases/latest') {
       const release = latest(repository);
-      return (release ? api.send(context.response, 200, release) : api.notFound(context.response), true);
+      return (release ? api.send(context.response, 200, servedRelease(release)) : api.notFound(context.response), true);
     }
     if (method === 'GET' && (match = /^\/releases\/tags\/(.+)$/.exec(route))) {
-      const release = (releases.get(repository) ?? []).find((entry) => entry.tag_name === decodeURIComponent(match![1]!));
-      return (release ? api.send(context.response, 200, release) : api.notFound(context.response), true);
+      // "Get a published release with the specified tag": drafts are not found by their tag.
+      const release = (releases.get(repository) ?? []).find((entry) => !entry.draft && entry.tag_name === decodeURIComponent(match![1]!));
+      return (release ? api.send(context.response, 200, servedRelease(release)) : api.notFound(context.response), true);
+    }
+    if ((match = /^\/releases\/assets\/(\d+)$/.exec(route)) && ['GET', 'PATCH', 'DELETE'].includes(method))
+      return (await releaseAsset(context, identity, Number(match[1])), true);
+    if ((match = /^\/releases\/(\d+)$/.exec(route))) {
+      const id = Number(match[1]);
+      if (method === 'GET') {
+        const release = findRelease(repository, id);
+        return (
+          release && (!release.draft || mayWrite(identity, ['contents']))
+            ? api.send(context.response, 200, servedRelease(release))
+            : api.notFound(context.response),
+          true
+        );
+      }
+      if (method === 'PATCH') return (await updateRelease(context, identity, id), true);
+      if (method === 'DELETE') return (deleteRelease(context, identity, id), true);
+    }
+    if (method === 'GET' && (match = /^\/releases\/(\d+)\/assets$/.exec(route))) {
+      const release = findRelease(repository, Number(match[1]));
+      if (!release) return (api.notFound(context.response), true);
+      return (
+        api.paginate(
+          context.url,
+          (release.assets ?? []).map((asset) => served(asset!)),
+          (page) => page,
+          context.response,
+        ),
+        true
+      );
     }
     return false;
   });
 
-  return { bare, releases, latest, sync };
+  const endpoints: ReleaseEndpoints = {
+    bare,
+    releases,
+    latest,
+    sync,
+    assetBytes,
+    withoutDigests: false,
+    uploadsUrl: () => uploads?.url ?? '',
+    stop: async () => closeServer(uploads?.server),
+  };
+  return endpoints;
 }

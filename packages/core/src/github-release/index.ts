@@ -1,0 +1,2 @@
+export * from './local-assets.js';
+export * from './publish.js';
