@@ -27,7 +27,6 @@ function checkWithNpm(name: string, output: string, status = 0) {
   return spawnSync('bash', [CHECK], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
 }
 
-
 describe('dependency install scripts', () => {
   it("are allowed for exactly node and esbuild in package.json's allowScripts", () => {
     const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
