@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runBundle } from '../test/harness/run-bundle.js';
@@ -39,6 +39,36 @@ async function timed<T>(work: () => Promise<T> | T): Promise<{ result: T; second
 function resetCounters(proxy: FaultProxy): void {
   Object.assign(proxy.blobBytes, { read: 0, uploaded: 0 });
   proxy.requests.length = 0;
+}
+
+/**
+ * Runs `skopeo copy --all` for each [source, destination] pair in turn, all sharing one blob-info cache that starts
+ * empty. containers/image keeps that cache in `/var/lib/containers/cache/blob-info-cache-v1.boltdb` when run as root
+ * (shared with every other skopeo run on the machine) and under `$HOME/.local/share/containers/cache` otherwise: as
+ * root, the copies run in a mount namespace of their own with a fresh tmpfs over that directory; otherwise with a
+ * fresh HOME. The cache is what lets skopeo skip a blob or mount it from another repository it saw it in.
+ */
+async function skopeoCopies(pairs: [string, string][], home: string): Promise<void> {
+  const copies = pairs.map(([source, destination]) => [
+    'skopeo',
+    'copy',
+    '--all',
+    '--quiet',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `docker://${source}`,
+    `docker://${destination}`,
+  ]);
+  mkdirSync(home, { recursive: true });
+  const env = { ...process.env, HOME: home };
+  if (process.getuid?.() !== 0) {
+    for (const [command, ...args] of copies) await run(command!, args, { env });
+    return;
+  }
+  const cache = '/var/lib/containers/cache';
+  mkdirSync(cache, { recursive: true });
+  const script = ['set -e', `mount -t tmpfs -o size=256m,mode=0700 tmpfs ${cache}`, ...copies.map((words) => words.join(' '))].join('\n');
+  await run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { env });
 }
 
 const registry = await startRegistry();
@@ -79,26 +109,14 @@ try {
     tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-ours', tag)) === (await tagDigest(registry.url, PREPROD, tag))),
   );
 
-  // 2. skopeo copy --all, with an empty blob-info cache (a fresh HOME).
+  // 2. skopeo copy --all, with an empty blob-info cache.
   resetCounters(proxy);
-  const skopeoHome = path.join(work, 'skopeo-home');
-  const skopeo = await timed(async () => {
-    for (const tag of tags) {
-      await run(
-        'skopeo',
-        [
-          'copy',
-          '--all',
-          '--quiet',
-          '--src-tls-verify=false',
-          '--dest-tls-verify=false',
-          `docker://${proxy.host}/${PREPROD}:${tag}`,
-          `docker://${proxy.host}/nwodtuhs/exegol-skopeo:${tag}`,
-        ],
-        { env: { ...process.env, HOME: skopeoHome } },
-      );
-    }
-  });
+  const skopeo = await timed(() =>
+    skopeoCopies(
+      tags.map((tag) => [`${proxy.host}/${PREPROD}:${tag}`, `${proxy.host}/nwodtuhs/exegol-skopeo:${tag}`]),
+      path.join(work, 'skopeo-home'),
+    ),
+  );
   const skopeoBytes = proxy.blobBytes.read + proxy.blobBytes.uploaded;
   const skopeoDigests = await Promise.all(
     tags.map(async (tag) => (await tagDigest(registry.url, 'nwodtuhs/exegol-skopeo', tag)) === (await tagDigest(registry.url, PREPROD, tag))),
@@ -221,27 +239,16 @@ try {
     plainTimes.push(plain.seconds);
     plainBytes = proxy.blobBytes.read;
   };
-  // skopeo copy --all of every tag between the two registries, with an empty blob-info cache (a fresh HOME each round).
+  // skopeo copy --all of every tag between the two registries, with an empty blob-info cache each round.
   const measureSkopeo = async (round: number): Promise<void> => {
     await run('sync');
     resetCounters(proxy);
-    const home = path.join(work, `skopeo-cross-home-${round}`);
-    const copy = await timed(async () => {
-      for (const tag of tags)
-        await run(
-          'skopeo',
-          [
-            'copy',
-            '--all',
-            '--quiet',
-            '--src-tls-verify=false',
-            '--dest-tls-verify=false',
-            `docker://${proxy.host}/${PREPROD}:${tag}`,
-            `docker://${second.host}/nwodtuhs/skopeo-${round}:${tag}`,
-          ],
-          { env: { ...process.env, HOME: home } },
-        );
-    });
+    const copy = await timed(() =>
+      skopeoCopies(
+        tags.map((tag) => [`${proxy.host}/${PREPROD}:${tag}`, `${second.host}/nwodtuhs/skopeo-${round}:${tag}`]),
+        path.join(work, `skopeo-cross-home-${round}`),
+      ),
+    );
     skopeoTimes.push(copy.seconds);
     skopeoCrossBytes = proxy.blobBytes.read;
     skopeoCrossDigests.push(...(await digestsKept(`nwodtuhs/skopeo-${round}`)));
