@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { validate as validateGraphQL } from '@octokit/graphql-schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKLIST_MARKER, VIEWER_LOGIN_QUERY } from '@exegol-release/core';
-import { BASE_SHA, CI_RUN_ID, HEAD_SHA, OWNER, PR_NUMBER, checkRun, workflowRun } from '../fixtures/release-pr.js';
+import { BASE_SHA, CI_RUN_ID, HEAD_SHA, OWNER, PR_NUMBER, checkRun, releasePullRequest, workflowRun } from '../fixtures/release-pr.js';
 import { user, type RecordedRequest } from '../stand-ins/github-api.js';
 import { WRAPPER_INPUTS, useStandIn } from './harness.js';
 
@@ -95,6 +95,7 @@ const FIELDS: Record<string, readonly string[]> = {
   'git/get-tree': ['truncated?', 'tree[].type?', 'tree[].path?', 'tree[].sha?'],
   'repos/get-branch': ['commit.sha'],
   'repos/get': ['default_branch'],
+  'pulls/list': ['[].number', '[].html_url', '[].state', '[].draft?', '[].head.ref', '[].head.repo?.full_name', '[].base.ref'],
   'repos/list-pull-requests-associated-with-commit': ['[].number', '[].head.sha', '[].base.ref', '[].merged_at?', '[].merge_commit_sha?'],
   'git/get-commit': ['parents[].sha'],
   'issues/list-comments': ['[].id', '[].body?', '[].user?.login', '[].html_url'],
@@ -215,6 +216,7 @@ const { api, verify } = useStandIn();
 const recorded: RecordedRequest[] = [];
 const IMAGES = `${OWNER}/Exegol-images`;
 const RESOURCES = `${OWNER}/Exegol-resources`;
+const DOCS = `${OWNER}/Exegol-docs`;
 
 describe("the stand-in's answers against GitHub's OpenAPI description", () => {
   beforeAll(() => {
@@ -253,7 +255,19 @@ describe("the stand-in's answers against GitHub's OpenAPI description", () => {
     ]);
     state.pulls.get(PR_NUMBER)!.comments = 1;
     api().tokens.set('ghp_releaseBot', { login: 'release-bot', installation: false });
-    const first = await verify({ ...WRAPPER_INPUTS, submodules: 'current', comment: 'true', 'github-token': 'ghp_releaseBot' });
+    // The docs' companion pull request (pulls/list after repos/get).
+    const docs = api().repository(DOCS);
+    const companion = releasePullRequest({ number: 17 }, DOCS);
+    companion.head = { ...companion.head, ref: 'dev-wrapper', label: `${OWNER}:dev-wrapper` };
+    docs.pulls.set(17, companion);
+    const first = await verify({
+      ...WRAPPER_INPUTS,
+      submodules: 'current',
+      comment: 'true',
+      'github-token': 'ghp_releaseBot',
+      'companion-pull-request': `${DOCS}:dev-wrapper`,
+    });
+    expect(first.outputs['companion-pull-request-number']).toBe('17');
     expect(first.code, first.stdout).toBe(0);
     recorded.push(...api().requests);
 

@@ -36,6 +36,7 @@ export * from './github/pull-request-ref.js';
 export * from './release-pr/detail.js';
 export * from './release-pr/checks.js';
 export * from './release-pr/submodules.js';
+export * from './release-pr/companion.js';
 export * from './util/concurrency.js';
 export * from './util/command.js';
 export * from './util/template.js';
