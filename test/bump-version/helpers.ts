@@ -88,3 +88,16 @@ export async function pushFromElsewhere(root: string, bareRemote: string, branch
   git(other, 'commit', '--quiet', '-m', 'concurrent change');
   git(other, 'push', '--quiet', 'origin', branch);
 }
+
+/**
+ * Makes the bare remote list `directory` (every file below it) into `record` while a push is received
+ * (a pre-receive hook: it runs while the pushing step waits for the push), and accept the push.
+ * The record shows what the step had left on disk while its push was in flight.
+ */
+export async function recordDuringPush(bareRemote: string, directory: string, record: string): Promise<void> {
+  const hook = path.join(bareRemote, 'hooks', 'pre-receive');
+  await mkdir(path.dirname(hook), { recursive: true });
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  await writeFile(hook, `#!/bin/sh\ncat >/dev/null\nfind ${quote(directory)} -mindepth 1 > ${quote(record)}\nexit 0\n`);
+  await chmod(hook, 0o755);
+}

@@ -19,7 +19,7 @@ describe('verify-release-pr bundle: pagination', () => {
     many.push(checkRun('build (last)', 'timed_out'));
     api().state.checkRuns.set(HEAD_SHA, many);
     const run = await verify();
-    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'build (last) (timed_out) failed' }]);
+    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'build (last) [github-actions] (timed_out) failed' }]);
     expect(api().requests.filter((request) => request.path.endsWith('/check-runs'))).toHaveLength(3);
   });
 
@@ -128,7 +128,7 @@ describe('verify-release-pr bundle: waiting for checks', () => {
     api().state.checkRuns.get(HEAD_SHA)!.push(checkRun('build (arm64)', null));
     const run = await verify({ 'wait-for-checks': '2s' });
     expect(run.code).toBe(1);
-    expect(failuresOf(run)[0]!.detail).toContain('build (arm64) (in_progress) is pending');
+    expect(failuresOf(run)[0]!.detail).toContain('build (arm64) [github-actions] (in_progress) is pending');
   });
 });
 

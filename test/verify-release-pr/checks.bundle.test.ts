@@ -12,7 +12,7 @@ describe('check runs of one name from another app or workflow', () => {
     runs.push(checkRun('test', 'failure', { runId: CI_RUN_ID }), checkRun('test', 'success', { runId: '5555' }));
     api().state.workflowRuns.push(workflowRun('5555', '.github/workflows/nightly.yml'));
     const run = await verify();
-    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'test [workflow .github/workflows/ci.yml] (failure) failed' }]);
+    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'test [github-actions, workflow .github/workflows/ci.yml] (failure) failed' }]);
   });
 
   it('a failing "test" of another app is not hidden by a newer passing one of GitHub Actions', async () => {
@@ -20,7 +20,7 @@ describe('check runs of one name from another app or workflow', () => {
       .state.checkRuns.get(HEAD_SHA)!
       .push(checkRun('test', 'failure', { app: CIRCLECI }), checkRun('test', 'success'));
     const run = await verify();
-    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'test [app circleci-checks] (failure) failed' }]);
+    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'test [circleci-checks] (failure) failed' }]);
   });
 
   it('within one workflow the newest decides: a re-run that passed, a later run of the same workflow that passed', async () => {
@@ -41,7 +41,7 @@ describe("this workflow run's other jobs are checks; only this job is left out",
     api().state.jobs.get(RUN_ID)!.push(tests.job);
     api().state.checkRuns.get(HEAD_SHA)!.push(tests.checkRun);
     const run = await verify();
-    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'tests (in_progress) is pending' }]);
+    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'tests [github-actions] (in_progress) is pending' }]);
   });
 
   it('wait-for-checks waits for it', async () => {
@@ -67,7 +67,7 @@ describe("this workflow run's other jobs are checks; only this job is left out",
       .state.jobs.get(RUN_ID)!
       .push({ ...actionsJob('build (amd64)', null, { status: 'queued' }).job });
     const run = await verify();
-    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'build (amd64) (queued) is pending' }]);
+    expect(failuresOf(run)).toEqual([{ rule: 'checks', detail: 'build (amd64) [github-actions] (queued) is pending' }]);
   });
 
   it('this job is found by its runner even when its name is not GITHUB_JOB, and its earlier failed run is left out', async () => {

@@ -88,7 +88,7 @@ describe('text from a pull request, a check or a file does nothing', () => {
     // Mentions sit in code spans only, where GitHub links no one.
     expect(html.replace(/<code>[\s\S]*?<\/code>/g, '')).not.toMatch(/@\w/);
     // Every rule is a row (and the header): nothing after the title hid the checks row.
-    expect(html.match(/<tr>/g)).toHaveLength(1 + 13);
+    expect(html.match(/<tr>/g)).toHaveLength(1 + 15);
     expect(html).toMatch(/❌<\/td>\s*<td><code>checks<\/code><\/td>/);
   });
 

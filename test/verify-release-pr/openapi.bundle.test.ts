@@ -4,7 +4,7 @@ import { validate as validateGraphQL } from '@octokit/graphql-schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VIEWER_LOGIN_QUERY } from '@exegol-release/core/github';
 import { CHECKLIST_MARKER } from '@exegol-release/core/release-pr';
-import { BASE_SHA, CI_RUN_ID, HEAD_SHA, OWNER, PR_NUMBER, checkRun, workflowRun } from '@exegol-release/testbed/fixtures/release-pr.js';
+import { BASE_SHA, CI_RUN_ID, HEAD_SHA, OWNER, PR_NUMBER, checkRun, releasePullRequest, workflowRun } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { user, type RecordedRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { WRAPPER_INPUTS, useStandIn } from './harness.js';
 
@@ -96,6 +96,7 @@ const FIELDS: Record<string, readonly string[]> = {
   'git/get-tree': ['truncated?', 'tree[].type?', 'tree[].path?', 'tree[].sha?'],
   'repos/get-branch': ['commit.sha'],
   'repos/get': ['default_branch'],
+  'pulls/list': ['[].number', '[].html_url', '[].state', '[].draft?', '[].head.ref', '[].head.repo?.full_name', '[].base.ref'],
   'repos/list-pull-requests-associated-with-commit': ['[].number', '[].head.sha', '[].base.ref', '[].merged_at?', '[].merge_commit_sha?'],
   'git/get-commit': ['parents[].sha'],
   'issues/list-comments': ['[].id', '[].body?', '[].user?.login', '[].html_url'],
@@ -216,6 +217,7 @@ const { api, verify } = useStandIn();
 const recorded: RecordedRequest[] = [];
 const IMAGES = `${OWNER}/Exegol-images`;
 const RESOURCES = `${OWNER}/Exegol-resources`;
+const DOCS = `${OWNER}/Exegol-docs`;
 
 describe("the stand-in's answers against GitHub's OpenAPI description", () => {
   beforeAll(() => {
@@ -254,7 +256,19 @@ describe("the stand-in's answers against GitHub's OpenAPI description", () => {
     ]);
     state.pulls.get(PR_NUMBER)!.comments = 1;
     api().tokens.set('ghp_releaseBot', { login: 'release-bot', installation: false });
-    const first = await verify({ ...WRAPPER_INPUTS, submodules: 'current', comment: 'true', 'github-token': 'ghp_releaseBot' });
+    // The docs' companion pull request (pulls/list after repos/get).
+    const docs = api().repository(DOCS);
+    const companion = releasePullRequest({ number: 17 }, DOCS);
+    companion.head = { ...companion.head, ref: 'dev-wrapper', label: `${OWNER}:dev-wrapper` };
+    docs.pulls.set(17, companion);
+    const first = await verify({
+      ...WRAPPER_INPUTS,
+      submodules: 'current',
+      comment: 'true',
+      'github-token': 'ghp_releaseBot',
+      'companion-pull-request': `${DOCS}:dev-wrapper`,
+    });
+    expect(first.outputs['companion-pull-request-number']).toBe('17');
     expect(first.code, first.stdout).toBe(0);
     recorded.push(...api().requests);
 

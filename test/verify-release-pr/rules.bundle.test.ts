@@ -102,19 +102,19 @@ const CASES: Case[] = [
     name: 'a pending check',
     change: (s) => s.state.checkRuns.get(HEAD_SHA)!.push(checkRun('build (arm64)', null)),
     rule: 'checks',
-    detail: 'build (arm64) (in_progress) is pending',
+    detail: 'build (arm64) [github-actions] (in_progress) is pending',
   },
   {
     name: 'a failing check run',
     change: (s) => s.state.checkRuns.get(HEAD_SHA)!.push(checkRun('mypy (3.14, windows-latest)', 'failure')),
     rule: 'checks',
-    detail: 'mypy (3.14, windows-latest) (failure) failed',
+    detail: 'mypy (3.14, windows-latest) [github-actions] (failure) failed',
   },
   {
     name: 'a failing commit status',
     change: (s) => s.state.statuses.get(HEAD_SHA)!.push({ context: 'ci/legacy', state: 'error', id: 9 }),
     rule: 'checks',
-    detail: 'ci/legacy (error) failed',
+    detail: 'ci/legacy [commit status] (error) failed',
   },
   {
     name: 'zero checks',
@@ -194,7 +194,7 @@ describe('verify-release-pr bundle: what is left out, and what is allowed', () =
 
   it('needs only the named checks', async () => {
     api().state.checkRuns.get(HEAD_SHA)!.push(checkRun('build (arm64)', 'failure'));
-    expect((await verify({ checks: 'pre-commit\ndocs/readthedocs' })).code).toBe(0);
+    expect((await verify({ checks: 'pre-commit\n/docs/readthedocs' })).code).toBe(0);
   });
 
   it('skips checks with checks: none, in fewer requests', async () => {

@@ -26,6 +26,8 @@ import {
 } from '@exegol-release/core/github';
 import {
   keepChecklistComment,
+  parseCheckEntries,
+  parseCompanionPullRequest,
   verifyReleasePullRequest,
   type ChecksMode,
   type CommentOutcome,
@@ -66,7 +68,16 @@ function readChecksMode(): ChecksMode {
   const names = readList('checks');
   if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return { mode: 'all' };
   if (names.length === 1 && names[0] === 'none') return { mode: 'none' };
-  return { mode: 'named', names };
+  return { mode: 'named', entries: parseCheckEntries('checks', names) };
+}
+
+/** The companion pull request and the client that reads it (companion-token, else github-token), or undefined when none is asked for. */
+function readCompanion(token: string, apiUrl: string | undefined): VerifyRequest['companion'] {
+  const value = readString('companion-pull-request');
+  if (!value) return undefined;
+  const spec = parseCompanionPullRequest('companion-pull-request', value);
+  const companionToken = readSecret('companion-token') || token;
+  return { spec, client: createGitHubClient(companionToken, { ...(apiUrl ? { apiUrl } : {}), logger: actionsLogger }) };
 }
 
 /** The pull request's repository: the `repository` input, else the one a pull request URL names, else the current repository. */
@@ -123,8 +134,10 @@ function readSettings(): Settings {
   if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
   const { ref, repository } = readPullRequest();
   const releaseTitlePrefix = readString('release-title-prefix', { fallback: 'Release' });
+  const apiUrl = process.env['GITHUB_API_URL'] || undefined;
+  const companion = readCompanion(token, apiUrl);
   const request: VerifyRequest = {
-    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
+    client: createGitHubClient(token, { ...(apiUrl ? { apiUrl } : {}), logger: actionsLogger }),
     repository,
     pullRequest: ref,
     base: readString('base', { fallback: 'main' }),
@@ -137,6 +150,8 @@ function readSettings(): Settings {
     approverPermission: readEnum('approver-permission', ['write', 'maintain', 'admin'] as const, 'write'),
     allowStaleApprovals: readBoolean('allow-stale-approvals', false),
     requireDescription: readBoolean('require-description', true),
+    requireChecklist: readBoolean('require-checklist', true),
+    ...(companion ? { companion } : {}),
     checks: readChecksMode(),
     ignoreChecks: readList('ignore-checks'),
     waitForChecksSeconds: readDuration('wait-for-checks', 0),
@@ -164,6 +179,8 @@ function setOutputs(result: VerifyResult): { rule: string; detail: string }[] {
   core.setOutput('merge-commit-sha', result.pullRequest.mergeCommitSha ?? '');
   core.setOutput('ok', String(result.ok));
   core.setOutput('failures', JSON.stringify(failures));
+  core.setOutput('companion-pull-request-number', result.companion ? String(result.companion.number) : '');
+  core.setOutput('companion-pull-request-url', result.companion?.url ?? '');
   return failures;
 }
 

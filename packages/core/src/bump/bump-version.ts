@@ -122,6 +122,9 @@ async function applyBump(
       tagObject = await repository.createAnnotatedTag(name, commitSha ?? head, messages.tag, request.identity, signing);
     }
     await verifySignatures(repository, signing, commitSha, git.tag?.create ? git.tag.name : undefined);
+    // Every signature is made and verified: the signing home (key, agent) goes now, before the push, which a
+    // cancelled or killed step could interrupt and so never reach the disposal at the end.
+    await signing.dispose();
     const refspecs = [
       ...(git.push && commitSha ? [`HEAD:refs/heads/${git.push.branch}`] : []),
       ...(git.push && git.tag && !git.tag.onRemote ? [`refs/tags/${git.tag.name}`] : []),

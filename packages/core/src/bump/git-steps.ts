@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ActionError, InputError } from '../action/errors.js';
 import type { Logger } from '../action/logger.js';
 import { GitRepository, type SigningConfig } from '../git/git.js';
-import { checkRemote, type CheckedRemote } from '../git/names.js';
+import { checkRemote, refuseOptionLike, type CheckedRemote } from '../git/names.js';
 import { credentialsIn, redactCredentials } from '../git/redact.js';
 
 /** Where the version files live: the root every file must lie in, and the repository when it is a git working tree. */
@@ -155,4 +155,66 @@ export async function readTagMessageFile(file: string, directory: string): Promi
   }
   if (text.trim() === '') throw new InputError('tag-message-file', `${file} is empty: an annotated tag needs a message`);
   return text;
+}
+
+/** A commit `tag-ref` names, and the ref (or SHA) that named it. */
+export interface ResolvedCommitRef {
+  readonly commit: string;
+  /** `HEAD`, a full ref name (`refs/heads/master`), or the SHA given. */
+  readonly ref: string;
+}
+
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Resolves the commit `name` (the `tag-ref` input) names, explicitly: `HEAD`; a full ref name
+ * (`refs/heads/master`, `refs/tags/5.1.5`) as it is; a full commit SHA (40 hex digits, or 64 in
+ * a SHA-256 repository); or a short name looked up as each of the branch `refs/heads/<name>`, the
+ * remote-tracking branch `refs/remotes/<name>` (`origin/main`) and `refs/remotes/<remote>/<name>`
+ * (when `remote` is a configured remote), and the tag `refs/tags/<name>`. Where several of these
+ * exist and point to different commits (a tag `master` older than the branch `master`), the name
+ * is ambiguous and refused, where `git rev-parse` would silently prefer the tag (gitrevisions(7):
+ * refs/tags/ comes before refs/heads/). Expressions (`HEAD~1`, `master^{}`, `@{u}`) and abbreviated
+ * SHAs are refused: a release tag goes on a commit named exactly.
+ *
+ * @param input the input named in errors (`tag-ref`)
+ * @param remote the `remote` input: a configured remote's name, or a URL (then only `refs/remotes/<name>` is looked up)
+ * @throws InputError naming `input`: a name git refuses, a name of no commit, or an ambiguous name, with the candidates and their commits
+ */
+export async function resolveCommitRef(repository: GitRepository, input: string, name: string, remote: string): Promise<ResolvedCommitRef> {
+  refuseOptionLike(input, name);
+  if (name === 'HEAD') return { commit: await repository.headSha(), ref: 'HEAD' };
+  if (FULL_SHA.test(name)) {
+    const commit = await repository.objectCommit(name);
+    if (!commit) throw new InputError(input, `"${name}" names no commit in this repository (fetch it first)`);
+    const sameName = await repository.refCommit(`refs/heads/${name}`);
+    if (sameName && sameName !== commit)
+      throw new InputError(input, `"${name}" is ambiguous: it is commit ${commit.slice(0, 12)} and the branch refs/heads/${name} at ${sameName.slice(0, 12)}`);
+    return { commit, ref: name };
+  }
+  const isFull = name.startsWith('refs/');
+  if (!(await repository.isValidRefName(isFull ? name : `refs/heads/${name}`)) || /^refs\/[^/]+$/.test(name))
+    throw new InputError(
+      input,
+      `"${name}" is not a branch, remote-tracking branch, tag or full commit SHA (git check-ref-format): expressions such as HEAD~1 or master^{} are refused; name the commit exactly`,
+    );
+  const configured = (await repository.remoteNames()).includes(remote) ? [remote] : [];
+  const candidates = isFull
+    ? [name]
+    : [`refs/heads/${name}`, `refs/remotes/${name}`, ...configured.map((r) => `refs/remotes/${r}/${name}`), `refs/tags/${name}`];
+  const found: ResolvedCommitRef[] = [];
+  for (const ref of [...new Set(candidates)]) {
+    const commit = await repository.refCommit(ref);
+    if (commit) found.push({ commit, ref });
+  }
+  if (found.length === 0) {
+    const looked = isFull ? name : candidates.join(', ');
+    throw new InputError(input, `"${name}" names no commit in this repository (looked for ${looked}; a SHA must be given in full; fetch it first)`);
+  }
+  if (new Set(found.map((entry) => entry.commit)).size > 1)
+    throw new InputError(
+      input,
+      `"${name}" is ambiguous: ${found.map((entry) => `${entry.ref} is at ${entry.commit.slice(0, 12)}`).join(', ')}; name one in full (e.g. ${found[0]!.ref}) or give the commit's full SHA`,
+    );
+  return found[0]!;
 }

@@ -1,10 +1,10 @@
 import { ActionError, InputError } from '../action/errors.js';
 import type { GitRepository } from '../git/git.js';
-import { checkBranchName, checkIdentity, checkTagName, refuseOptionLike, type CheckedRemote } from '../git/names.js';
+import { checkBranchName, checkIdentity, checkTagName, type CheckedRemote } from '../git/names.js';
 import { prepareSigning } from '../git/signing.js';
 import { fillTemplate } from '../util/template.js';
 import { comparePythonVersions, type PythonVersion } from '../versions/python-version.js';
-import { openRemote, openWorkspace, planTag, pushFailure, readRemoteRefs, readTagMessageFile, verifySignatures } from './git-steps.js';
+import { openRemote, openWorkspace, planTag, pushFailure, readRemoteRefs, readTagMessageFile, resolveCommitRef, verifySignatures } from './git-steps.js';
 import { planVersion, type BumpVersionRequest, type BumpVersionResult } from './request.js';
 import { Rollback } from './rollback.js';
 import { readVersionFiles, readVersionFilesAt, resolveVersionFiles } from './version-files.js';
@@ -84,10 +84,7 @@ export async function tagExistingCommit(request: BumpVersionRequest): Promise<Bu
   if (!request.tag) return reportVersion(request);
   const workspace = await openWorkspace(request.directory, 'tag');
   const repository = workspace.repository!;
-  const ref = request.tagRef ?? 'HEAD';
-  refuseOptionLike('tag-ref', ref);
-  const commit = await repository.resolveCommit(ref);
-  if (!commit) throw new InputError('tag-ref', `"${ref}" names no commit in this repository (fetch it first)`);
+  const { commit } = await resolveCommitRef(repository, 'tag-ref', request.tagRef ?? 'HEAD', request.remote);
   const version = await versionAt(request, repository, workspace.root, commit);
   const name = version.text;
   await checkTagName(repository, 'version', name);
@@ -124,6 +121,8 @@ export async function tagExistingCommit(request: BumpVersionRequest): Promise<Bu
         object = await repository.createAnnotatedTag(name, commit, message, request.identity, signing);
         await verifySignatures(repository, signing, undefined, name);
       }
+      // Signed and verified: the signing home goes before the push (a killed step never reaches the end).
+      await signing.dispose();
       if (remote && refspecs.length > 0) {
         const pushed = await repository.push(remote.checked.remote, refspecs);
         if (pushed.exitCode !== 0) throw pushFailure(remote.checked, refspecs, pushed.stderr + pushed.stdout);

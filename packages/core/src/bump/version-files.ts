@@ -1,4 +1,4 @@
-import { readFile, realpath, writeFile } from 'node:fs/promises';
+import { readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ActionError, InputError } from '../action/errors.js';
@@ -110,6 +110,17 @@ export function findVersions(content: string, pattern: RegExp): VersionOccurrenc
   return occurrences;
 }
 
+/** A file's device and inode (`dev:ino`, exact as bigints), or undefined when it does not exist. */
+async function fileIdentity(file: string): Promise<string | undefined> {
+  try {
+    const stats = await stat(file, { bigint: true });
+    return `${stats.dev}:${stats.ino}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ActionError(`cannot stat version file ${file}: ${(error as Error).message}`);
+  }
+}
+
 function resolvedThrough(given: string, real: string): string {
   return real === given ? '' : ` (it resolves to ${real} through a symbolic link)`;
 }
@@ -117,7 +128,8 @@ function resolvedThrough(given: string, real: string): string {
 /**
  * Resolves each version file through symbolic links (realpath) and checks
  * that it lies inside `root` (the git working tree, or the working directory
- * outside git), outside `.git`, and that no two specs name the same file.
+ * outside git), outside `.git`, and that no two specs name the same file: neither
+ * the same real path nor the same device and inode (a hard link).
  *
  * @param directory the directory the paths are relative to
  * @param root the directory every file must lie in, itself resolved first
@@ -132,6 +144,7 @@ export async function resolveVersionFiles(
 ): Promise<ResolvedVersionFile[]> {
   const realRoot = await realpath(root);
   const resolved: ResolvedVersionFile[] = [];
+  const identities: { spec: VersionFileSpec; identity: string }[] = [];
   for (const spec of specs) {
     const given = path.resolve(directory, spec.path);
     let absolutePath: string;
@@ -150,6 +163,15 @@ export async function resolveVersionFiles(
       throw new InputError('files', `lists ${spec.path}, which is inside .git${resolvedThrough(given, absolutePath)}`);
     const twin = resolved.find((other) => other.absolutePath === absolutePath);
     if (twin) throw new InputError('files', `lists ${twin.spec.path} and ${spec.path}, which are the same file (${absolutePath})`);
+    // Two paths of one file through a hard link: the same device and inode (stat(2)), whatever the paths say.
+    const identity = await fileIdentity(absolutePath);
+    const linked = identity && identities.find((other) => other.identity === identity);
+    if (linked)
+      throw new InputError(
+        'files',
+        `lists ${linked.spec.path} and ${spec.path}, which are the same file (one inode, hard-linked): a second write would undo the first; list it once`,
+      );
+    if (identity) identities.push({ spec, identity });
     resolved.push({ spec, absolutePath, rootPath: rootPath.split(path.sep).join('/') });
   }
   return resolved;

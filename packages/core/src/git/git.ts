@@ -144,6 +144,26 @@ export class GitRepository {
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
+  /**
+   * The commit a full ref name points to, peeled through annotated tags, read strictly: the ref
+   * `refs/…` itself (`git show-ref --verify`), never another ref git's abbreviation rules would
+   * find for the same text (gitrevisions(7) "<refname>").
+   * @param ref a full ref name, e.g. `refs/heads/master`, already checked with {@link isValidRefName}
+   * @returns the commit's full SHA, or undefined when the ref does not exist (or names no commit)
+   */
+  async refCommit(ref: string): Promise<string | undefined> {
+    const shown = await this.tryRun(['show-ref', '--verify', '--hash', '--', ref]);
+    if (shown.exitCode !== 0) return undefined;
+    return this.objectCommit(shown.stdout.trim());
+  }
+
+  /** The commit a full object SHA names (peeled through annotated tags), or undefined when the object is absent or no commit. */
+  async objectCommit(sha: string): Promise<string | undefined> {
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return undefined;
+    const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{commit}`]);
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
   /** A local tag, or undefined when there is no such tag. */
   async localTag(tag: string): Promise<LocalTag | undefined> {
     const ref = `refs/tags/${tag}`;

@@ -13,6 +13,11 @@ export interface CheckFacts {
   readonly url?: string;
   /** Where the check comes from, when its name alone is ambiguous: `workflow <path>`, `run <id>` or `app <slug>`. */
   readonly source?: string;
+  /**
+   * The GitHub App that made a check run (its `app.slug`, e.g. `github-actions`; `app <id>` when the
+   * API gives no slug), as branch protection binds a required check to an app. Undefined for a commit status.
+   */
+  readonly app?: string;
 }
 
 /** The job running this action: GITHUB_RUN_ID, GITHUB_JOB (the job's key), RUNNER_NAME. */
@@ -199,6 +204,7 @@ export async function fetchCheckRuns(
     detail: entry.status === 'completed' ? (entry.conclusion ?? 'completed') : entry.status,
     ...(entry.url ? { url: entry.url } : {}),
     ...((count.get(entry.name) ?? 0) > 1 ? { source } : {}),
+    app: entry.app,
   }));
 }
 

@@ -5,3 +5,4 @@ export * from './verify.js';
 export * from './detail.js';
 export * from './checks.js';
 export * from './submodules.js';
+export * from './companion.js';

@@ -1,5 +1,7 @@
+import { InputError } from '../action/errors.js';
 import { comparePythonVersions, parsePythonVersion, type PythonVersion } from '../versions/python-version.js';
 import type { CheckFacts } from './checks.js';
+import type { CompanionLookup, CompanionSpec } from './companion.js';
 import { Detail, detail, joinDetails } from './detail.js';
 import { PERMISSION_LEVELS, type PermissionLevel, type PullRequestFacts, type ReviewFacts } from './facts.js';
 import { submoduleProblems, type SubmoduleState } from './submodules.js';
@@ -69,6 +71,19 @@ export function titleRules(title: string, pattern: RegExp): { results: RuleResul
   const found = pattern.exec(title)?.groups?.['version'];
   if (found === undefined)
     return { results: [failed('title', detail`"${title}" does not match ${pattern.source}`), skipped('version', 'no version in the title')] };
+  // PEP 440 and pypa/packaging read no invisible character as part of a version; JavaScript's \s and trim() take
+  // U+FEFF for white space. The title's separator is the pattern's: inside the version, none is allowed.
+  const invisible = INVISIBLE.exec(found)?.[0];
+  if (invisible !== undefined)
+    return {
+      results: [
+        passed('title', detail`"${title}" matches`),
+        failed(
+          'version',
+          detail`"${found}" holds ${text(codePoint(invisible))} (white space, a control or an invisible format character): not a PEP 440 version`,
+        ),
+      ],
+    };
   const version = parsePythonVersion(found);
   if (!version) return { results: [passed('title', detail`"${title}" matches`), failed('version', detail`"${found}" is not a PEP 440 version`)] };
   const canonical = version.text === found ? detail`` : detail` (canonical form ${version.text})`;
@@ -79,6 +94,14 @@ export function titleRules(title: string, pattern: RegExp): { results: RuleResul
     ],
     version,
   };
+}
+
+/** White space, control and format characters (Unicode categories Z*, Cc, Cf): none belongs in a version. */
+const INVISIBLE = /[\s\p{Z}\p{Cc}\p{Cf}]/u;
+
+/** A character as `U+FEFF`. */
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The versions of the tags that are PEP 440 versions, with their tag names. */
@@ -125,6 +148,61 @@ export function descriptionRule(body: string, required: boolean): RuleResult {
   return items > 0
     ? passed('description', detail`the description lists ${items} item(s)`)
     : failed('description', 'the description lists no change: add a Markdown list of the major changes');
+}
+
+/** The marker open-release-pr writes before its part of the pull request's description. */
+export const RELEASE_DESCRIPTION_BEGIN = '<!-- open-release-pr:begin -->';
+/** The marker open-release-pr writes after its part of the description. */
+export const RELEASE_DESCRIPTION_END = '<!-- open-release-pr:end -->';
+
+/**
+ * A task list item (GFM §5.3 "Task list items (extension)"): a list item (`-`, `*`, `+`, or `1.` / `1)`),
+ * inside block quotes or not, whose text starts with `[ ]` (unticked: a space or tab) or `[x]` / `[X]` (ticked).
+ */
+const TASK_ITEM = /^[ \t]*(?:>[ \t]*)*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ \txX])\](?:[ \t]+(.*))?$/;
+
+/** The task items of the parts of `body` between the open-release-pr markers; `unclosed` when a begin marker has no end after it. */
+export function releaseChecklist(body: string): { found: boolean; unclosed: boolean; items: { ticked: boolean; text: string }[] } {
+  const items: { ticked: boolean; text: string }[] = [];
+  let found = false;
+  let from = 0;
+  for (;;) {
+    const begin = body.indexOf(RELEASE_DESCRIPTION_BEGIN, from);
+    if (begin === -1) return { found, unclosed: false, items };
+    found = true;
+    const start = begin + RELEASE_DESCRIPTION_BEGIN.length;
+    const end = body.indexOf(RELEASE_DESCRIPTION_END, start);
+    if (end === -1) return { found, unclosed: true, items };
+    for (const line of body.slice(start, end).split(/\r\n|\r|\n/)) {
+      const match = TASK_ITEM.exec(line);
+      if (match) items.push({ ticked: match[1] === 'x' || match[1] === 'X', text: (match[2] ?? '').trim() });
+    }
+    from = end + RELEASE_DESCRIPTION_END.length;
+  }
+}
+
+/**
+ * `require-checklist`: every task item (`- [ ] …`) in the part of the description open-release-pr wrote (between
+ * {@link RELEASE_DESCRIPTION_BEGIN} and {@link RELEASE_DESCRIPTION_END}) is ticked. A description without the
+ * markers has no release checklist and passes; a begin marker without its end fails (the part cannot be told).
+ * The unticked items are named, quoted (neutralised where they are shown).
+ */
+export function checklistRule(body: string, required: boolean): RuleResult {
+  if (!required) return skipped('checklist', 'not required (require-checklist: false)');
+  const checklist = releaseChecklist(body);
+  if (!checklist.found) return passed('checklist', 'no release checklist in the description (no part written by open-release-pr)');
+  if (checklist.unclosed)
+    return failed('checklist', `the description holds ${RELEASE_DESCRIPTION_BEGIN} without ${RELEASE_DESCRIPTION_END} after it: restore the marker`);
+  const unticked = checklist.items.filter((item) => !item.ticked);
+  if (checklist.items.length === 0) return passed('checklist', 'the release checklist holds no item');
+  if (unticked.length === 0) return passed('checklist', detail`${checklist.items.length} checklist item(s) ticked`);
+  return failed(
+    'checklist',
+    detail`${unticked.length} of ${checklist.items.length} checklist item(s) not ticked: ${joinDetails(
+      unticked.map((item) => detail`${item.text}`),
+      '; ',
+    )}`,
+  );
 }
 
 /** The latest decisive review (approved, changes requested, dismissed) of each user other than the author. */
@@ -187,8 +265,76 @@ export function approvalRule(
   return counted.length >= options.required && !changesRequested ? passed('approvals', why) : failed('approvals', why);
 }
 
+/**
+ * One entry of the `checks` input: a check name, bound to the GitHub App that must have made it
+ * (`<app-slug>/<check name>`, as branch protection binds a required check to an app), or from any app
+ * and commit statuses alike (a plain name without `/`, or any name after a leading `/`).
+ */
+export interface CheckEntry {
+  /** The line as written. */
+  readonly text: string;
+  /** The app's slug, lower case; undefined for any app (and commit statuses). */
+  readonly app?: string;
+  readonly name: string;
+}
+
 /** Which checks the `checks` input asks for. */
-export type ChecksMode = { readonly mode: 'all' } | { readonly mode: 'none' } | { readonly mode: 'named'; readonly names: readonly string[] };
+export type ChecksMode = { readonly mode: 'all' } | { readonly mode: 'none' } | { readonly mode: 'named'; readonly entries: readonly CheckEntry[] };
+
+/** A GitHub App's slug: letters, digits and hyphens, starting with a letter or digit (an app's URL https://github.com/apps/<slug>). */
+const APP_SLUG = /^[a-z0-9][a-z0-9-]*$/i;
+
+/**
+ * Parses the lines of `checks` naming checks. Unambiguous by form alone, never by what ran:
+ * - `name` without `/`: a check run of any app, or a commit status, of that name;
+ * - `<app-slug>/<name>`: only a check run of that app (the part before the FIRST `/` is the slug,
+ *   the rest the name, which may hold `/`), e.g. `github-actions/test`, `github-actions/build / amd64`;
+ * - `/<name>`: any app again, for a check whose own name holds `/` (`/docs/readthedocs`, `/ci/circleci: build`).
+ *
+ * @throws InputError naming `input` for an empty name, or a part before the first `/` that is no app slug
+ */
+export function parseCheckEntries(input: string, lines: readonly string[]): CheckEntry[] {
+  return lines.map((text) => {
+    if (text.startsWith('/')) {
+      if (text.length === 1) throw new InputError(input, 'holds "/" alone: write a check name after the "/"');
+      return { text, name: text.slice(1) };
+    }
+    const slash = text.indexOf('/');
+    if (slash === -1) return { text, name: text };
+    const app = text.slice(0, slash);
+    const name = text.slice(slash + 1);
+    if (!APP_SLUG.test(app))
+      throw new InputError(
+        input,
+        `holds "${text}": the part before the first "/" names the GitHub App, and "${app}" is no app slug (letters, digits, hyphens); for a check whose own name holds "/", from any app, write "/${text}"`,
+      );
+    if (name === '') throw new InputError(input, `holds "${text}": write the check's name after "${app}/"`);
+    return { text, app: app.toLowerCase(), name };
+  });
+}
+
+/** Whether `check` is one `entry` asks for: same name, and when the entry names an app, a check run of that app. */
+export function matchesCheckEntry(check: CheckFacts, entry: CheckEntry): boolean {
+  if (check.name !== entry.name) return false;
+  return entry.app === undefined || (check.kind === 'check run' && check.app?.toLowerCase() === entry.app);
+}
+
+/** The checks the mode considers: all of them, or those a named entry asks for. */
+export function consideredChecks(checks: readonly CheckFacts[], mode: ChecksMode): CheckFacts[] {
+  if (mode.mode === 'none') return [];
+  if (mode.mode === 'all') return [...checks];
+  return checks.filter((check) => mode.entries.some((entry) => matchesCheckEntry(check, entry)));
+}
+
+/**
+ * A check as the checklist names it: its name and where it comes from, in brackets: the app of a check run
+ * (and its workflow, where two workflows hold a check of that name), or `commit status`.
+ */
+export function checkLabel(check: CheckFacts): Detail {
+  if (check.kind === 'status') return detail`${check.name} [commit status]`;
+  const where = check.source && !check.source.startsWith('app ') ? detail`, ${check.source}` : detail``;
+  return detail`${check.name} [${check.app ?? 'unknown app'}${where}]`;
+}
 
 /** Turns a glob (`*` any run of characters, `?` one character) into an anchored expression. */
 export function globToRegExp(glob: string): RegExp {
@@ -205,21 +351,39 @@ export function relevantChecks(checks: readonly CheckFacts[], ignore: readonly s
   return checks.filter((check) => !patterns.some((pattern) => pattern.test(check.name)));
 }
 
-/** Check runs and commit statuses on the head commit pass; zero checks where checks are required fails. */
+/**
+ * Check runs and commit statuses on the head commit pass; zero checks where checks are required fails.
+ * Each check is named with its app (or as a commit status), passing or not; with named entries, an entry
+ * no check matches did not run, and a check of that name from another app does not stand in for it.
+ */
 export function checksRule(checks: readonly CheckFacts[], mode: ChecksMode, sha: string): RuleResult {
   if (mode.mode === 'none') return skipped('checks', 'not required (checks: none)');
-  const considered = mode.mode === 'all' ? checks : checks.filter((check) => mode.names.includes(check.name));
-  const missing = mode.mode === 'named' ? mode.names.filter((name) => !checks.some((check) => check.name === name)) : [];
+  const considered = consideredChecks(checks, mode);
+  const missing = mode.mode === 'named' ? mode.entries.filter((entry) => !checks.some((check) => matchesCheckEntry(check, entry))) : [];
   if (considered.length === 0 && missing.length === 0) return failed('checks', detail`no check ran on ${sha.slice(0, 7)}: a release needs its checks`);
-  const named = (check: CheckFacts): Detail =>
-    check.source ? detail`${check.name} [${check.source}] (${check.detail})` : detail`${check.name} (${check.detail})`;
+  const notRun = (entry: CheckEntry): Detail => {
+    if (entry.app === undefined) return detail`${entry.name} did not run`;
+    const others = [
+      ...new Set(checks.filter((check) => check.name === entry.name).map((check) => (check.kind === 'status' ? 'commit status' : (check.app ?? '?')))),
+    ];
+    const elsewhere = others.length
+      ? detail` (one of that name came from ${joinDetails(
+          others.map((other) => detail`${other}`),
+          ', ',
+        )}, which does not count)`
+      : detail``;
+    const whole = checks.some((check) => check.name === entry.text)
+      ? detail`; a check named ${entry.text} ran: write ${`/${entry.text}`} to take it from any app`
+      : detail``;
+    return detail`${entry.name} of app ${entry.app} did not run${elsewhere}${whole}`;
+  };
   const problems = [
-    ...missing.map((name) => detail`${name} did not run`),
-    ...considered.filter((check) => check.state === 'fail').map((check) => detail`${named(check)} failed`),
-    ...considered.filter((check) => check.state === 'pending').map((check) => detail`${named(check)} is pending`),
+    ...missing.map(notRun),
+    ...considered.filter((check) => check.state === 'fail').map((check) => detail`${checkLabel(check)} (${check.detail}) failed`),
+    ...considered.filter((check) => check.state === 'pending').map((check) => detail`${checkLabel(check)} (${check.detail}) is pending`),
   ];
   if (problems.length) return failed('checks', joinDetails(problems, '; '));
-  return passed('checks', detail`${considered.length} check(s) passed on ${sha.slice(0, 7)}`);
+  return passed('checks', detail`${considered.length} check(s) passed on ${sha.slice(0, 7)}: ${joinDetails(considered.map(checkLabel), ', ')}`);
 }
 
 /** A file read at the head commit, and the expression it must hold. */
@@ -308,5 +472,25 @@ export function mergeCommitRule(pr: PullRequestFacts, parents: readonly string[]
     parents.length < 2
       ? detail`${sha} has ${parents.length} parent: the pull request was squashed or rebased, not merged with a merge commit`
       : detail`${sha} does not merge the head commit ${pr.headSha.slice(0, 7)}`,
+  );
+}
+
+/**
+ * `companion-pull-request`: an open pull request from the companion branch into its repository's default
+ * branch exists (e.g. the Exegol-docs pull request `dev-images` → `main`, ready before the release).
+ */
+export function companionRule(spec: CompanionSpec | undefined, lookup: CompanionLookup | undefined): RuleResult {
+  if (!spec || !lookup) return skipped('companion', 'no companion pull request asked for (companion-pull-request: empty)');
+  const repository = `${spec.owner}/${spec.repo}`;
+  if (lookup.kind === 'unreadable') return failed('companion', detail`cannot read the pull requests of ${repository} with companion-token: ${lookup.reason}`);
+  const pr = lookup.pullRequest;
+  if (!pr)
+    return failed(
+      'companion',
+      detail`no open pull request from ${spec.branch} into ${lookup.defaultBranch} in ${repository}: open it before the release (companion-pull-request)`,
+    );
+  return passed(
+    'companion',
+    detail`#${pr.number} from ${spec.branch} into ${lookup.defaultBranch} in ${repository} is open${text(pr.draft ? ' (a draft)' : '')}`,
   );
 }

@@ -22,7 +22,10 @@ import {
   approvalCandidates,
   approvalRule,
   branchRule,
+  checklistRule,
   checksRule,
+  companionRule,
+  consideredChecks,
   descriptionRule,
   filePatternRule,
   isReleaseTitle,
@@ -38,6 +41,7 @@ import {
   type RuleResult,
 } from './rules.js';
 import { readSubmodules } from './submodules.js';
+import { fetchCompanionPullRequest, type CompanionSpec } from './companion.js';
 
 /** A path and the expression it must hold at the head commit. */
 export interface FileRuleSpec {
@@ -64,6 +68,10 @@ export interface VerifyRequest {
   readonly approverPermission: PermissionLevel;
   readonly allowStaleApprovals: boolean;
   readonly requireDescription: boolean;
+  /** Every task item in the part of the description open-release-pr wrote must be ticked (checklistRule). */
+  readonly requireChecklist: boolean;
+  /** The companion pull request that must be open (companion-pull-request), read with its own client (companion-token). */
+  readonly companion?: { readonly spec: CompanionSpec; readonly client: GitHubClient };
   readonly checks: ChecksMode;
   readonly ignoreChecks: readonly string[];
   /** Seconds to wait for pending checks; 0 does not wait. */
@@ -96,6 +104,8 @@ export interface VerifyResult {
   readonly ok: boolean;
   readonly version?: PythonVersion;
   readonly previousRelease?: string;
+  /** The companion pull request found open. */
+  readonly companion?: { readonly number: number; readonly url: string };
 }
 
 const sleepFor = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -126,8 +136,7 @@ async function settleChecks(request: VerifyRequest, pr: PullRequestFacts, first:
   const deadline = Date.now() + request.waitForChecksSeconds * 1000;
   const interval = Math.min(15, Math.max(1, request.waitForChecksSeconds / 10));
   const sleep = request.sleep ?? sleepFor;
-  const considered = (all: CheckFacts[]) =>
-    request.checks.mode === 'named' ? all.filter((check) => (request.checks as { names: readonly string[] }).names.includes(check.name)) : all;
+  const considered = (all: CheckFacts[]) => consideredChecks(all, request.checks);
   while (considered(checks).some((check) => check.state === 'pending') && Date.now() + interval * 1000 <= deadline) {
     const pending = considered(checks)
       .filter((check) => check.state === 'pending')
@@ -148,7 +157,8 @@ async function pullRequestNumber(request: VerifyRequest): Promise<number> {
  * Verifies a release pull request against every rule: open (or, with `state: merged`, merged with a
  * merge commit), not a draft, head → base, a title holding a PEP 440 version that is not tagged yet
  * and is greater than the latest tag, a description listing changes, approvals, checks (with this
- * workflow run's other jobs), version files, file patterns and submodules at the head commit.
+ * workflow run's other jobs), version files, file patterns and submodules at the head commit, every item of
+ * open-release-pr's checklist ticked, and the companion pull request open.
  *
  * A pull request whose title does not start with `releaseTitlePrefix` is not a release pull
  * request: with `onNonRelease: skip` it is read (1 request) and nothing else is checked.
@@ -156,7 +166,8 @@ async function pullRequestNumber(request: VerifyRequest): Promise<number> {
  * A typical verification takes 7 REST requests (pull request, reviews, the approver's permission,
  * check runs, this run's jobs, commit statuses, tags), plus one a version file or file pattern,
  * one when two workflow runs hold check runs of one name, 2 + 1 a submodule with `submodules: current`,
- * one to find the pull request from a commit, one for the merge commit with `state: merged`.
+ * one to find the pull request from a commit, one for the merge commit with `state: merged`, two for the
+ * companion pull request.
  *
  * @throws ActionError when the pull request does not exist; errors of the API after retries
  */
@@ -167,7 +178,7 @@ export async function verifyReleasePullRequest(request: VerifyRequest): Promise<
   if (!isRelease && request.onNonRelease === 'skip') return { pullRequest: pr, isRelease, results: [], ok: false };
 
   const merged = request.state === 'merged';
-  const [reviews, firstChecks, tags, versionFiles, filePatterns, submodules, parents] = await Promise.all([
+  const [reviews, firstChecks, tags, versionFiles, filePatterns, submodules, parents, companion] = await Promise.all([
     request.requiredApprovals > 0 ? fetchReviews(client, repository, pr.number) : Promise.resolve([]),
     readChecks(request, pr),
     fetchTagNames(client, repository),
@@ -175,6 +186,7 @@ export async function verifyReleasePullRequest(request: VerifyRequest): Promise<
     readFiles(request, request.filePatterns, pr.headSha),
     request.submodules === 'current' ? readSubmodules(client, repository, pr.headSha, pr.headRef, request.serverHost) : Promise.resolve(undefined),
     merged && pr.mergeCommitSha ? fetchCommitParents(client, repository, pr.mergeCommitSha) : Promise.resolve(undefined),
+    request.companion ? fetchCompanionPullRequest(request.companion.client, request.companion.spec) : Promise.resolve(undefined),
   ]);
   const candidates = approvalCandidates(pr, reviews, request.allowStaleApprovals);
   const permissions = new Map(await Promise.all(candidates.map(async (user) => [user, await fetchPermission(client, repository, user)] as const)));
@@ -204,11 +216,13 @@ export async function verifyReleasePullRequest(request: VerifyRequest): Promise<
     ...title.results,
     ...tagResults,
     descriptionRule(pr.body, request.requireDescription),
+    checklistRule(pr.body, request.requireChecklist),
     approvalRule(pr, reviews, permissions, { required: request.requiredApprovals, level: request.approverPermission, allowStale: request.allowStaleApprovals }),
     checksRule(checks, request.checks, pr.headSha),
     versionFileRule(versionFiles, title.version),
     filePatternRule(filePatterns),
     submoduleRule(request.submodules, submodules),
+    companionRule(request.companion?.spec, companion),
   ];
   return {
     pullRequest: pr,
@@ -217,6 +231,7 @@ export async function verifyReleasePullRequest(request: VerifyRequest): Promise<
     ok: isRelease && results.every((result) => result.status !== 'failed'),
     ...(title.version ? { version: title.version } : {}),
     ...(tagged?.previousRelease ? { previousRelease: tagged.previousRelease } : {}),
+    ...(companion?.kind === 'read' && companion.pullRequest ? { companion: { number: companion.pullRequest.number, url: companion.pullRequest.url } } : {}),
   };
 }
 

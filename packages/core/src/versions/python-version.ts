@@ -38,7 +38,10 @@ export type PythonVersionParts = Omit<PythonVersion, 'text' | 'isPrerelease'>;
 
 // PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
 // Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
-const VERSION_EXPRESSION = new RegExp(`^\\s*${VERSION_PATTERN}\\s*$`, 'i');
+// White space is Python's (`\s` of a str pattern: the characters str.isspace() accepts), as pypa/packaging reads it;
+// JavaScript's `\s` also takes U+FEFF (a format character, not white space to Python), which packaging refuses.
+const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const VERSION_EXPRESSION = new RegExp(`^${PYTHON_SPACE}*${VERSION_PATTERN}${PYTHON_SPACE}*$`, 'i');
 
 /** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
 function preLabelOf(spelling: string): PreLabel {

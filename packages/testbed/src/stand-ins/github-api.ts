@@ -289,6 +289,30 @@ export class GitHubApiStandIn {
       const pr = state.pulls.get(Number(match[1]));
       return pr ? this.send(response, 200, pr) : this.notFound(response);
     }
+    if (method === 'GET' && route === '/pulls') {
+      // GET /repos/{owner}/{repo}/pulls (pulls/list): `state` open (the default), closed or all; `head` as
+      // `user:ref-name` or `organization:ref-name` (the head repository's owner and the branch); `base` the base
+      // branch's name; newest first (sort=created, direction=desc, the defaults); paginated.
+      const wanted = url.searchParams.get('state') ?? 'open';
+      if (!['open', 'closed', 'all'].includes(wanted))
+        return this.send(response, 422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Issue', field: 'state', code: 'invalid' }],
+          documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests',
+        });
+      const head = url.searchParams.get('head');
+      const base = url.searchParams.get('base');
+      const [headOwner, headRef] = head?.includes(':') ? [head.slice(0, head.indexOf(':')), head.slice(head.indexOf(':') + 1)] : [undefined, head];
+      const pulls = [...state.pulls.values()]
+        .filter((pr) => wanted === 'all' || pr.state === wanted)
+        .filter(
+          (pr) =>
+            head === null || (pr.head?.ref === headRef && (headOwner === undefined || pr.head?.repo?.owner?.login?.toLowerCase() === headOwner.toLowerCase())),
+        )
+        .filter((pr) => base === null || pr.base?.ref === base)
+        .sort((a, b) => (b.number ?? 0) - (a.number ?? 0));
+      return this.paginate(url, pulls, (page) => page, response);
+    }
     if (method === 'GET' && (match = /^\/pulls\/(\d+)\/reviews$/.exec(route))) {
       if (!state.pulls.has(Number(match[1]))) return this.notFound(response);
       return this.paginate(url, state.reviews.get(Number(match[1])) ?? [], (page) => page, response);
