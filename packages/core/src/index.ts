@@ -8,6 +8,7 @@ export * from './units/size.js';
 export * from './units/duration.js';
 export * from './http/retry.js';
 export * from './http/fetch-with-retry.js';
+export * from './http/read-body.js';
 export * from './versions/python-version.js';
 export * from './versions/python-version-bump.js';
 export * from './versions/plain-tag.js';
