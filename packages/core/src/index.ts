@@ -49,6 +49,7 @@ export * from './registry/client.js';
 export * from './registry/copy-blob.js';
 export * from './registry/plan.js';
 export * from './registry/promote.js';
+export * from './registry/promotion.js';
 export * from './registry/tag-templates.js';
 export * from './registry/docker-hub.js';
 export * from './registry/manifest.js';
