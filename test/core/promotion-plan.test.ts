@@ -25,11 +25,20 @@ function raw(content: object): RawManifest {
 /** An image manifest with one config blob, distinct by `label`. */
 function image(label: string): RawManifest {
   const config = Buffer.from(`config ${label}`);
-  return raw({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers: [] });
+  return raw({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    layers: [],
+  });
 }
 
 function index(children: readonly RawManifest[]): RawManifest {
-  return raw({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: children.map((child) => ({ mediaType: child.mediaType, digest: child.digest, size: child.bytes.length })) });
+  return raw({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: children.map((child) => ({ mediaType: child.mediaType, digest: child.digest, size: child.bytes.length })),
+  });
 }
 
 class MemoryRegistry implements ManifestReader {
@@ -68,7 +77,16 @@ const pairs = (flavour: string, version = '5.1.5'): TagPair[] => [
   { sourceTag: `${flavour}-${version}`, targetTag: `${flavour}-${version}`, flavour, versioned: true },
 ];
 const plan = (registry: MemoryRegistry, tagPairs: readonly TagPair[], extra: Partial<Parameters<typeof planPromotion>[0]> = {}) =>
-  planPromotion({ source: registry, sourceRepository: PREPROD, target: registry, targetRepository: PROD, pairs: tagPairs, overwrite: false, concurrency: 4, ...extra });
+  planPromotion({
+    source: registry,
+    sourceRepository: PREPROD,
+    target: registry,
+    targetRepository: PROD,
+    pairs: tagPairs,
+    overwrite: false,
+    concurrency: 4,
+    ...extra,
+  });
 
 describe('planPromotion', () => {
   it('plans a write with the tree the target lacks, reads the source index once for tags sharing it, and skips a tag already at its digest', async () => {
@@ -103,7 +121,11 @@ describe('planPromotion', () => {
 
   it('refuses a versioned target tag at another digest unless overwrite, and lets a floating tag move', async () => {
     const [fresh, old] = [index([image('fresh')]), index([image('old')])];
-    const registry = new MemoryRegistry().put(PREPROD, image('fresh')).put(PREPROD, fresh, 'full', 'full-5.1.5').put(PROD, image('old')).put(PROD, old, 'full-5.1.5');
+    const registry = new MemoryRegistry()
+      .put(PREPROD, image('fresh'))
+      .put(PREPROD, fresh, 'full', 'full-5.1.5')
+      .put(PROD, image('old'))
+      .put(PROD, old, 'full-5.1.5');
     await expect(plan(registry, pairs('full'))).rejects.toThrow(
       `${PROD}:full-5.1.5 is at ${old.digest}, not ${fresh.digest}. A versioned tag does not move: set overwrite: true to replace it. Nothing was written`,
     );
@@ -154,13 +176,19 @@ describe('planPromotion', () => {
       registry.put(PREPROD, index(children), flavour);
     }
     const tagPairs = flavours.map((flavour): TagPair => ({ sourceTag: flavour, targetTag: flavour, flavour, versioned: false }));
-    await expect(plan(registry, tagPairs)).rejects.toThrow(/brings the child manifests to read to \d+, more than 1024 in one promotion: refused before reading them/);
+    await expect(plan(registry, tagPairs)).rejects.toThrow(
+      /brings the child manifests to read to \d+, more than 1024 in one promotion: refused before reading them/,
+    );
     expect(registry.gets.length).toBeLessThanOrEqual(MAX_CHILD_MANIFESTS + flavours.length);
   });
 
   it('refuses a missing source tag, and with sourceTagsDeleted accepts one the target holds at its versioned tag\u2019s digest', async () => {
     const full = index([image('full')]);
-    const registry = new MemoryRegistry().put(PREPROD, image('full')).put(PREPROD, full, 'full-5.1.5').put(PROD, image('full')).put(PROD, full, 'full', 'full-5.1.5');
+    const registry = new MemoryRegistry()
+      .put(PREPROD, image('full'))
+      .put(PREPROD, full, 'full-5.1.5')
+      .put(PROD, image('full'))
+      .put(PROD, full, 'full', 'full-5.1.5');
     await expect(plan(registry, pairs('full'))).rejects.toThrow(`source tag(s) not found: registry.test/${PREPROD}:full; nothing was written`);
     const plans = await plan(registry, pairs('full'), { sourceTagsDeleted: true });
     expect(plans.map((entry) => [entry.action, entry.sourceGone ?? false, entry.digest])).toEqual([

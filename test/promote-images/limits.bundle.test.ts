@@ -74,9 +74,13 @@ describe('promote-images-preprod-to-prod bundle: bounds on what a registry can c
       const [manifestRun, tokenRun] = await Promise.all([promote(slowManifest, 'nwodtuhs/exegol-slow'), promote(slowToken, 'nwodtuhs/exegol-slow-token')]);
       const seconds = (Date.now() - started) / 1000;
       expect(manifestRun.code).toBe(1);
-      expect(manifestRun.errors[0]).toMatch(/manifest 127\.0\.0\.1:\d+\/nwodtuhs\/exegol-preprod@sha256:[a-f0-9]{64} did not arrive whole within 30s: refused after \d+ bytes/);
+      expect(manifestRun.errors[0]).toMatch(
+        /manifest 127\.0\.0\.1:\d+\/nwodtuhs\/exegol-preprod@sha256:[a-f0-9]{64} did not arrive whole within 30s: refused after \d+ bytes/,
+      );
       expect(tokenRun.code).toBe(1);
-      expect(tokenRun.errors[0]).toMatch(/the answer of the token server of 127\.0\.0\.1:\d+ \(http:\/\/127\.0\.0\.1:\d+\/token\) did not arrive whole within 30s/);
+      expect(tokenRun.errors[0]).toMatch(
+        /the answer of the token server of 127\.0\.0\.1:\d+ \(http:\/\/127\.0\.0\.1:\d+\/token\) did not arrive whole within 30s/,
+      );
       // Well before the bodies would end (about 300 s and 410 s).
       expect(seconds).toBeLessThan(120);
     } finally {
@@ -87,7 +91,10 @@ describe('promote-images-preprod-to-prod bundle: bounds on what a registry can c
   it('reads an error answer of 64 MiB only to its first 64 KiB, and still says what the registry answered', async () => {
     const server = await new ManifestServer().start();
     try {
-      const body = Buffer.concat([Buffer.from('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'), Buffer.alloc(64 * MiB, 0x20)]);
+      const body = Buffer.concat([
+        Buffer.from('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'),
+        Buffer.alloc(64 * MiB, 0x20),
+      ]);
       server.manifests.set('full', { bytes: body, contentType: 'application/json', status: 403 });
       const run = await promote(server, 'nwodtuhs/exegol-denied');
       expect(run.code).toBe(1);
@@ -102,7 +109,11 @@ describe('promote-images-preprod-to-prod bundle: bounds on what a registry can c
   });
 
   it.each([
-    ['null', { bytes: Buffer.from('null'), contentType: 'application/json' }, /the token server of 127\.0\.0\.1:\d+ \(http:\/\/127\.0\.0\.1:\d+\/token\) answered null, not an object holding a token$/],
+    [
+      'null',
+      { bytes: Buffer.from('null'), contentType: 'application/json' },
+      /the token server of 127\.0\.0\.1:\d+ \(http:\/\/127\.0\.0\.1:\d+\/token\) answered null, not an object holding a token$/,
+    ],
     [
       'an error of 64 MiB',
       { bytes: Buffer.concat([Buffer.from('{"details":"service unavailable"}'), Buffer.alloc(64 * MiB, 0x20)]), contentType: 'application/json', status: 400 },

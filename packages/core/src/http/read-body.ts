@@ -40,9 +40,9 @@ export class BodyLimitError extends Error {
 export async function readBody(body: Response | IncomingMessage, options: ReadBodyOptions): Promise<Buffer> {
   const { maxBytes, what } = options;
   const seconds = options.timeoutSeconds ?? BODY_TIMEOUT_SECONDS;
-  const headers = body instanceof Response ? body.headers : undefined;
-  const announced = Number(headers ? headers.get('content-length') : (body as IncomingMessage).headers['content-length']);
-  const stream = body instanceof Response ? (body.body ? Readable.fromWeb(body.body as import('node:stream/web').ReadableStream) : undefined) : body;
+  const fetched = isFetchResponse(body);
+  const announced = Number(fetched ? body.headers.get('content-length') : body.headers['content-length']);
+  const stream = fetched ? (body.body ? Readable.fromWeb(body.body as import('node:stream/web').ReadableStream) : undefined) : body;
   if (!stream) return Buffer.alloc(0);
   const limitText = options.limitName ?? formatLimit(maxBytes);
   if (announced > maxBytes && options.overflow === 'refuse') {
@@ -82,6 +82,11 @@ export async function readBody(body: Response | IncomingMessage, options: ReadBo
 /** An answer's body as text, at most {@link TEXT_LIMIT} bytes of it and within {@link BODY_TIMEOUT_SECONDS}: for error messages. Never throws: a body that fails or stalls gives what arrived. */
 export async function readText(body: Response | IncomingMessage): Promise<string> {
   return (await readBody(body, { maxBytes: TEXT_LIMIT, overflow: 'truncate', what: 'answer' }).catch(() => Buffer.alloc(0))).toString('utf8');
+}
+
+/** Whether `body` is a fetch Response (by its shape: a bundled fetch's Response is not the global class), not a node:http answer. */
+export function isFetchResponse(body: object): body is Response {
+  return typeof (body as Response).arrayBuffer === 'function';
 }
 
 function formatLimit(bytes: number): string {

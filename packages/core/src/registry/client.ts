@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { ActionError } from '../action/errors.js';
 import { fetchWithRetry, streamWithRetry, type FetchRetryOptions, type HttpAnswer } from '../http/fetch-with-retry.js';
 import { streamRequest, type StreamAnswer } from '../http/stream-request.js';
-import { readBody, readText } from '../http/read-body.js';
+import { isFetchResponse, readBody, readText } from '../http/read-body.js';
 import type { RetryOptions } from '../http/retry.js';
 import type { Logger } from '../action/logger.js';
 import { grantedAccess, parseChallenge, type Challenge } from './auth.js';
@@ -39,7 +39,7 @@ export interface RegistryClientOptions {
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
 export async function describeRegistryError(response: HttpAnswer & { text(): Promise<string> }): Promise<string> {
   // At most 64 KiB within 30 s ({@link readText}): an error answer's body is a message, never 400 MB.
-  const text = (response instanceof Response ? await readText(response) : await response.text().catch(() => '')).slice(0, 2000);
+  const text = (isFetchResponse(response) ? await readText(response) : await response.text().catch(() => '')).slice(0, 2000);
   const limit = registryRateLimitMessage(response);
   try {
     const errors = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors ?? [];
@@ -80,7 +80,9 @@ async function tokenOf(response: Response, server: string): Promise<string> {
     throw new ActionError(`${server} answered ${bytes.length} bytes that are not JSON, not a token`);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new ActionError(`${server} answered ${body === null ? 'null' : Array.isArray(body) ? 'a JSON array' : `a JSON ${typeof body}`}, not an object holding a token`);
+    throw new ActionError(
+      `${server} answered ${body === null ? 'null' : Array.isArray(body) ? 'a JSON array' : `a JSON ${typeof body}`}, not an object holding a token`,
+    );
   const { token, access_token: accessToken } = body as { token?: unknown; access_token?: unknown };
   const found = typeof token === 'string' && token ? token : typeof accessToken === 'string' && accessToken ? accessToken : undefined;
   if (!found) throw new ActionError(`${server} returned no token`);
@@ -274,11 +276,14 @@ export class RegistryClient {
         return undefined;
       }
       if (!response.ok) throw new ActionError(`GET manifest ${where}: ${await describeRegistryError(response)}`);
-      const bytes = await readBody(response, { maxBytes: MAX_MANIFEST_BYTES, overflow: 'refuse', limitName: '4 MiB manifest', what: `manifest ${where}` }).catch(
-        (error: unknown) => {
-          throw new ActionError((error as Error).message);
-        },
-      );
+      const bytes = await readBody(response, {
+        maxBytes: MAX_MANIFEST_BYTES,
+        overflow: 'refuse',
+        limitName: '4 MiB manifest',
+        what: `manifest ${where}`,
+      }).catch((error: unknown) => {
+        throw new ActionError((error as Error).message);
+      });
       const digest = sha256Digest(bytes);
       const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
       if (expected && expected !== digest)

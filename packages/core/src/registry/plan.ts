@@ -1,7 +1,7 @@
 import { ActionError } from '../action/errors.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { RawManifest, RegistryClient } from './client.js';
-import { MAX_MANIFEST_BYTES, parseManifest } from './manifest.js';
+import { parseManifest } from './manifest.js';
 import { isIndexMediaType, type Descriptor } from './media-types.js';
 
 /** A manifest the target repository holds already: neither read from the source nor pushed again (a registry accepts a manifest only with everything it references). */
@@ -54,7 +54,7 @@ const MAX_DEPTH = 4;
  * The most manifests one index may list (platform images and their attestation manifests), checked
  * before any of them is read: each one the target lacks costs a GET, which Docker Hub counts as a pull.
  * Neither distribution nor containerd bounds an index's children except through the 4 MiB manifest
- * limit ({@link MAX_MANIFEST_BYTES}: about 25 000 minimal descriptors, 25 000 pulls); 128 is eight
+ * limit (MAX_MANIFEST_BYTES in manifest.ts: about 25 000 minimal descriptors, 25 000 pulls); 128 is eight
  * times a large multi-platform index (8 platforms and their 8 attestation manifests).
  */
 export const MAX_INDEX_CHILDREN = 128;
