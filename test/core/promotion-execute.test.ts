@@ -63,6 +63,15 @@ function execute(target: MemoryTarget, plans: TagPlan[]) {
   return { logger, run };
 }
 
+/** The PromotionFailure a run ends with; a run that succeeds fails the test. */
+const failureOf = (run: Promise<unknown>): Promise<PromotionFailure> =>
+  run.then(
+    () => {
+      throw new Error('the promotion succeeded');
+    },
+    (error: unknown) => error as PromotionFailure,
+  );
+
 describe('executePromotion', () => {
   it('writes each tag and reads it back, logging each tag inside one group', async () => {
     const target = new MemoryTarget();
@@ -79,7 +88,7 @@ describe('executePromotion', () => {
     const target = new MemoryTarget();
     target.afterPut = (reference) => void (reference === 'full' && target.tags.set('full', rival.digest));
     const { run } = execute(target, [plan('full'), plan('full-5.1.5')]);
-    const failure = await run.catch((error: unknown) => error as PromotionFailure);
+    const failure = await failureOf(run);
     expect(failure).toBeInstanceOf(PromotionFailure);
     expect(failure.message).toContain(`prod:full reads back as ${rival.digest} right after this run wrote ${fresh.digest}`);
     expect(target.puts).toEqual(['full']);
@@ -94,14 +103,14 @@ describe('executePromotion', () => {
     target.tags.set('full', old.digest);
     target.failPut = 'full-5.1.5';
     const { run } = execute(target, [plan('full', old), plan('full-5.1.5')]);
-    expect((await run.catch((error: unknown) => error as PromotionFailure)).outcomes[0]).toMatchObject({ action: 'restored', finalDigest: old.digest });
+    expect((await failureOf(run)).outcomes[0]).toMatchObject({ action: 'restored', finalDigest: old.digest });
 
     const raced = new MemoryTarget();
     raced.tags.set('full', old.digest);
     raced.failPut = 'full-5.1.5';
     raced.afterPut = (reference, raw) => void (reference === 'full' && raw.digest === old.digest && raced.tags.set('full', rival.digest));
     const { run: racedRun } = execute(raced, [plan('full', old), plan('full-5.1.5')]);
-    expect((await racedRun.catch((error: unknown) => error as PromotionFailure)).outcomes[0]).toMatchObject({
+    expect((await failureOf(racedRun)).outcomes[0]).toMatchObject({
       action: 'left',
       finalDigest: rival.digest,
       note: `moved by someone else to ${rival.digest} as it was put back`,
