@@ -167,4 +167,62 @@ describe('promote-images-preprod-to-prod bundle: all or nothing', () => {
     expect(proxy.matching('PUT', /\/blobs\/uploads\//).length).toBeGreaterThanOrEqual(2);
     expect(await tagDigest(registry.url, 'nwodtuhs/exegol-unmounted', `full-${VERSION}`)).toBe(fresh.get('full')!.index.digest);
   });
+  it('reads each tag back right after its write: a rival write landing then fails the run before the next tag is written, and is left in place', async () => {
+    const target = 'nwodtuhs/exegol-readback';
+    const rival = buildImage({ format: 'oci', sharedLayers: [], perArchLayerSizes: [1024], label: 'rival-readback' });
+    let wrote = false;
+    let rivalLanded = false;
+    // The first request after this run's PUT of `full`: the rival's write lands before it is answered.
+    proxy.gate = async (method, path) => {
+      if (method === 'PUT' && path.endsWith('/manifests/full')) return void (wrote = true);
+      if (wrote && !rivalLanded && method === 'HEAD' && /\/manifests\/full/.test(path)) {
+        rivalLanded = true;
+        await pushImage(registry.url, target, ['full'], rival);
+      }
+    };
+    const run = await promote(target, { flavours: 'full' });
+    expect(rivalLanded).toBe(true);
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toContain(`${target}:full reads back as ${rival.index.digest} right after this run wrote ${fresh.get('full')!.index.digest}`);
+    expect(run.errors[0]).toContain(`full left (moved by someone else to ${rival.index.digest}: not touched)`);
+    expect(proxy.matching('PUT', new RegExp(`/manifests/full-${VERSION}$`))).toEqual([]);
+    expect(await tagDigest(registry.url, target, 'full')).toBe(rival.index.digest);
+    expect(await listTags(registry.url, target)).toEqual(['full']);
+  });
+
+  it('leaves the one window a registry cannot close: a rival write between the compare and the PUT is overwritten, both runs succeed, and the tag ends at the later run’s digest', async () => {
+    const target = 'nwodtuhs/exegol-window';
+    const rival = buildImage({ format: 'oci', sharedLayers: [], perArchLayerSizes: [1024], label: 'rival-window' });
+    await pushImage(registry.url, 'nwodtuhs/exegol-rival-window', [`full-${VERSION}`], rival);
+    let reached!: () => void;
+    const reachedWrite = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // This run's PUT of the versioned tag, sent after its compare, is held until the rival has finished.
+    proxy.gate = async (method, path) => {
+      if (method !== 'PUT' || !path.endsWith(`/manifests/full-${VERSION}`)) return;
+      reached();
+      await released;
+    };
+    const first = promote(target, { flavours: 'full', tags: '{flavour}-{version}' });
+    await reachedWrite;
+    const direct = await new FaultProxy(registry.url).start();
+    const second = await runBundle('promote-images-preprod-to-prod', {
+      inputs: {
+        registry: direct.url,
+        'source-repository': 'nwodtuhs/exegol-rival-window',
+        'target-repository': target,
+        version: VERSION,
+        flavours: 'full',
+        tags: '{flavour}-{version}',
+      },
+    });
+    await direct.stop();
+    release();
+    const firstRun = await first;
+    expect(second.code, second.stdout).toBe(0);
+    expect(firstRun.code, firstRun.stdout).toBe(0);
+    // The tag ends at the digest of a run that reported success: the one whose write landed last.
+    expect(await tagDigest(registry.url, target, `full-${VERSION}`)).toBe(fresh.get('full')!.index.digest);
+  });
 });

@@ -159,4 +159,23 @@ describe('promote-images-preprod-to-prod bundle within one registry', () => {
     expect(run.code, run.stdout).toBe(0);
     expect(await tagDigest(registry.url, 'nwodtuhs/exegol-misc', `base-${VERSION}`)).toBe(base.index.digest);
   });
+  it('refuses a flavour whose source tags name different digests, naming them, before any write; allow-differing-tags promotes each as it is', async () => {
+    const stale = buildImage({ format: 'oci', sharedLayers: [], perArchLayerSizes: [2048], label: 'full-stale' });
+    const repository = 'nwodtuhs/exegol-preprod-differing';
+    await pushImage(registry.url, repository, [`full-${VERSION}`], images.get('full')!);
+    await pushImage(registry.url, repository, ['full'], stale);
+    const inputs = { 'source-repository': repository, flavours: 'full' };
+    const run = await promote('nwodtuhs/exegol-differing', inputs);
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain(
+      `the tags of one flavour in ${proxy.host}/${repository} name different digests: full (full → ${stale.index.digest}, full-${VERSION} → ${images.get('full')!.index.digest})`,
+    );
+    expect(run.errors[0]).toContain('set allow-differing-tags: true to promote each tag as it is. Nothing was written');
+    expect(await listTags(registry.url, 'nwodtuhs/exegol-differing')).toEqual([]);
+    const allowed = await promote('nwodtuhs/exegol-differing', { ...inputs, 'allow-differing-tags': 'true' });
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(await tagDigest(registry.url, 'nwodtuhs/exegol-differing', 'full')).toBe(stale.index.digest);
+    expect(await tagDigest(registry.url, 'nwodtuhs/exegol-differing', `full-${VERSION}`)).toBe(images.get('full')!.index.digest);
+  });
 });

@@ -1,2 +1,3 @@
 export * from './retry.js';
 export * from './fetch-with-retry.js';
+export * from './read-body.js';

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { readText } from './read-body.js';
 
 /** An answer whose body is a Node stream, to be read once (or discarded). */
 export interface StreamAnswer {
@@ -11,7 +12,7 @@ export interface StreamAnswer {
   readonly url: URL;
   /** The body as it arrives: a dropped connection makes reading it throw. */
   readonly body: IncomingMessage;
-  /** The body's first 64 KiB as text (an error answer's, for a message); the rest is dropped with the connection. */
+  /** The body's first 64 KiB as text, read within 30 s (an error answer's, for a message: {@link readText}); the rest is dropped with the connection. */
   readonly text: () => Promise<string>;
   /** Reads the rest of the body and drops it, keeping the connection for another request. */
   readonly discard: () => Promise<void>;
@@ -75,25 +76,6 @@ export function streamRequest(url: URL, init: StreamRequestInit): Promise<Stream
     init.body.once('error', (error) => request.destroy(error));
     pipeline(init.body, request).catch(() => undefined);
   });
-}
-
-/** Bytes of an answer's body kept for its text: an error answer's message, never a blob. */
-const TEXT_LIMIT = 64 * 1024;
-
-async function readText(body: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= TEXT_LIMIT) break;
-    }
-  } catch {
-    // what arrived before the connection dropped
-  }
-  if (!body.readableEnded) body.destroy();
-  return Buffer.concat(chunks).subarray(0, TEXT_LIMIT).toString('utf8');
 }
 
 async function discard(body: IncomingMessage): Promise<void> {

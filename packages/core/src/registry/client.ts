@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ActionError } from '../action/errors.js';
 import { fetchWithRetry, streamWithRetry, type FetchRetryOptions, type HttpAnswer } from '../http/fetch-with-retry.js';
 import { streamRequest, type StreamAnswer } from '../http/stream-request.js';
+import { isFetchResponse, readBody, readText } from '../http/read-body.js';
 import type { RetryOptions } from '../http/retry.js';
 import type { Logger } from '../action/logger.js';
 import { grantedAccess, parseChallenge, type Challenge } from './auth.js';
@@ -37,7 +38,8 @@ export interface RegistryClientOptions {
 
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
 export async function describeRegistryError(response: HttpAnswer & { text(): Promise<string> }): Promise<string> {
-  const text = (await response.text().catch(() => '')).slice(0, 2000);
+  // At most 64 KiB within 30 s ({@link readText}): an error answer's body is a message, never 400 MB.
+  const text = (isFetchResponse(response) ? await readText(response) : await response.text().catch(() => '')).slice(0, 2000);
   const limit = registryRateLimitMessage(response);
   try {
     const errors = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors ?? [];
@@ -54,24 +56,37 @@ export async function describeRegistryError(response: HttpAnswer & { text(): Pro
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** Reads a body of at most `limit` bytes, refusing a longer one before it is all read. */
-async function readAtMost(response: Response, limit: number, what: string): Promise<Buffer> {
-  const announced = Number(response.headers.get('content-length') ?? NaN);
-  if (announced > limit) {
-    await response.body?.cancel();
-    throw new ActionError(`${what} is ${announced} bytes, over the 4 MiB manifest limit: refused before reading it`);
+/** The most bytes of a token server's answer read: a JWT with its claims is a few KiB. */
+const MAX_TOKEN_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * The token of a token server's 200 answer (Docker's token authentication spec: a JSON object with
+ * `token`, or OAuth2's `access_token`), read through {@link readBody}: at most 1 MiB, within 30 s.
+ *
+ * @param server names the token server in errors, e.g. `the token server of ghcr.io (https://ghcr.io/token)`
+ * @throws ActionError naming the server when the answer is too large, too slow, not JSON, not an object (`null`), or holds no token
+ */
+async function tokenOf(response: Response, server: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readBody(response, { maxBytes: MAX_TOKEN_ANSWER_BYTES, overflow: 'refuse', what: `the answer of ${server}` });
+  } catch (error) {
+    throw new ActionError((error as Error).message);
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.byteLength;
-    if (total > limit) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new ActionError(`${what} is over the 4 MiB manifest limit: refused after ${limit} bytes`);
-    }
-    chunks.push(chunk);
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new ActionError(`${server} answered ${bytes.length} bytes that are not JSON, not a token`);
   }
-  return Buffer.concat(chunks);
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ActionError(
+      `${server} answered ${body === null ? 'null' : Array.isArray(body) ? 'a JSON array' : `a JSON ${typeof body}`}, not an object holding a token`,
+    );
+  const { token, access_token: accessToken } = body as { token?: unknown; access_token?: unknown };
+  const found = typeof token === 'string' && token ? token : typeof accessToken === 'string' && accessToken ? accessToken : undefined;
+  if (!found) throw new ActionError(`${server} returned no token`);
+  return found;
 }
 
 /** The sha256 digest of bytes, as `sha256:<hex>`. */
@@ -184,9 +199,7 @@ export class RegistryClient {
       );
     }
     if (!response.ok) throw new ActionError(`the token server of ${this.endpoint.name} answered ${await describeRegistryError(response)}`);
-    const body = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
-    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
-    if (!token) throw new ActionError(`the token server of ${this.endpoint.name} returned no token`);
+    const token = await tokenOf(response, `the token server of ${this.endpoint.name} (${realm.origin}${realm.pathname})`);
     this.options.logger.mask(token);
     this.authorization = `Bearer ${token}`;
     const granted = grantedAccess(token);
@@ -247,10 +260,11 @@ export class RegistryClient {
   /**
    * GET /v2/<name>/manifests/<reference> with every manifest media type
    * accepted, at most 4 MiB (refused before reading when the length says
-   * more), checked by {@link parseManifest}. Counted in `manifestGets`.
+   * more), whole within 30 s of its headers ({@link readBody}), checked by
+   * {@link parseManifest}. Counted in `manifestGets`.
    *
    * @returns the exact bytes, or undefined on 404
-   * @throws ActionError on another error, an oversized or malformed manifest, or bytes that do not match the digest asked for or announced
+   * @throws ActionError on another error, an oversized, slow or malformed manifest, or bytes that do not match the digest asked for or announced
    */
   async getManifest(repository: string, reference: string): Promise<RawManifest | undefined> {
     return this.limit.run(async () => {
@@ -262,7 +276,14 @@ export class RegistryClient {
         return undefined;
       }
       if (!response.ok) throw new ActionError(`GET manifest ${where}: ${await describeRegistryError(response)}`);
-      const bytes = await readAtMost(response, MAX_MANIFEST_BYTES, `manifest ${where}`);
+      const bytes = await readBody(response, {
+        maxBytes: MAX_MANIFEST_BYTES,
+        overflow: 'refuse',
+        limitName: '4 MiB manifest',
+        what: `manifest ${where}`,
+      }).catch((error: unknown) => {
+        throw new ActionError((error as Error).message);
+      });
       const digest = sha256Digest(bytes);
       const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
       if (expected && expected !== digest)

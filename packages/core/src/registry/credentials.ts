@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ActionError } from '../action/errors.js';
+import { ActionError, InputError } from '../action/errors.js';
 import { runCommand } from '../util/command.js';
-import type { RegistryEndpoint } from './reference.js';
+import { repositoryScope } from './auth.js';
+import { isSameRegistry, type RegistryEndpoint } from './reference.js';
 
 /** A user name and a password or token for a registry. */
 export interface RegistryCredentials {
@@ -99,4 +100,84 @@ export async function dockerConfigCredentials(
     }
   }
   return undefined;
+}
+
+/** How the client of one registry authenticates: its credentials, the token scopes it asks for, the repositories its token must let it push to. */
+export interface RegistryAccess {
+  readonly endpoint: RegistryEndpoint;
+  readonly credentials?: RegistryCredentials;
+  /** Token scopes asked for at once (Docker token authentication spec), e.g. `repository:nwodtuhs/exegol:pull,push`. */
+  readonly scopes: readonly string[];
+  /** Repositories the token must grant `push` on (checked when the token says what it grants); none in a dry run. */
+  readonly pushRepositories: readonly string[];
+}
+
+/** Who a promotion authenticates as, where ({@link promotionAccess}). */
+export interface PromotionAccess {
+  /** One registry for both sides: one client, one token carrying pull on the source and pull,push on the target (a cross-repository mount needs both); `source` and `target` are then the same object. */
+  readonly shared: boolean;
+  readonly source: RegistryAccess;
+  readonly target: RegistryAccess;
+  /** Docker Hub API credentials to delete the source tags (delete-source-tags). */
+  readonly sourceHub?: RegistryCredentials;
+  /** Docker Hub API credentials to delete a new target tag again after a failed promotion (target on Docker Hub, with credentials). */
+  readonly targetHub?: RegistryCredentials;
+}
+
+/** What {@link promotionAccess} decides from. */
+export interface PromotionAccessRequest {
+  readonly sourceEndpoint: RegistryEndpoint;
+  readonly targetEndpoint: RegistryEndpoint;
+  readonly sourceRepository: string;
+  readonly targetRepository: string;
+  /** The `username` and `password` inputs: used for every registry and Docker Hub's API when given. */
+  readonly credentials?: RegistryCredentials;
+  readonly dryRun: boolean;
+  readonly deleteSourceTags: boolean;
+}
+
+/**
+ * The credential policy of a promotion: the `username`/`password` inputs when given, for both
+ * registries and Docker Hub's API; else each registry's entry of Docker's config file
+ * ({@link dockerConfigCredentials}), else anonymous. The source is asked for pull only, the target
+ * for pull,push (pull only in a dry run, which pushes nothing, so that a read-only token plans).
+ * Docker Hub's API, which deletes tags, gets the source's credentials for delete-source-tags (which
+ * needs them), and the target's to delete a new tag again after a failure.
+ *
+ * @param lookup Docker's config lookup; {@link dockerConfigCredentials} by default
+ * @throws InputError `delete-source-tags` when it is set and no credentials were found for Docker Hub; ActionError from a failing credential helper
+ */
+export async function promotionAccess(
+  request: PromotionAccessRequest,
+  lookup: (endpoint: RegistryEndpoint) => Promise<RegistryCredentials | undefined> = (endpoint) => dockerConfigCredentials(endpoint),
+): Promise<PromotionAccess> {
+  const credentialsFor = async (endpoint: RegistryEndpoint): Promise<RegistryCredentials | undefined> => request.credentials ?? (await lookup(endpoint));
+  const sourceScope = repositoryScope(request.sourceRepository, ['pull']);
+  const targetScope = repositoryScope(request.targetRepository, request.dryRun ? ['pull'] : ['pull', 'push']);
+  const pushRepositories = request.dryRun ? [] : [request.targetRepository];
+  const sourceHub = request.deleteSourceTags ? await credentialsFor(request.sourceEndpoint) : undefined;
+  if (request.deleteSourceTags && !sourceHub)
+    throw new InputError('delete-source-tags', 'needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)');
+  const hubFields = (targetCredentials: RegistryCredentials | undefined) => ({
+    ...(sourceHub ? { sourceHub } : {}),
+    ...(request.targetEndpoint.isDockerHub && targetCredentials ? { targetHub: targetCredentials } : {}),
+  });
+  if (isSameRegistry(request.sourceEndpoint, request.targetEndpoint)) {
+    const credentials = await credentialsFor(request.targetEndpoint);
+    const access: RegistryAccess = {
+      endpoint: request.targetEndpoint,
+      ...(credentials ? { credentials } : {}),
+      scopes: [sourceScope, targetScope],
+      pushRepositories,
+    };
+    return { shared: true, source: access, target: access, ...hubFields(credentials) };
+  }
+  const sourceCredentials = await credentialsFor(request.sourceEndpoint);
+  const targetCredentials = await credentialsFor(request.targetEndpoint);
+  return {
+    shared: false,
+    source: { endpoint: request.sourceEndpoint, ...(sourceCredentials ? { credentials: sourceCredentials } : {}), scopes: [sourceScope], pushRepositories: [] },
+    target: { endpoint: request.targetEndpoint, ...(targetCredentials ? { credentials: targetCredentials } : {}), scopes: [targetScope], pushRepositories },
+    ...hubFields(targetCredentials),
+  };
 }

@@ -1,5 +1,6 @@
 import { ActionError, InputError } from '../action/errors.js';
 import { fetchWithRetry } from '../http/fetch-with-retry.js';
+import { TEXT_LIMIT, readBody, readText } from '../http/read-body.js';
 import type { Logger } from '../action/logger.js';
 import type { RegistryClient } from './client.js';
 import type { RegistryCredentials } from './credentials.js';
@@ -77,11 +78,22 @@ export class DockerHubApi {
         `Docker Hub refused to create an access token for ${this.credentials.username} (POST /v2/auth/token: HTTP ${response.status}${registryRateLimitMessage(response)})`,
       );
     }
-    const body = (await response.json().catch(() => ({}))) as { access_token?: unknown };
-    if (typeof body.access_token !== 'string' || !body.access_token) throw new ActionError('Docker Hub returned no access_token');
-    this.logger.mask(body.access_token);
-    this.token = { value: body.access_token, until: Date.now() + 9 * 60 * 1000 };
-    return body.access_token;
+    const text = await readBody(response, { maxBytes: TEXT_LIMIT, overflow: 'refuse', what: `Docker Hub's answer to POST ${this.base}/v2/auth/token` }).catch(
+      (error: unknown) => {
+        throw new ActionError((error as Error).message);
+      },
+    );
+    let body: unknown;
+    try {
+      body = JSON.parse(text.toString('utf8'));
+    } catch {
+      // not JSON: no token
+    }
+    const token = body && typeof body === 'object' ? (body as { access_token?: unknown }).access_token : undefined;
+    if (typeof token !== 'string' || !token) throw new ActionError(`Docker Hub (POST ${this.base}/v2/auth/token) returned no access_token`);
+    this.logger.mask(token);
+    this.token = { value: token, until: Date.now() + 9 * 60 * 1000 };
+    return token;
   }
 
   /**
@@ -100,7 +112,7 @@ export class DockerHubApi {
       await response.body?.cancel();
       return response.ok ? 'deleted' : 'absent';
     }
-    const text = (await response.text().catch(() => '')).slice(0, 300);
+    const text = (await readText(response)).slice(0, 300);
     let message = text;
     try {
       const parsed = JSON.parse(text) as { message?: unknown; detail?: unknown };

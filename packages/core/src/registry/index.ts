@@ -11,3 +11,4 @@ export * from './docker-hub.js';
 export * from './manifest.js';
 export * from './rate-limit.js';
 export * from './request-limit.js';
+export * from './promotion.js';

@@ -51,16 +51,31 @@ export interface TagPlan extends TagPair {
 const MAX_DEPTH = 4;
 
 /**
+ * The most manifests one index may list (platform images and their attestation manifests), checked
+ * before any of them is read: each one the target lacks costs a GET, which Docker Hub counts as a pull.
+ * Neither distribution nor containerd bounds an index's children except through the 4 MiB manifest
+ * limit (MAX_MANIFEST_BYTES in manifest.ts: about 25 000 minimal descriptors, 25 000 pulls); 128 is eight
+ * times a large multi-platform index (8 platforms and their 8 attestation manifests).
+ */
+export const MAX_INDEX_CHILDREN = 128;
+
+/** The most child manifests one promotion reads (over every tag and nesting level): a bound on the GETs an index of indexes can cause. */
+export const MAX_CHILD_MANIFESTS = 1024;
+
+/** What the plan reads from a registry: a {@link RegistryClient}, or a stand-in in unit tests. */
+export type ManifestReader = Pick<RegistryClient, 'endpoint' | 'headManifest' | 'getManifest'>;
+
+/**
  * Reads a manifest's tree from the source: each child manifest of an index
  * that the target repository lacks (by digest, once per digest thanks to
  * `cache`), and the blobs of each image manifest. A child the target holds
  * (HEAD) is not read: Docker Hub counts every manifest GET as a pull.
  *
- * @throws ActionError when a child manifest is missing, malformed, or nested deeper than 4 levels
+ * @throws ActionError when a child manifest is missing, malformed, or nested deeper than 4 levels; when an index lists more than {@link MAX_INDEX_CHILDREN} manifests, or the promotion would read more than {@link MAX_CHILD_MANIFESTS}, before reading them
  */
 export async function readTree(
-  source: { client: RegistryClient; repository: string },
-  target: { client: RegistryClient; repository: string },
+  source: { client: ManifestReader; repository: string },
+  target: { client: ManifestReader; repository: string },
   manifest: RawManifest,
   cache: Map<string, Promise<ManifestTree | PresentManifest>>,
   depth = 0,
@@ -72,8 +87,16 @@ export async function readTree(
     return { manifest, children: [], blobs };
   }
   if (depth >= MAX_DEPTH) throw new ActionError(`${where} nests indexes deeper than ${MAX_DEPTH} levels`);
+  const listed = content.manifests ?? [];
+  if (listed.length > MAX_INDEX_CHILDREN)
+    throw new ActionError(`${where} lists ${listed.length} manifests, more than ${MAX_INDEX_CHILDREN} in one index: refused before reading any of them`);
+  const unread = new Set(listed.map((descriptor) => descriptor.digest).filter((digest) => !cache.has(digest))).size;
+  if (cache.size + unread > MAX_CHILD_MANIFESTS)
+    throw new ActionError(
+      `${where} brings the child manifests to read to ${cache.size + unread}, more than ${MAX_CHILD_MANIFESTS} in one promotion: refused before reading them`,
+    );
   const children = await Promise.all(
-    (content.manifests ?? []).map((descriptor) => {
+    listed.map((descriptor) => {
       let child = cache.get(descriptor.digest);
       if (!child) {
         child = (async (): Promise<ManifestTree | PresentManifest> => {
@@ -148,17 +171,22 @@ export function blobsOf(tree: ManifestTree): Descriptor[] {
  * versioned tag never moves, so an earlier run of this release promoted it,
  * then deleted the source tag (a re-run finishing a half-done deletion).
  *
- * @throws ActionError listing every missing source tag, and every versioned target tag that already points elsewhere (unless `overwrite`); nothing is written
+ * Unless `allowDifferingTags`, the source tags of one flavour (`full`, `full-5.1.5`) must name one
+ * digest: a release's tags of a flavour name one image.
+ *
+ * @throws ActionError listing every missing source tag, every flavour whose source tags name different digests (unless `allowDifferingTags`), and every versioned target tag that already points elsewhere (unless `overwrite`); nothing is written
  */
 export async function planPromotion(options: {
-  source: RegistryClient;
+  source: ManifestReader;
   sourceRepository: string;
-  target: RegistryClient;
+  target: ManifestReader;
   targetRepository: string;
   pairs: readonly TagPair[];
   overwrite: boolean;
   concurrency: number;
   sourceTagsDeleted?: boolean;
+  /** Let the source tags of one flavour name different digests (e.g. `full` and `full-5.1.5`); refused otherwise. */
+  allowDifferingTags?: boolean;
 }): Promise<TagPlan[]> {
   const { source, target, sourceRepository, targetRepository, pairs } = options;
   const [sourceDigests, targetDigests] = await Promise.all([
@@ -177,6 +205,17 @@ export async function planPromotion(options: {
     else missing.push(`${source.endpoint.name}/${sourceRepository}:${pair.sourceTag}`);
   });
   if (missing.length) throw new ActionError(`source tag(s) not found: ${missing.join(', ')}; nothing was written`);
+  if (!options.allowDifferingTags) {
+    const differing = [...new Set(pairs.map((pair) => pair.flavour))].flatMap((flavour) => {
+      const tags = pairs.flatMap((pair, index) => (pair.flavour === flavour ? [`${pair.sourceTag} → ${gone.get(index) ?? sourceDigests[index]!}`] : []));
+      const digests = new Set(pairs.flatMap((pair, index) => (pair.flavour === flavour ? [gone.get(index) ?? sourceDigests[index]!] : [])));
+      return digests.size > 1 ? [`${flavour} (${[...new Set(tags)].join(', ')})`] : [];
+    });
+    if (differing.length)
+      throw new ActionError(
+        `the tags of one flavour in ${source.endpoint.name}/${sourceRepository} name different digests: ${differing.join('; ')}. A release's tags of a flavour must name one image: push them again, or set allow-differing-tags: true to promote each tag as it is. Nothing was written`,
+      );
+  }
 
   const trees = new Map<string, Promise<ManifestTree>>();
   const children = new Map<string, Promise<ManifestTree | PresentManifest>>();

@@ -65,10 +65,13 @@ const NO_BLOBS = { present: 0, mounted: 0, copied: 0 } as const;
  *    registry; a mount answered 202 or 401 falls back to a copy) or streamed,
  *    largest first; then child manifests by digest. No tag is written before
  *    every blob and child manifest of every tag is in place.
- * 2. each tag, tags that exist first: its digest is read again (HEAD) and
- *    must still be the one planned (compare-and-set: another promotion that
- *    moved it is refused), then the source's bytes are written unchanged.
- * 3. every tag is read back (HEAD) at its digest.
+ * 2. each tag, tags that exist first: its digest is read again (HEAD) right
+ *    before its write and must still be the one planned (another promotion
+ *    that moved it is refused), the source's bytes are written unchanged, and
+ *    the tag is read back (HEAD) at once: another digest there fails the run.
+ *    The registry has no conditional write: a rival write landing between the
+ *    HEAD and the PUT (one request) is overwritten unseen.
+ * 3. every tag is read back (HEAD) at its digest once all are written.
  * When a write or a read-back fails, every tag this run moved is put back:
  * re-written at its former digest, or, where it did not exist, deleted (a tag
  * DELETE; Docker Hub's API; on registries that delete only by digest, such as
@@ -150,24 +153,34 @@ export async function executePromotion(plans: readonly TagPlan[], options: Promo
   const moved: TagPlan[] = [];
   const written = new Set<TagPlan>();
   let failure: string | undefined;
-  for (const plan of order) {
-    try {
-      const current = await target.headManifest(targetRepository, plan.targetTag);
-      if (current !== plan.existingDigest) {
-        failure = `${targetRepository}:${plan.targetTag} moved to ${current ?? 'nothing'} since the plan (it was at ${plan.existingDigest ?? 'nothing'}): another promotion is writing it`;
+  // Each tag: compared right before its write, read back right after it. The registry has no
+  // conditional write, so another writer can still land between the compare and the PUT: the
+  // read-back catches it when it lands after ours, the final read-back when it lands later.
+  await logger.group(`Tag writes to ${targetRepository}`, async () => {
+    for (const plan of order) {
+      try {
+        const current = await target.headManifest(targetRepository, plan.targetTag);
+        if (current !== plan.existingDigest) {
+          failure = `${targetRepository}:${plan.targetTag} moved to ${current ?? 'nothing'} since the plan (it was at ${plan.existingDigest ?? 'nothing'}): another promotion is writing it`;
+          break;
+        }
+        await target.putManifest(targetRepository, plan.targetTag, plan.tree!.manifest);
+        moved.push(plan);
+        written.add(plan);
+        const readBack = await target.headManifest(targetRepository, plan.targetTag);
+        if (readBack !== plan.digest) {
+          failure = `${targetRepository}:${plan.targetTag} reads back as ${readBack ?? 'nothing'} right after this run wrote ${plan.digest}: another promotion wrote it meanwhile`;
+          break;
+        }
+        logger.info(`${targetRepository}:${plan.targetTag} → ${plan.digest} (read back)`);
+      } catch (error) {
+        // The write may have landed before the error: put it back too when it did.
+        if (!written.has(plan)) moved.push(plan);
+        failure = describeError(error);
         break;
       }
-      await target.putManifest(targetRepository, plan.targetTag, plan.tree!.manifest);
-      moved.push(plan);
-      written.add(plan);
-      logger.info(`${targetRepository}:${plan.targetTag} → ${plan.digest}`);
-    } catch (error) {
-      // The write may have landed before the error: put it back too when it did.
-      moved.push(plan);
-      failure = describeError(error);
-      break;
     }
-  }
+  });
   if (!failure) {
     const readBack = await mapWithConcurrency(writes, options.concurrency, async (plan) =>
       target.headManifest(targetRepository, plan.targetTag).catch(() => undefined),
@@ -217,8 +230,18 @@ async function putBack(moved: readonly TagPlan[], written: ReadonlySet<TagPlan>,
     else {
       try {
         await target.putManifest(targetRepository, plan.targetTag, plan.existing!);
-        state(plan, 'restored', plan.existingDigest!);
-        logger.info(`${targetRepository}:${plan.targetTag} put back at ${plan.existingDigest}`);
+        // Read back too: a rival's write landing between the compare and this PUT is overwritten, one landing after it is not.
+        const after = await current(plan);
+        if (after === plan.existingDigest) {
+          state(plan, 'restored', plan.existingDigest!);
+          logger.info(`${targetRepository}:${plan.targetTag} put back at ${plan.existingDigest}`);
+        } else
+          state(
+            plan,
+            'left',
+            after instanceof Error ? null : (after ?? null),
+            after instanceof Error ? `put back, but could not be read: ${after.message}` : `moved by someone else to ${after ?? 'nothing'} as it was put back`,
+          );
       } catch (error) {
         state(plan, 'left', plan.digest, `could not be put back at ${plan.existingDigest}: ${describeError(error)}`);
       }

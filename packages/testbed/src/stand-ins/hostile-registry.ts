@@ -1,7 +1,10 @@
 // Registries that misbehave on purpose, for the refusals of promote-images:
 // - ManifestServer answers the distribution API's manifest routes with whatever bytes a test gives a
-//   tag (oversized, not JSON, `null`, bad descriptors), with a Docker-Content-Digest that matches them,
-//   so that only the client's own checks stand between those bytes and production.
+//   tag (oversized, not JSON, `null`, bad descriptors, an index of 10 000 children, an error answer
+//   of 64 MiB, a body sent one byte a second), with a Docker-Content-Digest that matches them, so
+//   that only the client's own checks stand between those bytes and production. With `token` set it
+//   asks for a Bearer token (Docker's token authentication spec: 401 with
+//   `WWW-Authenticate: Bearer realm=…`) from its own /token route, which answers those bytes.
 // - ForeignLocationFront sits before a real registry with Basic auth and moves every upload session to
 //   another host, as the distribution spec allows ("The <location> does not necessarily need to be
 //   provided by the registry itself"): that host, like object storage behind a signed URL, trusts the
@@ -10,18 +13,26 @@ import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
-/** How a tag's manifest is served. */
+/** How a tag's manifest (or the token route's answer) is served. */
 export interface ServedManifest {
   readonly bytes: Buffer;
   readonly contentType: string;
   /** Send no Content-Length (chunked), so that only the bytes read can tell the size. */
   readonly chunked?: boolean;
+  /** The status of a GET, with `bytes` as its body (an error answer); HEAD still answers 200 with the digest. Default 200. */
+  readonly status?: number;
+  /** Send the body one byte every this many milliseconds (a body that never seems to end). */
+  readonly dripMs?: number;
 }
 
 export class ManifestServer {
   readonly manifests = new Map<string, ServedManifest>();
-  /** Bytes of manifest bodies written to the socket, per request path. */
+  /** Bytes of bodies written to the socket, per request path. */
   readonly sent = new Map<string, number>();
+  /** Every request, in order. */
+  readonly requests: { method: string; path: string }[] = [];
+  /** When set, every registry route needs a Bearer token, and GET /token answers this. */
+  token?: ServedManifest;
   private server?: Server;
   url = '';
   host = '';
@@ -39,27 +50,49 @@ export class ManifestServer {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     request.resume();
+    response.on('error', () => undefined);
     const path = new URL(request.url ?? '/', 'http://hostile').pathname;
+    this.requests.push({ method: request.method ?? 'GET', path });
+    if (path === '/token' && this.token) return this.send(request, response, path, this.token);
+    if (this.token && !request.headers.authorization?.startsWith('Bearer '))
+      return void response
+        .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': `Bearer realm="${this.url}/token",service="hostile"` })
+        .end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
     if (path === '/v2/') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     const reference = /^\/v2\/.+\/manifests\/([^/]+)$/.exec(path)?.[1];
     const served = reference ? (this.manifests.get(reference) ?? [...this.manifests.values()].find((entry) => digestOf(entry.bytes) === reference)) : undefined;
     if (!served)
       return void response.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
-    const headers: Record<string, string> = { 'content-type': served.contentType, 'docker-content-digest': digestOf(served.bytes) };
+    this.send(request, response, path, served);
+  }
+
+  private send(request: IncomingMessage, response: ServerResponse, path: string, served: ServedManifest): void {
+    const status = request.method === 'HEAD' ? 200 : (served.status ?? 200);
+    const headers: Record<string, string> = { 'content-type': served.contentType };
+    if (status === 200) headers['docker-content-digest'] = digestOf(served.bytes);
     if (!served.chunked) headers['content-length'] = String(served.bytes.length);
-    response.writeHead(200, headers);
+    response.writeHead(status, headers);
     if (request.method === 'HEAD') return void response.end();
     let offset = 0;
+    const count = (length: number): void => void this.sent.set(path, (this.sent.get(path) ?? 0) + length);
+    if (served.dripMs) {
+      const timer = setInterval(() => {
+        if (offset >= served.bytes.length) return void (clearInterval(timer), response.end());
+        count(1);
+        response.write(served.bytes.subarray(offset, ++offset));
+      }, served.dripMs);
+      response.on('close', () => clearInterval(timer));
+      return;
+    }
     const write = (): void => {
       while (offset < served.bytes.length) {
         const chunk = served.bytes.subarray(offset, offset + 64 * 1024);
         offset += chunk.length;
-        this.sent.set(path, (this.sent.get(path) ?? 0) + chunk.length);
+        count(chunk.length);
         if (!response.write(chunk)) return void response.once('drain', write);
       }
       response.end();
     };
-    response.on('error', () => undefined);
     write();
   }
 }
