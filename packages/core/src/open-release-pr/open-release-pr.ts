@@ -165,6 +165,7 @@ async function run(request: OpenReleasePrRequest, repository: GitRepository): Pr
       `pull request #${same.number} from ${head} into ${base} is open and was not opened by open-release-pr (its description lacks the marker): GitHub allows one open pull request a branch pair; close it, or retitle it to take it over by hand. Nothing was written`,
     );
   const sameVersion = same ? parsePythonVersion(markedVersion(same.body)!) : undefined;
+  if (same) logger.info(`Open release pull request from ${head} into ${base}: #${same.number} (version ${markedVersion(same.body) || 'unknown'}); it is refreshed, not opened again`);
 
   const { previous, version, edits } = await planFiles(request, repository.directory, sameVersion, tags);
   const tagged = tags.find((tag) => parsePythonVersion(tag)?.text === version.text);
@@ -178,6 +179,7 @@ async function run(request: OpenReleasePrRequest, repository: GitRepository): Pr
       `release pull request #${other.number} (${other.url}) is open into ${base} for version ${markedVersion(other.body) || '(unknown)'}: merge or close it before opening one for ${version.text}. Nothing was written`,
     );
 
+  logger.info(`${base} and ${head} exist; ${head} is at ${planned}; version ${previous ? `${previous.text} → ` : ''}${version.text}, not tagged`);
   const changed = edits.filter((edit) => edit.after !== edit.before);
   const moves = await planSubmoduleMoves(repository, settings.cloneUrl, request.submodules);
   if (changed.length > 0) await checkCommittable(repository, changed.map((edit) => edit.location));
