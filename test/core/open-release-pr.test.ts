@@ -14,7 +14,8 @@ import {
 } from '@exegol-release/core';
 
 const SPAWN = String.raw`exegol/utils/imgsync/spawn.sh: ^# Spawn Version:(\d+)[a-z]*\d*$ = # Spawn Version:$1`;
-const SPAWN_SCRIPT = '#!/bin/bash\n# DO NOT CHANGE the syntax or text of the following line, only increment the version number\n# Spawn Version:2b\n# The spawn version allow…\n';
+const SPAWN_SCRIPT =
+  '#!/bin/bash\n# DO NOT CHANGE the syntax or text of the following line, only increment the version number\n# Spawn Version:2b\n# The spawn version allow…\n';
 const v = (text: string) => parsePythonVersion(text)!;
 
 describe('patterns', () => {
@@ -93,7 +94,16 @@ describe('the description', () => {
     const body = buildDescription({
       version: '5.1.5',
       submodules: [
-        { name: 'exegol-images', path: 'exegol-images', url: 'https://github.com/ThePorgs/Exegol-images.git', branch: 'main', from: 'a'.repeat(40), to: 'b'.repeat(40), count: 1, commits: [{ sha: 'b'.repeat(40), subject: 'Fix <script> for @everyone' }] },
+        {
+          name: 'exegol-images',
+          path: 'exegol-images',
+          url: 'https://github.com/ThePorgs/Exegol-images.git',
+          branch: 'main',
+          from: 'a'.repeat(40),
+          to: 'b'.repeat(40),
+          count: 1,
+          commits: [{ sha: 'b'.repeat(40), subject: 'Fix <script> for @everyone' }],
+        },
       ],
       checklist: [],
     });

@@ -44,8 +44,8 @@ export interface World {
   refs(fullName: string): string;
   /** The file `file` at `ref` of a bare repository. */
   show(fullName: string, ref: string, file: string): string;
-  /** Commits `files` on `branch` of a bare repository. @returns the commit */
-  commit(fullName: string, branch: string, files: Record<string, string>, message: string): Promise<string>;
+  /** Commits `files` on `branch` of a bare repository (a new branch starts from `from`). @returns the commit */
+  commit(fullName: string, branch: string, files: Record<string, string>, message: string, from?: string): Promise<string>;
   /** Records a merged pull request whose merge commit is `sha` (what generate-notes lists). */
   merged(fullName: string, title: string, sha: string, login?: string): PullRequest;
   /** Runs the bundle against this world. */
@@ -56,7 +56,13 @@ export interface World {
 }
 
 /** Commits `files` on `branch` (created from `from` when missing) of a bare repository, through a scratch clone. */
-async function commitTo(bare: string, branch: string, files: Record<string, string>, message: string, options: { from?: string; gitlinks?: Record<string, string>; tag?: string } = {}): Promise<string> {
+async function commitTo(
+  bare: string,
+  branch: string,
+  files: Record<string, string>,
+  message: string,
+  options: { from?: string; gitlinks?: Record<string, string>; tag?: string } = {},
+): Promise<string> {
   const work = await mkdtemp(path.join(tmpdir(), 'open-release-work-'));
   try {
     git(work, 'init', '--quiet', '--initial-branch', branch);
@@ -103,7 +109,8 @@ export async function createWorld(): Promise<World> {
     password === TOKEN ? { login: APP_LOGIN, mayPush: true } : password === READ_ONLY_TOKEN ? { login: 'github-actions[bot]', mayPush: false } : undefined,
   );
   const open = serveOpenReleaseEndpoints(api, release, (fullName) => `${remote.base}/${fullName}.git`);
-  for (const name of [WRAPPER, IMAGES]) open.settings.set(name, { allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true, allow_auto_merge: true });
+  for (const name of [WRAPPER, IMAGES])
+    open.settings.set(name, { allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true, allow_auto_merge: true });
   api.tokens.set(TOKEN, { login: APP_LOGIN, installation: true, permissions: { contents: 'write', 'pull-requests': 'write' } });
   api.tokens.set(READ_ONLY_TOKEN, { login: 'github-actions[bot]', installation: true, permissions: { contents: 'read', 'pull-requests': 'read' } });
   for (const name of [WRAPPER, IMAGES]) api.repository(name).permissions.set(MAINTAINER, 'maintain');
@@ -119,7 +126,7 @@ export async function createWorld(): Promise<World> {
     tip: (fullName, ref) => git(bare(fullName), 'rev-parse', `${ref}^{commit}`),
     refs: (fullName) => git(bare(fullName), 'for-each-ref', '--format=%(refname) %(objectname)'),
     show: (fullName, ref, file) => git(bare(fullName), 'show', `${ref}:${file}`),
-    commit: (fullName, branch, files, message) => commitTo(bare(fullName), branch, files, message),
+    commit: (fullName, branch, files, message, from) => commitTo(bare(fullName), branch, files, message, from ? { from } : {}),
     merged: (fullName, title, sha, login = 'contributor') => mergedPull(api.repository(fullName), fullName, title, sha, login),
     run: (inputs, token = TOKEN) =>
       runBundle('open-release-pr', {
@@ -160,12 +167,23 @@ async function buildTemplate(): Promise<{ root: string; merged: { fullName: stri
   const r0 = await commitTo(bare(RESOURCES), 'main', { 'resources_list.csv': 'name,url\n' }, 'Resources');
   await commitTo(bare(RESOURCES), 'main', { 'resources_list.csv': 'name,url\nwinpeas,https://example.invalid/winpeas\n' }, 'Update resources');
   await commitTo(bare(IMAGES), 'dev', {}, 'Start dev', { from: 'main' });
-  record(IMAGES, 'Add the web flavour tools', await commitTo(bare(IMAGES), 'dev', { 'sources/install/package_web.sh': 'install_web_tools\n' }, 'Merge pull request #1'));
-  record(IMAGES, 'Fix the OSINT install', await commitTo(bare(IMAGES), 'dev', { 'sources/install/package_osint.sh': 'install_osint\n' }, 'Merge pull request #2'));
+  record(
+    IMAGES,
+    'Add the web flavour tools',
+    await commitTo(bare(IMAGES), 'dev', { 'sources/install/package_web.sh': 'install_web_tools\n' }, 'Merge pull request #1'),
+  );
+  record(
+    IMAGES,
+    'Fix the OSINT install',
+    await commitTo(bare(IMAGES), 'dev', { 'sources/install/package_osint.sh': 'install_osint\n' }, 'Merge pull request #2'),
+  );
 
   // The wrapper: master at 5.1.4, dev at 5.1.5b2 with a merged pull request since 5.1.5b1.
   const gitlinks = { 'exegol-images': i0, 'exegol-resources': r0 };
-  await commitTo(bare(WRAPPER), 'master', { ...wrapperFiles({ version: '5.1.4', spawnVersion: '2' }), '.gitmodules': GITMODULES }, 'Exegol 5.1.4', { gitlinks, tag: '5.1.4' });
+  await commitTo(bare(WRAPPER), 'master', { ...wrapperFiles({ version: '5.1.4', spawnVersion: '2' }), '.gitmodules': GITMODULES }, 'Exegol 5.1.4', {
+    gitlinks,
+    tag: '5.1.4',
+  });
   await commitTo(bare(WRAPPER), 'dev', wrapperFiles({ version: '5.1.5b1', spawnVersion: '2b' }), 'Version 5.1.5b1', { from: 'master', tag: '5.1.5b1' });
   record(WRAPPER, 'Compose support', await commitTo(bare(WRAPPER), 'dev', { 'exegol/compose.py': 'COMPOSE = True\n' }, 'Merge pull request #3'));
   await commitTo(bare(WRAPPER), 'dev', wrapperFiles({ version: '5.1.5b2', spawnVersion: '2b' }), 'Version 5.1.5b2', { tag: '5.1.5b2' });

@@ -58,7 +58,11 @@ describe('open-release-pr on the images', { timeout: 300_000 }, () => {
 
     // 3.1.7b1 is released; a pull request is merged after it; then the final.
     mergeAndTag(Number(beta.outputs['pull-request']), '3.1.7b1');
-    world.merged(IMAGES, 'Add the cloud tools', await world.commit(IMAGES, 'dev', { 'sources/install/package_cloud.sh': 'install_cloud\n' }, 'Merge pull request #7'));
+    world.merged(
+      IMAGES,
+      'Add the cloud tools',
+      await world.commit(IMAGES, 'dev', { 'sources/install/package_cloud.sh': 'install_cloud\n' }, 'Merge pull request #7'),
+    );
     const final = await world.run({ ...IMAGES_INPUTS, bump: 'patch' });
     expect(final.code, final.stdout + final.stderr).toBe(0);
     expect(final.outputs['version']).toBe('3.1.7');

@@ -60,7 +60,7 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
   const refused = (context: RouteContext, documentation: string): void => api.send(context.response, 403, NOT_ACCESSIBLE(documentation));
   const git = (directory: string, ...args: string[]) => spawnSync('git', args, { cwd: directory, encoding: 'utf8' });
 
-  /** The fields every pull request answer carries, filled where the state lacks them (pull-request schema). */
+  /** Fills, in the state, the fields every pull request answer carries (pull-request schema); writes call it before they change them. */
   const complete = (repository: string, pr: PullRequest): PullRequest => {
     pr.node_id = nodeId(repository, pr.number!);
     pr.labels ??= [];
@@ -69,6 +69,8 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     pr.requested_teams ??= [];
     return pr;
   };
+  /** A pull request as a read answers it: a copy with those fields filled, the state left as it is. */
+  const view = (repository: string, pr: PullRequest): PullRequest => complete(repository, structuredClone(pr));
 
   /** GET /repos/{owner}/{repo} (repos/get, full-repository): the clone URL, the merge settings, and `permissions` for the token. */
   const getRepository = (context: RouteContext, identity: TokenIdentity): void => {
@@ -102,7 +104,7 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
       .filter((pr) => !head || pr.head?.label === head)
       .filter((pr) => !base || pr.base?.ref === base)
       .sort((a, b) => b.number! - a.number!)
-      .map((pr) => complete(repository, pr));
+      .map((pr) => view(repository, pr));
     api.paginate(context.url, pulls, (page) => page, context.response);
   };
 
@@ -124,7 +126,8 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     const baseRef = String(body['base'] ?? '');
     const head = state.branches.get(headRef);
     const base = state.branches.get(baseRef);
-    const error = (entry: NonNullable<ValidationError['errors']>[number]) => api.send(context.response, 422, validation('Validation Failed', documentation, [entry]));
+    const error = (entry: NonNullable<ValidationError['errors']>[number]) =>
+      api.send(context.response, 422, validation('Validation Failed', documentation, [entry]));
     if (!title) return error({ resource: 'PullRequest', field: 'title', code: 'missing_field' });
     if (!head) return error({ resource: 'PullRequest', field: 'head', code: 'invalid' });
     if (!base) return error({ resource: 'PullRequest', field: 'base', code: 'invalid' });
@@ -224,7 +227,8 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
       });
     complete(context.repository!, pr);
     for (const login of reviewers) if (!pr.requested_reviewers!.some((entry) => entry?.login === login)) pr.requested_reviewers!.push(user(login));
-    for (const slug of teams) if (!pr.requested_teams!.some((entry) => entry?.slug === slug)) pr.requested_teams!.push({ slug, name: slug, id: 1, node_id: `T_${slug}` });
+    for (const slug of teams)
+      if (!pr.requested_teams!.some((entry) => entry?.slug === slug)) pr.requested_teams!.push({ slug, name: slug, id: 1, node_id: `T_${slug}` });
     api.send(context.response, 201, pr);
   };
 
@@ -242,24 +246,37 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     const { query = '', variables = {} } = JSON.parse(text || '{}') as { query?: string; variables?: Record<string, unknown> };
     if (!/enablePullRequestAutoMerge/.test(query)) {
       // Not ours: answer as the built-in route does for viewer { login }.
-      if (/^\s*(?:query\s*(?:\w+\s*)?)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)) api.send(context.response, 200, { data: { viewer: { login: identity.login } } });
+      if (/^\s*(?:query\s*(?:\w+\s*)?)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query))
+        api.send(context.response, 200, { data: { viewer: { login: identity.login } } });
       else api.send(context.response, 200, { errors: [{ message: 'The stand-in answers only { viewer { login } } and enablePullRequestAutoMerge' }] });
       return true;
     }
     api.graphqlQueries.push(query);
     const answer = (errors: string[], data: unknown = { enablePullRequestAutoMerge: null }) => {
       mutations.push({ query, variables, errors });
-      api.send(context.response, 200, errors.length ? { data, errors: errors.map((message) => ({ type: 'UNPROCESSABLE', path: ['enablePullRequestAutoMerge'], message })) } : { data });
+      api.send(
+        context.response,
+        200,
+        errors.length ? { data, errors: errors.map((message) => ({ type: 'UNPROCESSABLE', path: ['enablePullRequestAutoMerge'], message })) } : { data },
+      );
     };
     const invalid = validateGraphQL(query);
-    if (invalid.length) return (answer(invalid.map((error) => error.message), null), true);
+    if (invalid.length)
+      return (
+        answer(
+          invalid.map((error) => error.message),
+          null,
+        ),
+        true
+      );
     const pullRequestId = String(variables['pullRequestId'] ?? /pullRequestId:\s*"([^"]+)"/.exec(query)?.[1] ?? '');
     const method = String(variables['mergeMethod'] ?? /mergeMethod:\s*(\w+)/.exec(query)?.[1] ?? 'MERGE');
     let found: { repository: string; pr: PullRequest } | undefined;
     for (const [repository, state] of api.repositories)
       for (const pr of state.pulls.values()) if (nodeId(repository, pr.number!) === pullRequestId) found = { repository, pr };
     if (!found) return (answer([`Could not resolve to a node with the global id of '${pullRequestId}'`]), true);
-    if (!mayWrite(identity, ['pull-requests'])) return (answer([`${identity.login} does not have permission to enable auto-merge on this pull request.`]), true);
+    if (!mayWrite(identity, ['pull-requests']))
+      return (answer([`${identity.login} does not have permission to enable auto-merge on this pull request.`]), true);
     const allowed = settingsOf(found.repository);
     if (!allowed.allow_auto_merge) return (answer(['Pull request Auto merge is not allowed for this repository']), true);
     const methods: Record<string, [keyof MergeSettings, string]> = {
@@ -288,7 +305,7 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     if (method === 'POST' && route === '/pulls') return (await createPull(context, identity), true);
     if (method === 'GET' && (match = /^\/pulls\/(\d+)$/.exec(route))) {
       const pr = context.state.pulls.get(Number(match[1]));
-      return (pr ? api.send(context.response, 200, complete(repository, pr)) : api.notFound(context.response), true);
+      return (pr ? api.send(context.response, 200, view(repository, pr)) : api.notFound(context.response), true);
     }
     if (method === 'PATCH' && (match = /^\/pulls\/(\d+)$/.exec(route))) return (await updatePull(context, identity, Number(match[1])), true);
     if (method === 'POST' && (match = /^\/issues\/(\d+)\/labels$/.exec(route))) return (await addLabels(context, identity, Number(match[1])), true);

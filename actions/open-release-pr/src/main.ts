@@ -111,15 +111,19 @@ function report(request: OpenReleasePrRequest, result: OpenReleasePrResult): voi
   const action = result.created ? (request.dryRun ? 'would open' : 'opened') : result.updated ? (request.dryRun ? 'would update' : 'updated') : 'unchanged:';
   core.info(`${action} ${pr}; auto-merge: ${result.autoMerge}`);
 
-  addSummaryTable(`open-release-pr${dry}: ${from}${result.version.text}`, ['What', 'Result'], [
-    ['pull request', `${action} ${pr}`],
-    ['head', `${request.head} at ${result.headSha}`],
-    ['version commit', result.commitSha ?? 'none (nothing to change)'],
-    ['files', result.changedFiles.join(', ') || 'none'],
-    ...result.submodules.map((move) => [`submodule ${move.path}`, `${move.from.slice(0, 12)} → ${move.to.slice(0, 12)} (${move.count} commits)`]),
-    ['notes', request.notes === 'generated' ? `generated from ${result.previousTag ?? 'the first commit'}` : 'none'],
-    ['auto-merge', result.autoMerge],
-  ]);
+  addSummaryTable(
+    `open-release-pr${dry}: ${from}${result.version.text}`,
+    ['What', 'Result'],
+    [
+      ['pull request', `${action} ${pr}`],
+      ['head', `${request.head} at ${result.headSha}`],
+      ['version commit', result.commitSha ?? 'none (nothing to change)'],
+      ['files', result.changedFiles.join(', ') || 'none'],
+      ...result.submodules.map((move) => [`submodule ${move.path}`, `${move.from.slice(0, 12)} → ${move.to.slice(0, 12)} (${move.count} commits)`]),
+      ['notes', request.notes === 'generated' ? `generated from ${result.previousTag ?? 'the first commit'}` : 'none'],
+      ['auto-merge', result.autoMerge],
+    ],
+  );
   if (result.signingKey) addSummaryText(`version commit signed with ${result.signingKey} and verified`);
   if (result.diff) addSummaryCode(result.diff, 'diff');
 }

@@ -71,7 +71,9 @@ async function planFiles(request: OpenReleasePrRequest, directory: string, sameV
     if (!highest && request.target.kind === 'bump')
       throw new InputError('bump', `needs a version to start from: files is empty and ${request.owner}/${request.repo} has no PEP 440 tag; give version`);
     previous = highest?.version;
-    version = highest ? targetVersion(request.target, highest.version, `the highest tag, ${highest.tag}`) : (request.target as { version: PythonVersion }).version;
+    version = highest
+      ? targetVersion(request.target, highest.version, `the highest tag, ${highest.tag}`)
+      : (request.target as { version: PythonVersion }).version;
   }
   const patterns: { pattern: RewritePattern; location: ResolvedVersionFile }[] = [];
   for (const pattern of request.patterns) {
@@ -165,11 +167,15 @@ async function run(request: OpenReleasePrRequest, repository: GitRepository): Pr
       `pull request #${same.number} from ${head} into ${base} is open and was not opened by open-release-pr (its description lacks the marker): GitHub allows one open pull request a branch pair; close it, or retitle it to take it over by hand. Nothing was written`,
     );
   const sameVersion = same ? parsePythonVersion(markedVersion(same.body)!) : undefined;
-  if (same) logger.info(`Open release pull request from ${head} into ${base}: #${same.number} (version ${markedVersion(same.body) || 'unknown'}); it is refreshed, not opened again`);
+  if (same)
+    logger.info(
+      `Open release pull request from ${head} into ${base}: #${same.number} (version ${markedVersion(same.body) || 'unknown'}); it is refreshed, not opened again`,
+    );
 
   const { previous, version, edits } = await planFiles(request, repository.directory, sameVersion, tags);
   const tagged = tags.find((tag) => parsePythonVersion(tag)?.text === version.text);
-  if (tagged) throw new ActionError(`version ${version.text} is already tagged (${tagged}) in ${settings.fullName}: release another version. Nothing was written`);
+  if (tagged)
+    throw new ActionError(`version ${version.text} is already tagged (${tagged}) in ${settings.fullName}: release another version. Nothing was written`);
   const other = open.find((pr) => {
     const marked = markedVersion(pr.body);
     return marked !== undefined && parsePythonVersion(marked)?.text !== version.text;
@@ -182,24 +188,12 @@ async function run(request: OpenReleasePrRequest, repository: GitRepository): Pr
   logger.info(`${base} and ${head} exist; ${head} is at ${planned}; version ${previous ? `${previous.text} → ` : ''}${version.text}, not tagged`);
   const changed = edits.filter((edit) => edit.after !== edit.before);
   const moves = await planSubmoduleMoves(repository, settings.cloneUrl, request.submodules);
-  if (changed.length > 0) await checkCommittable(repository, changed.map((edit) => edit.location));
+  if (changed.length > 0)
+    await checkCommittable(
+      repository,
+      changed.map((edit) => edit.location),
+    );
   if (changed.length > 0 || moves.length > 0) await checkIdentity(repository, request.identity);
-
-  const title = fillTemplate(request.title, { version: version.text, previous: previous?.text ?? '' }, 'title');
-  const previousTag = previousReleaseTag(tags, version.text);
-  const notes =
-    request.notes === 'generated'
-      ? (await generateReleaseNotes(client, { owner, repo, tagName: version.text, targetCommitish: head, ...(previousTag ? { previousTagName: previousTag } : {}) }))
-          .body
-      : undefined;
-  const description = buildDescription({
-    version: version.text,
-    ...(previousTag ? { previousTag } : {}),
-    ...(notes !== undefined ? { notes } : {}),
-    submodules: moves,
-    checklist: request.checklist,
-    ...(same ? { current: same.body } : {}),
-  });
 
   const signing = await prepareSigning(request.signing, request.identity, request.temporaryDirectory, logger);
   try {
@@ -219,6 +213,30 @@ async function run(request: OpenReleasePrRequest, repository: GitRepository): Pr
       throw new ActionError(
         `the token cannot push to ${head} of ${settings.fullName} (a dry-run push of the version commit, with a lease on ${planned.slice(0, 12)}, was refused): ${(probe.stderr || probe.stdout).trim()}. Nothing was written`,
       );
+
+    // The description, once every check has passed: the notes are generated from the previous release tag.
+    const title = fillTemplate(request.title, { version: version.text, previous: previous?.text ?? '' }, 'title');
+    const previousTag = previousReleaseTag(tags, version.text);
+    const notes =
+      request.notes === 'generated'
+        ? (
+            await generateReleaseNotes(client, {
+              owner,
+              repo,
+              tagName: version.text,
+              targetCommitish: head,
+              ...(previousTag ? { previousTagName: previousTag } : {}),
+            })
+          ).body
+        : undefined;
+    const description = buildDescription({
+      version: version.text,
+      ...(previousTag ? { previousTag } : {}),
+      ...(notes !== undefined ? { notes } : {}),
+      submodules: moves,
+      checklist: request.checklist,
+      ...(same ? { current: same.body } : {}),
+    });
 
     const base_ = {
       version,

@@ -86,7 +86,15 @@ export async function planSubmoduleMoves(repository: GitRepository, superproject
       throw new ActionError(
         `submodule "${spec.name}" (${spec.path}) is at ${from.slice(0, 12)}, not at the tip of ${branch ?? 'HEAD'} (${to.slice(0, 12)}); set submodules: update to move it`,
       );
-    await repository.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, `+${ref}:refs/open-release-pr/submodules/${spec.name.replace(/[^A-Za-z0-9._-]/g, '_')}`]);
+    await repository.run([
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--',
+      url,
+      `+${ref}:refs/open-release-pr/submodules/${spec.name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+    ]);
     if (!(await repository.isAncestor(from, to)))
       throw new ActionError(
         `submodule "${spec.name}" (${spec.path}) records ${from.slice(0, 12)}, which is not on ${branch ?? 'HEAD'} of ${url} (tip ${to.slice(0, 12)}): moving it would drop commits; move it by hand`,
