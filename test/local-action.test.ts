@@ -22,6 +22,7 @@ import { startRegistry, type TestRegistry } from '@exegol-release/testbed/stand-
 import { serveSyncEndpoints, type SyncEndpoints } from '@exegol-release/testbed/stand-ins/github-api-sync.js';
 import { runner, serveRunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import { DISTRIBUTIONS, WRITER, useReleaseWorld } from './publish-github-release/harness.js';
+import { IMAGES, TOKEN as OPEN_RELEASE_TOKEN, createWorld, type World } from './open-release-pr/fixtures.js';
 import { HEAD_BRANCH, PR_NUMBER as SYNC_PR_NUMBER, commandComment, commentEvent, createRepositories, syncPullRequest, tip } from './sync-pr-branch/fixtures.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -117,6 +118,30 @@ describe.concurrent('actions under @github/local-action', { timeout: 180_000 }, 
     // The post step ran in the same process and read the state main saved.
     expect(run.stdout).toMatch(/^::info::\/.*: this job consumed /m);
     expect(run.summary).toContain('check-runner-disk: disk consumed by this job');
+  });
+
+  describe('open-release-pr', () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await createWorld();
+    }, 180_000);
+    afterAll(async () => world?.close());
+
+    it('opens the images release pull request, the version from the tags; base, head, title and notes take their defaults; the token is masked', async () => {
+      const run = await localAction('open-release-pr', {
+        GITHUB_API_URL: world.api.url,
+        GITHUB_SERVER_URL: world.remote.base,
+        GITHUB_REPOSITORY: IMAGES,
+        'INPUT_GITHUB-TOKEN': OPEN_RELEASE_TOKEN,
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.shown).toEqual(['version', 'previous-version', 'pull-request', 'pull-request-url', 'head-sha', 'created']);
+      expect(run.outputs).toMatchObject({ version: '3.1.6', 'previous-version': '3.1.5', created: 'true' });
+      const pr = world.api.repository(IMAGES).pulls.get(Number(run.outputs['pull-request']))!;
+      expect(pr).toMatchObject({ title: 'Release 3.1.6', base: { ref: 'main' }, head: { ref: 'dev' } });
+      expect(run.summary).toContain('open-release-pr: 3.1.5 → 3.1.6');
+      expectNowhere(run, OPEN_RELEASE_TOKEN);
+    });
   });
 
   describe('promote-images-preprod-to-prod', () => {

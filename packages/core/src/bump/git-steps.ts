@@ -134,7 +134,7 @@ export async function verifySignatures(repository: GitRepository, signing: Signi
 
 /** The error of a push the remote refused; git's message redacted. */
 export function pushFailure(remote: CheckedRemote, refspecs: readonly string[], output: string): ActionError {
-  const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(output);
+  const rejected = /\[rejected\]|non-fast-forward|fetch first|stale info/.test(output);
   const why = rejected ? 'was rejected as a non-fast-forward: the remote moved since this checkout' : 'failed';
   return new ActionError(
     `push of ${refspecs.join(', ')} to ${remote.display} ${why}; nothing was pushed (atomic push). git said: ${redactCredentials(output.trim())}`,

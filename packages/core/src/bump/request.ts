@@ -73,10 +73,17 @@ export interface BumpVersionResult {
   readonly signingKey?: string;
 }
 
-function targetVersion(target: VersionTarget, current: PythonVersion, first: string): PythonVersion {
+/**
+ * The version `target` asks for, from `current`: an explicit version (refused when lower), the
+ * current one (`none`), or {@link bumpPythonVersion}'s bump.
+ *
+ * @param first where `current` was read, for the messages (a file, or e.g. `the highest tag`)
+ * @throws InputError naming `version` for an explicit version lower than `current`, or `bump` for a bump that does not move it forward
+ */
+export function targetVersion(target: VersionTarget, current: PythonVersion, first: string): PythonVersion {
   if (target.kind === 'version') {
     if (comparePythonVersions(target.version, current) < 0)
-      throw new InputError('version', `${target.version.text} is lower than the current version ${current.text} (in ${first}); bump-version never goes back`);
+      throw new InputError('version', `${target.version.text} is lower than the current version ${current.text} (in ${first}); the version never goes back`);
     return target.version;
   }
   if (target.kind === 'none') return current;
@@ -101,8 +108,11 @@ export interface VersionPlan {
   readonly mismatches: readonly VersionMismatch[];
 }
 
+/** What {@link planVersion} reads of a request: bump-version's, or open-release-pr's. */
+export type VersionPlanRequest = Pick<BumpVersionRequest, 'files' | 'target' | 'onMismatch' | 'logger'>;
+
 /** @throws ActionError for a mismatch under on-mismatch: fail (or always, when `writes` is false: nothing could fix it) */
-export function planVersion(request: BumpVersionRequest, files: readonly VersionFile[], writes: boolean, where = ''): VersionPlan {
+export function planVersion(request: VersionPlanRequest, files: readonly VersionFile[], writes: boolean, where = ''): VersionPlan {
   const first = request.files[0]!.path;
   const previous = currentVersionOf(files);
   const version = targetVersion(request.target, previous, first);

@@ -95,15 +95,22 @@ function identityEnv(identity: GitIdentity): Record<string, string> {
  * or are checked first (git/names.ts), so that none is read as an option.
  */
 export class GitRepository {
-  /** @param directory the working tree's directory (paths are relative to it) */
-  constructor(readonly directory: string) {}
+  /**
+   * @param directory the working tree's directory (paths are relative to it)
+   * @param environment variables every command of this repository gets (e.g. pull-request-sync's
+   *   `gitEnvironment`: no user configuration, a token header for one server), below each command's own
+   */
+  constructor(
+    readonly directory: string,
+    private readonly environment: Readonly<Record<string, string>> = {},
+  ) {}
 
   /** Runs git and returns its result whatever the exit code. */
   async tryRun(args: readonly string[], options: GitCommandOptions = {}): Promise<GitResult> {
     const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
     const result = await runCommand('git', [...config, ...args], {
       cwd: this.directory,
-      env: { ...BASE_ENV, ...options.env },
+      env: { ...BASE_ENV, ...this.environment, ...options.env },
       ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
     });
     return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
@@ -255,13 +262,38 @@ export class GitRepository {
   /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
   async commit(paths: readonly string[], message: string, identity: GitIdentity, signing: SigningConfig = NO_SIGNING): Promise<string> {
     await this.run(['add', '--', ...paths]);
+    return this.commitWith(['--', ...paths], message, identity, signing);
+  }
+
+  /**
+   * Commits the index as it stands (files added and gitlinks set with {@link stageGitlink}), as
+   * `identity`, signed or not, with the same options as {@link commit}.
+   * @returns the new commit's SHA
+   */
+  commitStaged(message: string, identity: GitIdentity, signing: SigningConfig = NO_SIGNING): Promise<string> {
+    return this.commitWith([], message, identity, signing);
+  }
+
+  private async commitWith(pathspec: readonly string[], message: string, identity: GitIdentity, signing: SigningConfig): Promise<string> {
     const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
-    await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', '--', ...paths], {
+    await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', ...pathspec], {
       env: { ...identityEnv(identity), ...signing.env },
       config: signing.config,
       input: message,
     });
     return this.headSha();
+  }
+
+  /** Stages `path` as a submodule at `commit` (a gitlink, mode 160000: `git update-index --cacheinfo`), without checking the submodule out. */
+  async stageGitlink(path: string, commit: string): Promise<void> {
+    await this.run(['update-index', '--cacheinfo', `160000,${commit},${path}`]);
+  }
+
+  /** The commit a submodule's gitlink records at `commit` (mode 160000 at `path`), or undefined when there is none. */
+  async gitlinkAt(commit: string, path: string): Promise<string | undefined> {
+    const listing = await this.run(['ls-tree', '--full-tree', '--end-of-options', commit, '--', path]);
+    const match = /^160000 commit ([0-9a-f]{40,64})\t/.exec(listing);
+    return match?.[1];
   }
 
   /**
@@ -304,8 +336,13 @@ export class GitRepository {
     await this.run(['reset', '--quiet', commit, '--', ...paths]);
   }
 
-  /** Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it). */
-  async push(remote: string, refspecs: readonly string[]): Promise<GitResult> {
-    return this.tryRun(['push', '--atomic', '--porcelain', '--', remote, ...refspecs]);
+  /**
+   * Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it).
+   * @param options.leases ref → the commit it must still be at on the remote (`--force-with-lease=<ref>:<sha>`, git-push(1)): a ref that moved is not pushed
+   * @param options.dryRun `--dry-run`: every check git and the remote make (authentication, receive-pack, leases), nothing sent
+   */
+  async push(remote: string, refspecs: readonly string[], options: { leases?: Readonly<Record<string, string>>; dryRun?: boolean } = {}): Promise<GitResult> {
+    const leases = Object.entries(options.leases ?? {}).map(([ref, sha]) => `--force-with-lease=${ref}:${sha}`);
+    return this.tryRun(['push', '--atomic', '--porcelain', ...(options.dryRun ? ['--dry-run'] : []), ...leases, '--', remote, ...refspecs]);
   }
 }
