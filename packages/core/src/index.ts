@@ -12,6 +12,7 @@ export * from './versions/python-version.js';
 export * from './versions/python-version-bump.js';
 export * from './versions/plain-tag.js';
 export * from './git/git.js';
+export * from './git/environment.js';
 export * from './git/redact.js';
 export * from './git/names.js';
 export * from './git/signing.js';
