@@ -54,7 +54,8 @@ export async function disposableRoot(sizeBytes = 256 * 2 ** 20): Promise<Disposa
     await copyFile(library, at(library));
   }
   await cp(path.join(REPO_ROOT, 'actions', 'check-runner-disk', 'dist'), path.dirname(at(INSIDE.bundle)), { recursive: true });
-  for (const directory of [INSIDE.workspace, INSIDE.fileCommands, INSIDE.toolCache, INSIDE.home, '/tmp', '/proc']) await mkdir(at(directory), { recursive: true });
+  for (const directory of [INSIDE.workspace, INSIDE.fileCommands, INSIDE.toolCache, INSIDE.home, '/tmp', '/proc'])
+    await mkdir(at(directory), { recursive: true });
   await mkdir(at(path.join(INSIDE.workspace, '.git')), { recursive: true });
   await writeFile(at(path.join(INSIDE.workspace, '.git', 'HEAD')), 'ref: refs/heads/main\n');
   await writeFile(at(path.join(INSIDE.workspace, 'Dockerfile')), 'FROM debian\n');
@@ -77,7 +78,10 @@ export async function disposableRoot(sizeBytes = 256 * 2 ** 20): Promise<Disposa
       GITHUB_STEP_SUMMARY: path.join(INSIDE.fileCommands, 'summary'),
     };
     for (const [name, value] of Object.entries({ ...(await inputDefaults('check-runner-disk')), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
-    const child = spawn('unshare', ['--mount', '--pid', '--fork', `--root=${root}`, '--mount-proc=/proc', INSIDE.node, INSIDE.bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('unshare', ['--mount', '--pid', '--fork', `--root=${root}`, '--mount-proc=/proc', INSIDE.node, INSIDE.bundle], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -58,27 +58,30 @@ async function layout(root: string): Promise<{ cache: string; outside: string }>
   return { cache, outside };
 }
 
-describe.skipIf(MOUNT_SKIP_REASON)(`check-runner-disk bundle: a directory swapped for a symlink while it is emptied${MOUNT_SKIP_REASON ? ` (skipped: ${MOUNT_SKIP_REASON})` : ''}`, () => {
-  it(`deletes no file outside the cleanup path, over ${RUNS} runs against a racing swapper`, async () => {
-    const filesystem = await mountTmpfs(256 * 2 ** 20);
-    mounted.push(filesystem);
-    const deleted: number[] = [];
-    for (let run = 0; run < RUNS; run += 1) {
-      const root = path.join(filesystem.mountPoint, `run-${run}`);
-      const { cache, outside } = await layout(root);
-      const stop = path.join(root, 'stop');
-      const racer = spawn('python3', ['-c', RACER, cache, outside, stop], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise((resolve) => racer.stdout.once('data', resolve));
-      try {
-        const result = await runBundle('check-runner-disk', { inputs: { paths: filesystem.mountPoint, 'min-free': '100%', cleanup: cache, fail: 'false' } });
-        expect(result.code, result.stdout).toBe(0);
-        expect(result.summary).toMatch(/<td>.*cache<\/td><td>(ran|failed)<\/td>/);
-      } finally {
-        await writeFile(stop, '');
-        await new Promise((resolve) => racer.on('close', resolve));
+describe.skipIf(MOUNT_SKIP_REASON)(
+  `check-runner-disk bundle: a directory swapped for a symlink while it is emptied${MOUNT_SKIP_REASON ? ` (skipped: ${MOUNT_SKIP_REASON})` : ''}`,
+  () => {
+    it(`deletes no file outside the cleanup path, over ${RUNS} runs against a racing swapper`, async () => {
+      const filesystem = await mountTmpfs(256 * 2 ** 20);
+      mounted.push(filesystem);
+      const deleted: number[] = [];
+      for (let run = 0; run < RUNS; run += 1) {
+        const root = path.join(filesystem.mountPoint, `run-${run}`);
+        const { cache, outside } = await layout(root);
+        const stop = path.join(root, 'stop');
+        const racer = spawn('python3', ['-c', RACER, cache, outside, stop], { stdio: ['ignore', 'pipe', 'inherit'] });
+        await new Promise((resolve) => racer.stdout.once('data', resolve));
+        try {
+          const result = await runBundle('check-runner-disk', { inputs: { paths: filesystem.mountPoint, 'min-free': '100%', cleanup: cache, fail: 'false' } });
+          expect(result.code, result.stdout).toBe(0);
+          expect(result.summary).toMatch(/<td>.*cache<\/td><td>(ran|failed)<\/td>/);
+        } finally {
+          await writeFile(stop, '');
+          await new Promise((resolve) => racer.on('close', resolve));
+        }
+        deleted.push(OUTSIDE_FILES - (await readdir(outside)).length);
       }
-      deleted.push(OUTSIDE_FILES - (await readdir(outside)).length);
-    }
-    expect(deleted).toEqual(Array.from({ length: RUNS }, () => 0));
-  }, 300_000);
-});
+      expect(deleted).toEqual(Array.from({ length: RUNS }, () => 0));
+    }, 300_000);
+  },
+);

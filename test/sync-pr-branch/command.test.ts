@@ -123,6 +123,8 @@ describe('git credentials', () => {
 
   it('redact the credentials of URLs, with or without a token given', () => {
     expect(redactCredentials('fatal: https://x:ghp_secret@example.com/a.git')).toBe('fatal: https://***@example.com/a.git');
-    expect(redactCredentials('https://x:ghp_secret@example.com ghs_abc', { serverUrl: 'https://github.com', token: 'ghs_abc' })).toBe('https://***@example.com ***');
+    expect(redactCredentials('https://x:ghp_secret@example.com ghs_abc', { serverUrl: 'https://github.com', token: 'ghs_abc' })).toBe(
+      'https://***@example.com ***',
+    );
   });
 });

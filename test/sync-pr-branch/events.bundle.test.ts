@@ -33,7 +33,11 @@ describe('sync-pr-branch bundle: events', () => {
   it('refuses a /sync review comment by a reader: the comment is not one it reads, so nothing is merged and no request is made', async () => {
     const { fork } = await world.prepare();
     const before = tip(fork, HEAD_BRANCH);
-    const run = await world.sync(undefined, {}, { GITHUB_EVENT_NAME: 'pull_request_review_comment', GITHUB_EVENT_PATH: await eventFile(reviewCommentPayload(DRIVE_BY)) });
+    const run = await world.sync(
+      undefined,
+      {},
+      { GITHUB_EVENT_NAME: 'pull_request_review_comment', GITHUB_EVENT_PATH: await eventFile(reviewCommentPayload(DRIVE_BY)) },
+    );
     expect(run.code).toBe(1);
     expect(run.errors.at(-1)).toMatch(/^sync-pr-branch failed: refusing the pull_request_review_comment event: sync-pr-branch runs on issue_comment, /);
     expect(tip(fork, HEAD_BRANCH)).toBe(before);
@@ -49,7 +53,11 @@ describe('sync-pr-branch bundle: events', () => {
   ])('refuses a %s event, which it does not document', async (eventName, payload) => {
     const { fork } = await world.prepare();
     const before = tip(fork, HEAD_BRANCH);
-    const run = await world.sync(undefined, { 'pull-request': String(PR_NUMBER) }, { GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: await eventFile(payload) });
+    const run = await world.sync(
+      undefined,
+      { 'pull-request': String(PR_NUMBER) },
+      { GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: await eventFile(payload) },
+    );
     expect(run.code).toBe(1);
     expect(run.errors.at(-1)).toContain(`refusing the ${eventName} event`);
     expect(tip(fork, HEAD_BRANCH)).toBe(before);
@@ -92,7 +100,11 @@ describe('sync-pr-branch bundle: events', () => {
   it('still syncs from a pull_request_target event, the pull request read from its payload', async () => {
     const { fork } = await world.prepare();
     const before = tip(fork, HEAD_BRANCH);
-    const run = await world.sync(undefined, {}, { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: await eventFile({ action: 'labeled', pull_request: pullRequestPayload }) });
+    const run = await world.sync(
+      undefined,
+      {},
+      { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: await eventFile({ action: 'labeled', pull_request: pullRequestPayload }) },
+    );
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs['result']).toBe('updated');
     expect(tip(fork, HEAD_BRANCH)).not.toBe(before);

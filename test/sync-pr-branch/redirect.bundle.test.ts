@@ -38,7 +38,9 @@ describe('sync-pr-branch bundle: git and redirects', () => {
     expect(target.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
     expect(target.requests).toEqual([]);
     expect(tip(fork, HEAD_BRANCH)).toBe(before);
-    expect(run.errors.at(-1)).toMatch(/^sync-pr-branch failed: git ls-remote --heads upstream refs\/heads\/master exited with 128: fatal: unable to access .*: The requested URL returned error: 302$/);
+    expect(run.errors.at(-1)).toMatch(
+      /^sync-pr-branch failed: git ls-remote --heads upstream refs\/heads\/master exited with 128: fatal: unable to access .*: The requested URL returned error: 302$/,
+    );
     expect((run.stdout + run.stderr).replace(/^::add-mask::.*$/gm, '')).not.toContain(TOKEN);
   });
 });

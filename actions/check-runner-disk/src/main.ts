@@ -118,7 +118,11 @@ export async function run(): Promise<void> {
     for (const fs of report.filesystems)
       core.info(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
     const devices = new Map(request.filesystems.map((fs) => [fs.mountPoint, fs.device]));
-    const snapshots: DiskSnapshot[] = report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes, device: devices.get(fs.mountPoint) }));
+    const snapshots: DiskSnapshot[] = report.filesystems.map((fs) => ({
+      mountPoint: fs.mountPoint,
+      freeBytes: fs.freeAfterBytes,
+      device: devices.get(fs.mountPoint),
+    }));
     core.saveState('filesystems', JSON.stringify(snapshots));
     core.setOutput('ok', String(report.ok));
     core.setOutput('free-bytes', String(report.leastFreeBytes));

@@ -37,7 +37,6 @@ export function gitEnvironment(credentials?: GitCredentials): Record<string, str
     ['core.hooksPath', '/dev/null'],
     ['credential.helper', ''],
     ['http.followRedirects', 'false'],
-
   ];
   if (credentials?.token) {
     const origin = new URL(credentials.serverUrl).origin;

@@ -78,7 +78,6 @@ export interface LocalTag {
   readonly annotated: boolean;
 }
 
-
 /**
  * A git working tree, driven through the `git` executable (runCommand, over
  * @actions/exec). Every command runs under the one git environment policy,

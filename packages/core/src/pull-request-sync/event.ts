@@ -94,7 +94,10 @@ export function readSyncEvent(eventName = process.env['GITHUB_EVENT_NAME'] ?? ''
   if (!eventPath) throw new ActionError('the issue_comment event has no payload (GITHUB_EVENT_PATH is not set)');
   const payload = readPayload(eventName, eventPath);
   if (payload.action !== 'created')
-    return { kind: 'ignored', reason: `the comment was ${typeof payload.action === 'string' ? payload.action : 'not created'}: only a new comment (action created) is a command` };
+    return {
+      kind: 'ignored',
+      reason: `the comment was ${typeof payload.action === 'string' ? payload.action : 'not created'}: only a new comment (action created) is a command`,
+    };
   const { comment, issue } = payload;
   const problems = [
     typeof comment?.id === 'number' && Number.isSafeInteger(comment.id) ? '' : 'comment.id',
