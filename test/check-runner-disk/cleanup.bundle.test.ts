@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBundle } from '@exegol-release/testbed/harness/run-bundle.js';
@@ -114,6 +115,29 @@ describe.skipIf(MOUNT_SKIP_REASON)(
       expect(run.code, run.stdout).toBe(0);
       expect(await readdir(path.join(mountPoint, 'docker'))).toEqual([]);
       expect(await calls(docker.log)).toEqual([]);
+    });
+
+    it('keeps a workflow command in the name of a file it cannot delete out of the log', async () => {
+      const { mountPoint, docker } = await runnerDisk();
+      const cache = path.join(mountPoint, 'docker');
+      const hostile = path.join(cache, '::stop-commands::x');
+      const error = path.join(cache, '::error::injected');
+      await writeFile(hostile, '');
+      await writeFile(error, '');
+      // An immutable file (chattr +i, which tmpfs supports): even root cannot unlink it.
+      execFileSync('chattr', ['+i', hostile, error]);
+      try {
+        const run = await runBundle('check-runner-disk', {
+          inputs: { paths: mountPoint, 'min-free': '60MiB', cleanup: cache, 'docker-command': docker.command, fail: 'false' },
+        });
+        expect(run.code, run.stdout).toBe(0);
+        expect(run.stdout).toContain(`emptying ${cache} failed: cannot remove ${cache}/:\u200d:`);
+        expect(run.stdout).not.toMatch(/^.*[^\u200d]::stop-commands::x/m);
+        expect(run.stdout).not.toMatch(/^.*[^\u200d]::error::injected/m);
+        expect(run.stdout.split('\n').filter((line) => line.startsWith('::stop-commands::') || line.startsWith('::error::'))).toEqual([]);
+      } finally {
+        execFileSync('chattr', ['-i', hostile, error]);
+      }
     });
 
     it('fails after every step when the target is still not met', async () => {

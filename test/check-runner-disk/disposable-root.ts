@@ -3,8 +3,10 @@
 // /runner/_work/_actions, the workspace, RUNNER_TEMP with the file commands, HOME), in which the
 // bundle runs through `unshare --mount --fork --root=<tmpfs>` (a chroot in a mount namespace of its own). Inside it, `/` is that tmpfs: a symlink to `/`
 // written there points at the disposable root, never at this machine's, so even a wrong implementation
-// that follows it deletes only copies. Nothing of the host is bind-mounted into it (no /dev, /proc or
-// repository), so nothing of the host is reachable from it. Needs root (mount, chroot).
+// that follows it deletes only copies. Nothing of the host is bind-mounted into it (no /dev or
+// repository), so nothing of the host is reachable from it; its /proc is a proc of a PID namespace of
+// its own (`--pid --mount-proc`), showing the bundle's processes only, as the cleanup empties
+// directories through /proc/self/fd. Needs root (mount, chroot).
 import { execFileSync, spawn } from 'node:child_process';
 import { chmod, copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,7 +54,8 @@ export async function disposableRoot(sizeBytes = 256 * 2 ** 20): Promise<Disposa
     await copyFile(library, at(library));
   }
   await cp(path.join(REPO_ROOT, 'actions', 'check-runner-disk', 'dist'), path.dirname(at(INSIDE.bundle)), { recursive: true });
-  for (const directory of [INSIDE.workspace, INSIDE.fileCommands, INSIDE.toolCache, INSIDE.home, '/tmp']) await mkdir(at(directory), { recursive: true });
+  for (const directory of [INSIDE.workspace, INSIDE.fileCommands, INSIDE.toolCache, INSIDE.home, '/tmp', '/proc'])
+    await mkdir(at(directory), { recursive: true });
   await mkdir(at(path.join(INSIDE.workspace, '.git')), { recursive: true });
   await writeFile(at(path.join(INSIDE.workspace, '.git', 'HEAD')), 'ref: refs/heads/main\n');
   await writeFile(at(path.join(INSIDE.workspace, 'Dockerfile')), 'FROM debian\n');
@@ -75,7 +78,10 @@ export async function disposableRoot(sizeBytes = 256 * 2 ** 20): Promise<Disposa
       GITHUB_STEP_SUMMARY: path.join(INSIDE.fileCommands, 'summary'),
     };
     for (const [name, value] of Object.entries({ ...(await inputDefaults('check-runner-disk')), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
-    const child = spawn('unshare', ['--mount', '--fork', `--root=${root}`, INSIDE.node, INSIDE.bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('unshare', ['--mount', '--pid', '--fork', `--root=${root}`, '--mount-proc=/proc', INSIDE.node, INSIDE.bundle], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

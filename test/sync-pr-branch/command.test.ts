@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isValidBranchName, parseSyncCommand } from '@exegol-release/core/pull-request-sync';
-import { gitEnvironment, redactCredentials } from '../../packages/core/src/pull-request-sync/git-credentials.js';
+import { gitEnvironment } from '../../packages/core/src/git/environment.js';
+import { redactCredentials } from '../../packages/core/src/git/redact.js';
 import { fencedBlock, mergeRecipe, shellWord } from '../../packages/core/src/pull-request-sync/reply.js';
 
 describe('parseSyncCommand', () => {
@@ -108,14 +109,22 @@ describe('git credentials', () => {
     expect(config).toEqual({
       'core.hooksPath': '/dev/null',
       'credential.helper': '',
+      'http.followRedirects': 'false',
       'http.https://github.com/.extraheader': `AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_abc').toString('base64')}`,
     });
     expect(environment).toMatchObject({ GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
-    expect(gitEnvironment()['GIT_CONFIG_COUNT']).toBe('2');
+    expect(gitEnvironment()['GIT_CONFIG_COUNT']).toBe('3');
   });
 
   it('redact the token and its Basic form', () => {
     const basic = Buffer.from('x-access-token:ghs_abc').toString('base64');
     expect(redactCredentials(`fatal: ghs_abc and ${basic}`, { serverUrl: 'https://github.com', token: 'ghs_abc' })).toBe('fatal: *** and ***');
+  });
+
+  it('redact the credentials of URLs, with or without a token given', () => {
+    expect(redactCredentials('fatal: https://x:ghp_secret@example.com/a.git')).toBe('fatal: https://***@example.com/a.git');
+    expect(redactCredentials('https://x:ghp_secret@example.com ghs_abc', { serverUrl: 'https://github.com', token: 'ghs_abc' })).toBe(
+      'https://***@example.com ***',
+    );
   });
 });

@@ -138,14 +138,22 @@ export function commandComment(body: string, login = MAINTAINER): Comment {
   };
 }
 
-/** An issue_comment `created` webhook payload file (GITHUB_EVENT_PATH). */
-export async function commentEvent(comment: Comment, onPullRequest = true): Promise<string> {
+/** A webhook payload file (GITHUB_EVENT_PATH) holding `payload`. */
+export async function eventFile(payload: unknown): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'sync-event-'));
+  const file = path.join(directory, 'event.json');
+  await writeFile(file, JSON.stringify(payload));
+  return file;
+}
+
+/** An issue_comment webhook payload file (GITHUB_EVENT_PATH), `created` unless `action` says otherwise. */
+export async function commentEvent(comment: Comment, onPullRequest = true, action = 'created'): Promise<string> {
   const directory = await mkdtemp(path.join(tmpdir(), 'sync-event-'));
   const file = path.join(directory, 'event.json');
   await writeFile(
     file,
     JSON.stringify({
-      action: 'created',
+      action,
       issue: {
         number: PR_NUMBER,
         title: 'Compose support',

@@ -17,13 +17,14 @@ import {
   checkDisk,
   parseCleanupSteps,
   parseMinFree,
-  resolveRealPath,
   resolveFilesystems,
-  runnerGuard,
+  cleanupPolicy,
   type CheckDiskRequest,
   type DiskReport,
+  type DiskSnapshot,
   type MinFree,
   type RunnerDirectories,
+  type RunnerPaths,
 } from '@exegol-release/core/disk';
 import { formatBytes } from '@exegol-release/core/units';
 
@@ -45,33 +46,34 @@ function readDockerTimeout(): number {
   return seconds;
 }
 
-async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
-  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
-  const directories: RunnerDirectories = {
-    workspace,
-    runnerTemp: process.env['RUNNER_TEMP'] || undefined,
-    toolCache: process.env['RUNNER_TOOL_CACHE'] || undefined,
+/** The runner's context, read once from the environment and the process. */
+function readRunnerContext(): RunnerPaths {
+  const env = (name: string): string | undefined => process.env[name] || undefined;
+  return {
+    workspace: env('GITHUB_WORKSPACE') ?? process.cwd(),
+    ...(env('RUNNER_TEMP') ? { runnerTemp: env('RUNNER_TEMP')! } : {}),
+    ...(env('RUNNER_TOOL_CACHE') ? { toolCache: env('RUNNER_TOOL_CACHE')! } : {}),
+    ...(env('HOME') ? { home: env('HOME')! } : {}),
+    nodeBinary: process.execPath,
+    ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
+    fileCommands: FILE_COMMANDS.map(env).filter((file): file is string => Boolean(file)),
   };
-  const given = readList('paths').map((entry) => path.resolve(workspace, entry));
+}
+
+async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
+  const context = readRunnerContext();
+  const given = readList('paths').map((entry) => path.resolve(context.workspace, entry));
   for (const entry of given) if (!existsSync(entry)) throw new InputError('paths', `lists ${entry}, which does not exist`);
   const minFree = parseMinFree(readString('min-free', { fallback: '100GB' }), 'min-free');
   const dockerCommand = readString('docker-command', { fallback: 'docker' }).split(/\s+/);
   const dockerTimeoutSeconds = readDockerTimeout();
   const fail = readBoolean('fail', true);
-  const fileCommands = FILE_COMMANDS.map((name) => process.env[name]).filter((file): file is string => Boolean(file));
-  // Emptying RUNNER_TEMP keeps the runner's file commands (on a runner they live in RUNNER_TEMP/_runner_file_commands).
-  const keep = (await Promise.all(fileCommands.map(resolveRealPath))).filter((file): file is string => Boolean(file));
-  const guard = await runnerGuard({
-    ...directories,
-    ...(process.env['HOME'] ? { home: process.env['HOME'] } : {}),
-    nodeBinary: process.execPath,
-    ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
-  });
-  const filesystems = await resolveFilesystems(given.length ? given : defaultPaths(directories));
+  const { guard, keep } = await cleanupPolicy(context);
+  const filesystems = await resolveFilesystems(given.length ? given : defaultPaths(context));
   return {
     filesystems,
     minFree,
-    cleanup: await parseCleanupSteps(readList('cleanup'), 'cleanup', directories, guard, filesystems),
+    cleanup: await parseCleanupSteps(readList('cleanup'), 'cleanup', context, guard, filesystems),
     dockerCommand,
     dockerFilters: readList('docker-prune-filter'),
     keep,
@@ -117,7 +119,13 @@ export async function run(): Promise<void> {
     const bytes = byteFormatter(request.minFree);
     for (const fs of report.filesystems)
       core.info(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
-    core.saveState('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
+    const devices = new Map(request.filesystems.map((fs) => [fs.mountPoint, fs.device]));
+    const snapshots: DiskSnapshot[] = report.filesystems.map((fs) => ({
+      mountPoint: fs.mountPoint,
+      freeBytes: fs.freeAfterBytes,
+      device: devices.get(fs.mountPoint),
+    }));
+    core.saveState('filesystems', JSON.stringify(snapshots));
     core.setOutput('ok', String(report.ok));
     core.setOutput('free-bytes', String(report.leastFreeBytes));
     core.setOutput('freed-bytes', String(report.freedBytes));

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { addSummaryTable, runAction, writeSummary } from '@exegol-release/core/action';
-import { measureConsumption, type DiskSnapshot } from '@exegol-release/core/disk';
+import { measureConsumption, type DiskConsumption, type DiskSnapshot } from '@exegol-release/core/disk';
 import { formatBytes } from '@exegol-release/core/units';
 
 /** The post step: reports how much space the job consumed on each filesystem since the main step. */
@@ -12,21 +12,21 @@ export async function run(): Promise<void> {
       return;
     }
     const consumption = await measureConsumption(JSON.parse(saved) as DiskSnapshot[]);
-    for (const entry of consumption) {
-      core.info(
-        entry.consumedBytes === undefined
-          ? `${entry.mountPoint}: no longer readable`
-          : `${entry.mountPoint}: this job consumed ${formatBytes(entry.consumedBytes)} (free ${formatBytes(entry.freeAtStartBytes)} → ${formatBytes(entry.freeNowBytes!)})`,
-      );
-    }
+    const describe = (entry: DiskConsumption): string =>
+      entry.status === 'measured'
+        ? `this job consumed ${formatBytes(entry.consumedBytes!)} (free ${formatBytes(entry.freeAtStartBytes)} → ${formatBytes(entry.freeNowBytes!)})`
+        : entry.status === 'gone'
+          ? 'gone: the filesystem measured by the main step is no longer mounted there (unmounted during the job), nothing to compare'
+          : 'no longer readable';
+    for (const entry of consumption) core.info(`${entry.mountPoint}: ${describe(entry)}`);
     addSummaryTable(
       'check-runner-disk: disk consumed by this job',
       ['Filesystem', 'Free after the check', 'Free now', 'Consumed'],
       consumption.map((entry) => [
         entry.mountPoint,
         formatBytes(entry.freeAtStartBytes),
-        entry.freeNowBytes === undefined ? 'unreadable' : formatBytes(entry.freeNowBytes),
-        entry.consumedBytes === undefined ? '' : formatBytes(entry.consumedBytes),
+        entry.status === 'measured' ? formatBytes(entry.freeNowBytes!) : entry.status === 'gone' ? 'gone (unmounted)' : 'unreadable',
+        entry.status === 'measured' ? formatBytes(entry.consumedBytes!) : '',
       ]),
     );
     await writeSummary();

@@ -13,10 +13,10 @@ import {
   writeSummary,
 } from '@exegol-release/core/action';
 import { GITHUB_ACTIONS_BOT } from '@exegol-release/core/git';
-import { createGitHubClient, currentRepository, eventPullRequestNumber } from '@exegol-release/core/github';
+import { createGitHubClient, currentRepository } from '@exegol-release/core/github';
 import {
   isValidBranchName,
-  readCommentEvent,
+  readSyncEvent,
   syncPullRequestBranch,
   type CommandComment,
   type SyncRequest,
@@ -44,24 +44,28 @@ function readUpstreamBranch(): string | undefined {
   return branch || undefined;
 }
 
-/** The pull request and the comment: from an issue_comment event, or from the inputs. Undefined when the comment is on an issue. */
-function readTarget(repository: { owner: string; repo: string }): { pullRequest: number; comment?: CommandComment } | undefined {
-  const event = readCommentEvent();
+/**
+ * The pull request and the comment: from an issue_comment `created` event, or from the inputs and the event.
+ * @returns a reason to do nothing when the comment is on an issue, or is no new comment (edited, deleted)
+ */
+function readTarget(repository: { owner: string; repo: string }): { pullRequest: number; comment?: CommandComment } | { nothing: string } {
+  const event = readSyncEvent();
   const given = readString('pull-request') ? readInteger('pull-request', { fallback: 0, min: 1 }) : undefined;
-  if (!event) {
-    const number = given ?? eventPullRequestNumber();
-    if (number === undefined)
-      throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+  if (event.kind === 'ignored') return { nothing: event.reason };
+  if (event.kind === 'no-comment') {
+    const number = given ?? event.pullRequest;
+    if (number === undefined) throw new InputError('pull-request', `is needed: this ${event.eventName} event has no pull request`);
     return { pullRequest: number };
   }
-  if (given !== undefined && given !== event.number) throw new InputError('pull-request', `is ${given}, but the comment is on #${event.number}`);
+  const { number, repository: eventRepository, onPullRequest, comment } = event.event;
+  if (given !== undefined && given !== number) throw new InputError('pull-request', `is ${given}, but the comment is on #${number}`);
   const fullName = `${repository.owner}/${repository.repo}`;
-  if (event.repository && event.repository !== fullName) throw new InputError('repository', `is ${fullName}, but the comment is in ${event.repository}`);
-  if (!event.onPullRequest) return undefined;
-  return { pullRequest: event.number, comment: event.comment };
+  if (eventRepository && eventRepository !== fullName) throw new InputError('repository', `is ${fullName}, but the comment is in ${eventRepository}`);
+  if (!onPullRequest) return { nothing: 'the comment is on an issue, not a pull request' };
+  return { pullRequest: number, comment };
 }
 
-function readRequest(): SyncRequest | undefined {
+function readRequest(): SyncRequest | { nothing: string } {
   const token = readSecret('github-token');
   if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
   const repository = readRepository();
@@ -69,7 +73,7 @@ function readRequest(): SyncRequest | undefined {
   const permission = readEnum('permission', ['write', 'maintain', 'admin'] as const, 'write');
   const upstreamBranch = readUpstreamBranch();
   const target = readTarget(repository);
-  if (!target) return undefined;
+  if ('nothing' in target) return target;
   const serverUrl = process.env['GITHUB_SERVER_URL'] || 'https://github.com';
   const runId = process.env['GITHUB_RUN_ID'];
   return {
@@ -116,9 +120,9 @@ function report(request: SyncRequest, result: SyncResult): void {
 export async function run(): Promise<void> {
   await runAction('sync-pr-branch', async () => {
     const request = readRequest();
-    if (!request) {
+    if ('nothing' in request) {
       setOutputs({ result: 'refused', headSha: '', previousHeadSha: '', upstreamBranch: '' });
-      core.info('Nothing to do: the comment is on an issue, not a pull request');
+      core.info(`Nothing to do: ${request.nothing}`);
       return;
     }
     const result = await syncPullRequestBranch(request);

@@ -1,6 +1,6 @@
 import type { Logger } from '../action/logger.js';
 import { runCleanupStep, stepName, type CleanupStep } from './cleanup.js';
-import { spaceOf, type Filesystem } from './filesystem.js';
+import { mountPointOf, spaceOf, type Filesystem } from './filesystem.js';
 import { targetBytes, type MinFree } from './min-free.js';
 
 /** A filesystem's verdict: its target met at once, met after cleanup, or still not met. */
@@ -129,31 +129,46 @@ export async function checkDisk(request: CheckDiskRequest): Promise<DiskReport> 
 export interface DiskSnapshot {
   readonly mountPoint: string;
   readonly freeBytes: number;
+  /** The filesystem's device (stat's st_dev) at the main step: the post step measures only that filesystem. */
+  readonly device?: number;
 }
 
 /** What the job consumed on one filesystem between the main step and the post step, in bytes. */
 export interface DiskConsumption {
   readonly mountPoint: string;
   readonly freeAtStartBytes: number;
-  /** Undefined when the mount point can no longer be read. */
+  /**
+   * `measured`: the same filesystem is still mounted there; `gone`: another filesystem (or none)
+   * is at the mount point now (unmounted during the job), so nothing is compared; `unreadable`:
+   * the mount point cannot be read.
+   */
+  readonly status: 'measured' | 'gone' | 'unreadable';
+  /** Undefined unless `measured`. */
   readonly freeNowBytes?: number;
   readonly consumedBytes?: number;
 }
 
-/** Compares saved free space with the kernel's figures now. */
+/**
+ * Compares saved free space with the kernel's figures now (statfs(2)), for each filesystem still
+ * mounted where it was: a mount point whose device (stat(2) st_dev) or mount root changed since the
+ * main step is `gone`, never compared with the filesystem now under it.
+ */
 export async function measureConsumption(snapshots: readonly DiskSnapshot[]): Promise<DiskConsumption[]> {
   return Promise.all(
-    snapshots.map(async (snapshot) => {
+    snapshots.map(async (snapshot): Promise<DiskConsumption> => {
+      const base = { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes };
+      let now: { mountPoint: string; device: number };
+      try {
+        now = await mountPointOf(snapshot.mountPoint);
+      } catch (error) {
+        return { ...base, status: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable' };
+      }
+      if (now.mountPoint !== snapshot.mountPoint || (snapshot.device !== undefined && now.device !== snapshot.device)) return { ...base, status: 'gone' };
       try {
         const { freeBytes } = await spaceOf(snapshot.mountPoint);
-        return {
-          mountPoint: snapshot.mountPoint,
-          freeAtStartBytes: snapshot.freeBytes,
-          freeNowBytes: freeBytes,
-          consumedBytes: snapshot.freeBytes - freeBytes,
-        };
+        return { ...base, status: 'measured', freeNowBytes: freeBytes, consumedBytes: snapshot.freeBytes - freeBytes };
       } catch {
-        return { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes };
+        return { ...base, status: 'unreadable' };
       }
     }),
   );

@@ -20,9 +20,15 @@ export interface CleanupGuard {
   readonly trees: readonly ProtectedPath[];
 }
 
-/** Where the runner and this step live, as the environment and the process say. */
+/**
+ * Where the runner and this step live: the typed context a cleanup is planned from, read once by
+ * the action's adapter (GITHUB_WORKSPACE, HOME, RUNNER_TEMP, RUNNER_TOOL_CACHE, the file
+ * commands, process.execPath, process.argv[1]); nothing under disk/ reads the environment.
+ */
 export interface RunnerPaths {
+  /** GITHUB_WORKSPACE (the working directory when unset); relative cleanup paths are resolved from it. */
   readonly workspace: string;
+  /** HOME: `~` in a cleanup path, and kept with its ancestors. */
   readonly home?: string;
   readonly runnerTemp?: string;
   readonly toolCache?: string;
@@ -30,6 +36,17 @@ export interface RunnerPaths {
   readonly nodeBinary: string;
   /** The action's own bundle (process.argv[1]). */
   readonly actionFile?: string;
+  /** The runner's file command files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH, GITHUB_STEP_SUMMARY): kept while emptying. */
+  readonly fileCommands?: readonly string[];
+  /** The operating system (process.platform): macOS adds its system trees. */
+  readonly platform?: NodeJS.Platform;
+}
+
+/** What a cleanup is checked against and what it keeps, built from the runner's context. */
+export interface CleanupPolicy {
+  readonly guard: CleanupGuard;
+  /** Real paths kept while emptying a directory: the runner's file commands. */
+  readonly keep: readonly string[];
 }
 
 /** The operating system's trees (Linux FHS, macOS): nothing inside them is a cache this action may empty. */
@@ -95,7 +112,7 @@ export async function runnerGuard(paths: RunnerPaths): Promise<CleanupGuard> {
   await add(paths.toolCache && path.dirname(paths.toolCache), "RUNNER_TOOL_CACHE's parent");
   await add(paths.nodeBinary, 'the node binary running this step');
   await add(paths.actionFile, "this action's own files");
-  const trees: ProtectedPath[] = [...SYSTEM_TREES, ...(process.platform === 'darwin' ? MACOS_TREES : [])].map((tree) => ({
+  const trees: ProtectedPath[] = [...SYSTEM_TREES, ...((paths.platform ?? process.platform) === 'darwin' ? MACOS_TREES : [])].map((tree) => ({
     path: tree,
     what: 'a system directory',
   }));
@@ -105,6 +122,16 @@ export async function runnerGuard(paths: RunnerPaths): Promise<CleanupGuard> {
     for (const part of ['bin', 'externals']) trees.push({ path: path.join(installation, part), what: 'the runner installation' });
   }
   return { keep, trees };
+}
+
+/**
+ * The guard ({@link runnerGuard}) and the kept paths of a cleanup, from the runner's context:
+ * emptying RUNNER_TEMP keeps the runner's file commands (on a runner they live in
+ * RUNNER_TEMP/_runner_file_commands), each resolved through its symlinks.
+ */
+export async function cleanupPolicy(context: RunnerPaths): Promise<CleanupPolicy> {
+  const keep = (await Promise.all((context.fileCommands ?? []).map(resolveRealPath))).filter((file): file is string => Boolean(file));
+  return { guard: await runnerGuard(context), keep };
 }
 
 /**

@@ -4,6 +4,7 @@ import { findAllVersions } from '@actions/tool-cache';
 import { InputError } from '../action/errors.js';
 import { runCommand } from '../util/command.js';
 import { refusalOf, type CleanupGuard } from './cleanup-guard.js';
+import { logValue } from '../text/untrusted.js';
 import { emptyDirectory } from './empty-directory.js';
 import type { Filesystem } from './filesystem.js';
 
@@ -22,18 +23,22 @@ export type CleanupStep =
       readonly path: string;
       /** The device (st_dev) of the filesystem holding it: it is emptied only while that filesystem is under its target. */
       readonly device: number;
+      /** Its inode (st_ino): with `device`, what the directory opened to empty it must still be. */
+      readonly inode: number;
     };
 
 /** The docker strategies. */
 export type DockerStrategy = Exclude<CleanupStrategy, 'runner-temp' | 'tool-cache'>;
 
-/** Where the runner keeps things, from its environment. */
+/** Where the runner keeps things, from its context (a part of cleanup-guard.ts RunnerPaths). */
 export interface RunnerDirectories {
   readonly workspace: string;
   /** RUNNER_TEMP, if set. */
   readonly runnerTemp?: string;
   /** RUNNER_TOOL_CACHE, if set. */
   readonly toolCache?: string;
+  /** HOME, if set: what `~` means in a cleanup path. */
+  readonly home?: string;
 }
 
 /** A step's name as users wrote it. */
@@ -65,18 +70,18 @@ async function guardedDirectory(
   what: string,
   guard: CleanupGuard,
   filesystems: readonly Filesystem[],
-): Promise<{ path: string; device: number }> {
+): Promise<{ path: string; device: number; inode: number }> {
   const real = await realDirectory(absolute);
   if (!real) throw new InputError(input, `${what} ${written}, which is not an existing directory`);
   const refusal = refusalOf(real, guard);
   if (refusal) throw new InputError(input, `${what} ${written}, which resolves to ${real}: ${refusal}; refusing to empty it`);
-  const { dev: device } = await stat(real);
+  const { dev: device, ino: inode } = await stat(real);
   if (!filesystems.some((filesystem) => filesystem.device === device))
     throw new InputError(
       input,
       `${what} ${written}, which resolves to ${real}, on a filesystem that is not checked (${filesystems.map((filesystem) => filesystem.mountPoint).join(', ')}): add it to paths, or clean only what is checked`,
     );
-  return { path: real, device };
+  return { path: real, device, inode };
 }
 
 /**
@@ -110,7 +115,7 @@ export async function parseCleanupSteps(
       continue;
     }
     if (!/[/\\]|^[.~]/.test(line)) throw new InputError(input, `has an unknown strategy "${line}"; use ${CLEANUP_STRATEGIES.join(', ')} or a directory path`);
-    const home = process.env['HOME'] ?? '';
+    const home = directories.home ?? '';
     const tilde = /^~(?=$|[/\\])/.test(line);
     if (line.startsWith('~') && !tilde) throw new InputError(input, `lists ${line}: only ~ and ~/… (HOME) are understood, not another user's home`);
     if (tilde && !home) throw new InputError(input, `lists ${line}, but HOME is not set`);
@@ -188,11 +193,12 @@ export async function runCleanupStep(
     const directory = step.path;
     try {
       const tools = step.kind === 'tool-cache' ? await cachedTools(directory) : [];
-      const { kept } = await emptyDirectory(directory, options.keep);
-      const left = kept.length ? `; left in place: ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ` and ${kept.length - 5} more` : ''}` : '';
-      return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.join('; ')})` : ''}${left}` };
+      const { kept } = await emptyDirectory(step, options.keep);
+      const left = kept.length ? `; left in place: ${kept.slice(0, 5).map(logValue).join(', ')}${kept.length > 5 ? ` and ${kept.length - 5} more` : ''}` : '';
+      return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.map(logValue).join('; ')})` : ''}${left}` };
     } catch (error) {
-      return { ok: false, detail: `emptying ${directory} failed: ${(error as Error).message}` };
+      // The message names the entry that could not be removed: a file name anyone with write access there chose.
+      return { ok: false, detail: `emptying ${directory} failed: ${logValue((error as Error).message)}` };
     }
   }
   const command = [...options.dockerCommand, ...dockerPruneArguments(step.kind, options.filters)];

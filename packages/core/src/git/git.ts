@@ -1,5 +1,6 @@
 import { ActionError } from '../action/errors.js';
 import { runCommand } from '../util/command.js';
+import { gitEnvironment, identityEnvironment, type GitCredentials } from './environment.js';
 import { redactCredentials } from './redact.js';
 
 /** The identity written as author and committer (and tagger). */
@@ -27,8 +28,9 @@ export class GitError extends ActionError {
   constructor(
     readonly args: readonly string[],
     readonly result: GitResult,
+    credentials?: GitCredentials,
   ) {
-    super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`));
+    super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`, credentials));
   }
 }
 
@@ -76,50 +78,46 @@ export interface LocalTag {
   readonly annotated: boolean;
 }
 
-// Never wait for a password on a terminal: a missing credential fails at once.
-const BASE_ENV = { GIT_TERMINAL_PROMPT: '0' };
-
-function identityEnv(identity: GitIdentity): Record<string, string> {
-  return {
-    GIT_AUTHOR_NAME: identity.name,
-    GIT_AUTHOR_EMAIL: identity.email,
-    GIT_COMMITTER_NAME: identity.name,
-    GIT_COMMITTER_EMAIL: identity.email,
-  };
-}
-
 /**
  * A git working tree, driven through the `git` executable (runCommand, over
- * @actions/exec). Commands run silently; failures throw {@link GitError}.
+ * @actions/exec). Every command runs under the one git environment policy,
+ * {@link gitEnvironment} (no hooks, no system or global configuration, no
+ * credential helper, no redirect followed, `credentials` scoped to their
+ * server). Commands run silently; failures throw {@link GitError}, and every
+ * result's output has its credentials redacted ({@link redactCredentials}).
  * Values that come from inputs reach git after `--` or `--end-of-options`,
  * or are checked first (git/names.ts), so that none is read as an option.
  */
 export class GitRepository {
+  private readonly environment: Record<string, string>;
+
   /**
    * @param directory the working tree's directory (paths are relative to it)
-   * @param environment variables every command of this repository gets (e.g. pull-request-sync's
-   *   `gitEnvironment`: no user configuration, a token header for one server), below each command's own
+   * @param credentials a token for git over HTTPS, sent only to its server's origin
    */
   constructor(
     readonly directory: string,
-    private readonly environment: Readonly<Record<string, string>> = {},
-  ) {}
+    private readonly credentials?: GitCredentials,
+  ) {
+    this.environment = gitEnvironment(credentials);
+  }
 
-  /** Runs git and returns its result whatever the exit code. */
+  /** Runs git and returns its result whatever the exit code, credentials redacted from its output. */
   async tryRun(args: readonly string[], options: GitCommandOptions = {}): Promise<GitResult> {
     const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
     const result = await runCommand('git', [...config, ...args], {
       cwd: this.directory,
-      env: { ...BASE_ENV, ...this.environment, ...options.env },
+      env: { ...this.environment, ...options.env },
       ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
     });
-    return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
+    if (!this.credentials?.token) return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
+    return { exitCode: result.code, stdout: redactCredentials(result.stdout, this.credentials), stderr: redactCredentials(result.stderr, this.credentials) };
   }
 
   /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
   async run(args: readonly string[], options: GitCommandOptions = {}): Promise<string> {
     const result = await this.tryRun(args, options);
-    if (result.exitCode !== 0) throw new GitError(args, result);
+    if (result.exitCode !== 0) throw new GitError(args, result, this.credentials);
     return result.stdout.trim();
   }
 
@@ -230,7 +228,7 @@ export class GitRepository {
   /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
   async identityProblem(identity: GitIdentity): Promise<string | undefined> {
     for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
-      const result = await this.tryRun(['var', variable], { env: identityEnv(identity) });
+      const result = await this.tryRun(['var', variable], { env: identityEnvironment(identity) });
       if (result.exitCode !== 0) return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
     }
     return undefined;
@@ -241,7 +239,7 @@ export class GitRepository {
     const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
     const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
     const status = await this.tryRun(args);
-    if (status.exitCode !== 0) throw new GitError(args, status);
+    if (status.exitCode !== 0) throw new GitError(args, status, this.credentials);
     const change = status.stdout.slice(0, 2);
     return { tracked, ignored: change === '!!', change: tracked ? change : '' };
   }
@@ -255,7 +253,7 @@ export class GitRepository {
     if (type !== 'blob') return { kind: 'other' };
     const args = ['cat-file', 'blob', `${commit}:${path}`];
     const blob = await this.tryRun(args);
-    if (blob.exitCode !== 0) throw new GitError(args, blob);
+    if (blob.exitCode !== 0) throw new GitError(args, blob, this.credentials);
     return { kind: 'file', content: blob.stdout };
   }
 
@@ -277,7 +275,7 @@ export class GitRepository {
   private async commitWith(pathspec: readonly string[], message: string, identity: GitIdentity, signing: SigningConfig): Promise<string> {
     const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
     await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', ...pathspec], {
-      env: { ...identityEnv(identity), ...signing.env },
+      env: { ...identityEnvironment(identity), ...signing.env },
       config: signing.config,
       input: message,
     });
@@ -304,7 +302,7 @@ export class GitRepository {
   async createAnnotatedTag(tag: string, target: string, message: string, identity: GitIdentity, signing: SigningConfig = NO_SIGNING): Promise<string> {
     const mode = signing.sign ? '--sign' : '--annotate';
     await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
-      env: { ...identityEnv(identity), ...signing.env },
+      env: { ...identityEnvironment(identity), ...signing.env },
       config: signing.config,
       input: message,
     });

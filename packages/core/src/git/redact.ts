@@ -1,3 +1,5 @@
+import { gitTokenAuthorization, type GitCredentials } from './environment.js';
+
 /**
  * Credentials in URLs (RFC 3986 §3.2.1 userinfo: `https://user:token@host/…`,
  * `https://token@host/…`). Git prints remote URLs in its messages, and a
@@ -16,9 +18,17 @@ function secretOf(scheme: string, userinfo: string): string | undefined {
   return /^https?:\/\/$/i.test(scheme) ? userinfo : undefined;
 }
 
-/** `text` with every URL userinfo that holds a secret written `***` (`https://***@github.com/…`). */
-export function redactCredentials(text: string): string {
-  return text.replace(USERINFO, (whole, scheme: string, userinfo: string) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+/**
+ * `text` (git's messages, our own errors) with every credential written `***`: each URL userinfo
+ * that holds a secret (`https://***@github.com/…`), and, when `credentials` are given, the token
+ * and the Base64 of the Basic header made of it ({@link gitTokenAuthorization}). The one redaction of
+ * the git steps of every action.
+ */
+export function redactCredentials(text: string, credentials?: GitCredentials): string {
+  const redacted = text.replace(USERINFO, (whole, scheme: string, userinfo: string) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+  if (!credentials?.token) return redacted;
+  const secrets = [gitTokenAuthorization(credentials.token).slice('basic '.length), credentials.token];
+  return secrets.reduce((result, secret) => result.split(secret).join('***'), redacted);
 }
 
 function decoded(text: string): string {

@@ -19,7 +19,7 @@ import { checkBranchName, checkIdentity } from '../git/names.js';
 import { redactCredentials } from '../git/redact.js';
 import { prepareSigning } from '../git/signing.js';
 import { generateReleaseNotes } from '../github/release-notes.js';
-import { gitEnvironment, redactCredentials as redactToken, basicAuthorization } from '../pull-request-sync/git-credentials.js';
+import { gitTokenAuthorization } from '../git/environment.js';
 import { fillTemplate } from '../util/template.js';
 import { previousReleaseTag } from '../versions/previous-tag.js';
 import { comparePythonVersions, parsePythonVersion, type PythonVersion } from '../versions/python-version.js';
@@ -116,13 +116,13 @@ export async function openReleasePr(request: OpenReleasePrRequest): Promise<Open
   const credentials = { serverUrl: request.serverUrl, token: request.token };
   if (request.token) {
     request.logger.mask(request.token);
-    request.logger.mask(basicAuthorization(request.token).slice('basic '.length));
+    request.logger.mask(gitTokenAuthorization(request.token).slice('basic '.length));
   }
   const directory = await mkdtemp(path.join(request.temporaryDirectory, 'open-release-pr-'));
   try {
-    return await run(request, new GitRepository(directory, gitEnvironment(credentials)));
+    return await run(request, new GitRepository(directory, credentials));
   } catch (error) {
-    const message = redactToken(redactCredentials(describeError(error)), credentials);
+    const message = redactCredentials(describeError(error), credentials);
     throw error instanceof InputError ? new InputError(error.input, message.replace(/^input '[^']*' /, '')) : new ActionError(message);
   } finally {
     await rm(directory, { recursive: true, force: true });

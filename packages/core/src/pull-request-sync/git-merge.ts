@@ -1,8 +1,8 @@
 import { ActionError } from '../action/errors.js';
 import type { Logger } from '../action/logger.js';
+import { gitTokenAuthorization, identityEnvironment, type GitCredentials } from '../git/environment.js';
 import { GitRepository, type GitIdentity, type GitResult } from '../git/git.js';
 import { logValue } from '../text/untrusted.js';
-import { basicAuthorization, gitEnvironment, redactCredentials, type GitCredentials } from './git-credentials.js';
 
 /** A merge of an upstream branch into a pull request's head branch, with git. */
 export interface GitMergeRequest {
@@ -33,20 +33,18 @@ export type GitMergeOutcome =
  * `expectedSha`, an upstream branch already contained in the head is reported up to date, a
  * conflict is listed and aborted, and a merge is pushed to the head branch only as a
  * compare-and-swap from `expectedSha` (`--force-with-lease=<ref>:<sha>` on a fast-forward):
- * a head that moved meanwhile is left as it is. Git runs with {@link gitEnvironment}.
+ * a head that moved meanwhile is left as it is. Git runs under the one git environment policy
+ * (git/environment.ts `gitEnvironment`: no hooks, no system or global configuration, no
+ * credential helper, no redirect followed, the token scoped to the server's origin).
  *
  * @throws ActionError holding git's message (credentials redacted) when git fails for another
  *   reason: an unreachable remote, a refused token, a push refused by a hook or a protection rule
  */
 export async function mergeWithGit(request: GitMergeRequest): Promise<GitMergeOutcome> {
   const { upstream, head, logger, credentials } = request;
-  if (credentials?.token) logger.mask(basicAuthorization(credentials.token).slice('basic '.length));
-  const environment = gitEnvironment(credentials);
-  const repository = new GitRepository(request.directory);
-  const git = async (args: string[], extra: Record<string, string> = {}): Promise<GitResult> => {
-    const result = await repository.tryRun(args, { env: { ...environment, ...extra } });
-    return { ...result, stdout: redactCredentials(result.stdout, credentials), stderr: redactCredentials(result.stderr, credentials) };
-  };
+  if (credentials?.token) logger.mask(gitTokenAuthorization(credentials.token).slice('basic '.length));
+  const repository = new GitRepository(request.directory, credentials);
+  const git = (args: string[], extra: Record<string, string> = {}): Promise<GitResult> => repository.tryRun(args, { env: extra });
   const must = async (args: string[], extra: Record<string, string> = {}): Promise<string> => {
     const result = await git(args, extra);
     if (result.exitCode !== 0) throw new ActionError(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`);
@@ -94,13 +92,4 @@ export async function mergeWithGit(request: GitMergeRequest): Promise<GitMergeOu
     ? " (this token may not push there: for a fork's branch, pass a maintainer's token in github-token)"
     : '';
   throw new ActionError(`git push to ${head.cloneUrl} ${ref} failed: ${refusal}${hint}`);
-}
-
-function identityEnvironment(identity: GitIdentity): Record<string, string> {
-  return {
-    GIT_AUTHOR_NAME: identity.name,
-    GIT_AUTHOR_EMAIL: identity.email,
-    GIT_COMMITTER_NAME: identity.name,
-    GIT_COMMITTER_EMAIL: identity.email,
-  };
 }

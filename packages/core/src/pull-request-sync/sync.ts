@@ -12,7 +12,7 @@ import type { CommandComment } from './event.js';
 import { reactToComment, removeCommentReaction, replyMarker, type SyncReaction } from './feedback.js';
 import { authenticatedLogin } from '../github/identity.js';
 import { upsertMarkedComment } from '../github/marked-comment.js';
-import type { GitCredentials } from './git-credentials.js';
+import type { GitCredentials } from '../git/environment.js';
 import { mergeWithGit, type GitMergeOutcome } from './git-merge.js';
 import { isCrossRepository, readSyncPullRequest, type RepositoryName, type SyncPullRequest } from './pull-request.js';
 import { fencedBlock, mergeRecipe, pathList, plainText, type Render } from './reply.js';
