@@ -9,9 +9,11 @@ import {
   readBoolean,
   readDuration,
   readList,
+  readRunnerContext,
   readString,
   runAction,
   writeSummary,
+  type RunnerContext,
 } from '@exegol-release/core/action';
 import {
   checkDisk,
@@ -31,7 +33,6 @@ import { formatBytes } from '@exegol-release/core/units';
 const DOCKER_DATA_ROOT = '/var/lib/docker';
 /** The longest docker-prune-timeout: a day. */
 const MAX_DOCKER_TIMEOUT_SECONDS = 24 * 3600;
-const FILE_COMMANDS = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
 
 function defaultPaths(directories: RunnerDirectories): string[] {
   return [directories.workspace, directories.runnerTemp, existsSync(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry): entry is string =>
@@ -46,22 +47,21 @@ function readDockerTimeout(): number {
   return seconds;
 }
 
-/** The runner's context, read once from the environment and the process. */
-function readRunnerContext(): RunnerPaths {
-  const env = (name: string): string | undefined => process.env[name] || undefined;
+/** Where the runner and this step live, from the runner's context and this process. */
+function runnerPaths(context: RunnerContext = readRunnerContext()): RunnerPaths {
   return {
-    workspace: env('GITHUB_WORKSPACE') ?? process.cwd(),
-    ...(env('RUNNER_TEMP') ? { runnerTemp: env('RUNNER_TEMP')! } : {}),
-    ...(env('RUNNER_TOOL_CACHE') ? { toolCache: env('RUNNER_TOOL_CACHE')! } : {}),
-    ...(env('HOME') ? { home: env('HOME')! } : {}),
+    workspace: context.workspace,
+    ...(context.runnerTempSet ? { runnerTemp: context.runnerTemp } : {}),
+    ...(context.toolCache ? { toolCache: context.toolCache } : {}),
+    ...(context.home ? { home: context.home } : {}),
     nodeBinary: process.execPath,
     ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
-    fileCommands: FILE_COMMANDS.map(env).filter((file): file is string => Boolean(file)),
+    fileCommands: context.fileCommands,
   };
 }
 
 async function readRequest(): Promise<CheckDiskRequest & { fail: boolean }> {
-  const context = readRunnerContext();
+  const context = runnerPaths();
   const given = readList('paths').map((entry) => path.resolve(context.workspace, entry));
   for (const entry of given) if (!existsSync(entry)) throw new InputError('paths', `lists ${entry}, which does not exist`);
   const minFree = parseMinFree(readString('min-free', { fallback: '100GB' }), 'min-free');

@@ -11,6 +11,7 @@ import {
   readString,
   runAction,
   writeSummary,
+  readRunnerContext,
 } from '@exegol-release/core/action';
 import { createGitHubClient, currentRepository } from '@exegol-release/core/github';
 import {
@@ -56,7 +57,7 @@ function readRequest(): CheckRunnersRequest & { fail: boolean } {
   const waitSeconds = readWait();
   const fail = readBoolean('fail', true);
   return {
-    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
+    client: createGitHubClient(token, { ...(readRunnerContext().apiUrl ? { apiUrl: readRunnerContext().apiUrl! } : {}), logger: actionsLogger }),
     scope,
     groups,
     waitSeconds,

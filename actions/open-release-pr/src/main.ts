@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   ActionError,
@@ -15,6 +14,7 @@ import {
   readString,
   runAction,
   writeSummary,
+  readRunnerContext,
 } from '@exegol-release/core/action';
 import { parseVersionFileSpecs } from '@exegol-release/core/bump';
 import { SIGNING_FORMATS, redactCredentials } from '@exegol-release/core/git';
@@ -59,7 +59,7 @@ function readRequest(): OpenReleasePrRequest {
   const token = readSecret('github-token');
   if (!token) throw new InputError('github-token', 'is empty: pass a GitHub App installation token (actions/create-github-app-token) or a fine-grained token');
   const fileLines = readList('files');
-  const apiUrl = process.env['GITHUB_API_URL'];
+  const apiUrl = readRunnerContext().apiUrl;
   return {
     ...readRepository(),
     base: readString('base', { fallback: 'main' }),
@@ -87,9 +87,9 @@ function readRequest(): OpenReleasePrRequest {
     },
     dryRun: readBoolean('dry-run'),
     token,
-    serverUrl: process.env['GITHUB_SERVER_URL'] || 'https://github.com',
+    serverUrl: readRunnerContext().serverUrl,
     client: createGitHubClient(token, { ...(apiUrl ? { apiUrl } : {}), logger: actionsLogger }),
-    temporaryDirectory: process.env['RUNNER_TEMP'] || tmpdir(),
+    temporaryDirectory: readRunnerContext().runnerTemp,
     logger: actionsLogger,
   };
 }

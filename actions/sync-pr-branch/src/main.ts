@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import {
   ActionError,
@@ -11,6 +10,8 @@ import {
   readString,
   runAction,
   writeSummary,
+  readRunnerContext,
+  runUrl,
 } from '@exegol-release/core/action';
 import { GITHUB_ACTIONS_BOT } from '@exegol-release/core/git';
 import { createGitHubClient, currentRepository } from '@exegol-release/core/github';
@@ -74,20 +75,20 @@ function readRequest(): SyncRequest | { nothing: string } {
   const upstreamBranch = readUpstreamBranch();
   const target = readTarget(repository);
   if ('nothing' in target) return target;
-  const serverUrl = process.env['GITHUB_SERVER_URL'] || 'https://github.com';
-  const runId = process.env['GITHUB_RUN_ID'];
+  const serverUrl = readRunnerContext().serverUrl;
+  const runId = readRunnerContext().runId;
   return {
-    client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
+    client: createGitHubClient(token, { ...(readRunnerContext().apiUrl ? { apiUrl: readRunnerContext().apiUrl! } : {}), logger: actionsLogger }),
     repository,
     ...target,
     command,
     permission,
     ...(upstreamBranch ? { upstreamBranch } : {}),
     credentials: { serverUrl, token },
-    temporaryDirectory: process.env['RUNNER_TEMP'] || tmpdir(),
+    temporaryDirectory: readRunnerContext().runnerTemp,
     identity: GITHUB_ACTIONS_BOT,
     replyKey: `run-${runId ?? 'local'}`,
-    ...(runId && process.env['GITHUB_REPOSITORY'] ? { runUrl: `${serverUrl}/${process.env['GITHUB_REPOSITORY']}/actions/runs/${runId}` } : {}),
+    ...(runUrl(readRunnerContext()) ? { runUrl: runUrl(readRunnerContext())! } : {}),
     logger: actionsLogger,
   };
 }

@@ -14,6 +14,7 @@ import {
   readString,
   runAction,
   writeSummary,
+  readRunnerContext,
 } from '@exegol-release/core/action';
 import { parseVersionFileSpecs, splitPathLine } from '@exegol-release/core/bump';
 import {
@@ -93,7 +94,7 @@ function readRepository(named: string | undefined): { owner: string; repo: strin
 }
 
 function isCurrentRepository(repository: { owner: string; repo: string }): boolean {
-  return (process.env['GITHUB_REPOSITORY'] ?? '').toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase();
+  return (readRunnerContext().repository ?? '').toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase();
 }
 
 /** The pull request: the `pull-request` input in any form parsePullRequestRef reads, else the event's when the pull request is in this repository. */
@@ -105,17 +106,17 @@ function readPullRequest(): { ref: PullRequestRef; repository: { owner: string; 
   if (!isCurrentRepository(repository))
     throw new InputError(
       'pull-request',
-      `is needed: the event's pull request is one of ${process.env['GITHUB_REPOSITORY'] ?? 'this repository'}, not of ${repository.owner}/${repository.repo}`,
+      `is needed: the event's pull request is one of ${readRunnerContext().repository ?? 'this repository'}, not of ${repository.owner}/${repository.repo}`,
     );
   const number = eventPullRequestNumber();
   if (number === undefined)
-    throw new InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+    throw new InputError('pull-request', `is needed: this ${readRunnerContext().eventName} event has no pull request`.replace('  ', ' '));
   return { ref: { number }, repository };
 }
 
 function serverHost(): string {
   try {
-    return new URL(process.env['GITHUB_SERVER_URL'] || 'https://github.com').host;
+    return new URL(readRunnerContext().serverUrl).host;
   } catch {
     return 'github.com';
   }
@@ -134,7 +135,7 @@ function readSettings(): Settings {
   if (!token) throw new InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
   const { ref, repository } = readPullRequest();
   const releaseTitlePrefix = readString('release-title-prefix', { fallback: 'Release' });
-  const apiUrl = process.env['GITHUB_API_URL'] || undefined;
+  const apiUrl = readRunnerContext().apiUrl;
   const companion = readCompanion(token, apiUrl);
   const request: VerifyRequest = {
     client: createGitHubClient(token, { ...(apiUrl ? { apiUrl } : {}), logger: actionsLogger }),
@@ -159,7 +160,7 @@ function readSettings(): Settings {
     filePatterns: readFilePatterns('file-patterns'),
     submodules: readString('submodules') ? (readEnum('submodules', ['current'] as const) as 'current') : 'off',
     serverHost: serverHost(),
-    self: { runId: process.env['GITHUB_RUN_ID'], job: process.env['GITHUB_JOB'], runnerName: process.env['RUNNER_NAME'] },
+    self: { runId: readRunnerContext().runId, job: readRunnerContext().job, runnerName: readRunnerContext().runnerName },
     ...(isCurrentRepository(repository) && eventPullRequestNumber() !== undefined ? { runPullRequest: eventPullRequestNumber()! } : {}),
     logger: actionsLogger,
   };

@@ -16,6 +16,13 @@ export interface RunnerContext {
   runnerTempSet: boolean;
   /** RUNNER_TOOL_CACHE, when set. */
   toolCache?: string;
+  /** HOME, when set. */
+  home?: string;
+  /**
+   * The runner's file command files, when set (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV,
+   * GITHUB_PATH, GITHUB_STEP_SUMMARY): what a step writes its outputs and summary to.
+   */
+  fileCommands: string[];
   /** RUNNER_NAME, when set (a self-hosted runner's own name). */
   runnerName?: string;
   /** GITHUB_EVENT_NAME, e.g. `pull_request`, `issue_comment`; empty when unset. */
@@ -40,6 +47,9 @@ export interface RunnerContext {
   serverUrl: string;
 }
 
+/** The variables naming the runner's file command files. */
+export const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'] as const;
+
 const set = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
 
 /**
@@ -51,6 +61,7 @@ export function readRunnerContext(env: NodeJS.ProcessEnv = process.env): RunnerC
   const runnerTemp = set(env['RUNNER_TEMP']);
   const optional = {
     toolCache: set(env['RUNNER_TOOL_CACHE']),
+    home: set(env['HOME']),
     runnerName: set(env['RUNNER_NAME']),
     eventPath: set(env['GITHUB_EVENT_PATH']),
     repository: set(env['GITHUB_REPOSITORY']),
@@ -66,6 +77,7 @@ export function readRunnerContext(env: NodeJS.ProcessEnv = process.env): RunnerC
     runnerTemp: runnerTemp ?? tmpdir(),
     runnerTempSet: runnerTemp !== undefined,
     eventName: env['GITHUB_EVENT_NAME'] ?? '',
+    fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file): file is string => file !== undefined),
     serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
     ...(Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) as Partial<RunnerContext>),
   };
