@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8116);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5066);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -28387,7 +28387,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8116:
+/***/ 5066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28396,8 +28396,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// UNUSED EXPORTS: readRequest
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -31434,29 +31434,25 @@ function readInteger(name, options) {
     }
     return value;
 }
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-function readSize(name, fallback) {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed(name, fallback, parse) {
     const text = core.getInput(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
-        return parseSize(text);
+        return parse(text);
     }
     catch (error) {
         throw new InputError(name, error.message);
     }
 }
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+function readSize(name, fallback) {
+    return readParsed(name, fallback, parseSize);
+}
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
 function readDuration(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
-    if (text === '')
-        return fallback;
-    try {
-        return parseDuration(text);
-    }
-    catch (error) {
-        throw new InputError(name, error.message);
-    }
+    return readParsed(name, fallback, parseDuration);
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
@@ -31466,464 +31462,155 @@ function readSecret(name) {
     return value;
 }
 
-;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/version.js
-const VERSION_PATTERN = [
-  'v?',
-  '(?:',
-  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
-  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
-  /* */ '(?<pre>', // pre-release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_n>[0-9]+)?',
-  /* */ ')?',
-  /* */ '(?<post>', // post release
-  /*    */ '(?:-(?<post_n1>[0-9]+))',
-  /*    */ '|',
-  /*    */ '(?:',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_l>post|rev|r)',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_n2>[0-9]+)?',
-  /*    */ ')',
-  /* */ ')?',
-  /* */ '(?<dev>', // dev release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_l>dev)',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_n>[0-9]+)?',
-  /* */ ')?',
-  ')',
-  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
-].join('');
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ../../packages/core/src/action/context.ts
 
 
-
-const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
-
-function valid(version) {
-  return validRegex.test(version) ? version : null;
-}
-
-const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
-function clean(version) {
-  return stringify(parse(version, cleanRegex));
-}
-
-function parse(version, regex) {
-  // Validate the version and parse it into pieces
-  const { groups } = (regex || validRegex).exec(version) || {};
-  if (!groups) {
-    return null;
-  }
-
-  // Store the parsed out pieces of the version
-  const parsed = {
-    epoch: Number(groups.epoch ? groups.epoch : 0),
-    release: groups.release.split('.').map(Number),
-    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-    post: normalize_letter_version(
-      groups.post_l,
-      groups.post_n1 || groups.post_n2,
-    ),
-    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-    local: parse_local_version(groups.local),
-  };
-
-  return parsed;
-}
-
-function stringify(parsed) {
-  if (!parsed) {
-    return null;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-  const parts = [];
-
-  // Epoch
-  if (epoch !== 0) {
-    parts.push(`${epoch}!`);
-  }
-  // Release segment
-  parts.push(release.join('.'));
-
-  // Pre-release
-  if (pre) {
-    parts.push(pre.join(''));
-  }
-  // Post-release
-  if (post) {
-    parts.push('.' + post.join(''));
-  }
-  // Development release
-  if (dev) {
-    parts.push('.' + dev.join(''));
-  }
-  // Local version segment
-  if (local) {
-    parts.push(`+${local}`);
-  }
-  return parts.join('');
-}
-
-function normalize_letter_version(letterIn, numberIn) {
-  let letter = letterIn;
-  let number = numberIn;
-  if (letter) {
-    // We consider there to be an implicit 0 in a pre-release if there is
-    // not a numeral associated with it.
-    if (!number) {
-      number = 0;
-    }
-    // We normalize any letters to their lower case form
-    letter = letter.toLowerCase();
-
-    // We consider some words to be alternate spellings of other words and
-    // in those cases we want to normalize the spellings to our preferred
-    // spelling.
-    if (letter === 'alpha') {
-      letter = 'a';
-    } else if (letter === 'beta') {
-      letter = 'b';
-    } else if (['c', 'pre', 'preview'].includes(letter)) {
-      letter = 'rc';
-    } else if (['rev', 'r'].includes(letter)) {
-      letter = 'post';
-    }
-    return [letter, Number(number)];
-  }
-  if (!letter && number) {
-    // We assume if we are given a number, but we are not given a letter
-    // then this is using the implicit post release syntax (e.g. 1.0-1)
-    letter = 'post';
-
-    return [letter, Number(number)];
-  }
-  return null;
-}
-
-function parse_local_version(local) {
-  /*
-    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
-    */
-  if (local) {
-    return local
-      .split(/[._-]/)
-      .map((part) =>
-        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
-      );
-  }
-  return null;
-}
-
-function explain(version) {
-  const parsed = parse(version);
-  if (!parsed) {
-    return parsed;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-
-  let base_version = '';
-  if (epoch !== 0) {
-    base_version += epoch + '!';
-  }
-  base_version += release.join('.');
-
-  const is_prerelease = Boolean(dev || pre);
-  const is_devrelease = Boolean(dev);
-  const is_postrelease = Boolean(post);
-
-  // return
-
-  return {
-    epoch,
-    release,
-    pre,
-    post: post ? post[1] : post,
-    dev: dev ? dev[1] : dev,
-    local: local ? local.join('.') : local,
-    public: stringify(parsed).split('+', 1)[0],
-    base_version,
-    is_prerelease,
-    is_devrelease,
-    is_postrelease,
-  };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version.ts
-
+/** The variables naming the runner's file command files. */
+const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
+const set = (value) => (value === undefined || value === '' ? undefined : value);
 /**
- * PEP 440 versions (https://peps.python.org/pep-0440/) with integers of any
- * size. The syntax is @renovatebot/pep440's pattern (PEP 440 Appendix B's
- * regular expression, the one pypa/packaging uses); the numbers, the
- * canonical form and the ordering are computed here with BigInt, because the
- * library turns every number into a JavaScript number, which loses precision
- * above 2^53 (`1.0.dev20240101120000123456` would become `…123000`). PEP 440
- * puts no bound on these integers, and date-stamped dev releases reach 20 digits.
+ * The runner's context from an environment (default: this process's).
+ * @param env the variables, as `process.env` holds them
+ * @returns the context; reads nothing else, throws nothing
  */
-/** Pre-release labels of PEP 440, in order: alpha < beta < release candidate. */
-const PRE_LABELS = ['a', 'b', 'rc'];
-// PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
-// Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
-const VERSION_EXPRESSION = new RegExp(`^\\s*${VERSION_PATTERN}\\s*$`, 'i');
-/** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
-function preLabelOf(spelling) {
-    const lower = spelling.toLowerCase();
-    if (lower === 'a' || lower === 'alpha')
-        return 'a';
-    if (lower === 'b' || lower === 'beta')
-        return 'b';
-    return 'rc';
-}
-/** PEP 440 "Local version segments": lower case, `-` and `_` as `.`, numbers without leading zeros. */
-function localSegments(label) {
-    return label
-        .toLowerCase()
-        .split(/[-_.]/)
-        .map((segment) => (/^[0-9]+$/.test(segment) ? BigInt(segment) : segment));
-}
-/** The canonical text of version parts (PEP 440 "Normalization"; packaging's `Version.__str__`). */
-function formatPythonVersion(parts) {
-    const epoch = parts.epoch !== 0n ? `${parts.epoch}!` : '';
-    const pre = parts.pre ? `${parts.pre.label}${parts.pre.number}` : '';
-    const post = parts.post !== undefined ? `.post${parts.post}` : '';
-    const dev = parts.dev !== undefined ? `.dev${parts.dev}` : '';
-    const local = parts.local ? `+${parts.local.join('.')}` : '';
-    return `${epoch}${parts.release.join('.')}${pre}${post}${dev}${local}`;
-}
-/**
- * Builds a version from its parts.
- * @throws Error when the release segment is empty or a number is negative
- */
-function pythonVersionFromParts(parts) {
-    const numbers = [parts.epoch, ...parts.release, parts.pre?.number, parts.post, parts.dev];
-    if (parts.release.length === 0 || numbers.some((value) => value !== undefined && value < 0n)) {
-        throw new Error(`internal error: invalid version parts ${formatPythonVersion(parts)}`);
-    }
+function readRunnerContext(env = process.env) {
+    const runnerTemp = set(env['RUNNER_TEMP']);
+    const optional = {
+        toolCache: set(env['RUNNER_TOOL_CACHE']),
+        home: set(env['HOME']),
+        runnerName: set(env['RUNNER_NAME']),
+        eventPath: set(env['GITHUB_EVENT_PATH']),
+        repository: set(env['GITHUB_REPOSITORY']),
+        ref: set(env['GITHUB_REF']),
+        refName: set(env['GITHUB_REF_NAME']),
+        refType: set(env['GITHUB_REF_TYPE']),
+        runId: set(env['GITHUB_RUN_ID']),
+        job: set(env['GITHUB_JOB']),
+        apiUrl: set(env['GITHUB_API_URL']),
+    };
     return {
-        ...parts,
-        text: formatPythonVersion(parts),
-        isPrerelease: parts.pre !== undefined || parts.dev !== undefined,
+        workspace: external_node_path_default().resolve(set(env['GITHUB_WORKSPACE']) ?? process.cwd()),
+        runnerTemp: runnerTemp ?? (0,external_node_os_namespaceObject.tmpdir)(),
+        runnerTempSet: runnerTemp !== undefined,
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file) => file !== undefined),
+        serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     };
 }
-/**
- * Parses a PEP 440 version in any spelling PEP 440 normalises (`v1.0`,
- * `5.2.0-beta.1`, `1.0RC1`, ` 1.0 `), with integers of any size.
- *
- * @returns the version, or undefined when the text is not a PEP 440 version
- */
-function parsePythonVersion(text) {
-    const groups = VERSION_EXPRESSION.exec(text)?.groups;
-    if (!groups)
-        return undefined;
-    const number = (digits) => BigInt(digits ?? '0');
-    const postDigits = groups['post_n1'] ?? groups['post_n2'];
-    return pythonVersionFromParts({
-        epoch: number(groups['epoch']),
-        release: groups['release'].split('.').map((digits) => BigInt(digits)),
-        ...(groups['pre_l'] !== undefined ? { pre: { label: preLabelOf(groups['pre_l']), number: number(groups['pre_n']) } } : {}),
-        ...(groups['post_n1'] !== undefined || groups['post_l'] !== undefined ? { post: number(postDigits) } : {}),
-        ...(groups['dev_l'] !== undefined ? { dev: number(groups['dev_n']) } : {}),
-        ...(groups['local'] !== undefined ? { local: localSegments(groups['local']) } : {}),
-    });
+/** The URL of the workflow run (`<server>/<owner>/<name>/actions/runs/<id>`), when the context names both. */
+function runUrl(context) {
+    return context.runId && context.repository ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : undefined;
 }
-/** The PEP 440 canonical form of `text` (e.g. `4.3.6-beta.1` → `4.3.6b1`), or undefined when it is not a version. */
-function canonicalPythonVersion(text) {
-    return parsePythonVersion(text)?.text;
-}
-function compareBig(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareRelease(a, b) {
-    // PEP 440 "Release segment": trailing zeros do not count (1.0 == 1.0.0).
-    const length = Math.max(a.length, b.length);
-    for (let index = 0; index < length; index += 1) {
-        const order = compareBig(a[index] ?? 0n, b[index] ?? 0n);
-        if (order !== 0)
-            return order;
-    }
-    return 0;
-}
-/** Where a version's pre-release part sorts: a dev release of a final release before every pre-release, a final release after them. */
-function preRank(version) {
-    if (version.pre)
-        return [1 + PRE_LABELS.indexOf(version.pre.label), version.pre.number];
-    if (version.post === undefined && version.dev !== undefined)
-        return [0, 0n];
-    return [PRE_LABELS.length + 1, 0n];
-}
-function compareLocal(a, b) {
-    if (!a || !b)
-        return (a ? 1 : 0) - (b ? 1 : 0);
-    for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
-        const [x, y] = [a[index], b[index]];
-        // PEP 440 "Local version identifiers": numeric segments sort after alphanumeric ones; letters compare as text.
-        if (typeof x !== typeof y)
-            return typeof x === 'bigint' ? 1 : -1;
-        const order = typeof x === 'bigint' ? compareBig(x, y) : x < y ? -1 : x > y ? 1 : 0;
-        if (order !== 0)
-            return order;
-    }
-    return a.length - b.length;
-}
-function asVersion(value) {
-    if (typeof value !== 'string')
-        return value;
-    const version = parsePythonVersion(value);
-    if (!version)
-        throw new Error(`"${value}" is not a PEP 440 version`);
-    return version;
-}
-/**
- * Compares two PEP 440 versions under PEP 440's ordering (the order of
- * pypa/packaging's `Version`): epoch, release (trailing zeros ignored),
- * pre-release (dev-only releases first, finals last), post-release, dev
- * release (a dev release before what it leads to), then the local label.
- *
- * @returns negative when a < b, 0 when equal under PEP 440 (`1.0` == `1.0.0`), positive when a > b
- * @throws Error when a string is not a PEP 440 version
- */
-function comparePythonVersions(a, b) {
-    const [x, y] = [asVersion(a), asVersion(b)];
-    const [xPre, yPre] = [preRank(x), preRank(y)];
-    return (compareBig(x.epoch, y.epoch) ||
-        compareRelease(x.release, y.release) ||
-        xPre[0] - yPre[0] ||
-        compareBig(xPre[1], yPre[1]) ||
-        compareBig(x.post ?? -1n, y.post ?? -1n) ||
-        // No dev part sorts after every dev part.
-        (x.dev === undefined ? (y.dev === undefined ? 0 : 1) : y.dev === undefined ? -1 : compareBig(x.dev, y.dev)) ||
-        compareLocal(x.local, y.local));
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF `refs/tags/…`), else empty. */
+function pushedTag(context) {
+    return context.refType === 'tag' || context.ref?.startsWith('refs/tags/') ? (context.refName ?? '') : '';
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version-bump.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
 
-/** The ways a version can be bumped. See {@link bumpPythonVersion}. */
-const BUMPS = ['release', 'pre', 'patch', 'minor', 'major'];
-/** A bump refused because it would not move the version forward; `alternatives` lists bumps that would, with their results. */
-class VersionBumpError extends Error {
-    alternatives;
-    name = 'VersionBumpError';
-    constructor(message, alternatives) {
-        super(message);
-        this.alternatives = alternatives;
-    }
+
+/** The runner's log, through @actions/core. */
+const actionsLogger = {
+    info: (message) => info(message),
+    warning: (message, properties) => warning(message, properties),
+    debug: (message) => core_debug(message),
+    mask: (secret) => {
+        if (secret !== '')
+            core_setSecret(secret);
+    },
+    group: (name, body) => group(name, body),
+    untrusted: (block) => {
+        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${token}`);
+        info(block);
+        info(`::${token}::`);
+    },
+};
+/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
+function memoryLogger() {
+    const lines = [];
+    const masked = [];
+    return {
+        lines,
+        masked,
+        info: (message) => void lines.push(message),
+        warning: (message) => void lines.push(`warning: ${message}`),
+        debug: (message) => void lines.push(`debug: ${message}`),
+        mask: (secret) => void (secret !== '' && masked.push(secret)),
+        group: async (name, body) => {
+            lines.push(`group: ${name}`);
+            return body();
+        },
+        untrusted: (block) => void lines.push(`untrusted: ${block}`),
+    };
 }
-/** The release segment of the next `level` release, three numbers long (5.1 patch → 5.1.1): higher than `release` whatever follows it. */
-function nextRelease(release, level) {
-    const [major = 0n, minor = 0n, patch = 0n] = release;
-    if (level === 'major')
-        return [major + 1n, 0n, 0n];
-    if (level === 'minor')
-        return [major, minor + 1n, 0n];
-    return [major, minor, patch + 1n];
-}
-/** `release` padded with zeros to three numbers (padding does not change its order). */
-function padded(release) {
-    return [...release, 0n, 0n, 0n].slice(0, Math.max(3, release.length));
-}
-/** True when the final release of `release` is itself a `level` release (5.2.0 for minor, 6.0.0 for major, any for patch). */
-function isOfLevel(release, level) {
-    const [, minor = 0n, patch = 0n] = release;
-    if (level === 'major')
-        return minor === 0n && patch === 0n;
-    if (level === 'minor')
-        return patch === 0n;
-    return true;
-}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
+
 /**
- * True when the version sorts before the final release of its release
- * segment: a pre-release (with or without post and dev parts), or a dev
- * release of the final release itself (5.1.5.dev1). A dev release of a
- * post-release (5.1.4.post1.dev2) sorts after the final release.
+ * The job summary, through @actions/core's `core.summary`. GitHub renders it
+ * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
+ * every helper here escapes its text first, so untrusted values stay text.
  */
-function precedesItsFinal(version) {
-    return version.pre !== undefined || (version.post === undefined && version.dev !== undefined);
-}
-/** The version a bump rule gives, or the reason it gives none; not yet checked to be higher. */
-function applyRule(current, bump, preLabel) {
-    const { epoch, release } = current;
-    const make = (next, pre, post) => pythonVersionFromParts({ epoch, release: next, ...(pre ? { pre } : {}), ...(post !== undefined ? { post } : {}) });
-    switch (bump) {
-        case 'release':
-            if (precedesItsFinal(current))
-                return make(release);
-            if (current.post !== undefined && current.dev !== undefined)
-                return make(release, undefined, current.post);
-            return `${current.text} is already a final release${current.post !== undefined ? ' (a post-release)' : ''}: there is no pre-release or development release to finish`;
-        case 'pre': {
-            const label = preLabel ?? current.pre?.label ?? 'b';
-            if (!current.pre) {
-                // A dev release of the final release (5.1.5.dev1) sorts before its pre-releases; anything else starts the next patch.
-                return current.post === undefined && current.dev !== undefined
-                    ? make(release, { label, number: 1n })
-                    : make(nextRelease(release, 'patch'), { label, number: 1n });
-            }
-            const order = PRE_LABELS.indexOf(label) - PRE_LABELS.indexOf(current.pre.label);
-            if (order < 0)
-                return `pre-label ${label} would go back from ${current.text}: ${label} comes before ${current.pre.label}`;
-            if (order > 0)
-                return make(release, { label, number: 1n });
-            // A dev release of a pre-release (5.1.5b2.dev1) comes before that pre-release; a post-release of one (5.1.5b2.post1) after it.
-            const finishes = current.post === undefined && current.dev !== undefined;
-            return make(release, { label, number: finishes ? current.pre.number : current.pre.number + 1n });
-        }
-        default: {
-            if (!preLabel && precedesItsFinal(current) && isOfLevel(release, bump))
-                return make(padded(release));
-            return make(nextRelease(release, bump), preLabel ? { label: preLabel, number: 1n } : undefined);
-        }
-    }
-}
-function describeChoice(choice) {
-    return choice.preLabel ? `${choice.bump} with pre-label ${choice.preLabel}` : choice.bump;
+/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 /**
- * Every bump (with no label, and `pre` with each label) that moves `current`
- * forward, with the version it gives.
- */
-function forwardBumps(current) {
-    const choices = [...BUMPS.map((bump) => ({ bump })), ...PRE_LABELS.map((preLabel) => ({ bump: 'pre', preLabel }))];
-    return choices.flatMap((choice) => {
-        const version = applyRule(current, choice.bump, choice.preLabel);
-        return typeof version !== 'string' && comparePythonVersions(version, current) > 0 ? [{ choice, version }] : [];
-    });
-}
-/**
- * Computes the next version under the maintainers' release rules, and
- * guarantees it is higher than `current` under PEP 440's ordering:
- * - `release`: the release this version leads to: the final release of a
- *   pre-release or dev release (5.1.5b2 → 5.1.5, 5.1.5b2.post1.dev1 → 5.1.5),
- *   the post-release of a dev release of one (5.1.4.post1.dev2 → 5.1.4.post1).
- *   A final release or post-release is refused.
- * - `pre`: the next pre-release (5.1.5b1 → 5.1.5b2, 5.1.5b2.dev1 → 5.1.5b2);
- *   with a higher `preLabel` that label's first (5.1.5b2 → 5.1.5rc1); from a
- *   final release, a post-release or a dev release of one, the next patch's
- *   first (5.1.4 → 5.1.5b1); from a dev release of a final release, that
- *   release's first (5.1.5.dev1 → 5.1.5b1). A lower label is refused.
- * - `patch`, `minor`, `major`: the next such release (5.1.4 → 5.1.5); a
- *   version before a final release of that level becomes it (5.2.0b1 minor
- *   → 5.2.0). With `preLabel`, that label's first pre-release of the next
- *   such release (5.1.4 patch b → 5.1.5b1). The release segment is padded to
- *   three numbers.
+ * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
  *
- * The epoch is kept; the local label is dropped. Every number is a BigInt.
- *
- * @throws VersionBumpError when the rule refuses, or (never, by construction;
- *   checked all the same) gives a version that is not higher; its message says
- *   why and names the bumps that would move the version forward
+ * @param header column titles
+ * @param rows one array of cells a row, as long as `header`
  */
-function bumpPythonVersion(current, bump, preLabel) {
-    const next = applyRule(current, bump, preLabel);
-    if (typeof next !== 'string' && comparePythonVersions(next, current) > 0)
-        return next;
-    const why = typeof next === 'string'
-        ? next
-        : `${describeChoice({ bump, ...(preLabel ? { preLabel } : {}) })} would give ${next.text}, which is not higher than ${current.text}`;
-    const alternatives = forwardBumps(current);
-    const working = alternatives.map(({ choice, version }) => `${describeChoice(choice)} (→ ${version.text})`).join(', ');
-    throw new VersionBumpError(`${why}; bumps that move ${current.text} forward: ${working}`, alternatives);
+function addSummaryTable(heading, header, rows) {
+    summary.addHeading(escapeHtml(heading), 3);
+    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
+}
+/** Appends a paragraph of plain text to the job summary buffer. */
+function addSummaryText(text) {
+    summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
+}
+/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
+function addSummaryCode(code, language) {
+    summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
+}
+/**
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
+ *
+ * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
+ */
+async function writeSummary() {
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
+
+
+/**
+ * The one error boundary of every action: runs `body` and turns anything it
+ * throws into `core.setFailed("<action> failed: <message>")`, which sets the
+ * process exit code to 1. Inner code throws; it never calls setFailed or
+ * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
+ *
+ * @param action the action's name, e.g. `bump-version`
+ * @param body the action's work
+ */
+async function runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            core_debug(error.stack);
+        setFailed(`${action} failed: ${describeError(error)}`);
+        // @actions/core sets it too; @github/local-action's stand-in for it does not.
+        process.exitCode = 1;
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -32609,6 +32296,340 @@ function splitLines(text) {
     return result;
 }
 
+;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/version.js
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return stringify(parse(version, cleanRegex));
+}
+
+function parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function explain(version) {
+  const parsed = parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version.ts
+
+/**
+ * PEP 440 versions (https://peps.python.org/pep-0440/) with integers of any
+ * size. The syntax is @renovatebot/pep440's pattern (PEP 440 Appendix B's
+ * regular expression, the one pypa/packaging uses); the numbers, the
+ * canonical form and the ordering are computed here with BigInt, because the
+ * library turns every number into a JavaScript number, which loses precision
+ * above 2^53 (`1.0.dev20240101120000123456` would become `…123000`). PEP 440
+ * puts no bound on these integers, and date-stamped dev releases reach 20 digits.
+ */
+/** Pre-release labels of PEP 440, in order: alpha < beta < release candidate. */
+const PRE_LABELS = ['a', 'b', 'rc'];
+// PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
+// Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
+// White space is Python's (`\s` of a str pattern: the characters str.isspace() accepts), as pypa/packaging reads it;
+// JavaScript's `\s` also takes U+FEFF (a format character, not white space to Python), which packaging refuses.
+const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const VERSION_EXPRESSION = new RegExp(`^${PYTHON_SPACE}*${VERSION_PATTERN}${PYTHON_SPACE}*$`, 'i');
+/** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
+function preLabelOf(spelling) {
+    const lower = spelling.toLowerCase();
+    if (lower === 'a' || lower === 'alpha')
+        return 'a';
+    if (lower === 'b' || lower === 'beta')
+        return 'b';
+    return 'rc';
+}
+/** PEP 440 "Local version segments": lower case, `-` and `_` as `.`, numbers without leading zeros. */
+function localSegments(label) {
+    return label
+        .toLowerCase()
+        .split(/[-_.]/)
+        .map((segment) => (/^[0-9]+$/.test(segment) ? BigInt(segment) : segment));
+}
+/** The canonical text of version parts (PEP 440 "Normalization"; packaging's `Version.__str__`). */
+function formatPythonVersion(parts) {
+    const epoch = parts.epoch !== 0n ? `${parts.epoch}!` : '';
+    const pre = parts.pre ? `${parts.pre.label}${parts.pre.number}` : '';
+    const post = parts.post !== undefined ? `.post${parts.post}` : '';
+    const dev = parts.dev !== undefined ? `.dev${parts.dev}` : '';
+    const local = parts.local ? `+${parts.local.join('.')}` : '';
+    return `${epoch}${parts.release.join('.')}${pre}${post}${dev}${local}`;
+}
+/**
+ * Builds a version from its parts.
+ * @throws Error when the release segment is empty or a number is negative
+ */
+function pythonVersionFromParts(parts) {
+    const numbers = [parts.epoch, ...parts.release, parts.pre?.number, parts.post, parts.dev];
+    if (parts.release.length === 0 || numbers.some((value) => value !== undefined && value < 0n)) {
+        throw new Error(`internal error: invalid version parts ${formatPythonVersion(parts)}`);
+    }
+    return {
+        ...parts,
+        text: formatPythonVersion(parts),
+        isPrerelease: parts.pre !== undefined || parts.dev !== undefined,
+    };
+}
+/**
+ * Parses a PEP 440 version in any spelling PEP 440 normalises (`v1.0`,
+ * `5.2.0-beta.1`, `1.0RC1`, ` 1.0 `), with integers of any size.
+ *
+ * @returns the version, or undefined when the text is not a PEP 440 version
+ */
+function parsePythonVersion(text) {
+    const groups = VERSION_EXPRESSION.exec(text)?.groups;
+    if (!groups)
+        return undefined;
+    const number = (digits) => BigInt(digits ?? '0');
+    const postDigits = groups['post_n1'] ?? groups['post_n2'];
+    return pythonVersionFromParts({
+        epoch: number(groups['epoch']),
+        release: groups['release'].split('.').map((digits) => BigInt(digits)),
+        ...(groups['pre_l'] !== undefined ? { pre: { label: preLabelOf(groups['pre_l']), number: number(groups['pre_n']) } } : {}),
+        ...(groups['post_n1'] !== undefined || groups['post_l'] !== undefined ? { post: number(postDigits) } : {}),
+        ...(groups['dev_l'] !== undefined ? { dev: number(groups['dev_n']) } : {}),
+        ...(groups['local'] !== undefined ? { local: localSegments(groups['local']) } : {}),
+    });
+}
+/** The PEP 440 canonical form of `text` (e.g. `4.3.6-beta.1` → `4.3.6b1`), or undefined when it is not a version. */
+function canonicalPythonVersion(text) {
+    return parsePythonVersion(text)?.text;
+}
+function compareBig(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareRelease(a, b) {
+    // PEP 440 "Release segment": trailing zeros do not count (1.0 == 1.0.0).
+    const length = Math.max(a.length, b.length);
+    for (let index = 0; index < length; index += 1) {
+        const order = compareBig(a[index] ?? 0n, b[index] ?? 0n);
+        if (order !== 0)
+            return order;
+    }
+    return 0;
+}
+/** Where a version's pre-release part sorts: a dev release of a final release before every pre-release, a final release after them. */
+function preRank(version) {
+    if (version.pre)
+        return [1 + PRE_LABELS.indexOf(version.pre.label), version.pre.number];
+    if (version.post === undefined && version.dev !== undefined)
+        return [0, 0n];
+    return [PRE_LABELS.length + 1, 0n];
+}
+function compareLocal(a, b) {
+    if (!a || !b)
+        return (a ? 1 : 0) - (b ? 1 : 0);
+    for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
+        const [x, y] = [a[index], b[index]];
+        // PEP 440 "Local version identifiers": numeric segments sort after alphanumeric ones; letters compare as text.
+        if (typeof x !== typeof y)
+            return typeof x === 'bigint' ? 1 : -1;
+        const order = typeof x === 'bigint' ? compareBig(x, y) : x < y ? -1 : x > y ? 1 : 0;
+        if (order !== 0)
+            return order;
+    }
+    return a.length - b.length;
+}
+function asVersion(value) {
+    if (typeof value !== 'string')
+        return value;
+    const version = parsePythonVersion(value);
+    if (!version)
+        throw new Error(`"${value}" is not a PEP 440 version`);
+    return version;
+}
+/**
+ * Compares two PEP 440 versions under PEP 440's ordering (the order of
+ * pypa/packaging's `Version`): epoch, release (trailing zeros ignored),
+ * pre-release (dev-only releases first, finals last), post-release, dev
+ * release (a dev release before what it leads to), then the local label.
+ *
+ * @returns negative when a < b, 0 when equal under PEP 440 (`1.0` == `1.0.0`), positive when a > b
+ * @throws Error when a string is not a PEP 440 version
+ */
+function comparePythonVersions(a, b) {
+    const [x, y] = [asVersion(a), asVersion(b)];
+    const [xPre, yPre] = [preRank(x), preRank(y)];
+    return (compareBig(x.epoch, y.epoch) ||
+        compareRelease(x.release, y.release) ||
+        xPre[0] - yPre[0] ||
+        compareBig(xPre[1], yPre[1]) ||
+        compareBig(x.post ?? -1n, y.post ?? -1n) ||
+        // No dev part sorts after every dev part.
+        (x.dev === undefined ? (y.dev === undefined ? 0 : 1) : y.dev === undefined ? -1 : compareBig(x.dev, y.dev)) ||
+        compareLocal(x.local, y.local));
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/bump/version-files.ts
 
 
@@ -32679,13 +32700,26 @@ function findVersions(content, pattern) {
     }
     return occurrences;
 }
+/** A file's device and inode (`dev:ino`, exact as bigints), or undefined when it does not exist. */
+async function fileIdentity(file) {
+    try {
+        const stats = await (0,promises_namespaceObject.stat)(file, { bigint: true });
+        return `${stats.dev}:${stats.ino}`;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new ActionError(`cannot stat version file ${file}: ${error.message}`);
+    }
+}
 function resolvedThrough(given, real) {
     return real === given ? '' : ` (it resolves to ${real} through a symbolic link)`;
 }
 /**
  * Resolves each version file through symbolic links (realpath) and checks
  * that it lies inside `root` (the git working tree, or the working directory
- * outside git), outside `.git`, and that no two specs name the same file.
+ * outside git), outside `.git`, and that no two specs name the same file: neither
+ * the same real path nor the same device and inode (a hard link).
  *
  * @param directory the directory the paths are relative to
  * @param root the directory every file must lie in, itself resolved first
@@ -32695,6 +32729,7 @@ function resolvedThrough(given, real) {
 async function resolveVersionFiles(specs, directory, root, options = {}) {
     const realRoot = await (0,promises_namespaceObject.realpath)(root);
     const resolved = [];
+    const identities = [];
     for (const spec of specs) {
         const given = external_node_path_default().resolve(directory, spec.path);
         let absolutePath;
@@ -32717,6 +32752,13 @@ async function resolveVersionFiles(specs, directory, root, options = {}) {
         const twin = resolved.find((other) => other.absolutePath === absolutePath);
         if (twin)
             throw new errors_InputError('files', `lists ${twin.spec.path} and ${spec.path}, which are the same file (${absolutePath})`);
+        // Two paths of one file through a hard link: the same device and inode (stat(2)), whatever the paths say.
+        const identity = await fileIdentity(absolutePath);
+        const linked = identity && identities.find((other) => other.identity === identity);
+        if (linked)
+            throw new errors_InputError('files', `lists ${linked.spec.path} and ${spec.path}, which are the same file (one inode, hard-linked): a second write would undo the first; list it once`);
+        if (identity)
+            identities.push({ spec, identity });
         resolved.push({ spec, absolutePath, rootPath: rootPath.split((external_node_path_default()).sep).join('/') });
     }
     return resolved;
@@ -32836,60 +32878,68 @@ async function writeVersionEdits(edits, beforeWrite) {
     return changed.map((edit) => edit.path);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
-
-
-
-
-/** Exit 127 with the shell's or timeout's words for a command it could not find. */
-const NOT_FOUND = /No such file or directory|cannot run command|not found/;
+;// CONCATENATED MODULE: ../../packages/core/src/git/environment.ts
 /**
- * Runs an executable with @actions/exec, without a shell of its own (only
- * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
- * `input` is given), silently, and collects its output; never throws for a
- * non-zero exit, a missing executable or a time-out.
+ * The `Authorization` header value git sends for a token: HTTP Basic (RFC 7617) with the user
+ * `x-access-token` and the token as password, as actions/checkout sends it; GitHub accepts any
+ * user name with a token.
  */
-async function runCommand(file, args, options = {}) {
-    if (options.input === undefined)
-        return runLimited(file, args, options);
-    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
-    const stdin = external_node_path_default().join(directory, 'stdin');
-    try {
-        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
-        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
-        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    }
+function gitTokenAuthorization(token) {
+    return `basic ${Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64')}`;
 }
-async function runLimited(file, args, options) {
-    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
-    if (limited) {
-        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        if (!result.missing)
-            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
+/**
+ * The environment of every git command the actions run (bump-version's and sync-pr-branch's alike),
+ * added to the process's own:
+ * - no system or global configuration (`GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_GLOBAL=/dev/null`): no
+ *   credential helper, filter, merge driver or alias a runner set up reaches the command;
+ * - no hooks (`core.hooksPath=/dev/null`), no credential helper (`credential.helper=` resets the
+ *   list, the repository's own included), no prompt (`GIT_TERMINAL_PROMPT=0`, empty askpass);
+ * - no redirect followed (`http.followRedirects=false`, git-config(1)): a token, given here or by
+ *   the repository's own configuration (actions/checkout's extraheader), is never sent to the host
+ *   a server redirects to;
+ * - `credentials`, when given: the token as an `http.<origin>/.extraheader`, in no URL, argument or
+ *   file, sent only to URLs under the server's origin (git-config(1), `http.<url>.*`);
+ * - Git LFS files left as pointers (`GIT_LFS_SKIP_SMUDGE=1`).
+ * The settings travel as `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` (git 2.31
+ * or later; command-line scope, above the repository's configuration).
+ */
+function gitEnvironment(credentials) {
+    const config = [
+        ['core.hooksPath', '/dev/null'],
+        ['credential.helper', ''],
+        ['http.followRedirects', 'false'],
+    ];
+    if (credentials?.token) {
+        const origin = new URL(credentials.serverUrl).origin;
+        config.push([`http.${origin}/.extraheader`, `AUTHORIZATION: ${gitTokenAuthorization(credentials.token)}`]);
     }
-    return execute(file, args, options);
+    const environment = {
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ASKPASS: '',
+        SSH_ASKPASS: '',
+        GIT_LFS_SKIP_SMUDGE: '1',
+        GIT_CONFIG_COUNT: String(config.length),
+    };
+    config.forEach(([key, value], index) => {
+        environment[`GIT_CONFIG_KEY_${index}`] = key;
+        environment[`GIT_CONFIG_VALUE_${index}`] = value;
+    });
+    return environment;
 }
-async function execute(file, args, options) {
-    try {
-        const result = await getExecOutput(file, [...args], {
-            silent: true,
-            ignoreReturnCode: true,
-            ...(options.cwd ? { cwd: options.cwd } : {}),
-            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-        });
-        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
-    }
-    catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
-        const message = error instanceof Error ? error.message : String(error);
-        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
-    }
+/** The author and committer (and tagger) variables of git-commit-tree(1) for `identity`. */
+function identityEnvironment(identity) {
+    return {
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email,
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/git/redact.ts
+
 /**
  * Credentials in URLs (RFC 3986 §3.2.1 userinfo: `https://user:token@host/…`,
  * `https://token@host/…`). Git prints remote URLs in its messages, and a
@@ -32906,9 +32956,18 @@ function secretOf(scheme, userinfo) {
         return userinfo.slice(colon + 1);
     return /^https?:\/\/$/i.test(scheme) ? userinfo : undefined;
 }
-/** `text` with every URL userinfo that holds a secret written `***` (`https://***@github.com/…`). */
-function redactCredentials(text) {
-    return text.replace(USERINFO, (whole, scheme, userinfo) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+/**
+ * `text` (git's messages, our own errors) with every credential written `***`: each URL userinfo
+ * that holds a secret (`https://***@github.com/…`), and, when `credentials` are given, the token
+ * and the Base64 of the Basic header made of it ({@link gitTokenAuthorization}). The one redaction of
+ * the git steps of every action.
+ */
+function redactCredentials(text, credentials) {
+    const redacted = text.replace(USERINFO, (whole, scheme, userinfo) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+    if (!credentials?.token)
+        return redacted;
+    const secrets = [gitTokenAuthorization(credentials.token).slice('basic '.length), credentials.token];
+    return secrets.reduce((result, secret) => result.split(secret).join('***'), redacted);
 }
 function decoded(text) {
     try {
@@ -32936,501 +32995,6 @@ function credentialsIn(text) {
                 secrets.add(value);
     }
     return [...secrets];
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
-
-
-
-/** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
-const GITHUB_ACTIONS_BOT = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-/** A git command that exited non-zero; its message holds git's own error text, credentials in URLs redacted. */
-class GitError extends ActionError {
-    args;
-    result;
-    name = 'GitError';
-    constructor(args, result) {
-        super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`));
-        this.args = args;
-        this.result = result;
-    }
-}
-/** No signing; commits and tags say so explicitly (`--no-gpg-sign`, `--no-sign`), whatever commit.gpgSign or tag.gpgSign say. */
-const NO_SIGNING = { sign: false, config: [], env: {} };
-// Never wait for a password on a terminal: a missing credential fails at once.
-const BASE_ENV = { GIT_TERMINAL_PROMPT: '0' };
-function identityEnv(identity) {
-    return {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-    };
-}
-/**
- * A git working tree, driven through the `git` executable (runCommand, over
- * @actions/exec). Commands run silently; failures throw {@link GitError}.
- * Values that come from inputs reach git after `--` or `--end-of-options`,
- * or are checked first (git/names.ts), so that none is read as an option.
- */
-class GitRepository {
-    directory;
-    /** @param directory the working tree's directory (paths are relative to it) */
-    constructor(directory) {
-        this.directory = directory;
-    }
-    /** Runs git and returns its result whatever the exit code. */
-    async tryRun(args, options = {}) {
-        const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
-        const result = await runCommand('git', [...config, ...args], {
-            cwd: this.directory,
-            env: { ...BASE_ENV, ...options.env },
-            ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
-        });
-        return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
-    }
-    /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
-    async run(args, options = {}) {
-        const result = await this.tryRun(args, options);
-        if (result.exitCode !== 0)
-            throw new GitError(args, result);
-        return result.stdout.trim();
-    }
-    /** Whether the directory is inside a git working tree. */
-    async isWorkTree() {
-        const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
-        return result.exitCode === 0 && result.stdout.trim() === 'true';
-    }
-    /** The working tree's top directory (`git rev-parse --show-toplevel`). */
-    topLevel() {
-        return this.run(['rev-parse', '--show-toplevel']);
-    }
-    /** The full SHA of HEAD. */
-    headSha() {
-        return this.run(['rev-parse', '--verify', 'HEAD']);
-    }
-    /** The checked-out branch's short name, or undefined when HEAD is detached. */
-    async currentBranch() {
-        const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** The commit a commit-ish names (a SHA, branch, tag, `HEAD~1`), or undefined when there is none. */
-    async resolveCommit(ref) {
-        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** A local tag, or undefined when there is no such tag. */
-    async localTag(tag) {
-        const ref = `refs/tags/${tag}`;
-        const object = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
-        if (object.exitCode !== 0)
-            return undefined;
-        const commit = await this.run(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
-        const type = await this.run(['cat-file', '-t', object.stdout.trim()]);
-        return { object: object.stdout.trim(), commit, annotated: type === 'tag' };
-    }
-    /**
-     * The objects full refs point to on a remote (one `git ls-remote`), by ref
-     * name; an annotated tag also appears peeled, as `refs/tags/<name>^{}`.
-     * Refs the remote lacks are absent from the map.
-     *
-     * @throws GitError when the remote cannot be reached or read
-     */
-    async remoteRefs(remote, refs) {
-        const patterns = refs.flatMap((ref) => (ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref]));
-        const output = await this.run(['ls-remote', '--end-of-options', remote, ...patterns]);
-        const wanted = new Set(patterns);
-        const found = new Map();
-        for (const line of output.split('\n')) {
-            const [object, ref] = line.split('\t');
-            if (object && ref && wanted.has(ref))
-                found.set(ref, object);
-        }
-        return found;
-    }
-    /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
-    async isAncestor(ancestor, descendant) {
-        const result = await this.tryRun(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
-        return result.exitCode === 0;
-    }
-    /** The names of the configured remotes. */
-    async remoteNames() {
-        return (await this.run(['remote'])).split('\n').filter(Boolean);
-    }
-    /** The URL git pushes to for a configured remote. */
-    remotePushUrl(name) {
-        return this.run(['remote', 'get-url', '--push', '--', name]);
-    }
-    /** Whether `name` is a valid branch name as `git check-ref-format --branch` says, taken literally (no `@{-1}`). */
-    async isValidBranchName(name) {
-        const result = await this.tryRun(['check-ref-format', '--branch', name]);
-        return result.exitCode === 0 && result.stdout.trim() === name;
-    }
-    /** Whether `ref` is a valid full ref name (`git check-ref-format`). */
-    async isValidRefName(ref) {
-        return (await this.tryRun(['check-ref-format', ref])).exitCode === 0;
-    }
-    /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
-    async identityProblem(identity) {
-        for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
-            const result = await this.tryRun(['var', variable], { env: identityEnv(identity) });
-            if (result.exitCode !== 0)
-                return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
-        }
-        return undefined;
-    }
-    /** What git says of `path` (relative to the directory): tracked, ignored, and its change against HEAD. */
-    async pathStatus(path) {
-        const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
-        const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
-        const status = await this.tryRun(args);
-        if (status.exitCode !== 0)
-            throw new GitError(args, status);
-        const change = status.stdout.slice(0, 2);
-        return { tracked, ignored: change === '!!', change: tracked ? change : '' };
-    }
-    /** The entry at `path` (from the top of the tree) in `commit`: a file's text, a symlink, or nothing. */
-    async entryAt(commit, path) {
-        const listing = await this.run(['ls-tree', '--full-tree', '-z', '--end-of-options', commit, '--', path]);
-        const [mode, type] = listing.split(/[ \t]/);
-        if (!mode)
-            return { kind: 'missing' };
-        if (mode === '120000')
-            return { kind: 'symlink' };
-        if (type !== 'blob')
-            return { kind: 'other' };
-        const args = ['cat-file', 'blob', `${commit}:${path}`];
-        const blob = await this.tryRun(args);
-        if (blob.exitCode !== 0)
-            throw new GitError(args, blob);
-        return { kind: 'file', content: blob.stdout };
-    }
-    /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
-    async commit(paths, message, identity, signing = NO_SIGNING) {
-        await this.run(['add', '--', ...paths]);
-        const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
-        await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', '--', ...paths], {
-            env: { ...identityEnv(identity), ...signing.env },
-            config: signing.config,
-            input: message,
-        });
-        return this.headSha();
-    }
-    /**
-     * Creates an annotated tag (signed when `signing.sign`) on `target` as
-     * `identity`; the message is kept as given, `#` lines included (`--cleanup=whitespace`).
-     * @returns the tag object's SHA
-     */
-    async createAnnotatedTag(tag, target, message, identity, signing = NO_SIGNING) {
-        const mode = signing.sign ? '--sign' : '--annotate';
-        await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
-            env: { ...identityEnv(identity), ...signing.env },
-            config: signing.config,
-            input: message,
-        });
-        return this.run(['rev-parse', '--verify', '--end-of-options', `refs/tags/${tag}`]);
-    }
-    /** `git verify-tag` with the step's signing configuration. */
-    verifyTag(tag, signing) {
-        return this.tryRun(['verify-tag', '--', tag], { env: signing.env, config: signing.config });
-    }
-    /** `git verify-commit` with the step's signing configuration. */
-    verifyCommit(commit, signing) {
-        return this.tryRun(['verify-commit', '--', commit], { env: signing.env, config: signing.config });
-    }
-    /** Deletes refs/tags/<tag> if it still points to `object`. */
-    async deleteTag(tag, object) {
-        await this.run(['update-ref', '-d', `refs/tags/${tag}`, object]);
-    }
-    /** Moves HEAD (and the checked-out branch) back to `commit`, leaving the index and the tree alone. */
-    async resetHead(commit) {
-        await this.run(['reset', '--quiet', '--soft', commit]);
-    }
-    /** Sets the index entries of `paths` back to those of `commit`. */
-    async resetIndexPaths(commit, paths) {
-        await this.run(['reset', '--quiet', commit, '--', ...paths]);
-    }
-    /** Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it). */
-    async push(remote, refspecs) {
-        return this.tryRun(['push', '--atomic', '--porcelain', '--', remote, ...refspecs]);
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/signing.ts
-
-
-
-
-
-/** How commits and tags are signed: not at all, with an OpenPGP key (gpg), or with an SSH key (ssh-keygen -Y sign). */
-const SIGNING_FORMATS = ['none', 'openpgp', 'ssh'];
-const NONE = { ...NO_SIGNING, format: 'none', keyDescription: '', dispose: async () => { } };
-function shellQuote(text) {
-    return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-/** Masks the key as a whole and line by line (the runner matches masks within a line). */
-function maskKey(key, logger) {
-    logger.mask(key);
-    for (const line of key.split(/\r?\n/))
-        if (line.trim().length >= 8 && !line.startsWith('-----'))
-            logger.mask(line.trim());
-}
-async function privateDirectory(parent) {
-    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(parent, 'bump-version-signing-'));
-    await (0,promises_namespaceObject.chmod)(directory, 0o700);
-    return directory;
-}
-async function writePrivate(file, content) {
-    await (0,promises_namespaceObject.writeFile)(file, content, { mode: 0o600 });
-}
-/** The OpenPGP key's bytes: armored text as is, else base64 of an armored or binary key. */
-function openpgpKeyBytes(key) {
-    if (key.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----'))
-        return Buffer.from(`${key.trim()}\n`, 'utf8');
-    const compact = key.replace(/\s+/g, '');
-    if (compact !== '' && /^[A-Za-z0-9+/]+=*$/.test(compact)) {
-        const bytes = Buffer.from(compact, 'base64');
-        if (bytes.toString('utf8').includes('-----BEGIN PGP PRIVATE KEY BLOCK-----') || (bytes[0] !== undefined && (bytes[0] & 0x80) !== 0))
-            return bytes;
-    }
-    throw new errors_InputError('signing-key', 'is not an OpenPGP private key: give the ASCII-armored key (-----BEGIN PGP PRIVATE KEY BLOCK-----) or its base64');
-}
-/**
- * OpenPGP: imports the key into a new GNUPGHOME of its own (gpg.conf with
- * batch, loopback pinentry and the passphrase file; its agent is stopped at the end),
- * signs a test text to prove the key and passphrase work, and configures git
- * with gpg.format=openpgp, gpg.program=gpg and user.signingkey=<fingerprint>.
- */
-async function prepareOpenpgp(request, directory) {
-    const home = external_node_path_default().join(directory, 'gnupg');
-    const env = { GNUPGHOME: home };
-    const dispose = async () => {
-        await runCommand('gpgconf', ['--kill', 'all'], { env });
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    };
-    try {
-        await (0,promises_namespaceObject.mkdir)(home, { mode: 0o700 });
-        const passphraseFile = external_node_path_default().join(directory, 'passphrase');
-        await writePrivate(passphraseFile, request.passphrase);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg.conf'), `batch\nno-tty\npinentry-mode loopback\npassphrase-file ${passphraseFile}\n`);
-        // The agent re-protects the imported key in this private, short-lived GNUPGHOME, next to the passphrase file itself:
-        // the lowest s2k count (RFC 4880 §3.7.1.3) spares a slow key derivation at every signature and protects nothing less.
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\ns2k-count 65536\n');
-        const keyFile = external_node_path_default().join(directory, 'key');
-        await writePrivate(keyFile, openpgpKeyBytes(request.key));
-        const imported = await runCommand('gpg', ['--import', keyFile], { env });
-        if (imported.code !== 0)
-            throw new errors_InputError('signing-key', `could not be imported by gpg: ${lastLine(imported.stderr)}`);
-        const listing = await runCommand('gpg', ['--with-colons', '--list-secret-keys'], { env });
-        const fingerprint = /^fpr:(?:[^:]*:){8}([0-9A-F]+):/m.exec(listing.stdout)?.[1];
-        if (!fingerprint)
-            throw new errors_InputError('signing-key', 'holds no OpenPGP secret key');
-        const signed = await runCommand('gpg', ['--local-user', fingerprint, '--detach-sign', '--output', '-'], {
-            env,
-            input: Buffer.from('bump-version signing test\n'),
-        });
-        if (signed.code !== 0) {
-            const input = /passphrase/i.test(signed.stderr) ? 'signing-key-passphrase' : 'signing-key';
-            throw new errors_InputError(input, `does not let gpg sign with key ${fingerprint}: ${lastLine(signed.stderr)}`);
-        }
-        return {
-            format: 'openpgp',
-            sign: true,
-            config: ['gpg.format=openpgp', 'gpg.program=gpg', `user.signingKey=${fingerprint}`],
-            env,
-            keyDescription: `OpenPGP key ${fingerprint}`,
-            dispose,
-        };
-    }
-    catch (error) {
-        await dispose();
-        throw error;
-    }
-}
-/**
- * SSH: writes the key (mode 0600), decrypts it with the passphrase (given to
- * ssh-keygen through an SSH_ASKPASS script), derives the public key, signs a test text (ssh-keygen -Y sign),
- * and writes an allowed-signers file with the public key for the identity's
- * email, so that git verify-tag and verify-commit can check what was signed.
- */
-async function prepareSsh(request, directory, identity) {
-    if (!/-----BEGIN (?:OPENSSH |RSA |EC |DSA )?PRIVATE KEY-----/.test(request.key))
-        throw new errors_InputError('signing-key', 'is not an SSH private key: give the private key file (-----BEGIN OPENSSH PRIVATE KEY-----)');
-    const env = { SSH_ASKPASS: external_node_path_default().join(directory, 'askpass'), SSH_ASKPASS_REQUIRE: 'force', DISPLAY: process.env['DISPLAY'] ?? ':0' };
-    const dispose = () => (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    try {
-        const keyFile = external_node_path_default().join(directory, 'key');
-        await writePrivate(keyFile, `${request.key.trim()}\n`);
-        const passphraseFile = external_node_path_default().join(directory, 'passphrase');
-        await writePrivate(passphraseFile, request.passphrase);
-        await (0,promises_namespaceObject.writeFile)(env.SSH_ASKPASS, request.passphrase ? `#!/bin/sh\ncat ${shellQuote(passphraseFile)}\n` : '#!/bin/sh\nexit 1\n', { mode: 0o700 });
-        if (request.passphrase) {
-            // Decrypted once (the passphrase through SSH_ASKPASS), in place: the copy is as private as the passphrase file beside it,
-            // and every later signature skips the key derivation.
-            const decrypted = await runCommand('ssh-keygen', ['-p', '-q', '-N', '', '-f', keyFile], { env });
-            if (decrypted.code !== 0)
-                throw new errors_InputError('signing-key-passphrase', `does not open the SSH key: ${lastLine(decrypted.stderr)}`);
-        }
-        const publicKey = await runCommand('ssh-keygen', ['-y', '-f', keyFile], { env });
-        if (publicKey.code !== 0) {
-            const input = /passphrase|incorrect/i.test(publicKey.stderr) ? 'signing-key-passphrase' : 'signing-key';
-            throw new errors_InputError(input, `does not open the SSH key: ${lastLine(publicKey.stderr)}`);
-        }
-        const testFile = external_node_path_default().join(directory, 'test');
-        await (0,promises_namespaceObject.writeFile)(testFile, 'bump-version signing test\n');
-        const signed = await runCommand('ssh-keygen', ['-Y', 'sign', '-n', 'git', '-f', keyFile, testFile], { env });
-        if (signed.code !== 0)
-            throw new errors_InputError('signing-key', `does not let ssh-keygen sign: ${lastLine(signed.stderr)}`);
-        const fingerprint = await runCommand('ssh-keygen', ['-l', '-f', '-'], { input: Buffer.from(publicKey.stdout) });
-        const principal = /^[^\s,"*?!]+$/.test(identity.email) ? identity.email : 'bump-version';
-        const allowedSigners = external_node_path_default().join(directory, 'allowed_signers');
-        await (0,promises_namespaceObject.writeFile)(allowedSigners, `${principal} namespaces="git" ${publicKey.stdout.trim()}\n`);
-        return {
-            format: 'ssh',
-            sign: true,
-            config: ['gpg.format=ssh', 'gpg.ssh.program=ssh-keygen', `user.signingKey=${keyFile}`, `gpg.ssh.allowedSignersFile=${allowedSigners}`],
-            env,
-            keyDescription: `SSH key ${fingerprint.stdout.split(' ')[1] ?? ''}`.trim(),
-            dispose,
-        };
-    }
-    catch (error) {
-        await dispose();
-        throw error;
-    }
-}
-function lastLine(text) {
-    return (text
-        .trim()
-        .split('\n')
-        .filter((line) => !line.startsWith('[GNUPG:]'))
-        .pop() ?? '');
-}
-/**
- * Sets up signing for this step only: nothing is written to the user's git
- * or gpg configuration; the key lives in a private temporary directory under
- * `temporaryDirectory` until {@link GitSigning.dispose}. The key and the
- * passphrase are masked first. A test signature proves the key works before
- * the caller writes anything.
- *
- * @throws InputError naming signing-key or signing-key-passphrase
- */
-async function prepareSigning(request, identity, temporaryDirectory, logger) {
-    if (request.format === 'none')
-        return NONE;
-    maskKey(request.key, logger);
-    logger.mask(request.passphrase);
-    if (request.key.trim() === '')
-        throw new errors_InputError('signing-key', `is required with sign: ${request.format}`);
-    const directory = await privateDirectory(temporaryDirectory);
-    return request.format === 'openpgp' ? prepareOpenpgp(request, directory) : prepareSsh(request, directory, identity);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
-
-
-/** The runner's log, through @actions/core. */
-const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message, properties) => warning(message, properties),
-    debug: (message) => core_debug(message),
-    mask: (secret) => {
-        if (secret !== '')
-            core_setSecret(secret);
-    },
-    group: (name, body) => group(name, body),
-    untrusted: (block) => {
-        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${token}`);
-        info(block);
-        info(`::${token}::`);
-    },
-};
-/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
-function memoryLogger() {
-    const lines = [];
-    const masked = [];
-    return {
-        lines,
-        masked,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
-        debug: (message) => void lines.push(`debug: ${message}`),
-        mask: (secret) => void (secret !== '' && masked.push(secret)),
-        group: async (name, body) => {
-            lines.push(`group: ${name}`);
-            return body();
-        },
-        untrusted: (block) => void lines.push(`untrusted: ${block}`),
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
-
-/**
- * The job summary, through @actions/core's `core.summary`. GitHub renders it
- * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
- * every helper here escapes its text first, so untrusted values stay text.
- */
-/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-/**
- * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
- *
- * @param header column titles
- * @param rows one array of cells a row, as long as `header`
- */
-function addSummaryTable(heading, header, rows) {
-    summary.addHeading(escapeHtml(heading), 3);
-    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
-}
-/** Appends a paragraph of plain text to the job summary buffer. */
-function addSummaryText(text) {
-    summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
-}
-/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
-function addSummaryCode(code, language) {
-    summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
-}
-/**
- * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
- *
- * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
- */
-async function writeSummary() {
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
-
-
-/**
- * The one error boundary of every action: runs `body` and turns anything it
- * throws into `core.setFailed("<action> failed: <message>")`, which sets the
- * process exit code to 1. Inner code throws; it never calls setFailed or
- * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
- *
- * @param action the action's name, e.g. `bump-version`
- * @param body the action's work
- */
-async function runAction(action, body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(`${action} failed: ${describeError(error)}`);
-        // @actions/core sets it too; @github/local-action's stand-in for it does not.
-        process.exitCode = 1;
-    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/git/names.ts
@@ -33496,6 +33060,544 @@ async function checkIdentity(repository, identity) {
     const problem = await repository.identityProblem(identity);
     if (problem)
         throw new errors_InputError('git-author-name', `"${identity.name}" <${identity.email}> is refused by git: ${problem}`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
+
+
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
+/**
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
+ */
+async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
+    try {
+        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
+    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
+    if (limited) {
+        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
+        if (!result.missing)
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
+    }
+    return execute(file, args, options);
+}
+async function execute(file, args, options) {
+    try {
+        const result = await getExecOutput(file, [...args], {
+            silent: true,
+            ignoreReturnCode: true,
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+        });
+        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        const message = error instanceof Error ? error.message : String(error);
+        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
+
+
+
+
+/** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
+const GITHUB_ACTIONS_BOT = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+/** A git command that exited non-zero; its message holds git's own error text, credentials in URLs redacted. */
+class GitError extends ActionError {
+    args;
+    result;
+    name = 'GitError';
+    constructor(args, result, credentials) {
+        super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`, credentials));
+        this.args = args;
+        this.result = result;
+    }
+}
+/** No signing; commits and tags say so explicitly (`--no-gpg-sign`, `--no-sign`), whatever commit.gpgSign or tag.gpgSign say. */
+const NO_SIGNING = { sign: false, config: [], env: {} };
+/**
+ * A git working tree, driven through the `git` executable (runCommand, over
+ * @actions/exec). Every command runs under the one git environment policy,
+ * {@link gitEnvironment} (no hooks, no system or global configuration, no
+ * credential helper, no redirect followed, `credentials` scoped to their
+ * server). Commands run silently; failures throw {@link GitError}, and every
+ * result's output has its credentials redacted ({@link redactCredentials}).
+ * Values that come from inputs reach git after `--` or `--end-of-options`,
+ * or are checked first (git/names.ts), so that none is read as an option.
+ */
+class GitRepository {
+    directory;
+    credentials;
+    environment;
+    /**
+     * @param directory the working tree's directory (paths are relative to it)
+     * @param credentials a token for git over HTTPS, sent only to its server's origin
+     */
+    constructor(directory, credentials) {
+        this.directory = directory;
+        this.credentials = credentials;
+        this.environment = gitEnvironment(credentials);
+    }
+    /** Runs git and returns its result whatever the exit code, credentials redacted from its output. */
+    async tryRun(args, options = {}) {
+        const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
+        const result = await runCommand('git', [...config, ...args], {
+            cwd: this.directory,
+            env: { ...this.environment, ...options.env },
+            ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
+        });
+        if (!this.credentials?.token)
+            return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
+        return { exitCode: result.code, stdout: redactCredentials(result.stdout, this.credentials), stderr: redactCredentials(result.stderr, this.credentials) };
+    }
+    /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
+    async run(args, options = {}) {
+        const result = await this.tryRun(args, options);
+        if (result.exitCode !== 0)
+            throw new GitError(args, result, this.credentials);
+        return result.stdout.trim();
+    }
+    /** Whether the directory is inside a git working tree. */
+    async isWorkTree() {
+        const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
+        return result.exitCode === 0 && result.stdout.trim() === 'true';
+    }
+    /** The working tree's top directory (`git rev-parse --show-toplevel`). */
+    topLevel() {
+        return this.run(['rev-parse', '--show-toplevel']);
+    }
+    /** The full SHA of HEAD. */
+    headSha() {
+        return this.run(['rev-parse', '--verify', 'HEAD']);
+    }
+    /** The checked-out branch's short name, or undefined when HEAD is detached. */
+    async currentBranch() {
+        const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** The commit a commit-ish names (a SHA, branch, tag, `HEAD~1`), or undefined when there is none. */
+    async resolveCommit(ref) {
+        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /**
+     * The commit a full ref name points to, peeled through annotated tags, read strictly: the ref
+     * `refs/…` itself (`git show-ref --verify`), never another ref git's abbreviation rules would
+     * find for the same text (gitrevisions(7) "<refname>").
+     * @param ref a full ref name, e.g. `refs/heads/master`, already checked with {@link isValidRefName}
+     * @returns the commit's full SHA, or undefined when the ref does not exist (or names no commit)
+     */
+    async refCommit(ref) {
+        const shown = await this.tryRun(['show-ref', '--verify', '--hash', '--', ref]);
+        if (shown.exitCode !== 0)
+            return undefined;
+        return this.objectCommit(shown.stdout.trim());
+    }
+    /** The commit a full object SHA names (peeled through annotated tags), or undefined when the object is absent or no commit. */
+    async objectCommit(sha) {
+        if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
+            return undefined;
+        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{commit}`]);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** A local tag, or undefined when there is no such tag. */
+    async localTag(tag) {
+        const ref = `refs/tags/${tag}`;
+        const object = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
+        if (object.exitCode !== 0)
+            return undefined;
+        const commit = await this.run(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
+        const type = await this.run(['cat-file', '-t', object.stdout.trim()]);
+        return { object: object.stdout.trim(), commit, annotated: type === 'tag' };
+    }
+    /**
+     * The objects full refs point to on a remote (one `git ls-remote`), by ref
+     * name; an annotated tag also appears peeled, as `refs/tags/<name>^{}`.
+     * Refs the remote lacks are absent from the map.
+     *
+     * @throws GitError when the remote cannot be reached or read
+     */
+    async remoteRefs(remote, refs) {
+        const patterns = refs.flatMap((ref) => (ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref]));
+        const output = await this.run(['ls-remote', '--end-of-options', remote, ...patterns]);
+        const wanted = new Set(patterns);
+        const found = new Map();
+        for (const line of output.split('\n')) {
+            const [object, ref] = line.split('\t');
+            if (object && ref && wanted.has(ref))
+                found.set(ref, object);
+        }
+        return found;
+    }
+    /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
+    async isAncestor(ancestor, descendant) {
+        const result = await this.tryRun(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
+        return result.exitCode === 0;
+    }
+    /** The names of the configured remotes. */
+    async remoteNames() {
+        return (await this.run(['remote'])).split('\n').filter(Boolean);
+    }
+    /** The URL git pushes to for a configured remote. */
+    remotePushUrl(name) {
+        return this.run(['remote', 'get-url', '--push', '--', name]);
+    }
+    /** Whether `name` is a valid branch name as `git check-ref-format --branch` says, taken literally (no `@{-1}`). */
+    async isValidBranchName(name) {
+        const result = await this.tryRun(['check-ref-format', '--branch', name]);
+        return result.exitCode === 0 && result.stdout.trim() === name;
+    }
+    /** Whether `ref` is a valid full ref name (`git check-ref-format`). */
+    async isValidRefName(ref) {
+        return (await this.tryRun(['check-ref-format', ref])).exitCode === 0;
+    }
+    /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
+    async identityProblem(identity) {
+        for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
+            const result = await this.tryRun(['var', variable], { env: identityEnvironment(identity) });
+            if (result.exitCode !== 0)
+                return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
+        }
+        return undefined;
+    }
+    /** What git says of `path` (relative to the directory): tracked, ignored, and its change against HEAD. */
+    async pathStatus(path) {
+        const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
+        const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
+        const status = await this.tryRun(args);
+        if (status.exitCode !== 0)
+            throw new GitError(args, status, this.credentials);
+        const change = status.stdout.slice(0, 2);
+        return { tracked, ignored: change === '!!', change: tracked ? change : '' };
+    }
+    /** The entry at `path` (from the top of the tree) in `commit`: a file's text, a symlink, or nothing. */
+    async entryAt(commit, path) {
+        const listing = await this.run(['ls-tree', '--full-tree', '-z', '--end-of-options', commit, '--', path]);
+        const [mode, type] = listing.split(/[ \t]/);
+        if (!mode)
+            return { kind: 'missing' };
+        if (mode === '120000')
+            return { kind: 'symlink' };
+        if (type !== 'blob')
+            return { kind: 'other' };
+        const args = ['cat-file', 'blob', `${commit}:${path}`];
+        const blob = await this.tryRun(args);
+        if (blob.exitCode !== 0)
+            throw new GitError(args, blob, this.credentials);
+        return { kind: 'file', content: blob.stdout };
+    }
+    /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
+    async commit(paths, message, identity, signing = NO_SIGNING) {
+        await this.run(['add', '--', ...paths]);
+        return this.commitWith(['--', ...paths], message, identity, signing);
+    }
+    /**
+     * Commits the index as it stands (files added and gitlinks set with {@link stageGitlink}), as
+     * `identity`, signed or not, with the same options as {@link commit}.
+     * @returns the new commit's SHA
+     */
+    commitStaged(message, identity, signing = NO_SIGNING) {
+        return this.commitWith([], message, identity, signing);
+    }
+    async commitWith(pathspec, message, identity, signing) {
+        const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
+        await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', ...pathspec], {
+            env: { ...identityEnvironment(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.headSha();
+    }
+    /** Stages `path` as a submodule at `commit` (a gitlink, mode 160000: `git update-index --cacheinfo`), without checking the submodule out. */
+    async stageGitlink(path, commit) {
+        await this.run(['update-index', '--cacheinfo', `160000,${commit},${path}`]);
+    }
+    /** The commit a submodule's gitlink records at `commit` (mode 160000 at `path`), or undefined when there is none. */
+    async gitlinkAt(commit, path) {
+        const listing = await this.run(['ls-tree', '--full-tree', '--end-of-options', commit, '--', path]);
+        const match = /^160000 commit ([0-9a-f]{40,64})\t/.exec(listing);
+        return match?.[1];
+    }
+    /**
+     * Creates an annotated tag (signed when `signing.sign`) on `target` as
+     * `identity`; the message is kept as given, `#` lines included (`--cleanup=whitespace`).
+     * @returns the tag object's SHA
+     */
+    async createAnnotatedTag(tag, target, message, identity, signing = NO_SIGNING) {
+        const mode = signing.sign ? '--sign' : '--annotate';
+        await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
+            env: { ...identityEnvironment(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.run(['rev-parse', '--verify', '--end-of-options', `refs/tags/${tag}`]);
+    }
+    /** `git verify-tag` with the step's signing configuration. */
+    verifyTag(tag, signing) {
+        return this.tryRun(['verify-tag', '--', tag], { env: signing.env, config: signing.config });
+    }
+    /** `git verify-commit` with the step's signing configuration. */
+    verifyCommit(commit, signing) {
+        return this.tryRun(['verify-commit', '--', commit], { env: signing.env, config: signing.config });
+    }
+    /** Deletes refs/tags/<tag> if it still points to `object`. */
+    async deleteTag(tag, object) {
+        await this.run(['update-ref', '-d', `refs/tags/${tag}`, object]);
+    }
+    /** Moves HEAD (and the checked-out branch) back to `commit`, leaving the index and the tree alone. */
+    async resetHead(commit) {
+        await this.run(['reset', '--quiet', '--soft', commit]);
+    }
+    /** Sets the index entries of `paths` back to those of `commit`. */
+    async resetIndexPaths(commit, paths) {
+        await this.run(['reset', '--quiet', commit, '--', ...paths]);
+    }
+    /**
+     * Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it).
+     * @param options.leases ref → the commit it must still be at on the remote (`--force-with-lease=<ref>:<sha>`, git-push(1)): a ref that moved is not pushed
+     * @param options.dryRun `--dry-run`: every check git and the remote make (authentication, receive-pack, leases), nothing sent
+     */
+    async push(remote, refspecs, options = {}) {
+        const leases = Object.entries(options.leases ?? {}).map(([ref, sha]) => `--force-with-lease=${ref}:${sha}`);
+        return this.tryRun(['push', '--atomic', '--porcelain', ...(options.dryRun ? ['--dry-run'] : []), ...leases, '--', remote, ...refspecs]);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/signing.ts
+
+
+
+
+
+/** How commits and tags are signed: not at all, with an OpenPGP key (gpg), or with an SSH key (ssh-keygen -Y sign). */
+const SIGNING_FORMATS = ['none', 'openpgp', 'ssh'];
+const NONE = { ...NO_SIGNING, format: 'none', keyDescription: '', dispose: async () => { } };
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** Masks the key as a whole and line by line (the runner matches masks within a line). */
+function maskKey(key, logger) {
+    logger.mask(key);
+    for (const line of key.split(/\r?\n/))
+        if (line.trim().length >= 8 && !line.startsWith('-----'))
+            logger.mask(line.trim());
+}
+async function privateDirectory(parent) {
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(parent, 'bump-version-signing-'));
+    await (0,promises_namespaceObject.chmod)(directory, 0o700);
+    return directory;
+}
+async function writePrivate(file, content) {
+    await (0,promises_namespaceObject.writeFile)(file, content, { mode: 0o600 });
+}
+/** The OpenPGP key's bytes: armored text as is, else base64 of an armored or binary key. */
+function openpgpKeyBytes(key) {
+    if (key.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----'))
+        return Buffer.from(`${key.trim()}\n`, 'utf8');
+    const compact = key.replace(/\s+/g, '');
+    if (compact !== '' && /^[A-Za-z0-9+/]+=*$/.test(compact)) {
+        const bytes = Buffer.from(compact, 'base64');
+        if (bytes.toString('utf8').includes('-----BEGIN PGP PRIVATE KEY BLOCK-----') || (bytes[0] !== undefined && (bytes[0] & 0x80) !== 0))
+            return bytes;
+    }
+    throw new errors_InputError('signing-key', 'is not an OpenPGP private key: give the ASCII-armored key (-----BEGIN PGP PRIVATE KEY BLOCK-----) or its base64');
+}
+/** Runs `body` once, however often the returned function is called: disposal is idempotent. */
+function once(body) {
+    let done;
+    return () => (done ??= body());
+}
+/** The primary secret keys (`sec` records) of `gpg --with-colons --list-secret-keys`, with their fingerprints (gpg's DETAILS, "Field 10"). */
+function primarySecretKeys(listing) {
+    const fingerprints = [];
+    let primary = false;
+    for (const line of listing.split('\n')) {
+        const type = line.split(':')[0];
+        if (type === 'sec')
+            primary = true;
+        else if (type === 'fpr' && primary) {
+            fingerprints.push(line.split(':')[9] ?? '');
+            primary = false;
+        }
+        else if (type !== 'fpr')
+            primary = primary && type !== 'ssb';
+    }
+    return fingerprints;
+}
+/**
+ * OpenPGP: imports the key into a new GNUPGHOME of its own (gpg.conf with batch and loopback
+ * pinentry; its agent is stopped at the end), refuses a key file holding more than one primary
+ * secret key, then signs a test text with the passphrase given on gpg's standard input
+ * (`--passphrase-fd 0`): that proves the key and passphrase, and leaves the passphrase in the
+ * agent's cache (gpg-agent.conf: cache lifetimes of a day) for git's signatures. The armored key is
+ * deleted as soon as gpg has imported it; the passphrase is never written to a file. Git gets
+ * gpg.format=openpgp, gpg.program=gpg and user.signingkey=<fingerprint>.
+ */
+async function prepareOpenpgp(request, directory) {
+    const home = external_node_path_default().join(directory, 'gnupg');
+    const env = { GNUPGHOME: home };
+    const dispose = once(async () => {
+        await runCommand('gpgconf', ['--kill', 'all'], { env });
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    });
+    try {
+        await (0,promises_namespaceObject.mkdir)(home, { mode: 0o700 });
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg.conf'), 'batch\nno-tty\npinentry-mode loopback\n');
+        // The agent re-protects the imported key in this private, short-lived GNUPGHOME: the lowest s2k count
+        // (RFC 4880 §3.7.1.3) spares a slow key derivation at every signature. The passphrase lives only in the
+        // agent's memory once the test signature has unlocked the key (gpg-agent(1): default-cache-ttl, max-cache-ttl).
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\ns2k-count 65536\ndefault-cache-ttl 86400\nmax-cache-ttl 86400\n');
+        const keyFile = external_node_path_default().join(directory, 'key');
+        await writePrivate(keyFile, openpgpKeyBytes(request.key));
+        let imported;
+        try {
+            imported = await runCommand('gpg', ['--import', keyFile], { env });
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(keyFile, { force: true });
+        }
+        if (imported.code !== 0)
+            throw new errors_InputError('signing-key', `could not be imported by gpg: ${lastLine(imported.stderr)}`);
+        const listing = await runCommand('gpg', ['--with-colons', '--list-secret-keys'], { env });
+        const primaries = primarySecretKeys(listing.stdout);
+        if (primaries.length === 0)
+            throw new errors_InputError('signing-key', 'holds no OpenPGP secret key');
+        if (primaries.length > 1)
+            throw new errors_InputError('signing-key', `holds ${primaries.length} OpenPGP secret keys (${primaries.join(', ')}): give exactly one, so that the key that signs is the one meant`);
+        const fingerprint = primaries[0];
+        const testFile = external_node_path_default().join(directory, 'test');
+        await (0,promises_namespaceObject.writeFile)(testFile, 'bump-version signing test\n');
+        const signed = await runCommand('gpg', ['--passphrase-fd', '0', '--local-user', fingerprint, '--detach-sign', '--output', '-', testFile], {
+            env,
+            input: Buffer.from(`${request.passphrase}\n`, 'utf8'),
+        });
+        if (signed.code !== 0) {
+            const input = /passphrase/i.test(signed.stderr) ? 'signing-key-passphrase' : 'signing-key';
+            throw new errors_InputError(input, `does not let gpg sign with key ${fingerprint}: ${lastLine(signed.stderr)}`);
+        }
+        return {
+            format: 'openpgp',
+            sign: true,
+            config: ['gpg.format=openpgp', 'gpg.program=gpg', `user.signingKey=${fingerprint}`],
+            env,
+            keyDescription: `OpenPGP key ${fingerprint}`,
+            dispose,
+        };
+    }
+    catch (error) {
+        await dispose();
+        throw error;
+    }
+}
+/**
+ * SSH: writes the key (mode 0600), decrypts it with the passphrase (given to
+ * ssh-keygen through an SSH_ASKPASS script; the passphrase file is deleted right after), derives the public key, signs a test text (ssh-keygen -Y sign),
+ * and writes an allowed-signers file with the public key for the identity's
+ * email, so that git verify-tag and verify-commit can check what was signed.
+ */
+async function prepareSsh(request, directory, identity) {
+    if (!/-----BEGIN (?:OPENSSH |RSA |EC |DSA )?PRIVATE KEY-----/.test(request.key))
+        throw new errors_InputError('signing-key', 'is not an SSH private key: give the private key file (-----BEGIN OPENSSH PRIVATE KEY-----)');
+    const env = { SSH_ASKPASS: external_node_path_default().join(directory, 'askpass'), SSH_ASKPASS_REQUIRE: 'force', DISPLAY: process.env['DISPLAY'] ?? ':0' };
+    const dispose = once(() => (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true }));
+    try {
+        const keyFile = external_node_path_default().join(directory, 'key');
+        await writePrivate(keyFile, `${request.key.trim()}\n`);
+        const passphraseFile = external_node_path_default().join(directory, 'passphrase');
+        await writePrivate(passphraseFile, request.passphrase);
+        await (0,promises_namespaceObject.writeFile)(env.SSH_ASKPASS, request.passphrase ? `#!/bin/sh\ncat ${shellQuote(passphraseFile)}\n` : '#!/bin/sh\nexit 1\n', { mode: 0o700 });
+        try {
+            if (request.passphrase) {
+                // Decrypted once (the passphrase through SSH_ASKPASS), in place in this private directory, removed
+                // before the push: every later signature skips the key derivation, and the passphrase file goes at once.
+                const decrypted = await runCommand('ssh-keygen', ['-p', '-q', '-N', '', '-f', keyFile], { env });
+                if (decrypted.code !== 0)
+                    throw new errors_InputError('signing-key-passphrase', `does not open the SSH key: ${lastLine(decrypted.stderr)}`);
+            }
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(passphraseFile, { force: true });
+            await (0,promises_namespaceObject.writeFile)(env.SSH_ASKPASS, '#!/bin/sh\nexit 1\n', { mode: 0o700 });
+        }
+        const publicKey = await runCommand('ssh-keygen', ['-y', '-f', keyFile], { env });
+        if (publicKey.code !== 0) {
+            const input = /passphrase|incorrect/i.test(publicKey.stderr) ? 'signing-key-passphrase' : 'signing-key';
+            throw new errors_InputError(input, `does not open the SSH key: ${lastLine(publicKey.stderr)}`);
+        }
+        const testFile = external_node_path_default().join(directory, 'test');
+        await (0,promises_namespaceObject.writeFile)(testFile, 'bump-version signing test\n');
+        const signed = await runCommand('ssh-keygen', ['-Y', 'sign', '-n', 'git', '-f', keyFile, testFile], { env });
+        if (signed.code !== 0)
+            throw new errors_InputError('signing-key', `does not let ssh-keygen sign: ${lastLine(signed.stderr)}`);
+        const fingerprint = await runCommand('ssh-keygen', ['-l', '-f', '-'], { input: Buffer.from(publicKey.stdout) });
+        const principal = /^[^\s,"*?!]+$/.test(identity.email) ? identity.email : 'bump-version';
+        const allowedSigners = external_node_path_default().join(directory, 'allowed_signers');
+        await (0,promises_namespaceObject.writeFile)(allowedSigners, `${principal} namespaces="git" ${publicKey.stdout.trim()}\n`);
+        return {
+            format: 'ssh',
+            sign: true,
+            config: ['gpg.format=ssh', 'gpg.ssh.program=ssh-keygen', `user.signingKey=${keyFile}`, `gpg.ssh.allowedSignersFile=${allowedSigners}`],
+            env,
+            keyDescription: `SSH key ${fingerprint.stdout.split(' ')[1] ?? ''}`.trim(),
+            dispose,
+        };
+    }
+    catch (error) {
+        await dispose();
+        throw error;
+    }
+}
+function lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('[GNUPG:]'))
+        .pop() ?? '');
+}
+/**
+ * Sets up signing for this step only: nothing is written to the user's git
+ * or gpg configuration; the key lives in a private temporary directory under
+ * `temporaryDirectory` until {@link GitSigning.dispose}. The key and the
+ * passphrase are masked first. A test signature proves the key works before
+ * the caller writes anything. No secret file outlives its use: an OpenPGP key
+ * file is deleted as soon as gpg has imported it (its passphrase never reaches
+ * a file), an SSH passphrase file as soon as the key is decrypted; the rest
+ * goes with `dispose`, which callers run once the signatures are verified.
+ *
+ * @throws InputError naming signing-key or signing-key-passphrase
+ */
+async function prepareSigning(request, identity, temporaryDirectory, logger) {
+    if (request.format === 'none')
+        return NONE;
+    maskKey(request.key, logger);
+    logger.mask(request.passphrase);
+    if (request.key.trim() === '')
+        throw new errors_InputError('signing-key', `is required with sign: ${request.format}`);
+    const directory = await privateDirectory(temporaryDirectory);
+    return request.format === 'openpgp' ? prepareOpenpgp(request, directory) : prepareSsh(request, directory, identity);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/util/template.ts
@@ -33625,7 +33727,7 @@ async function verifySignatures(repository, signing, commit, tag) {
 }
 /** The error of a push the remote refused; git's message redacted. */
 function pushFailure(remote, refspecs, output) {
-    const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(output);
+    const rejected = /\[rejected\]|non-fast-forward|fetch first|stale info/.test(output);
     const why = rejected ? 'was rejected as a non-fast-forward: the remote moved since this checkout' : 'failed';
     return new ActionError(`push of ${refspecs.join(', ')} to ${remote.display} ${why}; nothing was pushed (atomic push). git said: ${redactCredentials(output.trim())}`);
 }
@@ -33646,16 +33748,202 @@ async function readTagMessageFile(file, directory) {
         throw new errors_InputError('tag-message-file', `${file} is empty: an annotated tag needs a message`);
     return text;
 }
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/**
+ * Resolves the commit `name` (the `tag-ref` input) names, explicitly: `HEAD`; a full ref name
+ * (`refs/heads/master`, `refs/tags/5.1.5`) as it is; a full commit SHA (40 hex digits, or 64 in
+ * a SHA-256 repository); or a short name looked up as each of the branch `refs/heads/<name>`, the
+ * remote-tracking branch `refs/remotes/<name>` (`origin/main`) and `refs/remotes/<remote>/<name>`
+ * (when `remote` is a configured remote), and the tag `refs/tags/<name>`. Where several of these
+ * exist and point to different commits (a tag `master` older than the branch `master`), the name
+ * is ambiguous and refused, where `git rev-parse` would silently prefer the tag (gitrevisions(7):
+ * refs/tags/ comes before refs/heads/). Expressions (`HEAD~1`, `master^{}`, `@{u}`) and abbreviated
+ * SHAs are refused: a release tag goes on a commit named exactly.
+ *
+ * @param input the input named in errors (`tag-ref`)
+ * @param remote the `remote` input: a configured remote's name, or a URL (then only `refs/remotes/<name>` is looked up)
+ * @throws InputError naming `input`: a name git refuses, a name of no commit, or an ambiguous name, with the candidates and their commits
+ */
+async function resolveCommitRef(repository, input, name, remote) {
+    refuseOptionLike(input, name);
+    if (name === 'HEAD')
+        return { commit: await repository.headSha(), ref: 'HEAD' };
+    if (FULL_SHA.test(name)) {
+        const commit = await repository.objectCommit(name);
+        if (!commit)
+            throw new errors_InputError(input, `"${name}" names no commit in this repository (fetch it first)`);
+        const sameName = await repository.refCommit(`refs/heads/${name}`);
+        if (sameName && sameName !== commit)
+            throw new errors_InputError(input, `"${name}" is ambiguous: it is commit ${commit.slice(0, 12)} and the branch refs/heads/${name} at ${sameName.slice(0, 12)}`);
+        return { commit, ref: name };
+    }
+    const isFull = name.startsWith('refs/');
+    if (!(await repository.isValidRefName(isFull ? name : `refs/heads/${name}`)) || /^refs\/[^/]+$/.test(name))
+        throw new errors_InputError(input, `"${name}" is not a branch, remote-tracking branch, tag or full commit SHA (git check-ref-format): expressions such as HEAD~1 or master^{} are refused; name the commit exactly`);
+    const configured = (await repository.remoteNames()).includes(remote) ? [remote] : [];
+    const candidates = isFull
+        ? [name]
+        : [`refs/heads/${name}`, `refs/remotes/${name}`, ...configured.map((r) => `refs/remotes/${r}/${name}`), `refs/tags/${name}`];
+    const found = [];
+    for (const ref of [...new Set(candidates)]) {
+        const commit = await repository.refCommit(ref);
+        if (commit)
+            found.push({ commit, ref });
+    }
+    if (found.length === 0) {
+        const looked = isFull ? name : candidates.join(', ');
+        throw new errors_InputError(input, `"${name}" names no commit in this repository (looked for ${looked}; a SHA must be given in full; fetch it first)`);
+    }
+    if (new Set(found.map((entry) => entry.commit)).size > 1)
+        throw new errors_InputError(input, `"${name}" is ambiguous: ${found.map((entry) => `${entry.ref} is at ${entry.commit.slice(0, 12)}`).join(', ')}; name one in full (e.g. ${found[0].ref}) or give the commit's full SHA`);
+    return found[0];
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/versions/python-version-bump.ts
+
+/** The ways a version can be bumped. See {@link bumpPythonVersion}. */
+const BUMPS = ['release', 'pre', 'patch', 'minor', 'major'];
+/** A bump refused because it would not move the version forward; `alternatives` lists bumps that would, with their results. */
+class VersionBumpError extends Error {
+    alternatives;
+    name = 'VersionBumpError';
+    constructor(message, alternatives) {
+        super(message);
+        this.alternatives = alternatives;
+    }
+}
+/** The release segment of the next `level` release, three numbers long (5.1 patch → 5.1.1): higher than `release` whatever follows it. */
+function nextRelease(release, level) {
+    const [major = 0n, minor = 0n, patch = 0n] = release;
+    if (level === 'major')
+        return [major + 1n, 0n, 0n];
+    if (level === 'minor')
+        return [major, minor + 1n, 0n];
+    return [major, minor, patch + 1n];
+}
+/** `release` padded with zeros to three numbers (padding does not change its order). */
+function padded(release) {
+    return [...release, 0n, 0n, 0n].slice(0, Math.max(3, release.length));
+}
+/** True when the final release of `release` is itself a `level` release (5.2.0 for minor, 6.0.0 for major, any for patch). */
+function isOfLevel(release, level) {
+    const [, minor = 0n, patch = 0n] = release;
+    if (level === 'major')
+        return minor === 0n && patch === 0n;
+    if (level === 'minor')
+        return patch === 0n;
+    return true;
+}
+/**
+ * True when the version sorts before the final release of its release
+ * segment: a pre-release (with or without post and dev parts), or a dev
+ * release of the final release itself (5.1.5.dev1). A dev release of a
+ * post-release (5.1.4.post1.dev2) sorts after the final release.
+ */
+function precedesItsFinal(version) {
+    return version.pre !== undefined || (version.post === undefined && version.dev !== undefined);
+}
+/** The version a bump rule gives, or the reason it gives none; not yet checked to be higher. */
+function applyRule(current, bump, preLabel) {
+    const { epoch, release } = current;
+    const make = (next, pre, post) => pythonVersionFromParts({ epoch, release: next, ...(pre ? { pre } : {}), ...(post !== undefined ? { post } : {}) });
+    switch (bump) {
+        case 'release':
+            if (precedesItsFinal(current))
+                return make(release);
+            if (current.post !== undefined && current.dev !== undefined)
+                return make(release, undefined, current.post);
+            return `${current.text} is already a final release${current.post !== undefined ? ' (a post-release)' : ''}: there is no pre-release or development release to finish`;
+        case 'pre': {
+            const label = preLabel ?? current.pre?.label ?? 'b';
+            if (!current.pre) {
+                // A dev release of the final release (5.1.5.dev1) sorts before its pre-releases; anything else starts the next patch.
+                return current.post === undefined && current.dev !== undefined
+                    ? make(release, { label, number: 1n })
+                    : make(nextRelease(release, 'patch'), { label, number: 1n });
+            }
+            const order = PRE_LABELS.indexOf(label) - PRE_LABELS.indexOf(current.pre.label);
+            if (order < 0)
+                return `pre-label ${label} would go back from ${current.text}: ${label} comes before ${current.pre.label}`;
+            if (order > 0)
+                return make(release, { label, number: 1n });
+            // A dev release of a pre-release (5.1.5b2.dev1) comes before that pre-release; a post-release of one (5.1.5b2.post1) after it.
+            const finishes = current.post === undefined && current.dev !== undefined;
+            return make(release, { label, number: finishes ? current.pre.number : current.pre.number + 1n });
+        }
+        default: {
+            if (!preLabel && precedesItsFinal(current) && isOfLevel(release, bump))
+                return make(padded(release));
+            return make(nextRelease(release, bump), preLabel ? { label: preLabel, number: 1n } : undefined);
+        }
+    }
+}
+function describeChoice(choice) {
+    return choice.preLabel ? `${choice.bump} with pre-label ${choice.preLabel}` : choice.bump;
+}
+/**
+ * Every bump (with no label, and `pre` with each label) that moves `current`
+ * forward, with the version it gives.
+ */
+function forwardBumps(current) {
+    const choices = [...BUMPS.map((bump) => ({ bump })), ...PRE_LABELS.map((preLabel) => ({ bump: 'pre', preLabel }))];
+    return choices.flatMap((choice) => {
+        const version = applyRule(current, choice.bump, choice.preLabel);
+        return typeof version !== 'string' && comparePythonVersions(version, current) > 0 ? [{ choice, version }] : [];
+    });
+}
+/**
+ * Computes the next version under the maintainers' release rules, and
+ * guarantees it is higher than `current` under PEP 440's ordering:
+ * - `release`: the release this version leads to: the final release of a
+ *   pre-release or dev release (5.1.5b2 → 5.1.5, 5.1.5b2.post1.dev1 → 5.1.5),
+ *   the post-release of a dev release of one (5.1.4.post1.dev2 → 5.1.4.post1).
+ *   A final release or post-release is refused.
+ * - `pre`: the next pre-release (5.1.5b1 → 5.1.5b2, 5.1.5b2.dev1 → 5.1.5b2);
+ *   with a higher `preLabel` that label's first (5.1.5b2 → 5.1.5rc1); from a
+ *   final release, a post-release or a dev release of one, the next patch's
+ *   first (5.1.4 → 5.1.5b1); from a dev release of a final release, that
+ *   release's first (5.1.5.dev1 → 5.1.5b1). A lower label is refused.
+ * - `patch`, `minor`, `major`: the next such release (5.1.4 → 5.1.5); a
+ *   version before a final release of that level becomes it (5.2.0b1 minor
+ *   → 5.2.0). With `preLabel`, that label's first pre-release of the next
+ *   such release (5.1.4 patch b → 5.1.5b1). The release segment is padded to
+ *   three numbers.
+ *
+ * The epoch is kept; the local label is dropped. Every number is a BigInt.
+ *
+ * @throws VersionBumpError when the rule refuses, or (never, by construction;
+ *   checked all the same) gives a version that is not higher; its message says
+ *   why and names the bumps that would move the version forward
+ */
+function bumpPythonVersion(current, bump, preLabel) {
+    const next = applyRule(current, bump, preLabel);
+    if (typeof next !== 'string' && comparePythonVersions(next, current) > 0)
+        return next;
+    const why = typeof next === 'string'
+        ? next
+        : `${describeChoice({ bump, ...(preLabel ? { preLabel } : {}) })} would give ${next.text}, which is not higher than ${current.text}`;
+    const alternatives = forwardBumps(current);
+    const working = alternatives.map(({ choice, version }) => `${describeChoice(choice)} (→ ${version.text})`).join(', ');
+    throw new VersionBumpError(`${why}; bumps that move ${current.text} forward: ${working}`, alternatives);
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/bump/request.ts
 
 
 
 
+/**
+ * The version `target` asks for, from `current`: an explicit version (refused when lower), the
+ * current one (`none`), or {@link bumpPythonVersion}'s bump.
+ *
+ * @param first where `current` was read, for the messages (a file, or e.g. `the highest tag`)
+ * @throws InputError naming `version` for an explicit version lower than `current`, or `bump` for a bump that does not move it forward
+ */
 function targetVersion(target, current, first) {
     if (target.kind === 'version') {
         if (comparePythonVersions(target.version, current) < 0)
-            throw new errors_InputError('version', `${target.version.text} is lower than the current version ${current.text} (in ${first}); bump-version never goes back`);
+            throw new errors_InputError('version', `${target.version.text} is lower than the current version ${current.text} (in ${first}); the version never goes back`);
         return target.version;
     }
     if (target.kind === 'none')
@@ -33819,11 +34107,7 @@ async function tagExistingCommit(request) {
         return reportVersion(request);
     const workspace = await openWorkspace(request.directory, 'tag');
     const repository = workspace.repository;
-    const ref = request.tagRef ?? 'HEAD';
-    refuseOptionLike('tag-ref', ref);
-    const commit = await repository.resolveCommit(ref);
-    if (!commit)
-        throw new errors_InputError('tag-ref', `"${ref}" names no commit in this repository (fetch it first)`);
+    const { commit } = await resolveCommitRef(repository, 'tag-ref', request.tagRef ?? 'HEAD', request.remote);
     const version = await versionAt(request, repository, workspace.root, commit);
     const name = version.text;
     await checkTagName(repository, 'version', name);
@@ -33860,6 +34144,8 @@ async function tagExistingCommit(request) {
                 object = await repository.createAnnotatedTag(name, commit, message, request.identity, signing);
                 await verifySignatures(repository, signing, undefined, name);
             }
+            // Signed and verified: the signing home goes before the push (a killed step never reaches the end).
+            await signing.dispose();
             if (remote && refspecs.length > 0) {
                 const pushed = await repository.push(remote.checked.remote, refspecs);
                 if (pushed.exitCode !== 0)
@@ -33960,6 +34246,9 @@ async function applyBump(request, edits, git, messages, signing) {
             tagObject = await repository.createAnnotatedTag(name, commitSha ?? head, messages.tag, request.identity, signing);
         }
         await verifySignatures(repository, signing, commitSha, git.tag?.create ? git.tag.name : undefined);
+        // Every signature is made and verified: the signing home (key, agent) goes now, before the push, which a
+        // cancelled or killed step could interrupt and so never reach the disposal at the end.
+        await signing.dispose();
         const refspecs = [
             ...(git.push && commitSha ? [`HEAD:refs/heads/${git.push.branch}`] : []),
             ...(git.push && git.tag && !git.tag.onRemote ? [`refs/tags/${git.tag.name}`] : []),
@@ -34041,6 +34330,8 @@ async function bumpVersion(request) {
 
 
 
+
+
 function readTarget() {
     const explicitText = readString('version');
     const preLabelText = readString('pre-label');
@@ -34061,8 +34352,12 @@ function readNames(name) {
         .flatMap((line) => line.split(/[\s,]+/))
         .filter(Boolean);
 }
-function readRequest() {
-    const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+/**
+ * The request the inputs and the runner context describe (every input read and checked here).
+ * @throws InputError naming the first bad input
+ */
+function readRequest(context = readRunnerContext()) {
+    const workspace = context.workspace;
     const target = readTarget();
     const fileLines = readList('files');
     const tagMessageFile = readString('tag-message-file');
@@ -34092,7 +34387,7 @@ function readRequest() {
             key: readSecret('signing-key'),
             passphrase: readSecret('signing-key-passphrase'),
         },
-        temporaryDirectory: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
+        temporaryDirectory: context.runnerTemp,
         logger: actionsLogger,
     };
 }
@@ -34114,8 +34409,11 @@ function report(request, result) {
     else
         info(`${previous.text} → ${version.text}; ${verb} ${changedFiles.length} file(s)${changedFiles.length ? `: ${changedFiles.join(', ')}` : ''}`);
     // The diff quotes the files' own lines: no line of it may run as a workflow command.
-    if (result.diff)
+    if (result.diff) {
+        startGroup(`Diff of ${changedFiles.length} file(s)`);
         actionsLogger.untrusted(result.diff);
+        endGroup();
+    }
     if (!tagging && changedFiles.length === 0)
         info(`Every file already holds ${version.text}: nothing to write.`);
     if (result.commitSha)

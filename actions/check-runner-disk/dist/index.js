@@ -31616,7 +31616,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7374);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2264);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4550);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
@@ -31630,7 +31630,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7374:
+/***/ 2264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31639,8 +31639,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(4379);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -31728,29 +31728,25 @@ function readInteger(name, options) {
     }
     return value;
 }
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-function readSize(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
-    if (text === '')
-        return fallback;
-    try {
-        return parseSize(text);
-    }
-    catch (error) {
-        throw new InputError(name, error.message);
-    }
-}
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
-function readDuration(name, fallback) {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed(name, fallback, parse) {
     const text = lib_core/* getInput */.V4(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
-        return parseDuration(text);
+        return parse(text);
     }
     catch (error) {
         throw new errors/* InputError */.dz(name, error.message);
     }
+}
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+function readSize(name, fallback) {
+    return readParsed(name, fallback, parseSize);
+}
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
+function readDuration(name, fallback) {
+    return readParsed(name, fallback, parseDuration);
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
@@ -31760,14 +31756,53 @@ function readSecret(name) {
     return value;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/disk/min-free.ts
-var min_free = __nccwpck_require__(2716);
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup-guard.ts
-var cleanup_guard = __nccwpck_require__(4469);
-// EXTERNAL MODULE: ../../packages/core/src/disk/filesystem.ts
-var filesystem = __nccwpck_require__(2410);
-// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 7 modules
-var cleanup = __nccwpck_require__(3445);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ../../packages/core/src/action/context.ts
+
+
+/** The variables naming the runner's file command files. */
+const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
+const set = (value) => (value === undefined || value === '' ? undefined : value);
+/**
+ * The runner's context from an environment (default: this process's).
+ * @param env the variables, as `process.env` holds them
+ * @returns the context; reads nothing else, throws nothing
+ */
+function readRunnerContext(env = process.env) {
+    const runnerTemp = set(env['RUNNER_TEMP']);
+    const optional = {
+        toolCache: set(env['RUNNER_TOOL_CACHE']),
+        home: set(env['HOME']),
+        runnerName: set(env['RUNNER_NAME']),
+        eventPath: set(env['GITHUB_EVENT_PATH']),
+        repository: set(env['GITHUB_REPOSITORY']),
+        ref: set(env['GITHUB_REF']),
+        refName: set(env['GITHUB_REF_NAME']),
+        refType: set(env['GITHUB_REF_TYPE']),
+        runId: set(env['GITHUB_RUN_ID']),
+        job: set(env['GITHUB_JOB']),
+        apiUrl: set(env['GITHUB_API_URL']),
+    };
+    return {
+        workspace: external_node_path_default().resolve(set(env['GITHUB_WORKSPACE']) ?? process.cwd()),
+        runnerTemp: runnerTemp ?? (0,external_node_os_.tmpdir)(),
+        runnerTempSet: runnerTemp !== undefined,
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file) => file !== undefined),
+        serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    };
+}
+/** The URL of the workflow run (`<server>/<owner>/<name>/actions/runs/<id>`), when the context names both. */
+function runUrl(context) {
+    return context.runId && context.repository ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : undefined;
+}
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF `refs/tags/…`), else empty. */
+function pushedTag(context) {
+    return context.refType === 'tag' || context.ref?.startsWith('refs/tags/') ? (context.refName ?? '') : '';
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
@@ -31809,15 +31844,25 @@ function memoryLogger() {
     };
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/units/size.ts
-var size = __nccwpck_require__(202);
 // EXTERNAL MODULE: ../../packages/core/src/action/summary.ts
 var summary = __nccwpck_require__(6614);
 // EXTERNAL MODULE: ../../packages/core/src/action/run-action.ts
 var run_action = __nccwpck_require__(978);
+// EXTERNAL MODULE: ../../packages/core/src/disk/min-free.ts
+var min_free = __nccwpck_require__(2716);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup-guard.ts
+var cleanup_guard = __nccwpck_require__(4469);
+// EXTERNAL MODULE: ../../packages/core/src/disk/filesystem.ts
+var filesystem = __nccwpck_require__(2410);
+// EXTERNAL MODULE: ../../packages/core/src/disk/cleanup.ts + 7 modules
+var cleanup = __nccwpck_require__(7238);
 // EXTERNAL MODULE: ../../packages/core/src/disk/check-disk.ts
 var check_disk = __nccwpck_require__(1723);
+// EXTERNAL MODULE: ../../packages/core/src/units/size.ts
+var size = __nccwpck_require__(202);
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -31825,9 +31870,8 @@ var check_disk = __nccwpck_require__(1723);
 const DOCKER_DATA_ROOT = '/var/lib/docker';
 /** The longest docker-prune-timeout: a day. */
 const MAX_DOCKER_TIMEOUT_SECONDS = 24 * 3600;
-const FILE_COMMANDS = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
 function defaultPaths(directories) {
-    return [directories.workspace, directories.runnerTemp, (0,external_node_fs_namespaceObject.existsSync)(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry) => Boolean(entry));
+    return [directories.workspace, directories.runnerTemp, (0,external_node_fs_.existsSync)(DOCKER_DATA_ROOT) ? DOCKER_DATA_ROOT : undefined].filter((entry) => Boolean(entry));
 }
 function readDockerTimeout() {
     const seconds = readDuration('docker-prune-timeout', 30 * 60);
@@ -31835,35 +31879,34 @@ function readDockerTimeout() {
         throw new errors/* InputError */.dz('docker-prune-timeout', `must be from 1s to 24h, got "${lib_core/* getInput */.V4('docker-prune-timeout')}"`);
     return seconds;
 }
-async function readRequest() {
-    const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
-    const directories = {
-        workspace,
-        runnerTemp: process.env['RUNNER_TEMP'] || undefined,
-        toolCache: process.env['RUNNER_TOOL_CACHE'] || undefined,
+/** Where the runner and this step live, from the runner's context and this process. */
+function runnerPaths(context = readRunnerContext()) {
+    return {
+        workspace: context.workspace,
+        ...(context.runnerTempSet ? { runnerTemp: context.runnerTemp } : {}),
+        ...(context.toolCache ? { toolCache: context.toolCache } : {}),
+        ...(context.home ? { home: context.home } : {}),
+        nodeBinary: process.execPath,
+        ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
+        fileCommands: context.fileCommands,
     };
-    const given = readList('paths').map((entry) => external_node_path_default().resolve(workspace, entry));
+}
+async function readRequest() {
+    const context = runnerPaths();
+    const given = readList('paths').map((entry) => external_node_path_default().resolve(context.workspace, entry));
     for (const entry of given)
-        if (!(0,external_node_fs_namespaceObject.existsSync)(entry))
+        if (!(0,external_node_fs_.existsSync)(entry))
             throw new errors/* InputError */.dz('paths', `lists ${entry}, which does not exist`);
     const minFree = (0,min_free/* parseMinFree */.M_)(readString('min-free', { fallback: '100GB' }), 'min-free');
     const dockerCommand = readString('docker-command', { fallback: 'docker' }).split(/\s+/);
     const dockerTimeoutSeconds = readDockerTimeout();
     const fail = readBoolean('fail', true);
-    const fileCommands = FILE_COMMANDS.map((name) => process.env[name]).filter((file) => Boolean(file));
-    // Emptying RUNNER_TEMP keeps the runner's file commands (on a runner they live in RUNNER_TEMP/_runner_file_commands).
-    const keep = (await Promise.all(fileCommands.map(cleanup_guard/* resolveRealPath */.Sc))).filter((file) => Boolean(file));
-    const guard = await (0,cleanup_guard/* runnerGuard */.kv)({
-        ...directories,
-        ...(process.env['HOME'] ? { home: process.env['HOME'] } : {}),
-        nodeBinary: process.execPath,
-        ...(process.argv[1] ? { actionFile: process.argv[1] } : {}),
-    });
-    const filesystems = await (0,filesystem/* resolveFilesystems */.jz)(given.length ? given : defaultPaths(directories));
+    const { guard, keep } = await (0,cleanup_guard/* cleanupPolicy */.b9)(context);
+    const filesystems = await (0,filesystem/* resolveFilesystems */.jz)(given.length ? given : defaultPaths(context));
     return {
         filesystems,
         minFree,
-        cleanup: await (0,cleanup/* parseCleanupSteps */.ln)(readList('cleanup'), 'cleanup', directories, guard, filesystems),
+        cleanup: await (0,cleanup/* parseCleanupSteps */.ln)(readList('cleanup'), 'cleanup', context, guard, filesystems),
         dockerCommand,
         dockerFilters: readList('docker-prune-filter'),
         keep,
@@ -31898,7 +31941,13 @@ async function run() {
         const bytes = byteFormatter(request.minFree);
         for (const fs of report.filesystems)
             lib_core/* info */.pq(`${fs.mountPoint}: ${bytes(fs.freeAfterBytes)} free of ${bytes(fs.sizeBytes)}, target ${bytes(fs.targetBytes)}: ${fs.verdict}`);
-        lib_core/* saveState */.LZ('filesystems', JSON.stringify(report.filesystems.map((fs) => ({ mountPoint: fs.mountPoint, freeBytes: fs.freeAfterBytes }))));
+        const devices = new Map(request.filesystems.map((fs) => [fs.mountPoint, fs.device]));
+        const snapshots = report.filesystems.map((fs) => ({
+            mountPoint: fs.mountPoint,
+            freeBytes: fs.freeAfterBytes,
+            device: devices.get(fs.mountPoint),
+        }));
+        lib_core/* saveState */.LZ('filesystems', JSON.stringify(snapshots));
         lib_core/* setOutput */.uH('ok', String(report.ok));
         lib_core/* setOutput */.uH('free-bytes', String(report.leastFreeBytes));
         lib_core/* setOutput */.uH('freed-bytes', String(report.freedBytes));
@@ -31928,33 +31977,37 @@ async function run() {
 /* harmony export */   e: () => (/* binding */ run)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8806);
-/* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(978);
-/* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1723);
-/* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(202);
-/* harmony import */ var _exegol_release_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6614);
+/* harmony import */ var _exegol_release_core_action__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(978);
+/* harmony import */ var _exegol_release_core_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6614);
+/* harmony import */ var _exegol_release_core_disk__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1723);
+/* harmony import */ var _exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(202);
+
+
 
 
 /** The post step: reports how much space the job consumed on each filesystem since the main step. */
 async function run() {
-    await (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('check-runner-disk (post)', async () => {
+    await (0,_exegol_release_core_action__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)('check-runner-disk (post)', async () => {
         const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu('filesystems');
         if (!saved) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('The main step did not measure any filesystem: nothing to compare.');
             return;
         }
-        const consumption = await (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_2__/* .measureConsumption */ .Y)(JSON.parse(saved));
-        for (const entry of consumption) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(entry.consumedBytes === undefined
-                ? `${entry.mountPoint}: no longer readable`
-                : `${entry.mountPoint}: this job consumed ${(0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.consumedBytes)} (free ${(0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeAtStartBytes)} → ${(0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeNowBytes)})`);
-        }
-        (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_4__/* .addSummaryTable */ ._s)('check-runner-disk: disk consumed by this job', ['Filesystem', 'Free after the check', 'Free now', 'Consumed'], consumption.map((entry) => [
+        const consumption = await (0,_exegol_release_core_disk__WEBPACK_IMPORTED_MODULE_2__/* .measureConsumption */ .Y)(JSON.parse(saved));
+        const describe = (entry) => entry.status === 'measured'
+            ? `this job consumed ${(0,_exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.consumedBytes)} (free ${(0,_exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeAtStartBytes)} → ${(0,_exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeNowBytes)})`
+            : entry.status === 'gone'
+                ? 'gone: the filesystem measured by the main step is no longer mounted there (unmounted during the job), nothing to compare'
+                : 'no longer readable';
+        for (const entry of consumption)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${entry.mountPoint}: ${describe(entry)}`);
+        (0,_exegol_release_core_action__WEBPACK_IMPORTED_MODULE_4__/* .addSummaryTable */ ._s)('check-runner-disk: disk consumed by this job', ['Filesystem', 'Free after the check', 'Free now', 'Consumed'], consumption.map((entry) => [
             entry.mountPoint,
-            (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeAtStartBytes),
-            entry.freeNowBytes === undefined ? 'unreadable' : (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeNowBytes),
-            entry.consumedBytes === undefined ? '' : (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.consumedBytes),
+            (0,_exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeAtStartBytes),
+            entry.status === 'measured' ? (0,_exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.freeNowBytes) : entry.status === 'gone' ? 'gone (unmounted)' : 'unreadable',
+            entry.status === 'measured' ? (0,_exegol_release_core_units__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(entry.consumedBytes) : '',
         ]));
-        await (0,_exegol_release_core__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)();
+        await (0,_exegol_release_core_action__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)();
     });
 }
 
@@ -32091,7 +32144,7 @@ async function writeSummary() {
 /* harmony export */   O: () => (/* binding */ checkDisk),
 /* harmony export */   Y: () => (/* binding */ measureConsumption)
 /* harmony export */ });
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3445);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7238);
 /* harmony import */ var _filesystem_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2410);
 /* harmony import */ var _min_free_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2716);
 
@@ -32164,20 +32217,29 @@ async function checkDisk(request) {
         freedBytes: Math.max(0, current.reduce((total, bytes, index) => total + bytes - before[index], 0)),
     };
 }
-/** Compares saved free space with the kernel's figures now. */
+/**
+ * Compares saved free space with the kernel's figures now (statfs(2)), for each filesystem still
+ * mounted where it was: a mount point whose device (stat(2) st_dev) or mount root changed since the
+ * main step is `gone`, never compared with the filesystem now under it.
+ */
 async function measureConsumption(snapshots) {
     return Promise.all(snapshots.map(async (snapshot) => {
+        const base = { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes };
+        let now;
+        try {
+            now = await (0,_filesystem_js__WEBPACK_IMPORTED_MODULE_0__/* .mountPointOf */ .nN)(snapshot.mountPoint);
+        }
+        catch (error) {
+            return { ...base, status: error.code === 'ENOENT' ? 'gone' : 'unreadable' };
+        }
+        if (now.mountPoint !== snapshot.mountPoint || (snapshot.device !== undefined && now.device !== snapshot.device))
+            return { ...base, status: 'gone' };
         try {
             const { freeBytes } = await (0,_filesystem_js__WEBPACK_IMPORTED_MODULE_0__/* .spaceOf */ .UN)(snapshot.mountPoint);
-            return {
-                mountPoint: snapshot.mountPoint,
-                freeAtStartBytes: snapshot.freeBytes,
-                freeNowBytes: freeBytes,
-                consumedBytes: snapshot.freeBytes - freeBytes,
-            };
+            return { ...base, status: 'measured', freeNowBytes: freeBytes, consumedBytes: snapshot.freeBytes - freeBytes };
         }
         catch {
-            return { mountPoint: snapshot.mountPoint, freeAtStartBytes: snapshot.freeBytes };
+            return { ...base, status: 'unreadable' };
         }
     }));
 }
@@ -32190,11 +32252,10 @@ async function measureConsumption(snapshots) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Of: () => (/* binding */ refusalOf),
-/* harmony export */   Sc: () => (/* binding */ resolveRealPath),
 /* harmony export */   UO: () => (/* binding */ isWithin),
-/* harmony export */   kv: () => (/* binding */ runnerGuard)
+/* harmony export */   b9: () => (/* binding */ cleanupPolicy)
 /* harmony export */ });
-/* unused harmony export runnerInstallation */
+/* unused harmony exports resolveRealPath, runnerInstallation, runnerGuard */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4379);
@@ -32263,7 +32324,7 @@ async function runnerGuard(paths) {
     await add(paths.toolCache && node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(paths.toolCache), "RUNNER_TOOL_CACHE's parent");
     await add(paths.nodeBinary, 'the node binary running this step');
     await add(paths.actionFile, "this action's own files");
-    const trees = [...SYSTEM_TREES, ...(process.platform === 'darwin' ? MACOS_TREES : [])].map((tree) => ({
+    const trees = [...SYSTEM_TREES, ...((paths.platform ?? process.platform) === 'darwin' ? MACOS_TREES : [])].map((tree) => ({
         path: tree,
         what: 'a system directory',
     }));
@@ -32274,6 +32335,15 @@ async function runnerGuard(paths) {
             trees.push({ path: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(installation, part), what: 'the runner installation' });
     }
     return { keep, trees };
+}
+/**
+ * The guard ({@link runnerGuard}) and the kept paths of a cleanup, from the runner's context:
+ * emptying RUNNER_TEMP keeps the runner's file commands (on a runner they live in
+ * RUNNER_TEMP/_runner_file_commands), each resolved through its symlinks.
+ */
+async function cleanupPolicy(context) {
+    const keep = (await Promise.all((context.fileCommands ?? []).map(resolveRealPath))).filter((file) => Boolean(file));
+    return { guard: await runnerGuard(context), keep };
 }
 /**
  * Why `directory` (a real path: resolved through every symlink) must not be
@@ -32298,7 +32368,7 @@ function refusalOf(directory, guard) {
 
 /***/ }),
 
-/***/ 3445:
+/***/ 7238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33138,8 +33208,8 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: ../../packages/core/src/action/errors.ts
 var errors = __nccwpck_require__(2091);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
 
 
@@ -33156,7 +33226,7 @@ const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 async function runCommand(file, args, options = {}) {
     if (options.input === undefined)
         return runLimited(file, args, options);
-    const directory = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const directory = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'stdin-'));
     const stdin = external_node_path_default().join(directory, 'stdin');
     try {
         await (0,promises_.writeFile)(stdin, options.input, { mode: 0o600 });
@@ -33195,15 +33265,77 @@ async function execute(file, args, options) {
 
 // EXTERNAL MODULE: ../../packages/core/src/disk/cleanup-guard.ts
 var cleanup_guard = __nccwpck_require__(4469);
+;// CONCATENATED MODULE: ../../packages/core/src/text/untrusted.ts
+/**
+ * Neutralising untrusted text: pull request titles and bodies, comment
+ * bodies, check names, branch names, file contents. In Markdown (comments,
+ * job summaries) it must not mention anyone, show an image, link anywhere,
+ * open an HTML comment that hides what follows, or break a table; in the log
+ * it must stay on one line and never start a workflow command (`::…::`).
+ */
+const ZERO_WIDTH_JOINER = '\u200d';
+/**
+ * Untrusted text for the log: one line, with CR, LF and every other control
+ * character written as an escape (`\n`, `\r`, `\t`, `\u001b`), and `::`
+ * broken by a zero-width joiner so that no workflow command can start from it.
+ * Backslashes are doubled, so that an escape seen is an escape made here.
+ */
+function logValue(text) {
+    return (text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        // eslint-disable-next-line no-control-regex -- control characters are what this escapes
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/::/g, `:${ZERO_WIDTH_JOINER}:`));
+}
+/**
+ * Untrusted text as a Markdown code span (CommonMark §6.1): inert, since
+ * nothing inside a code span is a mention, a link, an image or HTML. Line
+ * breaks become `↵`; the fence is one backtick longer than the longest run of
+ * backticks in the text. In a table cell (`inTable`), `|` is written `\|`,
+ * which GitHub's table syntax turns back into `|` (GFM §4.10).
+ */
+function markdownCode(text, options = {}) {
+    let body = text.replace(/\r\n|\r|\n/g, '↵');
+    if (options.inTable)
+        body = body.replace(/\|/g, '\\|');
+    const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * Untrusted text as inert Markdown prose (a pull request title in a heading,
+ * a detail in a table): every ASCII punctuation character backslash-escaped
+ * (CommonMark §2.4), `<`, `>` and `&` as character references (no HTML, no
+ * `<!--`), `@` and `#` followed by a zero-width joiner (no mention, no issue
+ * reference), URL schemes and `www.` broken by one (no autolink), and line
+ * breaks as spaces. It reads the same; it does nothing.
+ */
+function markdownText(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[!"#$%'()*+,\-./:;=?[\\\]^_`{|}~]/g, (char) => `\\${char}`)
+        .replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char])
+        .replace(/@/g, `@${ZERO_WIDTH_JOINER}`)
+        .replace(/\\#/g, `\\#${ZERO_WIDTH_JOINER}`)
+        .replace(/([a-zA-Z][a-zA-Z0-9+.-]*)\\:/g, `$1${ZERO_WIDTH_JOINER}\\:`)
+        .replace(/\b(www)\\\./gi, `$1${ZERO_WIDTH_JOINER}\\.`);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ../../packages/core/src/disk/empty-directory.ts
+
 
 
 
 /**
  * The mount points of this process's mount namespace, from
  * /proc/self/mountinfo (proc(5): the fifth field, octal escapes such as
- * `\040` for a space); empty where there is no /proc (macOS), where the
- * device check of {@link emptyDirectory} still applies.
+ * `\040` for a space); empty where there is no /proc.
  */
 async function mountPoints() {
     try {
@@ -33219,58 +33351,167 @@ async function mountPoints() {
         return new Set();
     }
 }
+// open(2): a directory, never through a symbolic link as the last component (libuv adds O_CLOEXEC).
+const OPEN_DIRECTORY = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_DIRECTORY | external_node_fs_.constants.O_NOFOLLOW;
+/** `/proc/self/fd/<fd>`: the directory an open descriptor holds, whatever its path has become since (proc(5)). */
+const fdPath = (handle) => `/proc/self/fd/${handle.fd}`;
+/** The mount ID of an open descriptor (proc(5), /proc/self/fdinfo `mnt_id`, Linux 3.15+). */
+async function mountIdOf(handle) {
+    const info = await (0,promises_.readFile)(`/proc/self/fdinfo/${handle.fd}`, 'utf8');
+    const id = /^mnt_id:\s*(\d+)$/m.exec(info)?.[1];
+    if (id === undefined)
+        throw new Error('/proc/self/fdinfo gives no mnt_id (Linux 3.15 or later is needed)');
+    return id;
+}
+/** An error naming the logical path and the system's code, e.g. `cannot remove /tmp/x/a: EPERM`. */
+function failure(action, logical, error) {
+    const code = error.code ?? error.message;
+    return new Error(`cannot ${action} ${logical}: ${code}`);
+}
 /**
- * Removes everything inside `directory`, keeping the directory itself, like
- * `rm -r --one-file-system` on its contents: a symbolic link is removed, never
- * followed; a mount point (bind mounts included) and anything on another
- * filesystem is left in place; an entry holding one of `keep` (e.g. the
- * runner's file commands) is kept with that path.
+ * Removes everything inside a checked directory, keeping the directory itself, as
+ * `rm -r --one-file-system` and systemd's `rm_rf_children` do: through directory descriptors,
+ * never by re-resolving a path. The directory is opened with `O_DIRECTORY|O_NOFOLLOW` and must
+ * be the one checked (same device and inode, and /proc/self/fd says the same path); every entry
+ * is then read, stat'ed (`lstat`), unlinked or opened relative to its parent's descriptor,
+ * through `/proc/self/fd/<fd>/<name>` (Node has no openat(2)/unlinkat(2)), so that a directory
+ * swapped for a symbolic link meanwhile is never followed (`O_NOFOLLOW` fails with ELOOP). A
+ * symbolic link is removed, never followed; a mount point (another device, or another mount ID
+ * for a bind mount) and what lies under it is left in place; an entry holding one of `keep`
+ * (e.g. the runner's file commands) is kept with that path.
  *
- * @param directory a real path (resolved through its symlinks); it is resolved again here and must not have changed
- * @throws Error when the directory is no longer the one checked (a symlink swapped in meanwhile)
+ * @param keep real paths to keep
+ * @throws Error when the directory is no longer the one checked, when /proc/self/fd is not
+ *   available (Linux only: nothing is removed then), or naming the first entry that could not
+ *   be removed (others may have been removed before it)
  */
 async function emptyDirectory(directory, keep = []) {
-    if ((await (0,promises_.realpath)(directory)) !== directory)
-        throw new Error(`${directory} now resolves elsewhere: not emptied`);
-    const mounts = await mountPoints();
-    const { dev: device } = await (0,promises_.lstat)(directory);
-    const kept = [];
-    let removed = 0;
-    const remove = async (entry) => {
-        const stats = await (0,promises_.lstat)(entry);
-        if (mounts.has(entry) || stats.dev !== device) {
-            kept.push(`${entry} (a mount point)`);
-            return false;
+    let top;
+    try {
+        top = await (0,promises_.open)(directory.path, OPEN_DIRECTORY);
+    }
+    catch (error) {
+        throw failure('open the directory', directory.path, error);
+    }
+    try {
+        const stats = await top.stat();
+        if (!stats.isDirectory() || stats.dev !== directory.device || stats.ino !== directory.inode)
+            throw new Error(`${directory.path} is no longer the directory checked (another device or inode): not emptied`);
+        let seen;
+        try {
+            seen = await (0,promises_.readlink)(fdPath(top));
         }
-        if (keep.includes(entry) || (keep.some((held) => (0,cleanup_guard/* isWithin */.UO)(held, entry)) && !stats.isDirectory())) {
-            kept.push(`${entry} (kept for the runner)`);
-            return false;
+        catch {
+            throw new Error(`${directory.path} not emptied: /proc/self/fd is not available, and a directory is emptied only through its descriptor (Linux)`);
         }
-        if (stats.isDirectory()) {
-            if (!(await removeChildren(entry)))
+        if (seen !== directory.path)
+            throw new Error(`${directory.path} now resolves to ${seen}: not emptied`);
+        const mountId = await mountIdOf(top);
+        const mounts = await mountPoints();
+        const keptIdentities = new Set();
+        for (const held of keep) {
+            const identity = await (0,promises_.lstat)(held).catch(() => undefined);
+            if (identity)
+                keptIdentities.add(`${identity.dev}:${identity.ino}`);
+        }
+        const kept = [];
+        let removed = 0;
+        /** Empties the directory open as `handle` (at `logical`). @returns whether it is now empty */
+        const removeChildren = async (handle, logical) => {
+            let names;
+            try {
+                names = await (0,promises_.readdir)(fdPath(handle));
+            }
+            catch (error) {
+                throw failure('read', logical, error);
+            }
+            let all = true;
+            for (let start = 0; start < names.length; start += 16) {
+                const batch = names.slice(start, start + 16);
+                const results = await Promise.all(batch.map((name) => removeEntry(handle, logical, name)));
+                all &&= results.every(Boolean);
+            }
+            return all && !keep.some((held) => (0,cleanup_guard/* isWithin */.UO)(held, logical));
+        };
+        /** Removes `name` inside the directory open as `parent`. @returns whether it is gone */
+        const removeEntry = async (parent, parentLogical, name, attempt = 1) => {
+            const logical = external_node_path_default().join(parentLogical, name);
+            const relative = `${fdPath(parent)}/${name}`;
+            let stats;
+            try {
+                stats = await (0,promises_.lstat)(relative);
+            }
+            catch (error) {
+                if (error.code === 'ENOENT')
+                    return true;
+                throw failure('stat', logical, error);
+            }
+            if (mounts.has(logical) || stats.dev !== directory.device) {
+                kept.push(`${logical} (a mount point)`);
                 return false;
-            await (0,promises_.rmdir)(entry);
-        }
-        else {
-            await (0,promises_.unlink)(entry);
-        }
-        removed += 1;
-        return true;
-    };
-    const removeChildren = async (parent) => {
-        const entries = await (0,promises_.readdir)(parent);
-        let all = true;
-        for (let start = 0; start < entries.length; start += 16) {
-            const results = await Promise.all(entries.slice(start, start + 16).map((name) => remove(external_node_path_default().join(parent, name))));
-            all &&= results.every(Boolean);
-        }
-        return all && !keep.some((held) => (0,cleanup_guard/* isWithin */.UO)(held, parent));
-    };
-    await removeChildren(directory);
-    return { removed, kept };
+            }
+            if (keep.includes(logical) || keptIdentities.has(`${stats.dev}:${stats.ino}`) || (keep.some((held) => (0,cleanup_guard/* isWithin */.UO)(held, logical)) && !stats.isDirectory())) {
+                kept.push(`${logical} (kept for the runner)`);
+                return false;
+            }
+            if (!stats.isDirectory()) {
+                try {
+                    await (0,promises_.unlink)(relative);
+                }
+                catch (error) {
+                    if (error.code === 'ENOENT')
+                        return true;
+                    throw failure('remove', logical, error);
+                }
+                removed += 1;
+                return true;
+            }
+            let child;
+            try {
+                child = await (0,promises_.open)(relative, OPEN_DIRECTORY);
+            }
+            catch (error) {
+                // ELOOP or ENOTDIR: the directory was swapped for a symbolic link or a file since the lstat: look again (a symlink is unlinked).
+                const code = error.code;
+                if ((code === 'ELOOP' || code === 'ENOTDIR') && attempt < 5)
+                    return removeEntry(parent, parentLogical, name, attempt + 1);
+                if (code === 'ENOENT')
+                    return true;
+                throw failure('open the directory', logical, error);
+            }
+            let empty;
+            try {
+                const opened = await child.stat();
+                if (opened.dev !== directory.device || (await mountIdOf(child)) !== mountId) {
+                    kept.push(`${logical} (a mount point)`);
+                    return false;
+                }
+                empty = await removeChildren(child, logical);
+            }
+            finally {
+                await child.close();
+            }
+            if (!empty)
+                return false;
+            try {
+                await (0,promises_.rmdir)(relative);
+            }
+            catch (error) {
+                throw failure('remove the directory', logical, error);
+            }
+            removed += 1;
+            return true;
+        };
+        await removeChildren(top, directory.path);
+        return { removed, kept };
+    }
+    finally {
+        await top.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/disk/cleanup.ts
+
 
 
 
@@ -33308,10 +33549,10 @@ async function guardedDirectory(written, absolute, input, what, guard, filesyste
     const refusal = (0,cleanup_guard/* refusalOf */.Of)(real, guard);
     if (refusal)
         throw new errors/* InputError */.dz(input, `${what} ${written}, which resolves to ${real}: ${refusal}; refusing to empty it`);
-    const { dev: device } = await (0,promises_.stat)(real);
+    const { dev: device, ino: inode } = await (0,promises_.stat)(real);
     if (!filesystems.some((filesystem) => filesystem.device === device))
         throw new errors/* InputError */.dz(input, `${what} ${written}, which resolves to ${real}, on a filesystem that is not checked (${filesystems.map((filesystem) => filesystem.mountPoint).join(', ')}): add it to paths, or clean only what is checked`);
-    return { path: real, device };
+    return { path: real, device, inode };
 }
 /**
  * Parses the `cleanup` lines, in order: a strategy name, or a directory
@@ -33340,7 +33581,7 @@ async function parseCleanupSteps(lines, input, directories, guard, filesystems) 
         }
         if (!/[/\\]|^[.~]/.test(line))
             throw new errors/* InputError */.dz(input, `has an unknown strategy "${line}"; use ${CLEANUP_STRATEGIES.join(', ')} or a directory path`);
-        const home = process.env['HOME'] ?? '';
+        const home = directories.home ?? '';
         const tilde = /^~(?=$|[/\\])/.test(line);
         if (line.startsWith('~') && !tilde)
             throw new errors/* InputError */.dz(input, `lists ${line}: only ~ and ~/… (HOME) are understood, not another user's home`);
@@ -33408,12 +33649,13 @@ async function runCleanupStep(step, options) {
         const directory = step.path;
         try {
             const tools = step.kind === 'tool-cache' ? await cachedTools(directory) : [];
-            const { kept } = await emptyDirectory(directory, options.keep);
-            const left = kept.length ? `; left in place: ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ` and ${kept.length - 5} more` : ''}` : '';
-            return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.join('; ')})` : ''}${left}` };
+            const { kept } = await emptyDirectory(step, options.keep);
+            const left = kept.length ? `; left in place: ${kept.slice(0, 5).map(logValue).join(', ')}${kept.length > 5 ? ` and ${kept.length - 5} more` : ''}` : '';
+            return { ok: true, detail: `emptied ${directory}${tools.length ? ` (cached tools: ${tools.map(logValue).join('; ')})` : ''}${left}` };
         }
         catch (error) {
-            return { ok: false, detail: `emptying ${directory} failed: ${error.message}` };
+            // The message names the entry that could not be removed: a file name anyone with write access there chose.
+            return { ok: false, detail: `emptying ${directory} failed: ${logValue(error.message)}` };
         }
     }
     const command = [...options.dockerCommand, ...dockerPruneArguments(step.kind, options.filters)];
@@ -33437,9 +33679,9 @@ async function runCleanupStep(step, options) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   UN: () => (/* binding */ spaceOf),
-/* harmony export */   jz: () => (/* binding */ resolveFilesystems)
+/* harmony export */   jz: () => (/* binding */ resolveFilesystems),
+/* harmony export */   nN: () => (/* binding */ mountPointOf)
 /* harmony export */ });
-/* unused harmony export mountPointOf */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4379);
@@ -33746,6 +33988,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -33771,6 +34020,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 

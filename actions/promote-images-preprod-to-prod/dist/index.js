@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(839);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8206);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -28387,7 +28387,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 839:
+/***/ 8206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31429,29 +31429,25 @@ function readInteger(name, options) {
     }
     return value;
 }
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-function readSize(name, fallback) {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed(name, fallback, parse) {
     const text = core.getInput(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
-        return parseSize(text);
+        return parse(text);
     }
     catch (error) {
         throw new InputError(name, error.message);
     }
 }
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+function readSize(name, fallback) {
+    return readParsed(name, fallback, parseSize);
+}
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
 function readDuration(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
-    if (text === '')
-        return fallback;
-    try {
-        return parseDuration(text);
-    }
-    catch (error) {
-        throw new InputError(name, error.message);
-    }
+    return readParsed(name, fallback, parseDuration);
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
@@ -31459,6 +31455,160 @@ function readSecret(name) {
     if (value !== '')
         core_setSecret(value);
     return value;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ../../packages/core/src/action/context.ts
+
+
+/** The variables naming the runner's file command files. */
+const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
+const set = (value) => (value === undefined || value === '' ? undefined : value);
+/**
+ * The runner's context from an environment (default: this process's).
+ * @param env the variables, as `process.env` holds them
+ * @returns the context; reads nothing else, throws nothing
+ */
+function readRunnerContext(env = process.env) {
+    const runnerTemp = set(env['RUNNER_TEMP']);
+    const optional = {
+        toolCache: set(env['RUNNER_TOOL_CACHE']),
+        home: set(env['HOME']),
+        runnerName: set(env['RUNNER_NAME']),
+        eventPath: set(env['GITHUB_EVENT_PATH']),
+        repository: set(env['GITHUB_REPOSITORY']),
+        ref: set(env['GITHUB_REF']),
+        refName: set(env['GITHUB_REF_NAME']),
+        refType: set(env['GITHUB_REF_TYPE']),
+        runId: set(env['GITHUB_RUN_ID']),
+        job: set(env['GITHUB_JOB']),
+        apiUrl: set(env['GITHUB_API_URL']),
+    };
+    return {
+        workspace: external_node_path_default().resolve(set(env['GITHUB_WORKSPACE']) ?? process.cwd()),
+        runnerTemp: runnerTemp ?? (0,external_node_os_namespaceObject.tmpdir)(),
+        runnerTempSet: runnerTemp !== undefined,
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file) => file !== undefined),
+        serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    };
+}
+/** The URL of the workflow run (`<server>/<owner>/<name>/actions/runs/<id>`), when the context names both. */
+function runUrl(context) {
+    return context.runId && context.repository ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : undefined;
+}
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF `refs/tags/…`), else empty. */
+function pushedTag(context) {
+    return context.refType === 'tag' || context.ref?.startsWith('refs/tags/') ? (context.refName ?? '') : '';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
+
+
+/** The runner's log, through @actions/core. */
+const actionsLogger = {
+    info: (message) => info(message),
+    warning: (message, properties) => warning(message, properties),
+    debug: (message) => core_debug(message),
+    mask: (secret) => {
+        if (secret !== '')
+            core_setSecret(secret);
+    },
+    group: (name, body) => group(name, body),
+    untrusted: (block) => {
+        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${token}`);
+        info(block);
+        info(`::${token}::`);
+    },
+};
+/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
+function memoryLogger() {
+    const lines = [];
+    const masked = [];
+    return {
+        lines,
+        masked,
+        info: (message) => void lines.push(message),
+        warning: (message) => void lines.push(`warning: ${message}`),
+        debug: (message) => void lines.push(`debug: ${message}`),
+        mask: (secret) => void (secret !== '' && masked.push(secret)),
+        group: async (name, body) => {
+            lines.push(`group: ${name}`);
+            return body();
+        },
+        untrusted: (block) => void lines.push(`untrusted: ${block}`),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
+
+/**
+ * The job summary, through @actions/core's `core.summary`. GitHub renders it
+ * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
+ * every helper here escapes its text first, so untrusted values stay text.
+ */
+/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+/**
+ * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
+ *
+ * @param header column titles
+ * @param rows one array of cells a row, as long as `header`
+ */
+function addSummaryTable(heading, header, rows) {
+    summary.addHeading(escapeHtml(heading), 3);
+    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
+}
+/** Appends a paragraph of plain text to the job summary buffer. */
+function addSummaryText(text) {
+    summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
+}
+/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
+function addSummaryCode(code, language) {
+    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
+}
+/**
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
+ *
+ * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
+ */
+async function writeSummary() {
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
+
+
+/**
+ * The one error boundary of every action: runs `body` and turns anything it
+ * throws into `core.setFailed("<action> failed: <message>")`, which sets the
+ * process exit code to 1. Inner code throws; it never calls setFailed or
+ * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
+ *
+ * @param action the action's name, e.g. `bump-version`
+ * @param body the action's work
+ */
+async function runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            core_debug(error.stack);
+        setFailed(`${action} failed: ${describeError(error)}`);
+        // @actions/core sets it too; @github/local-action's stand-in for it does not.
+        process.exitCode = 1;
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/reference.ts
@@ -31574,42 +31724,6 @@ function expandTagTemplates(flavours, templates, version) {
     return pairs;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
-
-/**
- * The pull request number of the event that started the workflow
- * (`pull_request`, `pull_request_target`, `pull_request_review`, … payloads
- * hold `pull_request.number`; `issue_comment` on a pull request holds `issue.number`).
- * Reads GITHUB_EVENT_PATH, the webhook payload the runner saved.
- *
- * @returns the number, or undefined when the event has none
- */
-function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']) {
-    if (!eventPath)
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse(readFileSync(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    return payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
-}
-/** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
-function currentRepository() {
-    const [owner, repo, ...rest] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
-    if (!owner || !repo || rest.length)
-        throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
-    return { owner, repo };
-}
-/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
-function pushedTagName() {
-    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
-}
-
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -31620,7 +31734,96 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ../../packages/core/src/http/read-body.ts
+
+/** Bytes of an answer's body kept for its text: an error answer's message, never a blob (64 KiB). */
+const TEXT_LIMIT = 64 * 1024;
+/** Seconds an answer's body has to arrive whole once its headers are in (the headers have the retry loop's 30 s of their own). */
+const BODY_TIMEOUT_SECONDS = 30;
+/** A body too large or too slow: {@link readBody}'s refusal. */
+class BodyLimitError extends Error {
+    name = 'BodyLimitError';
+}
+/**
+ * Reads an answer's body with a byte limit and a time limit, the one reader of every body that is
+ * not a blob (manifests, token answers, error answers): a body sent one byte a second, or 400 MB
+ * long, costs at most `timeoutSeconds` and `maxBytes`. The connection is dropped as soon as a
+ * limit is reached (the rest is never read). A Content-Length over `maxBytes` is refused (or
+ * truncated) before any byte is read.
+ *
+ * @param body a fetch Response (its WHATWG body) or a node:http answer (IncomingMessage)
+ * @returns the bytes, at most `maxBytes`
+ * @throws BodyLimitError (overflow `refuse` only) `"<what> is N bytes, over the <limit> limit: refused before reading it"`, `"… refused after N bytes"`, or `"<what> did not arrive whole within Ns"`; the connection's own error when it drops. With `truncate`, a body cut short by a limit or a dropped connection gives what arrived
+ */
+async function readBody(body, options) {
+    const { maxBytes, what } = options;
+    const seconds = options.timeoutSeconds ?? BODY_TIMEOUT_SECONDS;
+    const fetched = isFetchResponse(body);
+    const announced = Number(fetched ? body.headers.get('content-length') : body.headers['content-length']);
+    const stream = fetched ? (body.body ? external_node_stream_.Readable.fromWeb(body.body) : undefined) : body;
+    if (!stream)
+        return Buffer.alloc(0);
+    const limitText = options.limitName ?? formatLimit(maxBytes);
+    if (announced > maxBytes && options.overflow === 'refuse') {
+        stream.destroy();
+        throw new BodyLimitError(`${what} is ${announced} bytes, over the ${limitText} limit: refused before reading it`);
+    }
+    const chunks = [];
+    let total = 0;
+    let timer;
+    const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), seconds * 1000)));
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+        for (;;) {
+            const next = await Promise.race([iterator.next(), timedOut]).catch((error) => {
+                if (options.overflow === 'truncate')
+                    return { done: true, value: undefined };
+                throw error;
+            });
+            if (next === 'timeout' && options.overflow === 'truncate')
+                break;
+            if (next === 'timeout')
+                throw new BodyLimitError(`${what} did not arrive whole within ${seconds}s: refused after ${total} bytes`);
+            if (next.done)
+                break;
+            const chunk = Buffer.from(next.value);
+            total += chunk.length;
+            if (total > maxBytes) {
+                if (options.overflow === 'refuse')
+                    throw new BodyLimitError(`${what} is over the ${limitText} limit: refused after ${maxBytes} bytes`);
+                chunks.push(chunk.subarray(0, chunk.length - (total - maxBytes)));
+                break;
+            }
+            chunks.push(chunk);
+        }
+    }
+    finally {
+        clearTimeout(timer);
+        if (!stream.readableEnded)
+            stream.destroy();
+    }
+    return Buffer.concat(chunks);
+}
+/** An answer's body as text, at most {@link TEXT_LIMIT} bytes of it and within {@link BODY_TIMEOUT_SECONDS}: for error messages. Never throws: a body that fails or stalls gives what arrived. */
+async function readText(body) {
+    return (await readBody(body, { maxBytes: TEXT_LIMIT, overflow: 'truncate', what: 'answer' }).catch(() => Buffer.alloc(0))).toString('utf8');
+}
+/** Whether `body` is a fetch Response (by its shape: a bundled fetch's Response is not the global class), not a node:http answer. */
+function isFetchResponse(body) {
+    return typeof body.arrayBuffer === 'function';
+}
+function formatLimit(bytes) {
+    if (bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes}-byte`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/http/stream-request.ts
+
 
 
 
@@ -31673,26 +31876,6 @@ function streamRequest(url, init) {
         init.body.once('error', (error) => request.destroy(error));
         (0,promises_namespaceObject.pipeline)(init.body, request).catch(() => undefined);
     });
-}
-/** Bytes of an answer's body kept for its text: an error answer's message, never a blob. */
-const TEXT_LIMIT = 64 * 1024;
-async function readText(body) {
-    const chunks = [];
-    let length = 0;
-    try {
-        for await (const chunk of body) {
-            chunks.push(chunk);
-            length += chunk.length;
-            if (length >= TEXT_LIMIT)
-                break;
-        }
-    }
-    catch {
-        // what arrived before the connection dropped
-    }
-    if (!body.readableEnded)
-        body.destroy();
-    return Buffer.concat(chunks).subarray(0, TEXT_LIMIT).toString('utf8');
 }
 async function discard(body) {
     if (body.readableEnded || body.destroyed)
@@ -31911,6 +32094,7 @@ function registryRateLimitMessage(response) {
 
 
 
+
 /**
  * Checks `hub-api-url`: an https URL with no credentials, query or fragment
  * (Docker Hub's API is https://hub.docker.com). The value is never echoed in
@@ -31980,12 +32164,22 @@ class DockerHubApi {
             await response.body?.cancel();
             throw new ActionError(`Docker Hub refused to create an access token for ${this.credentials.username} (POST /v2/auth/token: HTTP ${response.status}${registryRateLimitMessage(response)})`);
         }
-        const body = (await response.json().catch(() => ({})));
-        if (typeof body.access_token !== 'string' || !body.access_token)
-            throw new ActionError('Docker Hub returned no access_token');
-        this.logger.mask(body.access_token);
-        this.token = { value: body.access_token, until: Date.now() + 9 * 60 * 1000 };
-        return body.access_token;
+        const text = await readBody(response, { maxBytes: TEXT_LIMIT, overflow: 'refuse', what: `Docker Hub's answer to POST ${this.base}/v2/auth/token` }).catch((error) => {
+            throw new ActionError(error.message);
+        });
+        let body;
+        try {
+            body = JSON.parse(text.toString('utf8'));
+        }
+        catch {
+            // not JSON: no token
+        }
+        const token = body && typeof body === 'object' ? body.access_token : undefined;
+        if (typeof token !== 'string' || !token)
+            throw new ActionError(`Docker Hub (POST ${this.base}/v2/auth/token) returned no access_token`);
+        this.logger.mask(token);
+        this.token = { value: token, until: Date.now() + 9 * 60 * 1000 };
+        return token;
     }
     /**
      * Deletes one tag (hub-tool's `DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/`).
@@ -32003,7 +32197,7 @@ class DockerHubApi {
             await response.body?.cancel();
             return response.ok ? 'deleted' : 'absent';
         }
-        const text = (await response.text().catch(() => '')).slice(0, 300);
+        const text = (await readText(response)).slice(0, 300);
         let message = text;
         try {
             const parsed = JSON.parse(text);
@@ -32046,159 +32240,6 @@ async function deletePromotedSourceTags(hub, source, repository, plans) {
         }
     }
     return outcomes;
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
-
-
-
-
-/** Exit 127 with the shell's or timeout's words for a command it could not find. */
-const NOT_FOUND = /No such file or directory|cannot run command|not found/;
-/**
- * Runs an executable with @actions/exec, without a shell of its own (only
- * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
- * `input` is given), silently, and collects its output; never throws for a
- * non-zero exit, a missing executable or a time-out.
- */
-async function runCommand(file, args, options = {}) {
-    if (options.input === undefined)
-        return runLimited(file, args, options);
-    const directory = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
-    const stdin = external_node_path_default().join(directory, 'stdin');
-    try {
-        await (0,external_node_fs_promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
-        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
-        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
-    }
-    finally {
-        await (0,external_node_fs_promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    }
-}
-async function runLimited(file, args, options) {
-    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
-    if (limited) {
-        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        if (!result.missing)
-            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
-    }
-    return execute(file, args, options);
-}
-async function execute(file, args, options) {
-    try {
-        const result = await getExecOutput(file, [...args], {
-            silent: true,
-            ignoreReturnCode: true,
-            ...(options.cwd ? { cwd: options.cwd } : {}),
-            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-        });
-        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
-    }
-    catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
-        const message = error instanceof Error ? error.message : String(error);
-        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/registry/credentials.ts
-
-
-
-
-
-/** The key Docker's config file uses for Docker Hub (docker/cli `authConfigKey`). */
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
-/** The keys Docker's config file may use for a registry (docker/login-action writes the first one docker login would). */
-function configKeys(endpoint) {
-    if (endpoint.isDockerHub)
-        return [DOCKER_HUB_KEY, 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
-    return [endpoint.name, `https://${endpoint.name}`, `http://${endpoint.name}`, endpoint.apiBase];
-}
-/** docker-credential-helpers' not-found message (credentials/error.go), which docker treats as "no credentials". */
-const credentials_NOT_FOUND = 'credentials not found in native keychain';
-/**
- * Runs `docker-credential-<helper> get` (docker-credential-helpers' protocol:
- * the server URL on stdin, `{"ServerURL","Username","Secret"}` on stdout,
- * errors on stdout with exit 1) through runCommand.
- *
- * @returns the credentials, or undefined when the helper has none for this server
- * @throws ActionError when the helper fails (e.g. macOS "User interaction is not allowed." from a locked keychain) or answers an identity token
- */
-async function fromHelper(helper, serverUrl) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(helper))
-        throw new ActionError(`Docker's config names the credential helper "${helper.slice(0, 50)}", which is not a helper name`);
-    const program = `docker-credential-${helper}`;
-    const result = await runCommand(program, ['get'], { input: Buffer.from(serverUrl), timeoutSeconds: 60 });
-    const advice = 'set the username and password inputs: they avoid docker login and its credential store altogether';
-    if (result.missing)
-        throw new ActionError(`Docker's config asks for the credential helper ${program}, which is not on PATH: ${advice}`);
-    if (result.code !== 0) {
-        if (result.stdout.includes(credentials_NOT_FOUND))
-            return undefined;
-        throw new ActionError(`${program} get failed for ${serverUrl}: ${result.output.trim().slice(0, 300) || `exit ${result.code}`}; ${advice}`);
-    }
-    let answer;
-    try {
-        answer = JSON.parse(result.stdout);
-    }
-    catch {
-        throw new ActionError(`${program} get answered something that is not JSON for ${serverUrl}; ${advice}`);
-    }
-    if (typeof answer.Username !== 'string' || typeof answer.Secret !== 'string' || !answer.Secret)
-        return undefined;
-    if (answer.Username === '<token>')
-        throw new ActionError(`${program} holds an identity token for ${serverUrl}, which this action does not exchange; ${advice}`);
-    return { username: answer.Username, password: answer.Secret };
-}
-/**
- * Credentials from Docker's config file (`$DOCKER_CONFIG/config.json`, else
- * `~/.docker/config.json`), as docker reads them (docker/cli
- * `configfile/file.go`): the credential helper of the registry
- * (`credHelpers.<host>`, else `credsStore`), run as
- * `docker-credential-<name> get` with the server URL (`https://index.docker.io/v1/`
- * for Docker Hub); else `auths.<registry>.auth` (base64 `user:password`) or
- * `auths.<registry>.username`/`password`, as docker/login-action writes them.
- *
- * @returns the credentials, or undefined when the file, the helper's answer and the entry are all absent
- * @throws ActionError when a configured helper fails: the message says to use the username and password inputs
- */
-async function dockerConfigCredentials(endpoint, configDirectory = process.env['DOCKER_CONFIG'] || external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker')) {
-    let config;
-    try {
-        config = JSON.parse(await (0,external_node_fs_promises_namespaceObject.readFile)(external_node_path_default().join(configDirectory, 'config.json'), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const keys = configKeys(endpoint);
-    const helper = keys.map((key) => config.credHelpers?.[key]).find(Boolean) ?? config.credsStore;
-    if (helper) {
-        const found = await fromHelper(helper, keys[0]);
-        if (found)
-            return found;
-    }
-    for (const key of keys) {
-        const entry = config.auths?.[key];
-        if (!entry)
-            continue;
-        if (entry.username && entry.password)
-            return { username: entry.username, password: entry.password };
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1).replace(/\0+$/, '') };
-        }
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/util/jwt.ts
@@ -32250,47 +32291,6 @@ function repositoryScope(repository, actions) {
 function grantedAccess(token) {
     const access = jwtClaims(token)?.['access'];
     return Array.isArray(access) ? access : undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
-
-
-/** The runner's log, through @actions/core. */
-const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message, properties) => warning(message, properties),
-    debug: (message) => core_debug(message),
-    mask: (secret) => {
-        if (secret !== '')
-            core_setSecret(secret);
-    },
-    group: (name, body) => group(name, body),
-    untrusted: (block) => {
-        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${token}`);
-        info(block);
-        info(`::${token}::`);
-    },
-};
-/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
-function memoryLogger() {
-    const lines = [];
-    const masked = [];
-    return {
-        lines,
-        masked,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
-        debug: (message) => void lines.push(`debug: ${message}`),
-        mask: (secret) => void (secret !== '' && masked.push(secret)),
-        group: async (name, body) => {
-            lines.push(`group: ${name}`);
-            return body();
-        },
-        untrusted: (block) => void lines.push(`untrusted: ${block}`),
-    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/media-types.ts
@@ -32443,9 +32443,11 @@ class RequestLimit {
 
 
 
+
 /** An error answer of the registry (distribution spec: `{"errors":[{"code","message","detail"}]}`). */
 async function describeRegistryError(response) {
-    const text = (await response.text().catch(() => '')).slice(0, 2000);
+    // At most 64 KiB within 30 s ({@link readText}): an error answer's body is a message, never 400 MB.
+    const text = (isFetchResponse(response) ? await readText(response) : await response.text().catch(() => '')).slice(0, 2000);
     const limit = registryRateLimitMessage(response);
     try {
         const errors = JSON.parse(text).errors ?? [];
@@ -32461,24 +32463,37 @@ async function describeRegistryError(response) {
     return `HTTP ${response.status}${text ? ` ${text.slice(0, 200).trim()}` : ''}${limit}`;
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Reads a body of at most `limit` bytes, refusing a longer one before it is all read. */
-async function readAtMost(response, limit, what) {
-    const announced = Number(response.headers.get('content-length') ?? NaN);
-    if (announced > limit) {
-        await response.body?.cancel();
-        throw new ActionError(`${what} is ${announced} bytes, over the 4 MiB manifest limit: refused before reading it`);
+/** The most bytes of a token server's answer read: a JWT with its claims is a few KiB. */
+const MAX_TOKEN_ANSWER_BYTES = 1024 * 1024;
+/**
+ * The token of a token server's 200 answer (Docker's token authentication spec: a JSON object with
+ * `token`, or OAuth2's `access_token`), read through {@link readBody}: at most 1 MiB, within 30 s.
+ *
+ * @param server names the token server in errors, e.g. `the token server of ghcr.io (https://ghcr.io/token)`
+ * @throws ActionError naming the server when the answer is too large, too slow, not JSON, not an object (`null`), or holds no token
+ */
+async function tokenOf(response, server) {
+    let bytes;
+    try {
+        bytes = await readBody(response, { maxBytes: MAX_TOKEN_ANSWER_BYTES, overflow: 'refuse', what: `the answer of ${server}` });
     }
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of response.body ?? []) {
-        total += chunk.byteLength;
-        if (total > limit) {
-            await response.body?.cancel().catch(() => undefined);
-            throw new ActionError(`${what} is over the 4 MiB manifest limit: refused after ${limit} bytes`);
-        }
-        chunks.push(chunk);
+    catch (error) {
+        throw new ActionError(error.message);
     }
-    return Buffer.concat(chunks);
+    let body;
+    try {
+        body = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new ActionError(`${server} answered ${bytes.length} bytes that are not JSON, not a token`);
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw new ActionError(`${server} answered ${body === null ? 'null' : Array.isArray(body) ? 'a JSON array' : `a JSON ${typeof body}`}, not an object holding a token`);
+    const { token, access_token: accessToken } = body;
+    const found = typeof token === 'string' && token ? token : typeof accessToken === 'string' && accessToken ? accessToken : undefined;
+    if (!found)
+        throw new ActionError(`${server} returned no token`);
+    return found;
 }
 /** The sha256 digest of bytes, as `sha256:<hex>`. */
 function sha256Digest(bytes) {
@@ -32587,10 +32602,7 @@ class RegistryClient {
         }
         if (!response.ok)
             throw new ActionError(`the token server of ${this.endpoint.name} answered ${await describeRegistryError(response)}`);
-        const body = (await response.json().catch(() => ({})));
-        const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
-        if (!token)
-            throw new ActionError(`the token server of ${this.endpoint.name} returned no token`);
+        const token = await tokenOf(response, `the token server of ${this.endpoint.name} (${realm.origin}${realm.pathname})`);
         this.options.logger.mask(token);
         this.authorization = `Bearer ${token}`;
         const granted = grantedAccess(token);
@@ -32641,10 +32653,11 @@ class RegistryClient {
     /**
      * GET /v2/<name>/manifests/<reference> with every manifest media type
      * accepted, at most 4 MiB (refused before reading when the length says
-     * more), checked by {@link parseManifest}. Counted in `manifestGets`.
+     * more), whole within 30 s of its headers ({@link readBody}), checked by
+     * {@link parseManifest}. Counted in `manifestGets`.
      *
      * @returns the exact bytes, or undefined on 404
-     * @throws ActionError on another error, an oversized or malformed manifest, or bytes that do not match the digest asked for or announced
+     * @throws ActionError on another error, an oversized, slow or malformed manifest, or bytes that do not match the digest asked for or announced
      */
     async getManifest(repository, reference) {
         return this.limit.run(async () => {
@@ -32657,7 +32670,14 @@ class RegistryClient {
             }
             if (!response.ok)
                 throw new ActionError(`GET manifest ${where}: ${await describeRegistryError(response)}`);
-            const bytes = await readAtMost(response, MAX_MANIFEST_BYTES, `manifest ${where}`);
+            const bytes = await readBody(response, {
+                maxBytes: MAX_MANIFEST_BYTES,
+                overflow: 'refuse',
+                limitName: '4 MiB manifest',
+                what: `manifest ${where}`,
+            }).catch((error) => {
+                throw new ActionError(error.message);
+            });
             const digest = sha256Digest(bytes);
             const expected = reference.startsWith('sha256:') ? reference : response.headers.get('docker-content-digest');
             if (expected && expected !== digest)
@@ -32792,133 +32812,196 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/units/size.ts
-/** Multipliers of the size units we accept: SI (powers of 1000) and IEC (powers of 1024). */
-const UNIT_BYTES = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 2 ** 10,
-    mib: 2 ** 20,
-    gib: 2 ** 30,
-    tib: 2 ** 40,
-};
-const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
-/**
- * Parses a size such as `100GB` (10^9 bytes each), `100GiB` (2^30 bytes
- * each), `500MB`, `1.5TiB` or a plain byte count such as `4096`.
- * A bare `G`, `M` or `K` is refused because it is ambiguous.
- *
- * @returns the size in bytes, rounded down to a whole byte, at most Number.MAX_SAFE_INTEGER (8 PiB)
- * @throws Error whose message says what is accepted; callers prefix the input's name
- */
-function size_parseSize(text) {
-    const bytes = sizeInBytes(text);
-    if (!Number.isSafeInteger(bytes))
-        throw new Error(`"${text.trim().slice(0, 40)}${text.trim().length > 40 ? '…' : ''}" is too large: at most 8 PiB`);
-    return bytes;
-}
-function sizeInBytes(text) {
-    const match = SIZE_PATTERN.exec(text.trim());
-    if (!match)
-        throw new Error(`"${text}" is not a size: write a number and a unit, e.g. 100GB, 100GiB or 500MB`);
-    const [, amount = '', rawUnit = ''] = match;
-    const unit = rawUnit.toLowerCase();
-    if (unit === '')
-        return Math.floor(Number(amount));
-    const multiplier = UNIT_BYTES[unit];
-    if (multiplier === undefined) {
-        const hint = /^[kmgt]$/.test(unit)
-            ? ` ("${rawUnit}" is ambiguous: write ${rawUnit.toUpperCase()}B for powers of 1000 or ${rawUnit.toUpperCase()}iB for powers of 1024)`
-            : '';
-        throw new Error(`"${text}" has an unknown unit "${rawUnit}"${hint}; units: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB`);
-    }
-    return Math.floor(Number(amount) * multiplier);
-}
-/**
- * Formats a byte count for people, saying which kind of unit it is:
- * `decimal` gives kB/MB/GB/TB (powers of 1000), `binary` gives KiB/MiB/GiB/TiB.
- *
- * @param bytes a byte count; negative counts keep their sign
- * @returns e.g. `93.1 GiB`, `100 GB`, `512 B`
- */
-function formatBytes(bytes, style = 'decimal') {
-    const sign = bytes < 0 ? '-' : '';
-    let value = Math.abs(bytes);
-    const base = style === 'binary' ? 1024 : 1000;
-    const units = style === 'binary' ? ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] : ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-    let index = 0;
-    while (value >= base && index < units.length - 1) {
-        value /= base;
-        index += 1;
-    }
-    const digits = index === 0 || value >= 100 ? 0 : 1;
-    return `${sign}${value.toFixed(digits)} ${units[index]}`;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
-
-/**
- * The job summary, through @actions/core's `core.summary`. GitHub renders it
- * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
- * every helper here escapes its text first, so untrusted values stay text.
- */
-/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-/**
- * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
- *
- * @param header column titles
- * @param rows one array of cells a row, as long as `header`
- */
-function addSummaryTable(heading, header, rows) {
-    summary.addHeading(escapeHtml(heading), 3);
-    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
-}
-/** Appends a paragraph of plain text to the job summary buffer. */
-function addSummaryText(text) {
-    summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
-}
-/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
-function addSummaryCode(code, language) {
-    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
-}
-/**
- * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
- *
- * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
- */
-async function writeSummary() {
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
 
 
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
 /**
- * The one error boundary of every action: runs `body` and turns anything it
- * throws into `core.setFailed("<action> failed: <message>")`, which sets the
- * process exit code to 1. Inner code throws; it never calls setFailed or
- * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
- *
- * @param action the action's name, e.g. `bump-version`
- * @param body the action's work
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
  */
-async function runAction(action, body) {
+async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
     try {
-        await body();
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,external_node_fs_promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
+    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
+    if (limited) {
+        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
+        if (!result.missing)
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
+    }
+    return execute(file, args, options);
+}
+async function execute(file, args, options) {
+    try {
+        const result = await getExecOutput(file, [...args], {
+            silent: true,
+            ignoreReturnCode: true,
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+        });
+        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
     }
     catch (error) {
-        if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(`${action} failed: ${describeError(error)}`);
-        // @actions/core sets it too; @github/local-action's stand-in for it does not.
-        process.exitCode = 1;
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        const message = error instanceof Error ? error.message : String(error);
+        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
     }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/registry/credentials.ts
+
+
+
+
+
+
+
+/** The key Docker's config file uses for Docker Hub (docker/cli `authConfigKey`). */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+/** The keys Docker's config file may use for a registry (docker/login-action writes the first one docker login would). */
+function configKeys(endpoint) {
+    if (endpoint.isDockerHub)
+        return [DOCKER_HUB_KEY, 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    return [endpoint.name, `https://${endpoint.name}`, `http://${endpoint.name}`, endpoint.apiBase];
+}
+/** docker-credential-helpers' not-found message (credentials/error.go), which docker treats as "no credentials". */
+const credentials_NOT_FOUND = 'credentials not found in native keychain';
+/**
+ * Runs `docker-credential-<helper> get` (docker-credential-helpers' protocol:
+ * the server URL on stdin, `{"ServerURL","Username","Secret"}` on stdout,
+ * errors on stdout with exit 1) through runCommand.
+ *
+ * @returns the credentials, or undefined when the helper has none for this server
+ * @throws ActionError when the helper fails (e.g. macOS "User interaction is not allowed." from a locked keychain) or answers an identity token
+ */
+async function fromHelper(helper, serverUrl) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(helper))
+        throw new ActionError(`Docker's config names the credential helper "${helper.slice(0, 50)}", which is not a helper name`);
+    const program = `docker-credential-${helper}`;
+    const result = await runCommand(program, ['get'], { input: Buffer.from(serverUrl), timeoutSeconds: 60 });
+    const advice = 'set the username and password inputs: they avoid docker login and its credential store altogether';
+    if (result.missing)
+        throw new ActionError(`Docker's config asks for the credential helper ${program}, which is not on PATH: ${advice}`);
+    if (result.code !== 0) {
+        if (result.stdout.includes(credentials_NOT_FOUND))
+            return undefined;
+        throw new ActionError(`${program} get failed for ${serverUrl}: ${result.output.trim().slice(0, 300) || `exit ${result.code}`}; ${advice}`);
+    }
+    let answer;
+    try {
+        answer = JSON.parse(result.stdout);
+    }
+    catch {
+        throw new ActionError(`${program} get answered something that is not JSON for ${serverUrl}; ${advice}`);
+    }
+    if (typeof answer.Username !== 'string' || typeof answer.Secret !== 'string' || !answer.Secret)
+        return undefined;
+    if (answer.Username === '<token>')
+        throw new ActionError(`${program} holds an identity token for ${serverUrl}, which this action does not exchange; ${advice}`);
+    return { username: answer.Username, password: answer.Secret };
+}
+/**
+ * Credentials from Docker's config file (`$DOCKER_CONFIG/config.json`, else
+ * `~/.docker/config.json`), as docker reads them (docker/cli
+ * `configfile/file.go`): the credential helper of the registry
+ * (`credHelpers.<host>`, else `credsStore`), run as
+ * `docker-credential-<name> get` with the server URL (`https://index.docker.io/v1/`
+ * for Docker Hub); else `auths.<registry>.auth` (base64 `user:password`) or
+ * `auths.<registry>.username`/`password`, as docker/login-action writes them.
+ *
+ * @returns the credentials, or undefined when the file, the helper's answer and the entry are all absent
+ * @throws ActionError when a configured helper fails: the message says to use the username and password inputs
+ */
+async function dockerConfigCredentials(endpoint, configDirectory = process.env['DOCKER_CONFIG'] || external_node_path_default().join((0,external_node_os_namespaceObject.homedir)(), '.docker')) {
+    let config;
+    try {
+        config = JSON.parse(await (0,external_node_fs_promises_namespaceObject.readFile)(external_node_path_default().join(configDirectory, 'config.json'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const keys = configKeys(endpoint);
+    const helper = keys.map((key) => config.credHelpers?.[key]).find(Boolean) ?? config.credsStore;
+    if (helper) {
+        const found = await fromHelper(helper, keys[0]);
+        if (found)
+            return found;
+    }
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        if (!entry)
+            continue;
+        if (entry.username && entry.password)
+            return { username: entry.username, password: entry.password };
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1).replace(/\0+$/, '') };
+        }
+    }
+    return undefined;
+}
+/**
+ * The credential policy of a promotion: the `username`/`password` inputs when given, for both
+ * registries and Docker Hub's API; else each registry's entry of Docker's config file
+ * ({@link dockerConfigCredentials}), else anonymous. The source is asked for pull only, the target
+ * for pull,push (pull only in a dry run, which pushes nothing, so that a read-only token plans).
+ * Docker Hub's API, which deletes tags, gets the source's credentials for delete-source-tags (which
+ * needs them), and the target's to delete a new tag again after a failure.
+ *
+ * @param lookup Docker's config lookup; {@link dockerConfigCredentials} by default
+ * @throws InputError `delete-source-tags` when it is set and no credentials were found for Docker Hub; ActionError from a failing credential helper
+ */
+async function promotionAccess(request, lookup = (endpoint) => dockerConfigCredentials(endpoint)) {
+    const credentialsFor = async (endpoint) => request.credentials ?? (await lookup(endpoint));
+    const sourceScope = repositoryScope(request.sourceRepository, ['pull']);
+    const targetScope = repositoryScope(request.targetRepository, request.dryRun ? ['pull'] : ['pull', 'push']);
+    const pushRepositories = request.dryRun ? [] : [request.targetRepository];
+    const sourceHub = request.deleteSourceTags ? await credentialsFor(request.sourceEndpoint) : undefined;
+    if (request.deleteSourceTags && !sourceHub)
+        throw new errors_InputError('delete-source-tags', 'needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)');
+    const hubFields = (targetCredentials) => ({
+        ...(sourceHub ? { sourceHub } : {}),
+        ...(request.targetEndpoint.isDockerHub && targetCredentials ? { targetHub: targetCredentials } : {}),
+    });
+    if (isSameRegistry(request.sourceEndpoint, request.targetEndpoint)) {
+        const credentials = await credentialsFor(request.targetEndpoint);
+        const access = {
+            endpoint: request.targetEndpoint,
+            ...(credentials ? { credentials } : {}),
+            scopes: [sourceScope, targetScope],
+            pushRepositories,
+        };
+        return { shared: true, source: access, target: access, ...hubFields(credentials) };
+    }
+    const sourceCredentials = await credentialsFor(request.sourceEndpoint);
+    const targetCredentials = await credentialsFor(request.targetEndpoint);
+    return {
+        shared: false,
+        source: { endpoint: request.sourceEndpoint, ...(sourceCredentials ? { credentials: sourceCredentials } : {}), scopes: [sourceScope], pushRepositories: [] },
+        target: { endpoint: request.targetEndpoint, ...(targetCredentials ? { credentials: targetCredentials } : {}), scopes: [targetScope], pushRepositories },
+        ...hubFields(targetCredentials),
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/util/concurrency.ts
@@ -32957,12 +33040,22 @@ async function mapWithConcurrency(items, limit, work) {
 /** How deep indexes may nest (an index of indexes): a bound on the work a source can cause. */
 const MAX_DEPTH = 4;
 /**
+ * The most manifests one index may list (platform images and their attestation manifests), checked
+ * before any of them is read: each one the target lacks costs a GET, which Docker Hub counts as a pull.
+ * Neither distribution nor containerd bounds an index's children except through the 4 MiB manifest
+ * limit (MAX_MANIFEST_BYTES in manifest.ts: about 25 000 minimal descriptors, 25 000 pulls); 128 is eight
+ * times a large multi-platform index (8 platforms and their 8 attestation manifests).
+ */
+const MAX_INDEX_CHILDREN = 128;
+/** The most child manifests one promotion reads (over every tag and nesting level): a bound on the GETs an index of indexes can cause. */
+const MAX_CHILD_MANIFESTS = 1024;
+/**
  * Reads a manifest's tree from the source: each child manifest of an index
  * that the target repository lacks (by digest, once per digest thanks to
  * `cache`), and the blobs of each image manifest. A child the target holds
  * (HEAD) is not read: Docker Hub counts every manifest GET as a pull.
  *
- * @throws ActionError when a child manifest is missing, malformed, or nested deeper than 4 levels
+ * @throws ActionError when a child manifest is missing, malformed, or nested deeper than 4 levels; when an index lists more than {@link MAX_INDEX_CHILDREN} manifests, or the promotion would read more than {@link MAX_CHILD_MANIFESTS}, before reading them
  */
 async function readTree(source, target, manifest, cache, depth = 0) {
     const where = `${source.client.endpoint.name}/${source.repository}@${manifest.digest}`;
@@ -32973,7 +33066,13 @@ async function readTree(source, target, manifest, cache, depth = 0) {
     }
     if (depth >= MAX_DEPTH)
         throw new ActionError(`${where} nests indexes deeper than ${MAX_DEPTH} levels`);
-    const children = await Promise.all((content.manifests ?? []).map((descriptor) => {
+    const listed = content.manifests ?? [];
+    if (listed.length > MAX_INDEX_CHILDREN)
+        throw new ActionError(`${where} lists ${listed.length} manifests, more than ${MAX_INDEX_CHILDREN} in one index: refused before reading any of them`);
+    const unread = new Set(listed.map((descriptor) => descriptor.digest).filter((digest) => !cache.has(digest))).size;
+    if (cache.size + unread > MAX_CHILD_MANIFESTS)
+        throw new ActionError(`${where} brings the child manifests to read to ${cache.size + unread}, more than ${MAX_CHILD_MANIFESTS} in one promotion: refused before reading them`);
+    const children = await Promise.all(listed.map((descriptor) => {
         let child = cache.get(descriptor.digest);
         if (!child) {
             child = (async () => {
@@ -33046,7 +33145,10 @@ function blobsOf(tree) {
  * versioned tag never moves, so an earlier run of this release promoted it,
  * then deleted the source tag (a re-run finishing a half-done deletion).
  *
- * @throws ActionError listing every missing source tag, and every versioned target tag that already points elsewhere (unless `overwrite`); nothing is written
+ * Unless `allowDifferingTags`, the source tags of one flavour (`full`, `full-5.1.5`) must name one
+ * digest: a release's tags of a flavour name one image.
+ *
+ * @throws ActionError listing every missing source tag, every flavour whose source tags name different digests (unless `allowDifferingTags`), and every versioned target tag that already points elsewhere (unless `overwrite`); nothing is written
  */
 async function planPromotion(options) {
     const { source, target, sourceRepository, targetRepository, pairs } = options;
@@ -33068,6 +33170,15 @@ async function planPromotion(options) {
     });
     if (missing.length)
         throw new ActionError(`source tag(s) not found: ${missing.join(', ')}; nothing was written`);
+    if (!options.allowDifferingTags) {
+        const differing = [...new Set(pairs.map((pair) => pair.flavour))].flatMap((flavour) => {
+            const tags = pairs.flatMap((pair, index) => (pair.flavour === flavour ? [`${pair.sourceTag} → ${gone.get(index) ?? sourceDigests[index]}`] : []));
+            const digests = new Set(pairs.flatMap((pair, index) => (pair.flavour === flavour ? [gone.get(index) ?? sourceDigests[index]] : [])));
+            return digests.size > 1 ? [`${flavour} (${[...new Set(tags)].join(', ')})`] : [];
+        });
+        if (differing.length)
+            throw new ActionError(`the tags of one flavour in ${source.endpoint.name}/${sourceRepository} name different digests: ${differing.join('; ')}. A release's tags of a flavour must name one image: push them again, or set allow-differing-tags: true to promote each tag as it is. Nothing was written`);
+    }
     const trees = new Map();
     const children = new Map();
     const sourceSide = { client: source, repository: sourceRepository };
@@ -33118,8 +33229,6 @@ async function planPromotion(options) {
     return plans;
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ../../packages/core/src/registry/copy-blob.ts
 
 
@@ -33255,10 +33364,13 @@ const NO_BLOBS = { present: 0, mounted: 0, copied: 0 };
  *    registry; a mount answered 202 or 401 falls back to a copy) or streamed,
  *    largest first; then child manifests by digest. No tag is written before
  *    every blob and child manifest of every tag is in place.
- * 2. each tag, tags that exist first: its digest is read again (HEAD) and
- *    must still be the one planned (compare-and-set: another promotion that
- *    moved it is refused), then the source's bytes are written unchanged.
- * 3. every tag is read back (HEAD) at its digest.
+ * 2. each tag, tags that exist first: its digest is read again (HEAD) right
+ *    before its write and must still be the one planned (another promotion
+ *    that moved it is refused), the source's bytes are written unchanged, and
+ *    the tag is read back (HEAD) at once: another digest there fails the run.
+ *    The registry has no conditional write: a rival write landing between the
+ *    HEAD and the PUT (one request) is overwritten unseen.
+ * 3. every tag is read back (HEAD) at its digest once all are written.
  * When a write or a read-back fails, every tag this run moved is put back:
  * re-written at its former digest, or, where it did not exist, deleted (a tag
  * DELETE; Docker Hub's API; on registries that delete only by digest, such as
@@ -33341,25 +33453,36 @@ async function executePromotion(plans, options) {
     const moved = [];
     const written = new Set();
     let failure;
-    for (const plan of order) {
-        try {
-            const current = await target.headManifest(targetRepository, plan.targetTag);
-            if (current !== plan.existingDigest) {
-                failure = `${targetRepository}:${plan.targetTag} moved to ${current ?? 'nothing'} since the plan (it was at ${plan.existingDigest ?? 'nothing'}): another promotion is writing it`;
+    // Each tag: compared right before its write, read back right after it. The registry has no
+    // conditional write, so another writer can still land between the compare and the PUT: the
+    // read-back catches it when it lands after ours, the final read-back when it lands later.
+    await logger.group(`Tag writes to ${targetRepository}`, async () => {
+        for (const plan of order) {
+            try {
+                const current = await target.headManifest(targetRepository, plan.targetTag);
+                if (current !== plan.existingDigest) {
+                    failure = `${targetRepository}:${plan.targetTag} moved to ${current ?? 'nothing'} since the plan (it was at ${plan.existingDigest ?? 'nothing'}): another promotion is writing it`;
+                    break;
+                }
+                await target.putManifest(targetRepository, plan.targetTag, plan.tree.manifest);
+                moved.push(plan);
+                written.add(plan);
+                const readBack = await target.headManifest(targetRepository, plan.targetTag);
+                if (readBack !== plan.digest) {
+                    failure = `${targetRepository}:${plan.targetTag} reads back as ${readBack ?? 'nothing'} right after this run wrote ${plan.digest}: another promotion wrote it meanwhile`;
+                    break;
+                }
+                logger.info(`${targetRepository}:${plan.targetTag} → ${plan.digest} (read back)`);
+            }
+            catch (error) {
+                // The write may have landed before the error: put it back too when it did.
+                if (!written.has(plan))
+                    moved.push(plan);
+                failure = describeError(error);
                 break;
             }
-            await target.putManifest(targetRepository, plan.targetTag, plan.tree.manifest);
-            moved.push(plan);
-            written.add(plan);
-            logger.info(`${targetRepository}:${plan.targetTag} → ${plan.digest}`);
         }
-        catch (error) {
-            // The write may have landed before the error: put it back too when it did.
-            moved.push(plan);
-            failure = describeError(error);
-            break;
-        }
-    }
+    });
     if (!failure) {
         const readBack = await mapWithConcurrency(writes, options.concurrency, async (plan) => target.headManifest(targetRepository, plan.targetTag).catch(() => undefined));
         const wrong = writes.filter((plan, index) => readBack[index] !== plan.digest);
@@ -33405,8 +33528,14 @@ async function putBack(moved, written, options) {
         else {
             try {
                 await target.putManifest(targetRepository, plan.targetTag, plan.existing);
-                state(plan, 'restored', plan.existingDigest);
-                logger.info(`${targetRepository}:${plan.targetTag} put back at ${plan.existingDigest}`);
+                // Read back too: a rival's write landing between the compare and this PUT is overwritten, one landing after it is not.
+                const after = await current(plan);
+                if (after === plan.existingDigest) {
+                    state(plan, 'restored', plan.existingDigest);
+                    logger.info(`${targetRepository}:${plan.targetTag} put back at ${plan.existingDigest}`);
+                }
+                else
+                    state(plan, 'left', after instanceof Error ? null : (after ?? null), after instanceof Error ? `put back, but could not be read: ${after.message}` : `moved by someone else to ${after ?? 'nothing'} as it was put back`);
             }
             catch (error) {
                 state(plan, 'left', plan.digest, `could not be put back at ${plan.existingDigest}: ${describeError(error)}`);
@@ -33461,10 +33590,172 @@ async function deleteNewTag(plan, moved, states, options) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/registry/promotion.ts
+
+
+
+
+
+
+/** A client for one registry's access; authenticated. */
+async function connect(access, concurrency, logger) {
+    const client = new RegistryClient(access.endpoint, {
+        ...(access.credentials ? { credentials: access.credentials } : {}),
+        scopes: access.scopes,
+        pushRepositories: access.pushRepositories,
+        logger,
+        concurrency,
+    });
+    await client.authenticate();
+    return client;
+}
+/**
+ * Promotes images from the source to the target repository: the credential policy
+ * ({@link promotionAccess}), then the plan ({@link planPromotion}: every read and check, nothing
+ * written), then, unless a dry run, its execution ({@link executePromotion}: blobs, child manifests,
+ * each tag compared, written and read back, every tag read back again), and last, with
+ * `deleteSourceTags`, the deletion of the source tags still at the promoted digest
+ * ({@link deletePromotedSourceTags}).
+ *
+ * @returns the plans and outcomes; `failure` set when the execution or the source-tag deletion failed (after planning)
+ * @throws InputError or ActionError for what stops the run before any write: credentials, authentication, a refused plan
+ */
+async function promoteImages(request, options) {
+    const { logger } = options;
+    const access = await promotionAccess(request, options.lookup);
+    const [source, target] = access.shared
+        ? await connect(access.target, request.concurrency, logger).then((client) => [client, client])
+        : await Promise.all([connect(access.source, request.concurrency, logger), connect(access.target, request.concurrency, logger)]);
+    const manifestGets = () => ({ shared: access.shared, source: source.manifestGets, target: target.manifestGets });
+    const plans = await planPromotion({
+        source,
+        sourceRepository: request.sourceRepository,
+        target,
+        targetRepository: request.targetRepository,
+        pairs: request.pairs,
+        overwrite: request.overwrite,
+        concurrency: request.concurrency,
+        sourceTagsDeleted: request.deleteSourceTags,
+        allowDifferingTags: request.allowDifferingTags,
+    });
+    if (request.dryRun)
+        return {
+            dryRun: true,
+            plans,
+            ...(request.deleteSourceTags ? { wouldDeleteSourceTags: [...new Set(plans.map((plan) => plan.sourceTag))] } : {}),
+            manifestGets: manifestGets(),
+        };
+    const targetHub = access.targetHub ? new DockerHubApi(request.hubApi, access.targetHub, logger) : undefined;
+    let outcomes;
+    try {
+        outcomes = await executePromotion(plans, {
+            source,
+            sourceRepository: request.sourceRepository,
+            target,
+            targetRepository: request.targetRepository,
+            concurrency: request.concurrency,
+            logger,
+            ...(targetHub ? { deleteTag: async (tag) => Boolean(await targetHub.deleteTag(request.targetRepository, tag)) } : {}),
+        });
+    }
+    catch (error) {
+        if (!(error instanceof PromotionFailure))
+            throw error;
+        return { dryRun: false, plans, outcomes: error.outcomes, manifestGets: manifestGets(), failure: error };
+    }
+    if (!access.sourceHub)
+        return { dryRun: false, plans, outcomes, manifestGets: manifestGets() };
+    // The last phase: every target tag reads back at its digest.
+    const hub = new DockerHubApi(request.hubApi, access.sourceHub, logger);
+    const sourceTags = await deletePromotedSourceTags(hub, source, request.sourceRepository, plans);
+    const failed = sourceTags.filter((entry) => entry.state === 'failed');
+    return {
+        dryRun: false,
+        plans,
+        outcomes,
+        sourceTags,
+        manifestGets: manifestGets(),
+        ...(failed.length
+            ? {
+                failure: new ActionError(`the promotion succeeded, but ${failed.length} source tag(s) of ${request.sourceRepository} were not deleted: ${failed.map((entry) => `${entry.tag} (${entry.detail})`).join('; ')}. Run the job again to finish the deletion`),
+            }
+            : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/units/size.ts
+/** Multipliers of the size units we accept: SI (powers of 1000) and IEC (powers of 1024). */
+const UNIT_BYTES = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+};
+const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
+/**
+ * Parses a size such as `100GB` (10^9 bytes each), `100GiB` (2^30 bytes
+ * each), `500MB`, `1.5TiB` or a plain byte count such as `4096`.
+ * A bare `G`, `M` or `K` is refused because it is ambiguous.
+ *
+ * @returns the size in bytes, rounded down to a whole byte, at most Number.MAX_SAFE_INTEGER (8 PiB)
+ * @throws Error whose message says what is accepted; callers prefix the input's name
+ */
+function size_parseSize(text) {
+    const bytes = sizeInBytes(text);
+    if (!Number.isSafeInteger(bytes))
+        throw new Error(`"${text.trim().slice(0, 40)}${text.trim().length > 40 ? '…' : ''}" is too large: at most 8 PiB`);
+    return bytes;
+}
+function sizeInBytes(text) {
+    const match = SIZE_PATTERN.exec(text.trim());
+    if (!match)
+        throw new Error(`"${text}" is not a size: write a number and a unit, e.g. 100GB, 100GiB or 500MB`);
+    const [, amount = '', rawUnit = ''] = match;
+    const unit = rawUnit.toLowerCase();
+    if (unit === '')
+        return Math.floor(Number(amount));
+    const multiplier = UNIT_BYTES[unit];
+    if (multiplier === undefined) {
+        const hint = /^[kmgt]$/.test(unit)
+            ? ` ("${rawUnit}" is ambiguous: write ${rawUnit.toUpperCase()}B for powers of 1000 or ${rawUnit.toUpperCase()}iB for powers of 1024)`
+            : '';
+        throw new Error(`"${text}" has an unknown unit "${rawUnit}"${hint}; units: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB`);
+    }
+    return Math.floor(Number(amount) * multiplier);
+}
+/**
+ * Formats a byte count for people, saying which kind of unit it is:
+ * `decimal` gives kB/MB/GB/TB (powers of 1000), `binary` gives KiB/MiB/GiB/TiB.
+ *
+ * @param bytes a byte count; negative counts keep their sign
+ * @returns e.g. `93.1 GiB`, `100 GB`, `512 B`
+ */
+function formatBytes(bytes, style = 'decimal') {
+    const sign = bytes < 0 ? '-' : '';
+    let value = Math.abs(bytes);
+    const base = style === 'binary' ? 1024 : 1000;
+    const units = style === 'binary' ? ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] : ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+    let index = 0;
+    while (value >= base && index < units.length - 1) {
+        value /= base;
+        index += 1;
+    }
+    const digits = index === 0 || value >= 100 ? 0 : 1;
+    return `${sign}${value.toFixed(digits)} ${units[index]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
-function readInputs() {
+
+
+/** The inputs, typed and checked: each bad one is refused naming it, before any request. */
+function readRequest() {
     const endpoint = (input) => {
         const own = readString(input);
         return parseRegistry(own || readString('registry', { fallback: 'docker.io' }), own ? input : 'registry');
@@ -33487,71 +33778,34 @@ function readInputs() {
         targetEndpoint,
         sourceRepository,
         targetRepository,
-        pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTagName() })),
+        pairs: expandTagTemplates(readList('flavours'), readList('tags'), readString('version', { fallback: pushedTag(readRunnerContext()) })),
         ...(username ? { credentials: { username, password } } : {}),
         overwrite: readBoolean('overwrite', false),
         concurrency: readInteger('concurrency', { fallback: 4, min: 1, max: 32 }),
         dryRun: readBoolean('dry-run', false),
         deleteSourceTags,
+        allowDifferingTags: readBoolean('allow-differing-tags', false),
         hubApi: parseHubApiUrl(readString('hub-api-url', { fallback: 'https://hub.docker.com' }), 'hub-api-url'),
     };
 }
-async function clients(inputs) {
-    const credentialsFor = async (endpoint) => inputs.credentials ?? (await dockerConfigCredentials(endpoint));
-    const sourceScope = repositoryScope(inputs.sourceRepository, ['pull']);
-    const targetScope = repositoryScope(inputs.targetRepository, inputs.dryRun ? ['pull'] : ['pull', 'push']);
-    const pushRepositories = inputs.dryRun ? [] : [inputs.targetRepository];
-    const common = { logger: actionsLogger, concurrency: inputs.concurrency };
-    if (isSameRegistry(inputs.sourceEndpoint, inputs.targetEndpoint)) {
-        // One token carries pull on the source and pull,push on the target: a cross-repository mount needs both.
-        const credentials = await credentialsFor(inputs.targetEndpoint);
-        const client = new RegistryClient(inputs.targetEndpoint, {
-            ...(credentials ? { credentials } : {}),
-            scopes: [sourceScope, targetScope],
-            pushRepositories,
-            ...common,
-        });
-        await client.authenticate();
-        return { source: client, target: client, ...(credentials ? { sourceCredentials: credentials, targetCredentials: credentials } : {}) };
-    }
-    const sourceCredentials = await credentialsFor(inputs.sourceEndpoint);
-    const targetCredentials = await credentialsFor(inputs.targetEndpoint);
-    const source = new RegistryClient(inputs.sourceEndpoint, {
-        ...(sourceCredentials ? { credentials: sourceCredentials } : {}),
-        scopes: [sourceScope],
-        ...common,
-    });
-    const target = new RegistryClient(inputs.targetEndpoint, {
-        ...(targetCredentials ? { credentials: targetCredentials } : {}),
-        scopes: [targetScope],
-        pushRepositories,
-        ...common,
-    });
-    await Promise.all([source.authenticate(), target.authenticate()]);
-    return { source, target, ...(sourceCredentials ? { sourceCredentials } : {}), ...(targetCredentials ? { targetCredentials } : {}) };
-}
-function reference(endpoint, repository, tag) {
-    return `${endpoint.name}/${repository}:${tag}`;
-}
-/** Each tag's line of the summary and the `promoted` output: the outcome, or the plan (dry run). */
-function rowsOf(inputs, plans, outcomes) {
-    return plans.map((plan, index) => {
-        const outcome = outcomes?.[index];
+/** Sets the outputs and writes the log lines and the summary of a result, on failure too. */
+async function report(request, result) {
+    const reference = (endpoint, repository, tag) => `${endpoint.name}/${repository}:${tag}`;
+    const rows = result.plans.map((plan, index) => {
+        const outcome = result.outcomes?.[index];
         return {
-            source: reference(inputs.sourceEndpoint, inputs.sourceRepository, plan.sourceTag),
-            target: reference(inputs.targetEndpoint, inputs.targetRepository, plan.targetTag),
+            source: reference(request.sourceEndpoint, request.sourceRepository, plan.sourceTag),
+            target: reference(request.targetEndpoint, request.targetRepository, plan.targetTag),
+            targetTag: plan.targetTag,
             digest: plan.digest,
             action: outcome ? outcome.action : plan.action === 'skip' ? 'would skip' : 'would write',
             finalDigest: outcome ? outcome.finalDigest : (plan.existingDigest ?? null),
             outcome,
         };
     });
-}
-function report(inputs, plans, outcomes, clientsUsed) {
-    const rows = rowsOf(inputs, plans, outcomes);
     setOutput('promoted', JSON.stringify(rows.map((row) => ({ source: row.source, target: row.target, digest: row.digest, action: row.action, finalDigest: row.finalDigest }))));
-    setOutput('digests', JSON.stringify(Object.fromEntries(rows.map((row, index) => [plans[index].targetTag, row.finalDigest]))));
-    const cells = rows.map((row) => {
+    setOutput('digests', JSON.stringify(Object.fromEntries(rows.map((row) => [row.targetTag, row.finalDigest]))));
+    const cells = await actionsLogger.group(`Tags of ${request.targetRepository}${result.dryRun ? ' (dry run)' : ''}`, async () => rows.map((row) => {
         const { outcome } = row;
         const blobs = outcome && outcome.bytesMoved + outcome.blobs.present + outcome.blobs.mounted + outcome.blobs.copied > 0
             ? `${outcome.blobs.present} present, ${outcome.blobs.mounted} mounted, ${outcome.blobs.copied} copied`
@@ -33567,80 +33821,36 @@ function report(inputs, plans, outcomes, clientsUsed) {
             outcome ? formatBytes(outcome.bytesMoved, 'binary') : '',
             outcome?.note ?? '',
         ];
-    });
-    addSummaryTable(`promote-images-preprod-to-prod${inputs.dryRun ? ' (dry run: nothing written)' : ''}`, ['Source', 'Digest', 'Target', 'Action', 'Target now', 'Blobs', 'Bytes moved', 'Note'], cells);
-    const { source, target } = clientsUsed;
-    const gets = source === target
-        ? `${source.manifestGets} on ${source.endpoint.name}`
-        : `${source.manifestGets} on ${source.endpoint.name} (source), ${target.manifestGets} on ${target.endpoint.name} (target)`;
-    const line = `Manifest GETs: ${gets}${source.endpoint.isDockerHub || target.endpoint.isDockerHub ? '; Docker Hub counts each GET as a pull, HEADs are not counted' : ''}.`;
+    }));
+    addSummaryTable(`promote-images-preprod-to-prod${result.dryRun ? ' (dry run: nothing written)' : ''}`, ['Source', 'Digest', 'Target', 'Action', 'Target now', 'Blobs', 'Bytes moved', 'Note'], cells);
+    const { manifestGets } = result;
+    const gets = manifestGets.shared
+        ? `${manifestGets.source} on ${request.targetEndpoint.name}`
+        : `${manifestGets.source} on ${request.sourceEndpoint.name} (source), ${manifestGets.target} on ${request.targetEndpoint.name} (target)`;
+    const line = `Manifest GETs: ${gets}${request.sourceEndpoint.isDockerHub || request.targetEndpoint.isDockerHub ? '; Docker Hub counts each GET as a pull, HEADs are not counted' : ''}.`;
     info(line);
     addSummaryText(line);
+    if (result.wouldDeleteSourceTags)
+        addSummaryText(`Would delete from ${request.sourceRepository}: ${result.wouldDeleteSourceTags.join(', ')}`);
+    if (result.sourceTags) {
+        const outcomes = result.sourceTags;
+        setOutput('deleted-source-tags', JSON.stringify(outcomes.filter((entry) => entry.state === 'deleted').map((entry) => entry.tag)));
+        addSummaryTable(`Source tags of ${request.sourceRepository}`, ['Tag', 'State', 'Detail'], outcomes.map((entry) => [entry.tag, entry.state, entry.detail ?? '']));
+        await actionsLogger.group(`Source tags of ${request.sourceRepository}`, async () => {
+            for (const entry of outcomes)
+                info(`${request.sourceRepository}:${entry.tag}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`);
+        });
+    }
+    await writeSummary();
 }
-function reportSourceTags(repository, outcomes) {
-    setOutput('deleted-source-tags', JSON.stringify(outcomes.filter((entry) => entry.state === 'deleted').map((entry) => entry.tag)));
-    addSummaryTable(`Source tags of ${repository}`, ['Tag', 'State', 'Detail'], outcomes.map((entry) => [entry.tag, entry.state, entry.detail ?? '']));
-    for (const entry of outcomes)
-        info(`${repository}:${entry.tag}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`);
-}
-/** Reads the inputs, plans, promotes, verifies, deletes the source tags when asked, and sets the outputs and the summary, on failure too. */
+/** Reads the inputs, promotes (core: plan, execute, delete the source tags), and reports the one result, on failure too. */
 async function run() {
     await runAction('promote-images-preprod-to-prod', async () => {
-        const inputs = readInputs();
-        const hubCredentials = inputs.deleteSourceTags ? (inputs.credentials ?? (await dockerConfigCredentials(inputs.sourceEndpoint))) : undefined;
-        if (inputs.deleteSourceTags && !hubCredentials)
-            throw new errors_InputError('delete-source-tags', 'needs Docker Hub credentials for its API: set username and password (a token with Read, Write, Delete)');
-        const used = await clients(inputs);
-        const { source, target } = used;
-        const hub = hubCredentials ? new DockerHubApi(inputs.hubApi, hubCredentials, actionsLogger) : undefined;
-        const targetHub = target.endpoint.isDockerHub && used.targetCredentials ? new DockerHubApi(inputs.hubApi, used.targetCredentials, actionsLogger) : undefined;
-        const plans = await planPromotion({
-            source,
-            sourceRepository: inputs.sourceRepository,
-            target,
-            targetRepository: inputs.targetRepository,
-            pairs: inputs.pairs,
-            overwrite: inputs.overwrite,
-            concurrency: inputs.concurrency,
-            sourceTagsDeleted: inputs.deleteSourceTags,
-        });
-        if (inputs.dryRun) {
-            report(inputs, plans, undefined, used);
-            if (inputs.deleteSourceTags)
-                addSummaryText(`Would delete from ${inputs.sourceRepository}: ${[...new Set(plans.map((plan) => plan.sourceTag))].join(', ')}`);
-            await writeSummary();
-            return;
-        }
-        let outcomes;
-        try {
-            outcomes = await executePromotion(plans, {
-                source,
-                sourceRepository: inputs.sourceRepository,
-                target,
-                targetRepository: inputs.targetRepository,
-                concurrency: inputs.concurrency,
-                logger: actionsLogger,
-                ...(targetHub ? { deleteTag: async (tag) => Boolean(await targetHub.deleteTag(inputs.targetRepository, tag)) } : {}),
-            });
-        }
-        catch (error) {
-            if (error instanceof PromotionFailure) {
-                report(inputs, plans, error.outcomes, used);
-                await writeSummary();
-            }
-            throw error;
-        }
-        report(inputs, plans, outcomes, used);
-        if (hub) {
-            const deleted = await deletePromotedSourceTags(hub, source, inputs.sourceRepository, plans);
-            reportSourceTags(inputs.sourceRepository, deleted);
-            const failed = deleted.filter((entry) => entry.state === 'failed');
-            if (failed.length) {
-                await writeSummary();
-                throw new Error(`the promotion succeeded, but ${failed.length} source tag(s) of ${inputs.sourceRepository} were not deleted: ${failed.map((entry) => `${entry.tag} (${entry.detail})`).join('; ')}. Run the job again to finish the deletion`);
-            }
-        }
-        await writeSummary();
+        const request = readRequest();
+        const result = await promoteImages(request, { logger: actionsLogger });
+        await report(request, result);
+        if (result.failure)
+            throw result.failure;
     });
 }
 

@@ -28390,7 +28390,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8085);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9744);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -28401,7 +28401,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8085:
+/***/ 9744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28410,11 +28410,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: readRequest
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -31450,29 +31450,25 @@ function readInteger(name, options) {
     }
     return value;
 }
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-function readSize(name, fallback) {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed(name, fallback, parse) {
     const text = core.getInput(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
-        return parseSize(text);
+        return parse(text);
     }
     catch (error) {
         throw new InputError(name, error.message);
     }
 }
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+function readSize(name, fallback) {
+    return readParsed(name, fallback, parseSize);
+}
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
 function readDuration(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
-    if (text === '')
-        return fallback;
-    try {
-        return parseDuration(text);
-    }
-    catch (error) {
-        throw new InputError(name, error.message);
-    }
+    return readParsed(name, fallback, parseDuration);
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
@@ -31480,6 +31476,157 @@ function readSecret(name) {
     if (value !== '')
         setSecret(value);
     return value;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ../../packages/core/src/action/context.ts
+
+
+/** The variables naming the runner's file command files. */
+const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
+const set = (value) => (value === undefined || value === '' ? undefined : value);
+/**
+ * The runner's context from an environment (default: this process's).
+ * @param env the variables, as `process.env` holds them
+ * @returns the context; reads nothing else, throws nothing
+ */
+function readRunnerContext(env = process.env) {
+    const runnerTemp = set(env['RUNNER_TEMP']);
+    const optional = {
+        toolCache: set(env['RUNNER_TOOL_CACHE']),
+        home: set(env['HOME']),
+        runnerName: set(env['RUNNER_NAME']),
+        eventPath: set(env['GITHUB_EVENT_PATH']),
+        repository: set(env['GITHUB_REPOSITORY']),
+        ref: set(env['GITHUB_REF']),
+        refName: set(env['GITHUB_REF_NAME']),
+        refType: set(env['GITHUB_REF_TYPE']),
+        runId: set(env['GITHUB_RUN_ID']),
+        job: set(env['GITHUB_JOB']),
+        apiUrl: set(env['GITHUB_API_URL']),
+    };
+    return {
+        workspace: external_node_path_default().resolve(set(env['GITHUB_WORKSPACE']) ?? process.cwd()),
+        runnerTemp: runnerTemp ?? (0,external_node_os_namespaceObject.tmpdir)(),
+        runnerTempSet: runnerTemp !== undefined,
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file) => file !== undefined),
+        serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    };
+}
+/** The URL of the workflow run (`<server>/<owner>/<name>/actions/runs/<id>`), when the context names both. */
+function runUrl(context) {
+    return context.runId && context.repository ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : undefined;
+}
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF `refs/tags/…`), else empty. */
+function pushedTag(context) {
+    return context.refType === 'tag' || context.ref?.startsWith('refs/tags/') ? (context.refName ?? '') : '';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
+
+
+/** The runner's log, through @actions/core. */
+const actionsLogger = {
+    info: (message) => info(message),
+    warning: (message, properties) => core_warning(message, properties),
+    debug: (message) => debug(message),
+    mask: (secret) => {
+        if (secret !== '')
+            setSecret(secret);
+    },
+    group: (name, body) => group(name, body),
+    untrusted: (block) => {
+        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${token}`);
+        info(block);
+        info(`::${token}::`);
+    },
+};
+/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
+function memoryLogger() {
+    const lines = [];
+    const masked = [];
+    return {
+        lines,
+        masked,
+        info: (message) => void lines.push(message),
+        warning: (message) => void lines.push(`warning: ${message}`),
+        debug: (message) => void lines.push(`debug: ${message}`),
+        mask: (secret) => void (secret !== '' && masked.push(secret)),
+        group: async (name, body) => {
+            lines.push(`group: ${name}`);
+            return body();
+        },
+        untrusted: (block) => void lines.push(`untrusted: ${block}`),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
+
+
+/**
+ * The one error boundary of every action: runs `body` and turns anything it
+ * throws into `core.setFailed("<action> failed: <message>")`, which sets the
+ * process exit code to 1. Inner code throws; it never calls setFailed or
+ * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
+ *
+ * @param action the action's name, e.g. `bump-version`
+ * @param body the action's work
+ */
+async function runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            debug(error.stack);
+        setFailed(`${action} failed: ${describeError(error)}`);
+        // @actions/core sets it too; @github/local-action's stand-in for it does not.
+        process.exitCode = 1;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
+
+/**
+ * The job summary, through @actions/core's `core.summary`. GitHub renders it
+ * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
+ * every helper here escapes its text first, so untrusted values stay text.
+ */
+/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+/**
+ * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
+ *
+ * @param header column titles
+ * @param rows one array of cells a row, as long as `header`
+ */
+function addSummaryTable(heading, header, rows) {
+    summary.addHeading(escapeHtml(heading), 3);
+    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
+}
+/** Appends a paragraph of plain text to the job summary buffer. */
+function addSummaryText(text) {
+    core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
+}
+/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
+function addSummaryCode(code, language) {
+    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
+}
+/**
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
+ *
+ * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
+ */
+async function writeSummary() {
+    await summary.write();
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -31849,7 +31996,10 @@ function explain(version) {
 const PRE_LABELS = ['a', 'b', 'rc'];
 // PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
 // Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
-const VERSION_EXPRESSION = new RegExp(`^\\s*${VERSION_PATTERN}\\s*$`, 'i');
+// White space is Python's (`\s` of a str pattern: the characters str.isspace() accepts), as pypa/packaging reads it;
+// JavaScript's `\s` also takes U+FEFF (a format character, not white space to Python), which packaging refuses.
+const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const VERSION_EXPRESSION = new RegExp(`^${PYTHON_SPACE}*${VERSION_PATTERN}${PYTHON_SPACE}*$`, 'i');
 /** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
 function preLabelOf(spelling) {
     const lower = spelling.toLowerCase();
@@ -32516,42 +32666,6 @@ async function existingFile(file, target, reason, options) {
     return 'skipped';
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
-
-/**
- * The pull request number of the event that started the workflow
- * (`pull_request`, `pull_request_target`, `pull_request_review`, … payloads
- * hold `pull_request.number`; `issue_comment` on a pull request holds `issue.number`).
- * Reads GITHUB_EVENT_PATH, the webhook payload the runner saved.
- *
- * @returns the number, or undefined when the event has none
- */
-function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']) {
-    if (!eventPath)
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse(readFileSync(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    return payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
-}
-/** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
-function currentRepository() {
-    const [owner, repo, ...rest] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
-    if (!owner || !repo || rest.length)
-        throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
-    return { owner, repo };
-}
-/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
-function pushedTagName() {
-    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/attestations.ts
 
 /** The public Sigstore instance's Fulcio and Rekor (sigstore-js' defaults); PyPI verifies against its trust root, TestPyPI included. */
@@ -32641,72 +32755,6 @@ async function signPublishAttestations(files, options) {
     return attestations;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
-
-
-/** The runner's log, through @actions/core. */
-const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message, properties) => core_warning(message, properties),
-    debug: (message) => debug(message),
-    mask: (secret) => {
-        if (secret !== '')
-            setSecret(secret);
-    },
-    group: (name, body) => group(name, body),
-    untrusted: (block) => {
-        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${token}`);
-        info(block);
-        info(`::${token}::`);
-    },
-};
-/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
-function memoryLogger() {
-    const lines = [];
-    const masked = [];
-    return {
-        lines,
-        masked,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
-        debug: (message) => void lines.push(`debug: ${message}`),
-        mask: (secret) => void (secret !== '' && masked.push(secret)),
-        group: async (name, body) => {
-            lines.push(`group: ${name}`);
-            return body();
-        },
-        untrusted: (block) => void lines.push(`untrusted: ${block}`),
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
-
-
-/**
- * The one error boundary of every action: runs `body` and turns anything it
- * throws into `core.setFailed("<action> failed: <message>")`, which sets the
- * process exit code to 1. Inner code throws; it never calls setFailed or
- * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
- *
- * @param action the action's name, e.g. `bump-version`
- * @param body the action's work
- */
-async function runAction(action, body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        if (error instanceof Error && error.stack)
-            debug(error.stack);
-        setFailed(`${action} failed: ${describeError(error)}`);
-        // @actions/core sets it too; @github/local-action's stand-in for it does not.
-        process.exitCode = 1;
-    }
-}
-
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:events"
@@ -32715,6 +32763,8 @@ var external_node_events_ = __nccwpck_require__(8474);
 var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "buffer"
 var external_buffer_ = __nccwpck_require__(181);
 // EXTERNAL MODULE: external "zlib"
@@ -33578,9 +33628,8 @@ async function publishDistributions(request) {
         throw new ActionError(`expected version "${request.expectedVersion}" is not a PEP 440 version (input expected-version, default the pushed tag): nothing was built or uploaded`);
     let sourceDirectory = request.packagesDirectory;
     if (request.build) {
-        logger.info(`Building ${request.wheels ? 'the sdist, then a wheel from it' : 'the sdist'} with ${request.python} -m build in ${request.workingDirectory}`);
-        sourceDirectory = (await buildDistributions(request.python, request.workingDirectory, request.buildArgs, request.tempDirectory, { wheel: request.wheels }))
-            .outdir;
+        // The build's own output is long: folded in one log group.
+        sourceDirectory = await logger.group(`Building ${request.wheels ? 'the sdist, then a wheel from it' : 'the sdist'} with ${request.python} -m build in ${request.workingDirectory}`, async () => (await buildDistributions(request.python, request.workingDirectory, request.buildArgs, request.tempDirectory, { wheel: request.wheels })).outdir);
     }
     const sdistPath = await findSdist(sourceDirectory);
     const names = await (0,promises_.readdir)(sourceDirectory);
@@ -33611,8 +33660,7 @@ async function publishDistributions(request) {
         throw new ActionError(`${sdist.filename} holds version ${sdist.metadata.version}, but ${expected.text} was expected (input expected-version, default the pushed tag): nothing was uploaded`);
     }
     if (request.checkInstall && !(request.build && request.wheels)) {
-        logger.info(`Install check: building a wheel from ${sdist.filename} alone`);
-        await checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory);
+        await logger.group(`Install check: building a wheel from ${sdist.filename} alone`, () => checkWheelBuilds(request.python, sdist.path, sdist.topLevel, request.buildArgs, request.tempDirectory));
     }
     const placed = request.build ? await place(files, request.packagesDirectory) : files;
     const hashedFiles = () => Promise.all(placed.map((file) => withDigests(file)));
@@ -33686,44 +33734,6 @@ async function place(files, directory) {
     }));
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
-
-/**
- * The job summary, through @actions/core's `core.summary`. GitHub renders it
- * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
- * every helper here escapes its text first, so untrusted values stay text.
- */
-/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-/**
- * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
- *
- * @param header column titles
- * @param rows one array of cells a row, as long as `header`
- */
-function addSummaryTable(heading, header, rows) {
-    summary.addHeading(escapeHtml(heading), 3);
-    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
-}
-/** Appends a paragraph of plain text to the job summary buffer. */
-function addSummaryText(text) {
-    core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
-}
-/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
-function addSummaryCode(code, language) {
-    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
-}
-/**
- * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
- *
- * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
- */
-async function writeSummary() {
-    await summary.write();
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/units/size.ts
 /** Multipliers of the size units we accept: SI (powers of 1000) and IEC (powers of 1024). */
 const UNIT_BYTES = {
@@ -33795,6 +33805,7 @@ function formatBytes(bytes, style = 'decimal') {
 
 
 
+
 /** One index from its URL input and token input: credentials in the URL are masked, taken off the URL, and used for Basic auth. */
 function readTarget(label, urlInput, passwordInput, fallback) {
     const text = readString(urlInput, { fallback });
@@ -33823,8 +33834,12 @@ function readSigstoreUrl(input, fallback) {
         throw new errors_InputError(input, `"${url.display}" must not hold credentials`);
     return url.url.replace(/\/+$/, '');
 }
-function readRequest() {
-    const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd();
+/**
+ * The request the inputs and the runner context describe (every input read and checked here).
+ * @throws InputError naming the first bad input
+ */
+function readRequest(context = readRunnerContext()) {
+    const workspace = context.workspace;
     const workingDirectory = external_node_path_default().resolve(workspace, readString('working-directory', { fallback: '.' }));
     return {
         build: readBoolean('build', true),
@@ -33832,7 +33847,7 @@ function readRequest() {
         workingDirectory,
         buildArgs: readString('build-args').split(/\s+/).filter(Boolean),
         packagesDirectory: external_node_path_default().resolve(workingDirectory, readString('packages-dir', { fallback: 'dist' })),
-        expectedVersion: readString('expected-version', { fallback: pushedTagName() }),
+        expectedVersion: readString('expected-version', { fallback: pushedTag(context) }),
         checkInstall: readBoolean('check-install', true),
         wheels: readBoolean('wheels', true),
         attestations: readBoolean('attestations', true),
@@ -33841,7 +33856,7 @@ function readRequest() {
         targets: readTargets(),
         skipExisting: readBoolean('skip-existing', false),
         dryRun: readBoolean('dry-run', false),
-        tempDirectory: external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'publish-pypi-sdist'),
+        tempDirectory: external_node_path_default().join(context.runnerTemp, 'publish-pypi-sdist'),
         getIdToken: (audience) => getIDToken(audience),
         logger: actionsLogger,
     };

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3341);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6780);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -29228,7 +29228,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3341:
+/***/ 6780:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29237,8 +29237,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ../../node_modules/@actions/core/lib/utils.js
@@ -32272,29 +32270,25 @@ function readInteger(name, options) {
     }
     return value;
 }
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-function readSize(name, fallback) {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed(name, fallback, parse) {
     const text = core.getInput(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
-        return parseSize(text);
+        return parse(text);
     }
     catch (error) {
         throw new InputError(name, error.message);
     }
 }
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+function readSize(name, fallback) {
+    return readParsed(name, fallback, parseSize);
+}
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
 function readDuration(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
-    if (text === '')
-        return fallback;
-    try {
-        return parseDuration(text);
-    }
-    catch (error) {
-        throw new InputError(name, error.message);
-    }
+    return readParsed(name, fallback, parseDuration);
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
@@ -32304,9 +32298,609 @@ function readSecret(name) {
     return value;
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ../../packages/core/src/action/context.ts
+
+
+/** The variables naming the runner's file command files. */
+const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
+const set = (value) => (value === undefined || value === '' ? undefined : value);
+/**
+ * The runner's context from an environment (default: this process's).
+ * @param env the variables, as `process.env` holds them
+ * @returns the context; reads nothing else, throws nothing
+ */
+function context_readRunnerContext(env = process.env) {
+    const runnerTemp = set(env['RUNNER_TEMP']);
+    const optional = {
+        toolCache: set(env['RUNNER_TOOL_CACHE']),
+        home: set(env['HOME']),
+        runnerName: set(env['RUNNER_NAME']),
+        eventPath: set(env['GITHUB_EVENT_PATH']),
+        repository: set(env['GITHUB_REPOSITORY']),
+        ref: set(env['GITHUB_REF']),
+        refName: set(env['GITHUB_REF_NAME']),
+        refType: set(env['GITHUB_REF_TYPE']),
+        runId: set(env['GITHUB_RUN_ID']),
+        job: set(env['GITHUB_JOB']),
+        apiUrl: set(env['GITHUB_API_URL']),
+    };
+    return {
+        workspace: external_node_path_default().resolve(set(env['GITHUB_WORKSPACE']) ?? process.cwd()),
+        runnerTemp: runnerTemp ?? (0,external_node_os_namespaceObject.tmpdir)(),
+        runnerTempSet: runnerTemp !== undefined,
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file) => file !== undefined),
+        serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    };
+}
+/** The URL of the workflow run (`<server>/<owner>/<name>/actions/runs/<id>`), when the context names both. */
+function runUrl(context) {
+    return context.runId && context.repository ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : undefined;
+}
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF `refs/tags/…`), else empty. */
+function pushedTag(context) {
+    return context.refType === 'tag' || context.ref?.startsWith('refs/tags/') ? (context.refName ?? '') : '';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
+
+
+/** The runner's log, through @actions/core. */
+const actionsLogger = {
+    info: (message) => info(message),
+    warning: (message, properties) => warning(message, properties),
+    debug: (message) => core_debug(message),
+    mask: (secret) => {
+        if (secret !== '')
+            core_setSecret(secret);
+    },
+    group: (name, body) => group(name, body),
+    untrusted: (block) => {
+        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${token}`);
+        info(block);
+        info(`::${token}::`);
+    },
+};
+/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
+function memoryLogger() {
+    const lines = [];
+    const masked = [];
+    return {
+        lines,
+        masked,
+        info: (message) => void lines.push(message),
+        warning: (message) => void lines.push(`warning: ${message}`),
+        debug: (message) => void lines.push(`debug: ${message}`),
+        mask: (secret) => void (secret !== '' && masked.push(secret)),
+        group: async (name, body) => {
+            lines.push(`group: ${name}`);
+            return body();
+        },
+        untrusted: (block) => void lines.push(`untrusted: ${block}`),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
+
+/**
+ * The job summary, through @actions/core's `core.summary`. GitHub renders it
+ * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
+ * every helper here escapes its text first, so untrusted values stay text.
+ */
+/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+/**
+ * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
+ *
+ * @param header column titles
+ * @param rows one array of cells a row, as long as `header`
+ */
+function addSummaryTable(heading, header, rows) {
+    summary.addHeading(escapeHtml(heading), 3);
+    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
+}
+/** Appends a paragraph of plain text to the job summary buffer. */
+function addSummaryText(text) {
+    core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
+}
+/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
+function addSummaryCode(code, language) {
+    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
+}
+/**
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
+ *
+ * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
+ */
+async function writeSummary() {
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
+
+
+/**
+ * The one error boundary of every action: runs `body` and turns anything it
+ * throws into `core.setFailed("<action> failed: <message>")`, which sets the
+ * process exit code to 1. Inner code throws; it never calls setFailed or
+ * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
+ *
+ * @param action the action's name, e.g. `bump-version`
+ * @param body the action's work
+ */
+async function runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            core_debug(error.stack);
+        setFailed(`${action} failed: ${describeError(error)}`);
+        // @actions/core sets it too; @github/local-action's stand-in for it does not.
+        process.exitCode = 1;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
+
+
+
+
+/** Exit 127 with the shell's or timeout's words for a command it could not find. */
+const NOT_FOUND = /No such file or directory|cannot run command|not found/;
+/**
+ * Runs an executable with @actions/exec, without a shell of its own (only
+ * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
+ * `input` is given), silently, and collects its output; never throws for a
+ * non-zero exit, a missing executable or a time-out.
+ */
+async function runCommand(file, args, options = {}) {
+    if (options.input === undefined)
+        return runLimited(file, args, options);
+    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
+    const stdin = external_node_path_default().join(directory, 'stdin');
+    try {
+        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
+        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
+        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
+    }
+}
+async function runLimited(file, args, options) {
+    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
+    if (limited) {
+        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
+        if (!result.missing)
+            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
+    }
+    return execute(file, args, options);
+}
+async function execute(file, args, options) {
+    try {
+        const result = await getExecOutput(file, [...args], {
+            silent: true,
+            ignoreReturnCode: true,
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+        });
+        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
+    }
+    catch (error) {
+        // @actions/exec throws before spawning when the executable is not on PATH.
+        const message = error instanceof Error ? error.message : String(error);
+        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/environment.ts
+/**
+ * The `Authorization` header value git sends for a token: HTTP Basic (RFC 7617) with the user
+ * `x-access-token` and the token as password, as actions/checkout sends it; GitHub accepts any
+ * user name with a token.
+ */
+function gitTokenAuthorization(token) {
+    return `basic ${Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64')}`;
+}
+/**
+ * The environment of every git command the actions run (bump-version's and sync-pr-branch's alike),
+ * added to the process's own:
+ * - no system or global configuration (`GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_GLOBAL=/dev/null`): no
+ *   credential helper, filter, merge driver or alias a runner set up reaches the command;
+ * - no hooks (`core.hooksPath=/dev/null`), no credential helper (`credential.helper=` resets the
+ *   list, the repository's own included), no prompt (`GIT_TERMINAL_PROMPT=0`, empty askpass);
+ * - no redirect followed (`http.followRedirects=false`, git-config(1)): a token, given here or by
+ *   the repository's own configuration (actions/checkout's extraheader), is never sent to the host
+ *   a server redirects to;
+ * - `credentials`, when given: the token as an `http.<origin>/.extraheader`, in no URL, argument or
+ *   file, sent only to URLs under the server's origin (git-config(1), `http.<url>.*`);
+ * - Git LFS files left as pointers (`GIT_LFS_SKIP_SMUDGE=1`).
+ * The settings travel as `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` (git 2.31
+ * or later; command-line scope, above the repository's configuration).
+ */
+function gitEnvironment(credentials) {
+    const config = [
+        ['core.hooksPath', '/dev/null'],
+        ['credential.helper', ''],
+        ['http.followRedirects', 'false'],
+    ];
+    if (credentials?.token) {
+        const origin = new URL(credentials.serverUrl).origin;
+        config.push([`http.${origin}/.extraheader`, `AUTHORIZATION: ${gitTokenAuthorization(credentials.token)}`]);
+    }
+    const environment = {
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ASKPASS: '',
+        SSH_ASKPASS: '',
+        GIT_LFS_SKIP_SMUDGE: '1',
+        GIT_CONFIG_COUNT: String(config.length),
+    };
+    config.forEach(([key, value], index) => {
+        environment[`GIT_CONFIG_KEY_${index}`] = key;
+        environment[`GIT_CONFIG_VALUE_${index}`] = value;
+    });
+    return environment;
+}
+/** The author and committer (and tagger) variables of git-commit-tree(1) for `identity`. */
+function identityEnvironment(identity) {
+    return {
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/redact.ts
+
+/**
+ * Credentials in URLs (RFC 3986 §3.2.1 userinfo: `https://user:token@host/…`,
+ * `https://token@host/…`). Git prints remote URLs in its messages, and a
+ * remote input or a configured remote may carry a token: every text that
+ * leaves an action (log, summary, output, error) goes through
+ * {@link redactCredentials}, and the credentials themselves are masked.
+ */
+// A scheme, `://`, then a userinfo: anything up to an `@` without a slash, `?`, `#` or white space before it.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+/** The secret part of a userinfo: its password; on HTTP(S) the user name too (`https://TOKEN@host`); none for `ssh://git@host`. */
+function secretOf(scheme, userinfo) {
+    const colon = userinfo.indexOf(':');
+    if (colon !== -1)
+        return userinfo.slice(colon + 1);
+    return /^https?:\/\/$/i.test(scheme) ? userinfo : undefined;
+}
+/**
+ * `text` (git's messages, our own errors) with every credential written `***`: each URL userinfo
+ * that holds a secret (`https://***@github.com/…`), and, when `credentials` are given, the token
+ * and the Base64 of the Basic header made of it ({@link gitTokenAuthorization}). The one redaction of
+ * the git steps of every action.
+ */
+function redactCredentials(text, credentials) {
+    const redacted = text.replace(USERINFO, (whole, scheme, userinfo) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
+    if (!credentials?.token)
+        return redacted;
+    const secrets = [gitTokenAuthorization(credentials.token).slice('basic '.length), credentials.token];
+    return secrets.reduce((result, secret) => result.split(secret).join('***'), redacted);
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * The secrets in the URLs of `text`, to mask: each userinfo that holds a
+ * secret, and the secret alone, both as written and percent-decoded. Values
+ * shorter than 4 characters are left out: masking them would hide common
+ * words in the log, and {@link redactCredentials} removes them from our own text.
+ */
+function credentialsIn(text) {
+    const secrets = new Set();
+    for (const match of text.matchAll(USERINFO)) {
+        const [, scheme, userinfo] = match;
+        const secret = secretOf(scheme, userinfo);
+        if (secret === undefined)
+            continue;
+        for (const value of [userinfo, secret, decoded(userinfo), decoded(secret)])
+            if (value.length >= 4)
+                secrets.add(value);
+    }
+    return [...secrets];
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
+
+
+
+
+/** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
+const GITHUB_ACTIONS_BOT = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+/** A git command that exited non-zero; its message holds git's own error text, credentials in URLs redacted. */
+class GitError extends errors_ActionError {
+    args;
+    result;
+    name = 'GitError';
+    constructor(args, result, credentials) {
+        super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`, credentials));
+        this.args = args;
+        this.result = result;
+    }
+}
+/** No signing; commits and tags say so explicitly (`--no-gpg-sign`, `--no-sign`), whatever commit.gpgSign or tag.gpgSign say. */
+const NO_SIGNING = { sign: false, config: [], env: {} };
+/**
+ * A git working tree, driven through the `git` executable (runCommand, over
+ * @actions/exec). Every command runs under the one git environment policy,
+ * {@link gitEnvironment} (no hooks, no system or global configuration, no
+ * credential helper, no redirect followed, `credentials` scoped to their
+ * server). Commands run silently; failures throw {@link GitError}, and every
+ * result's output has its credentials redacted ({@link redactCredentials}).
+ * Values that come from inputs reach git after `--` or `--end-of-options`,
+ * or are checked first (git/names.ts), so that none is read as an option.
+ */
+class GitRepository {
+    directory;
+    credentials;
+    environment;
+    /**
+     * @param directory the working tree's directory (paths are relative to it)
+     * @param credentials a token for git over HTTPS, sent only to its server's origin
+     */
+    constructor(directory, credentials) {
+        this.directory = directory;
+        this.credentials = credentials;
+        this.environment = gitEnvironment(credentials);
+    }
+    /** Runs git and returns its result whatever the exit code, credentials redacted from its output. */
+    async tryRun(args, options = {}) {
+        const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
+        const result = await runCommand('git', [...config, ...args], {
+            cwd: this.directory,
+            env: { ...this.environment, ...options.env },
+            ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
+        });
+        if (!this.credentials?.token)
+            return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
+        return { exitCode: result.code, stdout: redactCredentials(result.stdout, this.credentials), stderr: redactCredentials(result.stderr, this.credentials) };
+    }
+    /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
+    async run(args, options = {}) {
+        const result = await this.tryRun(args, options);
+        if (result.exitCode !== 0)
+            throw new GitError(args, result, this.credentials);
+        return result.stdout.trim();
+    }
+    /** Whether the directory is inside a git working tree. */
+    async isWorkTree() {
+        const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
+        return result.exitCode === 0 && result.stdout.trim() === 'true';
+    }
+    /** The working tree's top directory (`git rev-parse --show-toplevel`). */
+    topLevel() {
+        return this.run(['rev-parse', '--show-toplevel']);
+    }
+    /** The full SHA of HEAD. */
+    headSha() {
+        return this.run(['rev-parse', '--verify', 'HEAD']);
+    }
+    /** The checked-out branch's short name, or undefined when HEAD is detached. */
+    async currentBranch() {
+        const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** The commit a commit-ish names (a SHA, branch, tag, `HEAD~1`), or undefined when there is none. */
+    async resolveCommit(ref) {
+        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /**
+     * The commit a full ref name points to, peeled through annotated tags, read strictly: the ref
+     * `refs/…` itself (`git show-ref --verify`), never another ref git's abbreviation rules would
+     * find for the same text (gitrevisions(7) "<refname>").
+     * @param ref a full ref name, e.g. `refs/heads/master`, already checked with {@link isValidRefName}
+     * @returns the commit's full SHA, or undefined when the ref does not exist (or names no commit)
+     */
+    async refCommit(ref) {
+        const shown = await this.tryRun(['show-ref', '--verify', '--hash', '--', ref]);
+        if (shown.exitCode !== 0)
+            return undefined;
+        return this.objectCommit(shown.stdout.trim());
+    }
+    /** The commit a full object SHA names (peeled through annotated tags), or undefined when the object is absent or no commit. */
+    async objectCommit(sha) {
+        if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
+            return undefined;
+        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{commit}`]);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** A local tag, or undefined when there is no such tag. */
+    async localTag(tag) {
+        const ref = `refs/tags/${tag}`;
+        const object = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
+        if (object.exitCode !== 0)
+            return undefined;
+        const commit = await this.run(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
+        const type = await this.run(['cat-file', '-t', object.stdout.trim()]);
+        return { object: object.stdout.trim(), commit, annotated: type === 'tag' };
+    }
+    /**
+     * The objects full refs point to on a remote (one `git ls-remote`), by ref
+     * name; an annotated tag also appears peeled, as `refs/tags/<name>^{}`.
+     * Refs the remote lacks are absent from the map.
+     *
+     * @throws GitError when the remote cannot be reached or read
+     */
+    async remoteRefs(remote, refs) {
+        const patterns = refs.flatMap((ref) => (ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref]));
+        const output = await this.run(['ls-remote', '--end-of-options', remote, ...patterns]);
+        const wanted = new Set(patterns);
+        const found = new Map();
+        for (const line of output.split('\n')) {
+            const [object, ref] = line.split('\t');
+            if (object && ref && wanted.has(ref))
+                found.set(ref, object);
+        }
+        return found;
+    }
+    /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
+    async isAncestor(ancestor, descendant) {
+        const result = await this.tryRun(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
+        return result.exitCode === 0;
+    }
+    /** The names of the configured remotes. */
+    async remoteNames() {
+        return (await this.run(['remote'])).split('\n').filter(Boolean);
+    }
+    /** The URL git pushes to for a configured remote. */
+    remotePushUrl(name) {
+        return this.run(['remote', 'get-url', '--push', '--', name]);
+    }
+    /** Whether `name` is a valid branch name as `git check-ref-format --branch` says, taken literally (no `@{-1}`). */
+    async isValidBranchName(name) {
+        const result = await this.tryRun(['check-ref-format', '--branch', name]);
+        return result.exitCode === 0 && result.stdout.trim() === name;
+    }
+    /** Whether `ref` is a valid full ref name (`git check-ref-format`). */
+    async isValidRefName(ref) {
+        return (await this.tryRun(['check-ref-format', ref])).exitCode === 0;
+    }
+    /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
+    async identityProblem(identity) {
+        for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
+            const result = await this.tryRun(['var', variable], { env: identityEnvironment(identity) });
+            if (result.exitCode !== 0)
+                return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
+        }
+        return undefined;
+    }
+    /** What git says of `path` (relative to the directory): tracked, ignored, and its change against HEAD. */
+    async pathStatus(path) {
+        const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
+        const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
+        const status = await this.tryRun(args);
+        if (status.exitCode !== 0)
+            throw new GitError(args, status, this.credentials);
+        const change = status.stdout.slice(0, 2);
+        return { tracked, ignored: change === '!!', change: tracked ? change : '' };
+    }
+    /** The entry at `path` (from the top of the tree) in `commit`: a file's text, a symlink, or nothing. */
+    async entryAt(commit, path) {
+        const listing = await this.run(['ls-tree', '--full-tree', '-z', '--end-of-options', commit, '--', path]);
+        const [mode, type] = listing.split(/[ \t]/);
+        if (!mode)
+            return { kind: 'missing' };
+        if (mode === '120000')
+            return { kind: 'symlink' };
+        if (type !== 'blob')
+            return { kind: 'other' };
+        const args = ['cat-file', 'blob', `${commit}:${path}`];
+        const blob = await this.tryRun(args);
+        if (blob.exitCode !== 0)
+            throw new GitError(args, blob, this.credentials);
+        return { kind: 'file', content: blob.stdout };
+    }
+    /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
+    async commit(paths, message, identity, signing = NO_SIGNING) {
+        await this.run(['add', '--', ...paths]);
+        return this.commitWith(['--', ...paths], message, identity, signing);
+    }
+    /**
+     * Commits the index as it stands (files added and gitlinks set with {@link stageGitlink}), as
+     * `identity`, signed or not, with the same options as {@link commit}.
+     * @returns the new commit's SHA
+     */
+    commitStaged(message, identity, signing = NO_SIGNING) {
+        return this.commitWith([], message, identity, signing);
+    }
+    async commitWith(pathspec, message, identity, signing) {
+        const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
+        await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', ...pathspec], {
+            env: { ...identityEnvironment(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.headSha();
+    }
+    /** Stages `path` as a submodule at `commit` (a gitlink, mode 160000: `git update-index --cacheinfo`), without checking the submodule out. */
+    async stageGitlink(path, commit) {
+        await this.run(['update-index', '--cacheinfo', `160000,${commit},${path}`]);
+    }
+    /** The commit a submodule's gitlink records at `commit` (mode 160000 at `path`), or undefined when there is none. */
+    async gitlinkAt(commit, path) {
+        const listing = await this.run(['ls-tree', '--full-tree', '--end-of-options', commit, '--', path]);
+        const match = /^160000 commit ([0-9a-f]{40,64})\t/.exec(listing);
+        return match?.[1];
+    }
+    /**
+     * Creates an annotated tag (signed when `signing.sign`) on `target` as
+     * `identity`; the message is kept as given, `#` lines included (`--cleanup=whitespace`).
+     * @returns the tag object's SHA
+     */
+    async createAnnotatedTag(tag, target, message, identity, signing = NO_SIGNING) {
+        const mode = signing.sign ? '--sign' : '--annotate';
+        await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
+            env: { ...identityEnvironment(identity), ...signing.env },
+            config: signing.config,
+            input: message,
+        });
+        return this.run(['rev-parse', '--verify', '--end-of-options', `refs/tags/${tag}`]);
+    }
+    /** `git verify-tag` with the step's signing configuration. */
+    verifyTag(tag, signing) {
+        return this.tryRun(['verify-tag', '--', tag], { env: signing.env, config: signing.config });
+    }
+    /** `git verify-commit` with the step's signing configuration. */
+    verifyCommit(commit, signing) {
+        return this.tryRun(['verify-commit', '--', commit], { env: signing.env, config: signing.config });
+    }
+    /** Deletes refs/tags/<tag> if it still points to `object`. */
+    async deleteTag(tag, object) {
+        await this.run(['update-ref', '-d', `refs/tags/${tag}`, object]);
+    }
+    /** Moves HEAD (and the checked-out branch) back to `commit`, leaving the index and the tree alone. */
+    async resetHead(commit) {
+        await this.run(['reset', '--quiet', '--soft', commit]);
+    }
+    /** Sets the index entries of `paths` back to those of `commit`. */
+    async resetIndexPaths(commit, paths) {
+        await this.run(['reset', '--quiet', commit, '--', ...paths]);
+    }
+    /**
+     * Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it).
+     * @param options.leases ref → the commit it must still be at on the remote (`--force-with-lease=<ref>:<sha>`, git-push(1)): a ref that moved is not pushed
+     * @param options.dryRun `--dry-run`: every check git and the remote make (authentication, receive-pack, leases), nothing sent
+     */
+    async push(remote, refspecs, options = {}) {
+        const leases = Object.entries(options.leases ?? {}).map(([ref, sha]) => `--force-with-lease=${ref}:${sha}`);
+        return this.tryRun(['push', '--atomic', '--porcelain', ...(options.dryRun ? ['--dry-run'] : []), ...leases, '--', remote, ...refspecs]);
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
+
 
 /**
  * The pull request number of the event that started the workflow
@@ -32316,12 +32910,12 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  *
  * @returns the number, or undefined when the event has none
  */
-function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']) {
+function eventPullRequestNumber(eventPath = readRunnerContext().eventPath) {
     if (!eventPath)
         return undefined;
     let payload;
     try {
-        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        payload = JSON.parse(readFileSync(eventPath, 'utf8'));
     }
     catch {
         return undefined;
@@ -32329,90 +32923,11 @@ function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']) {
     return payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
 }
 /** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
-function currentRepository() {
-    const [owner, repo, ...rest] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
+function currentRepository(context = context_readRunnerContext()) {
+    const [owner, repo, ...rest] = (context.repository ?? '').split('/');
     if (!owner || !repo || rest.length)
-        throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
+        throw new Error(`GITHUB_REPOSITORY is "${context.repository ?? ''}", not owner/name`);
     return { owner, repo };
-}
-/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
-function pushedTagName() {
-    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/command.ts
-/**
- * Whether `name` is a valid branch name, by the rules of git-check-ref-format(1) for
- * `refs/heads/<name>` (with `--branch`): no ASCII control character, space, `~`, `^`, `:`, `?`,
- * `*`, `[` or `\`; no `..`, `@{`, `//`; no component starting with `.` or ending with `.lock`;
- * not `@`, not starting with `-` or `/`, not ending with `/` or `.`. Branch names come from
- * comments and forks: a name that passes holds nothing git or a shell argument could misread.
- */
-function isValidBranchName(name) {
-    if (name === '' || name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.'))
-        return false;
-    // eslint-disable-next-line no-control-regex -- control characters are what git refuses
-    if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(name) || name.includes('..') || name.includes('@{') || name.includes('//'))
-        return false;
-    return name.split('/').every((component) => !component.startsWith('.') && !component.endsWith('.lock'));
-}
-/**
- * Parses a pull request comment: its first line, trimmed, split on white space. The first word
- * must be exactly `command`; at most one argument follows, a branch name ({@link isValidBranchName}).
- * The lines after the first are free text, left alone.
- *
- * @param body the comment's body (untrusted)
- * @param command the command word, e.g. `/sync`
- */
-function parseSyncCommand(body, command) {
-    const words = (body.split(/\r?\n/, 1)[0] ?? '').trim().split(/\s+/);
-    const [word = '', ...args] = words;
-    if (!word.startsWith(command))
-        return { kind: 'not-a-command' };
-    if (word !== command)
-        return { kind: 'unknown', word, problem: `unknown command` };
-    if (args.length > 1)
-        return { kind: 'unknown', word: words.join(' '), problem: 'takes at most one argument, the upstream branch' };
-    const [branch] = args;
-    if (branch === undefined)
-        return { kind: 'sync' };
-    if (!isValidBranchName(branch))
-        return { kind: 'unknown', word: words.join(' '), problem: 'names no valid branch' };
-    return { kind: 'sync', branch };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/event.ts
-
-/**
- * The comment of an `issue_comment` webhook payload (GITHUB_EVENT_PATH): `comment.id`,
- * `comment.body`, `comment.user.login`, `issue.number`, `issue.pull_request`.
- *
- * @returns undefined when the event holds no comment (another event, or no payload)
- */
-function readCommentEvent(eventPath = process.env['GITHUB_EVENT_PATH']) {
-    if (!eventPath)
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const { comment, issue } = payload;
-    if (typeof comment?.id !== 'number' || typeof issue?.number !== 'number')
-        return undefined;
-    return {
-        comment: {
-            id: comment.id,
-            body: comment.body ?? '',
-            author: comment.user?.login ?? '',
-            ...(comment.created_at ? { createdAt: comment.created_at } : {}),
-        },
-        number: issue.number,
-        onPullRequest: Boolean(issue.pull_request),
-        ...(payload.repository?.full_name ? { repository: payload.repository.full_name } : {}),
-    };
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/@actions/github/lib/context.js
@@ -37628,436 +38143,130 @@ function createGitHubClient(token, options = {}) {
     return getOctokit(token, { ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}), request: { fetch } });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
+;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/command.ts
+/**
+ * Whether `name` is a valid branch name, by the rules of git-check-ref-format(1) for
+ * `refs/heads/<name>` (with `--branch`): no ASCII control character, space, `~`, `^`, `:`, `?`,
+ * `*`, `[` or `\`; no `..`, `@{`, `//`; no component starting with `.` or ending with `.lock`;
+ * not `@`, not starting with `-` or `/`, not ending with `/` or `.`. Branch names come from
+ * comments and forks: a name that passes holds nothing git or a shell argument could misread.
+ */
+function isValidBranchName(name) {
+    if (name === '' || name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.'))
+        return false;
+    // eslint-disable-next-line no-control-regex -- control characters are what git refuses
+    if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(name) || name.includes('..') || name.includes('@{') || name.includes('//'))
+        return false;
+    return name.split('/').every((component) => !component.startsWith('.') && !component.endsWith('.lock'));
+}
+/**
+ * Parses a pull request comment: its first line, trimmed, split on white space. The first word
+ * must be exactly `command`; at most one argument follows, a branch name ({@link isValidBranchName}).
+ * The lines after the first are free text, left alone.
+ *
+ * @param body the comment's body (untrusted)
+ * @param command the command word, e.g. `/sync`
+ */
+function parseSyncCommand(body, command) {
+    const words = (body.split(/\r?\n/, 1)[0] ?? '').trim().split(/\s+/);
+    const [word = '', ...args] = words;
+    if (!word.startsWith(command))
+        return { kind: 'not-a-command' };
+    if (word !== command)
+        return { kind: 'unknown', word, problem: `unknown command` };
+    if (args.length > 1)
+        return { kind: 'unknown', word: words.join(' '), problem: 'takes at most one argument, the upstream branch' };
+    const [branch] = args;
+    if (branch === undefined)
+        return { kind: 'sync' };
+    if (!isValidBranchName(branch))
+        return { kind: 'unknown', word: words.join(' '), problem: 'names no valid branch' };
+    return { kind: 'sync', branch };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/event.ts
 
 
-/** The runner's log, through @actions/core. */
-const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message, properties) => warning(message, properties),
-    debug: (message) => core_debug(message),
-    mask: (secret) => {
-        if (secret !== '')
-            core_setSecret(secret);
-    },
-    group: (name, body) => group(name, body),
-    untrusted: (block) => {
-        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${token}`);
-        info(block);
-        info(`::${token}::`);
-    },
-};
-/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
-function memoryLogger() {
-    const lines = [];
-    const masked = [];
+/**
+ * The events the action documents, without a comment: the pull request comes from the
+ * `pull-request` input or, for `pull_request` and `pull_request_target`, from the payload.
+ */
+const EVENTS_WITHOUT_COMMENT = ['workflow_dispatch', 'repository_dispatch', 'schedule', 'pull_request', 'pull_request_target'];
+/** Every event the action runs on: `issue_comment` (action `created` only) and {@link EVENTS_WITHOUT_COMMENT}. */
+const SYNC_EVENTS = ['issue_comment', ...EVENTS_WITHOUT_COMMENT];
+/** The webhook payload keys that carry someone's text the action would have to read as a command. */
+const COMMENT_KEYS = ['comment', 'review'];
+function readPayload(eventName, eventPath) {
+    if (!eventPath)
+        return {};
+    let payload;
+    try {
+        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    }
+    catch (error) {
+        throw new errors_ActionError(`cannot read the ${eventName} event's payload (GITHUB_EVENT_PATH ${eventPath}): ${error.message}`);
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        throw new errors_ActionError(`the ${eventName} event's payload (GITHUB_EVENT_PATH) is not a JSON object`);
+    return payload;
+}
+/**
+ * Reads the event that started the run (GITHUB_EVENT_NAME and the webhook payload at
+ * GITHUB_EVENT_PATH, GitHub's "Webhook events and payloads"), and refuses every event the
+ * action does not document, and every event carrying a comment it does not read: a
+ * `pull_request_review_comment`, `pull_request_review`, `commit_comment` or `discussion_comment`
+ * holds a comment whose author's permission would go unchecked if it were run as a plain event.
+ * An `issue_comment` must hold `comment.id`, `comment.body`, `comment.user.login` and
+ * `issue.number`; one whose `action` is not `created` is {@link SyncEvent} `ignored`.
+ *
+ * @param eventName GITHUB_EVENT_NAME
+ * @param eventPath GITHUB_EVENT_PATH (a payload file; optional for events without a comment)
+ * @throws ActionError naming the event when it is not documented, carries another comment, or is malformed
+ */
+function readSyncEvent(eventName = process.env['GITHUB_EVENT_NAME'] ?? '', eventPath = process.env['GITHUB_EVENT_PATH']) {
+    const documented = `sync-pr-branch runs on ${SYNC_EVENTS.join(', ')}`;
+    if (!eventName)
+        throw new errors_ActionError(`GITHUB_EVENT_NAME is not set: ${documented}`);
+    if (!SYNC_EVENTS.includes(eventName))
+        throw new errors_ActionError(`refusing the ${eventName} event: ${documented}; nothing was changed`);
+    if (eventName !== 'issue_comment') {
+        const payload = readPayload(eventName, eventPath);
+        const carried = COMMENT_KEYS.find((key) => payload[key] !== undefined && payload[key] !== null);
+        if (carried)
+            throw new errors_ActionError(`refusing the ${eventName} event: its payload carries a ${carried} the action does not read; nothing was changed`);
+        const number = payload.pull_request?.number;
+        if (number !== undefined && (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1))
+            throw new errors_ActionError(`the ${eventName} event's pull_request.number is not a pull request number`);
+        return { kind: 'no-comment', eventName, ...(typeof number === 'number' ? { pullRequest: number } : {}) };
+    }
+    if (!eventPath)
+        throw new errors_ActionError('the issue_comment event has no payload (GITHUB_EVENT_PATH is not set)');
+    const payload = readPayload(eventName, eventPath);
+    if (payload.action !== 'created')
+        return {
+            kind: 'ignored',
+            reason: `the comment was ${typeof payload.action === 'string' ? payload.action : 'not created'}: only a new comment (action created) is a command`,
+        };
+    const { comment, issue } = payload;
+    const problems = [
+        typeof comment?.id === 'number' && Number.isSafeInteger(comment.id) ? '' : 'comment.id',
+        typeof comment?.body === 'string' ? '' : 'comment.body',
+        typeof comment?.user?.login === 'string' && comment.user.login ? '' : 'comment.user.login',
+        typeof issue?.number === 'number' && Number.isSafeInteger(issue.number) && issue.number > 0 ? '' : 'issue.number',
+    ].filter(Boolean);
+    if (problems.length)
+        throw new errors_ActionError(`the issue_comment event's payload lacks a valid ${problems.join(', ')}; nothing was changed`);
+    const createdAt = typeof comment.created_at === 'string' ? comment.created_at : undefined;
+    const repository = typeof payload.repository?.full_name === 'string' ? payload.repository.full_name : undefined;
     return {
-        lines,
-        masked,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
-        debug: (message) => void lines.push(`debug: ${message}`),
-        mask: (secret) => void (secret !== '' && masked.push(secret)),
-        group: async (name, body) => {
-            lines.push(`group: ${name}`);
-            return body();
+        kind: 'comment',
+        event: {
+            comment: { id: comment.id, body: comment.body, author: comment.user.login, ...(createdAt ? { createdAt } : {}) },
+            number: issue.number,
+            onPullRequest: Boolean(issue.pull_request),
+            ...(repository ? { repository } : {}),
         },
-        untrusted: (block) => void lines.push(`untrusted: ${block}`),
     };
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ../../packages/core/src/util/command.ts
-
-
-
-
-/** Exit 127 with the shell's or timeout's words for a command it could not find. */
-const NOT_FOUND = /No such file or directory|cannot run command|not found/;
-/**
- * Runs an executable with @actions/exec, without a shell of its own (only
- * `sh -c 'exec "$@" < "$0"'`, with every value a positional parameter, when
- * `input` is given), silently, and collects its output; never throws for a
- * non-zero exit, a missing executable or a time-out.
- */
-async function runCommand(file, args, options = {}) {
-    if (options.input === undefined)
-        return runLimited(file, args, options);
-    const directory = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), 'stdin-'));
-    const stdin = external_node_path_default().join(directory, 'stdin');
-    try {
-        await (0,promises_namespaceObject.writeFile)(stdin, options.input, { mode: 0o600 });
-        const result = await runLimited('sh', ['-c', 'exec "$@" < "$0"', stdin, file, ...args], { ...options, input: undefined });
-        return result.code === 127 && NOT_FOUND.test(result.stderr) ? { ...result, missing: true } : result;
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
-    }
-}
-async function runLimited(file, args, options) {
-    const limited = options.timeoutSeconds !== undefined && options.timeoutSeconds > 0;
-    if (limited) {
-        const result = await execute('timeout', ['--kill-after=10', String(options.timeoutSeconds), file, ...args], options);
-        if (!result.missing)
-            return { ...result, missing: result.code === 127 && NOT_FOUND.test(result.stderr), timedOut: result.code === 124 };
-    }
-    return execute(file, args, options);
-}
-async function execute(file, args, options) {
-    try {
-        const result = await getExecOutput(file, [...args], {
-            silent: true,
-            ignoreReturnCode: true,
-            ...(options.cwd ? { cwd: options.cwd } : {}),
-            ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
-        });
-        return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}`, missing: false, timedOut: false };
-    }
-    catch (error) {
-        // @actions/exec throws before spawning when the executable is not on PATH.
-        const message = error instanceof Error ? error.message : String(error);
-        return { code: 127, stdout: '', stderr: message, output: message, missing: /Unable to locate executable|ENOENT/.test(message), timedOut: false };
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/redact.ts
-/**
- * Credentials in URLs (RFC 3986 §3.2.1 userinfo: `https://user:token@host/…`,
- * `https://token@host/…`). Git prints remote URLs in its messages, and a
- * remote input or a configured remote may carry a token: every text that
- * leaves an action (log, summary, output, error) goes through
- * {@link redactCredentials}, and the credentials themselves are masked.
- */
-// A scheme, `://`, then a userinfo: anything up to an `@` without a slash, `?`, `#` or white space before it.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
-/** The secret part of a userinfo: its password; on HTTP(S) the user name too (`https://TOKEN@host`); none for `ssh://git@host`. */
-function secretOf(scheme, userinfo) {
-    const colon = userinfo.indexOf(':');
-    if (colon !== -1)
-        return userinfo.slice(colon + 1);
-    return /^https?:\/\/$/i.test(scheme) ? userinfo : undefined;
-}
-/** `text` with every URL userinfo that holds a secret written `***` (`https://***@github.com/…`). */
-function redactCredentials(text) {
-    return text.replace(USERINFO, (whole, scheme, userinfo) => (secretOf(scheme, userinfo) !== undefined ? `${scheme}***@` : whole));
-}
-function decoded(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/**
- * The secrets in the URLs of `text`, to mask: each userinfo that holds a
- * secret, and the secret alone, both as written and percent-decoded. Values
- * shorter than 4 characters are left out: masking them would hide common
- * words in the log, and {@link redactCredentials} removes them from our own text.
- */
-function credentialsIn(text) {
-    const secrets = new Set();
-    for (const match of text.matchAll(USERINFO)) {
-        const [, scheme, userinfo] = match;
-        const secret = secretOf(scheme, userinfo);
-        if (secret === undefined)
-            continue;
-        for (const value of [userinfo, secret, decoded(userinfo), decoded(secret)])
-            if (value.length >= 4)
-                secrets.add(value);
-    }
-    return [...secrets];
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/git.ts
-
-
-
-/** The default identity: GitHub Actions' bot, as actions/checkout documents it. */
-const GITHUB_ACTIONS_BOT = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-/** A git command that exited non-zero; its message holds git's own error text, credentials in URLs redacted. */
-class GitError extends errors_ActionError {
-    args;
-    result;
-    name = 'GitError';
-    constructor(args, result) {
-        super(redactCredentials(`git ${args.join(' ')} exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`));
-        this.args = args;
-        this.result = result;
-    }
-}
-/** No signing; commits and tags say so explicitly (`--no-gpg-sign`, `--no-sign`), whatever commit.gpgSign or tag.gpgSign say. */
-const NO_SIGNING = { sign: false, config: [], env: {} };
-// Never wait for a password on a terminal: a missing credential fails at once.
-const BASE_ENV = { GIT_TERMINAL_PROMPT: '0' };
-function identityEnv(identity) {
-    return {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-    };
-}
-/**
- * A git working tree, driven through the `git` executable (runCommand, over
- * @actions/exec). Commands run silently; failures throw {@link GitError}.
- * Values that come from inputs reach git after `--` or `--end-of-options`,
- * or are checked first (git/names.ts), so that none is read as an option.
- */
-class GitRepository {
-    directory;
-    /** @param directory the working tree's directory (paths are relative to it) */
-    constructor(directory) {
-        this.directory = directory;
-    }
-    /** Runs git and returns its result whatever the exit code. */
-    async tryRun(args, options = {}) {
-        const config = (options.config ?? []).flatMap((pair) => ['-c', pair]);
-        const result = await runCommand('git', [...config, ...args], {
-            cwd: this.directory,
-            env: { ...BASE_ENV, ...options.env },
-            ...(options.input !== undefined ? { input: Buffer.from(options.input, 'utf8') } : {}),
-        });
-        return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
-    }
-    /** Runs git. @returns its standard output, trimmed. @throws GitError when it exits non-zero */
-    async run(args, options = {}) {
-        const result = await this.tryRun(args, options);
-        if (result.exitCode !== 0)
-            throw new GitError(args, result);
-        return result.stdout.trim();
-    }
-    /** Whether the directory is inside a git working tree. */
-    async isWorkTree() {
-        const result = await this.tryRun(['rev-parse', '--is-inside-work-tree']);
-        return result.exitCode === 0 && result.stdout.trim() === 'true';
-    }
-    /** The working tree's top directory (`git rev-parse --show-toplevel`). */
-    topLevel() {
-        return this.run(['rev-parse', '--show-toplevel']);
-    }
-    /** The full SHA of HEAD. */
-    headSha() {
-        return this.run(['rev-parse', '--verify', 'HEAD']);
-    }
-    /** The checked-out branch's short name, or undefined when HEAD is detached. */
-    async currentBranch() {
-        const result = await this.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** The commit a commit-ish names (a SHA, branch, tag, `HEAD~1`), or undefined when there is none. */
-    async resolveCommit(ref) {
-        const result = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** A local tag, or undefined when there is no such tag. */
-    async localTag(tag) {
-        const ref = `refs/tags/${tag}`;
-        const object = await this.tryRun(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
-        if (object.exitCode !== 0)
-            return undefined;
-        const commit = await this.run(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
-        const type = await this.run(['cat-file', '-t', object.stdout.trim()]);
-        return { object: object.stdout.trim(), commit, annotated: type === 'tag' };
-    }
-    /**
-     * The objects full refs point to on a remote (one `git ls-remote`), by ref
-     * name; an annotated tag also appears peeled, as `refs/tags/<name>^{}`.
-     * Refs the remote lacks are absent from the map.
-     *
-     * @throws GitError when the remote cannot be reached or read
-     */
-    async remoteRefs(remote, refs) {
-        const patterns = refs.flatMap((ref) => (ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref]));
-        const output = await this.run(['ls-remote', '--end-of-options', remote, ...patterns]);
-        const wanted = new Set(patterns);
-        const found = new Map();
-        for (const line of output.split('\n')) {
-            const [object, ref] = line.split('\t');
-            if (object && ref && wanted.has(ref))
-                found.set(ref, object);
-        }
-        return found;
-    }
-    /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown locally. */
-    async isAncestor(ancestor, descendant) {
-        const result = await this.tryRun(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
-        return result.exitCode === 0;
-    }
-    /** The names of the configured remotes. */
-    async remoteNames() {
-        return (await this.run(['remote'])).split('\n').filter(Boolean);
-    }
-    /** The URL git pushes to for a configured remote. */
-    remotePushUrl(name) {
-        return this.run(['remote', 'get-url', '--push', '--', name]);
-    }
-    /** Whether `name` is a valid branch name as `git check-ref-format --branch` says, taken literally (no `@{-1}`). */
-    async isValidBranchName(name) {
-        const result = await this.tryRun(['check-ref-format', '--branch', name]);
-        return result.exitCode === 0 && result.stdout.trim() === name;
-    }
-    /** Whether `ref` is a valid full ref name (`git check-ref-format`). */
-    async isValidRefName(ref) {
-        return (await this.tryRun(['check-ref-format', ref])).exitCode === 0;
-    }
-    /** Why git would refuse `identity` as author or committer (`git var GIT_AUTHOR_IDENT`), or undefined when it accepts it. */
-    async identityProblem(identity) {
-        for (const variable of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
-            const result = await this.tryRun(['var', variable], { env: identityEnv(identity) });
-            if (result.exitCode !== 0)
-                return (result.stderr || result.stdout).trim().replace(/^fatal: /, '');
-        }
-        return undefined;
-    }
-    /** What git says of `path` (relative to the directory): tracked, ignored, and its change against HEAD. */
-    async pathStatus(path) {
-        const tracked = (await this.tryRun(['ls-files', '--error-unmatch', '--', path])).exitCode === 0;
-        const args = ['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=all', '--', path];
-        const status = await this.tryRun(args);
-        if (status.exitCode !== 0)
-            throw new GitError(args, status);
-        const change = status.stdout.slice(0, 2);
-        return { tracked, ignored: change === '!!', change: tracked ? change : '' };
-    }
-    /** The entry at `path` (from the top of the tree) in `commit`: a file's text, a symlink, or nothing. */
-    async entryAt(commit, path) {
-        const listing = await this.run(['ls-tree', '--full-tree', '-z', '--end-of-options', commit, '--', path]);
-        const [mode, type] = listing.split(/[ \t]/);
-        if (!mode)
-            return { kind: 'missing' };
-        if (mode === '120000')
-            return { kind: 'symlink' };
-        if (type !== 'blob')
-            return { kind: 'other' };
-        const args = ['cat-file', 'blob', `${commit}:${path}`];
-        const blob = await this.tryRun(args);
-        if (blob.exitCode !== 0)
-            throw new GitError(args, blob);
-        return { kind: 'file', content: blob.stdout };
-    }
-    /** Stages `paths` and commits them (only them) as `identity`, signed or not. @returns the new commit's SHA */
-    async commit(paths, message, identity, signing = NO_SIGNING) {
-        await this.run(['add', '--', ...paths]);
-        const sign = signing.sign ? '--gpg-sign' : '--no-gpg-sign';
-        await this.run(['commit', '--no-verify', sign, '--cleanup=whitespace', '--file=-', '--', ...paths], {
-            env: { ...identityEnv(identity), ...signing.env },
-            config: signing.config,
-            input: message,
-        });
-        return this.headSha();
-    }
-    /**
-     * Creates an annotated tag (signed when `signing.sign`) on `target` as
-     * `identity`; the message is kept as given, `#` lines included (`--cleanup=whitespace`).
-     * @returns the tag object's SHA
-     */
-    async createAnnotatedTag(tag, target, message, identity, signing = NO_SIGNING) {
-        const mode = signing.sign ? '--sign' : '--annotate';
-        await this.run(['tag', mode, ...(signing.sign ? [] : ['--no-sign']), '--cleanup=whitespace', '--file=-', '--', tag, target], {
-            env: { ...identityEnv(identity), ...signing.env },
-            config: signing.config,
-            input: message,
-        });
-        return this.run(['rev-parse', '--verify', '--end-of-options', `refs/tags/${tag}`]);
-    }
-    /** `git verify-tag` with the step's signing configuration. */
-    verifyTag(tag, signing) {
-        return this.tryRun(['verify-tag', '--', tag], { env: signing.env, config: signing.config });
-    }
-    /** `git verify-commit` with the step's signing configuration. */
-    verifyCommit(commit, signing) {
-        return this.tryRun(['verify-commit', '--', commit], { env: signing.env, config: signing.config });
-    }
-    /** Deletes refs/tags/<tag> if it still points to `object`. */
-    async deleteTag(tag, object) {
-        await this.run(['update-ref', '-d', `refs/tags/${tag}`, object]);
-    }
-    /** Moves HEAD (and the checked-out branch) back to `commit`, leaving the index and the tree alone. */
-    async resetHead(commit) {
-        await this.run(['reset', '--quiet', '--soft', commit]);
-    }
-    /** Sets the index entries of `paths` back to those of `commit`. */
-    async resetIndexPaths(commit, paths) {
-        await this.run(['reset', '--quiet', commit, '--', ...paths]);
-    }
-    /** Pushes refspecs in one atomic push (all or none; git ≥ 2.4 and the remote must support it). */
-    async push(remote, refspecs) {
-        return this.tryRun(['push', '--atomic', '--porcelain', '--', remote, ...refspecs]);
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
-
-/**
- * The job summary, through @actions/core's `core.summary`. GitHub renders it
- * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
- * every helper here escapes its text first, so untrusted values stay text.
- */
-/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-/**
- * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
- *
- * @param header column titles
- * @param rows one array of cells a row, as long as `header`
- */
-function addSummaryTable(heading, header, rows) {
-    summary.addHeading(escapeHtml(heading), 3);
-    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
-}
-/** Appends a paragraph of plain text to the job summary buffer. */
-function addSummaryText(text) {
-    core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
-}
-/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
-function addSummaryCode(code, language) {
-    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
-}
-/**
- * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
- *
- * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
- */
-async function writeSummary() {
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
-
-
-/**
- * The one error boundary of every action: runs `body` and turns anything it
- * throws into `core.setFailed("<action> failed: <message>")`, which sets the
- * process exit code to 1. Inner code throws; it never calls setFailed or
- * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
- *
- * @param action the action's name, e.g. `bump-version`
- * @param body the action's work
- */
-async function runAction(action, body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(`${action} failed: ${describeError(error)}`);
-        // @actions/core sets it too; @github/local-action's stand-in for it does not.
-        process.exitCode = 1;
-    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/facts.ts
@@ -38364,54 +38573,6 @@ async function upsertMarkedComment(client, thread, comment) {
     return { url: data.html_url, action: 'created' };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/git-credentials.ts
-/**
- * The `Authorization` header git sends for `credentials`: HTTP Basic with the user `x-access-token`
- * and the token as password, as actions/checkout sends it; GitHub accepts any user name with a token.
- */
-function basicAuthorization(token) {
-    return `basic ${Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64')}`;
-}
-/**
- * The environment of every git command of a sync: no system or global configuration (no
- * credential helper, no filter or merge driver a runner set up), no hooks (`core.hooksPath`
- * /dev/null), no prompt, Git LFS files left as pointers; and the token as an
- * `http.<origin>/.extraheader` given through GIT_CONFIG_COUNT/KEY/VALUE (git 2.31 or later):
- * it is in no URL, no argument and no file, and git sends it only to URLs under the server's
- * origin (git-config(1), `http.<url>.*`).
- */
-function gitEnvironment(credentials) {
-    const config = [
-        ['core.hooksPath', '/dev/null'],
-        ['credential.helper', ''],
-    ];
-    if (credentials?.token) {
-        const origin = new URL(credentials.serverUrl).origin;
-        config.push([`http.${origin}/.extraheader`, `AUTHORIZATION: ${basicAuthorization(credentials.token)}`]);
-    }
-    const environment = {
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_ASKPASS: '',
-        SSH_ASKPASS: '',
-        GIT_LFS_SKIP_SMUDGE: '1',
-        GIT_CONFIG_COUNT: String(config.length),
-    };
-    config.forEach(([key, value], index) => {
-        environment[`GIT_CONFIG_KEY_${index}`] = key;
-        environment[`GIT_CONFIG_VALUE_${index}`] = value;
-    });
-    return environment;
-}
-/** `text` with the token, and the header made of it, replaced by `***`: for git's messages in errors and replies. */
-function git_credentials_redactCredentials(text, credentials) {
-    if (!credentials?.token)
-        return text;
-    const secrets = [basicAuthorization(credentials.token).slice('basic '.length), credentials.token];
-    return secrets.reduce((redacted, secret) => redacted.split(secret).join('***'), text);
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/git-merge.ts
 
 
@@ -38424,7 +38585,9 @@ function git_credentials_redactCredentials(text, credentials) {
  * `expectedSha`, an upstream branch already contained in the head is reported up to date, a
  * conflict is listed and aborted, and a merge is pushed to the head branch only as a
  * compare-and-swap from `expectedSha` (`--force-with-lease=<ref>:<sha>` on a fast-forward):
- * a head that moved meanwhile is left as it is. Git runs with {@link gitEnvironment}.
+ * a head that moved meanwhile is left as it is. Git runs under the one git environment policy
+ * (git/environment.ts `gitEnvironment`: no hooks, no system or global configuration, no
+ * credential helper, no redirect followed, the token scoped to the server's origin).
  *
  * @throws ActionError holding git's message (credentials redacted) when git fails for another
  *   reason: an unreachable remote, a refused token, a push refused by a hook or a protection rule
@@ -38432,13 +38595,9 @@ function git_credentials_redactCredentials(text, credentials) {
 async function mergeWithGit(request) {
     const { upstream, head, logger, credentials } = request;
     if (credentials?.token)
-        logger.mask(basicAuthorization(credentials.token).slice('basic '.length));
-    const environment = gitEnvironment(credentials);
-    const repository = new GitRepository(request.directory);
-    const git = async (args, extra = {}) => {
-        const result = await repository.tryRun(args, { env: { ...environment, ...extra } });
-        return { ...result, stdout: git_credentials_redactCredentials(result.stdout, credentials), stderr: git_credentials_redactCredentials(result.stderr, credentials) };
-    };
+        logger.mask(gitTokenAuthorization(credentials.token).slice('basic '.length));
+    const repository = new GitRepository(request.directory, credentials);
+    const git = (args, extra = {}) => repository.tryRun(args, { env: extra });
     const must = async (args, extra = {}) => {
         const result = await git(args, extra);
         if (result.exitCode !== 0)
@@ -38489,14 +38648,6 @@ async function mergeWithGit(request) {
         ? " (this token may not push there: for a fork's branch, pass a maintainer's token in github-token)"
         : '';
     throw new errors_ActionError(`git push to ${head.cloneUrl} ${ref} failed: ${refusal}${hint}`);
-}
-function identityEnvironment(identity) {
-    return {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/pull-request.ts
@@ -38823,6 +38974,9 @@ async function reply(request, text) {
 
 
 
+
+
+
 function readRepository() {
     const text = readString('repository');
     if (!text)
@@ -38844,24 +38998,30 @@ function readUpstreamBranch() {
         throw new errors_InputError('upstream-branch', `is not a valid branch name: "${branch}"`);
     return branch || undefined;
 }
-/** The pull request and the comment: from an issue_comment event, or from the inputs. Undefined when the comment is on an issue. */
+/**
+ * The pull request and the comment: from an issue_comment `created` event, or from the inputs and the event.
+ * @returns a reason to do nothing when the comment is on an issue, or is no new comment (edited, deleted)
+ */
 function readTarget(repository) {
-    const event = readCommentEvent();
+    const event = readSyncEvent();
     const given = readString('pull-request') ? readInteger('pull-request', { fallback: 0, min: 1 }) : undefined;
-    if (!event) {
-        const number = given ?? eventPullRequestNumber();
+    if (event.kind === 'ignored')
+        return { nothing: event.reason };
+    if (event.kind === 'no-comment') {
+        const number = given ?? event.pullRequest;
         if (number === undefined)
-            throw new errors_InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+            throw new errors_InputError('pull-request', `is needed: this ${event.eventName} event has no pull request`);
         return { pullRequest: number };
     }
-    if (given !== undefined && given !== event.number)
-        throw new errors_InputError('pull-request', `is ${given}, but the comment is on #${event.number}`);
+    const { number, repository: eventRepository, onPullRequest, comment } = event.event;
+    if (given !== undefined && given !== number)
+        throw new errors_InputError('pull-request', `is ${given}, but the comment is on #${number}`);
     const fullName = `${repository.owner}/${repository.repo}`;
-    if (event.repository && event.repository !== fullName)
-        throw new errors_InputError('repository', `is ${fullName}, but the comment is in ${event.repository}`);
-    if (!event.onPullRequest)
-        return undefined;
-    return { pullRequest: event.number, comment: event.comment };
+    if (eventRepository && eventRepository !== fullName)
+        throw new errors_InputError('repository', `is ${fullName}, but the comment is in ${eventRepository}`);
+    if (!onPullRequest)
+        return { nothing: 'the comment is on an issue, not a pull request' };
+    return { pullRequest: number, comment };
 }
 function readRequest() {
     const token = readSecret('github-token');
@@ -38872,22 +39032,22 @@ function readRequest() {
     const permission = readEnum('permission', ['write', 'maintain', 'admin'], 'write');
     const upstreamBranch = readUpstreamBranch();
     const target = readTarget(repository);
-    if (!target)
-        return undefined;
-    const serverUrl = process.env['GITHUB_SERVER_URL'] || 'https://github.com';
-    const runId = process.env['GITHUB_RUN_ID'];
+    if ('nothing' in target)
+        return target;
+    const serverUrl = context_readRunnerContext().serverUrl;
+    const runId = context_readRunnerContext().runId;
     return {
-        client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
+        client: createGitHubClient(token, { ...(context_readRunnerContext().apiUrl ? { apiUrl: context_readRunnerContext().apiUrl } : {}), logger: actionsLogger }),
         repository,
         ...target,
         command,
         permission,
         ...(upstreamBranch ? { upstreamBranch } : {}),
         credentials: { serverUrl, token },
-        temporaryDirectory: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
+        temporaryDirectory: context_readRunnerContext().runnerTemp,
         identity: GITHUB_ACTIONS_BOT,
         replyKey: `run-${runId ?? 'local'}`,
-        ...(runId && process.env['GITHUB_REPOSITORY'] ? { runUrl: `${serverUrl}/${process.env['GITHUB_REPOSITORY']}/actions/runs/${runId}` } : {}),
+        ...(runUrl(context_readRunnerContext()) ? { runUrl: runUrl(context_readRunnerContext()) } : {}),
         logger: actionsLogger,
     };
 }
@@ -38917,9 +39077,9 @@ function report(request, result) {
 async function run() {
     await runAction('sync-pr-branch', async () => {
         const request = readRequest();
-        if (!request) {
+        if ('nothing' in request) {
             setOutputs({ result: 'refused', headSha: '', previousHeadSha: '', upstreamBranch: '' });
-            info('Nothing to do: the comment is on an issue, not a pull request');
+            info(`Nothing to do: ${request.nothing}`);
             return;
         }
         const result = await syncPullRequestBranch(request);

@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3032);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(116);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -29228,7 +29228,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3032:
+/***/ 116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30689,7 +30689,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30720,7 +30720,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -30733,7 +30733,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -30763,7 +30763,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -30791,7 +30791,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -32291,29 +32291,25 @@ function readInteger(name, options) {
     }
     return value;
 }
-/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. */
-function readSize(name, fallback) {
-    const text = core.getInput(name, { trimWhitespace: true });
-    if (text === '')
-        return fallback;
-    try {
-        return parseSize(text);
-    }
-    catch (error) {
-        throw new InputError(name, error.message);
-    }
-}
-/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. */
-function readDuration(name, fallback) {
+/** Reads an input through a parser whose errors become one InputError naming the input. Empty gives `fallback`. */
+function readParsed(name, fallback, parse) {
     const text = getInput(name, { trimWhitespace: true });
     if (text === '')
         return fallback;
     try {
-        return parseDuration(text);
+        return parse(text);
     }
     catch (error) {
         throw new errors_InputError(name, error.message);
     }
+}
+/** Reads a size such as 100GB, 100GiB or 500MB (see parseSize). Returns bytes. Empty gives `fallback` bytes. @throws InputError naming the input */
+function readSize(name, fallback) {
+    return readParsed(name, fallback, parseSize);
+}
+/** Reads a duration such as 90s, 10m, 1h30m or a plain number of seconds. Returns seconds. Empty gives `fallback` seconds. @throws InputError naming the input */
+function readDuration(name, fallback) {
+    return readParsed(name, fallback, parseDuration);
 }
 /** Reads a secret and masks it in the log at once (`core.setSecret`). */
 function readSecret(name) {
@@ -32323,11 +32319,162 @@ function readSecret(name) {
     return value;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
+
+
+/** The runner's log, through @actions/core. */
+const actionsLogger = {
+    info: (message) => info(message),
+    warning: (message, properties) => warning(message, properties),
+    debug: (message) => core_debug(message),
+    mask: (secret) => {
+        if (secret !== '')
+            core_setSecret(secret);
+    },
+    group: (name, body) => group(name, body),
+    untrusted: (block) => {
+        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${token}`);
+        info(block);
+        info(`::${token}::`);
+    },
+};
+/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
+function memoryLogger() {
+    const lines = [];
+    const masked = [];
+    return {
+        lines,
+        masked,
+        info: (message) => void lines.push(message),
+        warning: (message) => void lines.push(`warning: ${message}`),
+        debug: (message) => void lines.push(`debug: ${message}`),
+        mask: (secret) => void (secret !== '' && masked.push(secret)),
+        group: async (name, body) => {
+            lines.push(`group: ${name}`);
+            return body();
+        },
+        untrusted: (block) => void lines.push(`untrusted: ${block}`),
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ../../packages/core/src/action/context.ts
+
+
+/** The variables naming the runner's file command files. */
+const FILE_COMMAND_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'];
+const set = (value) => (value === undefined || value === '' ? undefined : value);
+/**
+ * The runner's context from an environment (default: this process's).
+ * @param env the variables, as `process.env` holds them
+ * @returns the context; reads nothing else, throws nothing
+ */
+function readRunnerContext(env = process.env) {
+    const runnerTemp = set(env['RUNNER_TEMP']);
+    const optional = {
+        toolCache: set(env['RUNNER_TOOL_CACHE']),
+        home: set(env['HOME']),
+        runnerName: set(env['RUNNER_NAME']),
+        eventPath: set(env['GITHUB_EVENT_PATH']),
+        repository: set(env['GITHUB_REPOSITORY']),
+        ref: set(env['GITHUB_REF']),
+        refName: set(env['GITHUB_REF_NAME']),
+        refType: set(env['GITHUB_REF_TYPE']),
+        runId: set(env['GITHUB_RUN_ID']),
+        job: set(env['GITHUB_JOB']),
+        apiUrl: set(env['GITHUB_API_URL']),
+    };
+    return {
+        workspace: external_node_path_default().resolve(set(env['GITHUB_WORKSPACE']) ?? process.cwd()),
+        runnerTemp: runnerTemp ?? (0,external_node_os_namespaceObject.tmpdir)(),
+        runnerTempSet: runnerTemp !== undefined,
+        eventName: env['GITHUB_EVENT_NAME'] ?? '',
+        fileCommands: FILE_COMMAND_VARIABLES.map((name) => set(env[name])).filter((file) => file !== undefined),
+        serverUrl: set(env['GITHUB_SERVER_URL']) ?? 'https://github.com',
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    };
+}
+/** The URL of the workflow run (`<server>/<owner>/<name>/actions/runs/<id>`), when the context names both. */
+function runUrl(context) {
+    return context.runId && context.repository ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : undefined;
+}
+/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF `refs/tags/…`), else empty. */
+function pushedTag(context) {
+    return context.refType === 'tag' || context.ref?.startsWith('refs/tags/') ? (context.refName ?? '') : '';
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
+
+/**
+ * The job summary, through @actions/core's `core.summary`. GitHub renders it
+ * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
+ * every helper here escapes its text first, so untrusted values stay text.
+ */
+/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+/**
+ * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
+ *
+ * @param header column titles
+ * @param rows one array of cells a row, as long as `header`
+ */
+function addSummaryTable(heading, header, rows) {
+    summary.addHeading(escapeHtml(heading), 3);
+    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
+}
+/** Appends a paragraph of plain text to the job summary buffer. */
+function addSummaryText(text) {
+    summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
+}
+/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
+function addSummaryCode(code, language) {
+    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
+}
+/**
+ * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
+ *
+ * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
+ */
+async function writeSummary() {
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
+
+
+/**
+ * The one error boundary of every action: runs `body` and turns anything it
+ * throws into `core.setFailed("<action> failed: <message>")`, which sets the
+ * process exit code to 1. Inner code throws; it never calls setFailed or
+ * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
+ *
+ * @param action the action's name, e.g. `bump-version`
+ * @param body the action's work
+ */
+async function runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            core_debug(error.stack);
+        setFailed(`${action} failed: ${describeError(error)}`);
+        // @actions/core sets it too; @github/local-action's stand-in for it does not.
+        process.exitCode = 1;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ../../packages/core/src/bump/version-files.ts
 
 
@@ -32398,13 +32545,26 @@ function findVersions(content, pattern) {
     }
     return occurrences;
 }
+/** A file's device and inode (`dev:ino`, exact as bigints), or undefined when it does not exist. */
+async function fileIdentity(file) {
+    try {
+        const stats = await stat(file, { bigint: true });
+        return `${stats.dev}:${stats.ino}`;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new ActionError(`cannot stat version file ${file}: ${error.message}`);
+    }
+}
 function resolvedThrough(given, real) {
     return real === given ? '' : ` (it resolves to ${real} through a symbolic link)`;
 }
 /**
  * Resolves each version file through symbolic links (realpath) and checks
  * that it lies inside `root` (the git working tree, or the working directory
- * outside git), outside `.git`, and that no two specs name the same file.
+ * outside git), outside `.git`, and that no two specs name the same file: neither
+ * the same real path nor the same device and inode (a hard link).
  *
  * @param directory the directory the paths are relative to
  * @param root the directory every file must lie in, itself resolved first
@@ -32414,6 +32574,7 @@ function resolvedThrough(given, real) {
 async function resolveVersionFiles(specs, directory, root, options = {}) {
     const realRoot = await realpath(root);
     const resolved = [];
+    const identities = [];
     for (const spec of specs) {
         const given = path.resolve(directory, spec.path);
         let absolutePath;
@@ -32436,6 +32597,13 @@ async function resolveVersionFiles(specs, directory, root, options = {}) {
         const twin = resolved.find((other) => other.absolutePath === absolutePath);
         if (twin)
             throw new InputError('files', `lists ${twin.spec.path} and ${spec.path}, which are the same file (${absolutePath})`);
+        // Two paths of one file through a hard link: the same device and inode (stat(2)), whatever the paths say.
+        const identity = await fileIdentity(absolutePath);
+        const linked = identity && identities.find((other) => other.identity === identity);
+        if (linked)
+            throw new InputError('files', `lists ${linked.spec.path} and ${spec.path}, which are the same file (one inode, hard-linked): a second write would undo the first; list it once`);
+        if (identity)
+            identities.push({ spec, identity });
         resolved.push({ spec, absolutePath, rootPath: rootPath.split(path.sep).join('/') });
     }
     return resolved;
@@ -32553,116 +32721,6 @@ async function writeVersionEdits(edits, beforeWrite) {
         await writeFile(edit.location.absolutePath, edit.after, 'utf8');
     }
     return changed.map((edit) => edit.path);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/github/pull-request-ref.ts
-
-const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-/**
- * Checks an `owner/name` repository (GitHub's rules: an owner of letters,
- * digits and hyphens; a name of letters, digits, `.`, `_`, `-`).
- * @throws InputError naming `input`
- */
-function parseRepositoryName(input, value) {
-    if (!REPOSITORY.test(value) || value.endsWith('/.') || value.endsWith('/..'))
-        throw new errors_InputError(input, `must be a repository as owner/name, e.g. ThePorgs/Exegol-images, got "${value}"`);
-    const [owner, repo] = value.split('/');
-    return { owner, repo };
-}
-function fromUrl(text) {
-    const match = /^https?:\/\/[^/]+\/(?:api\/v3\/)?(?:repos\/)?([^/]+)\/([^/]+)\/pulls?\/(\d+)(?:[/?#].*)?$/.exec(text);
-    return match ? { ref: { number: Number(match[3]) }, repository: `${match[1]}/${match[2]}` } : undefined;
-}
-function fromObject(input, value) {
-    const number = value['number'];
-    const base = value['base'];
-    const repository = typeof base?.repo?.full_name === 'string' ? base.repo.full_name : undefined;
-    if (typeof number === 'number' || typeof number === 'string') {
-        const parsed = parsePullRequestRef(input, String(number));
-        return { ref: parsed.ref, ...(repository ? { repository } : {}) };
-    }
-    for (const key of ['html_url', 'url'])
-        if (typeof value[key] === 'string')
-            return parsePullRequestRef(input, value[key]);
-    if (typeof value['sha'] === 'string')
-        return parsePullRequestRef(input, value['sha']);
-    throw new errors_InputError(input, `is an object without "number", "html_url", "url" or "sha": ${JSON.stringify(value).slice(0, 200)}`);
-}
-/**
- * Reads a pull request reference in any form a workflow expression gives it:
- * `42`, `#42`, a pull request's web or API URL
- * (`https://github.com/OWNER/REPO/pull/42`, `https://api.github.com/repos/OWNER/REPO/pulls/42`),
- * a JSON object holding `number` (e.g. `toJSON(github.event.pull_request)`, or a
- * `repository_dispatch` client payload), or a full 40-hex commit SHA.
- *
- * @throws InputError naming `input`; for `Object` or `Array` (what the runner
- *   writes for an object or array put in an input without `toJSON`), an error saying so
- */
-function parsePullRequestRef(input, value) {
-    const text = value.trim();
-    if (/^#?\d+$/.test(text)) {
-        const number = Number(text.replace('#', ''));
-        if (number < 1 || !Number.isSafeInteger(number))
-            throw new errors_InputError(input, `must be a pull request number from 1, got "${text}"`);
-        return { ref: { number } };
-    }
-    if (/^[0-9a-f]{40}$/i.test(text))
-        return { ref: { commit: text.toLowerCase() } };
-    const url = fromUrl(text);
-    if (url)
-        return url;
-    if (text === 'Object' || text === 'Array')
-        throw new errors_InputError(input, `is "${text}": the expression gave an ${text.toLowerCase()}; pass toJSON(…) of it, or its number`);
-    if (text.startsWith('{') || text.startsWith('"')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new errors_InputError(input, `is not valid JSON: ${text.slice(0, 200)}`);
-        }
-        if (typeof parsed === 'string')
-            return parsePullRequestRef(input, parsed);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            return fromObject(input, parsed);
-    }
-    throw new errors_InputError(input, `must be a pull request number, #number, URL, JSON object with "number", or a 40-hex commit SHA, got "${text.slice(0, 200)}"`);
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
-
-/**
- * The pull request number of the event that started the workflow
- * (`pull_request`, `pull_request_target`, `pull_request_review`, … payloads
- * hold `pull_request.number`; `issue_comment` on a pull request holds `issue.number`).
- * Reads GITHUB_EVENT_PATH, the webhook payload the runner saved.
- *
- * @returns the number, or undefined when the event has none
- */
-function eventPullRequestNumber(eventPath = process.env['GITHUB_EVENT_PATH']) {
-    if (!eventPath)
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    return payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
-}
-/** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
-function currentRepository() {
-    const [owner, repo, ...rest] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
-    if (!owner || !repo || rest.length)
-        throw new Error(`GITHUB_REPOSITORY is "${process.env['GITHUB_REPOSITORY'] ?? ''}", not owner/name`);
-    return { owner, repo };
-}
-/** The pushed tag's name when the workflow runs on a tag push (GITHUB_REF refs/tags/…), else empty. */
-function pushedTagName() {
-    return process.env['GITHUB_REF_TYPE'] === 'tag' || process.env['GITHUB_REF']?.startsWith('refs/tags/') ? (process.env['GITHUB_REF_NAME'] ?? '') : '';
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/@actions/github/lib/context.js
@@ -37878,632 +37936,111 @@ function createGitHubClient(token, options = {}) {
     return getOctokit(token, { ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}), request: { fetch } });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/core/src/action/logger.ts
+;// CONCATENATED MODULE: ../../packages/core/src/github/pull-request-ref.ts
 
-
-/** The runner's log, through @actions/core. */
-const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message, properties) => warning(message, properties),
-    debug: (message) => core_debug(message),
-    mask: (secret) => {
-        if (secret !== '')
-            core_setSecret(secret);
-    },
-    group: (name, body) => group(name, body),
-    untrusted: (block) => {
-        const token = `untrusted-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${token}`);
-        info(block);
-        info(`::${token}::`);
-    },
-};
-/** A logger that keeps every line in memory, for tests: `lines` holds `info`, `warning: …`, `debug: …`, `group: …` and `untrusted: …` entries; `masked` the masked secrets. */
-function memoryLogger() {
-    const lines = [];
-    const masked = [];
-    return {
-        lines,
-        masked,
-        info: (message) => void lines.push(message),
-        warning: (message) => void lines.push(`warning: ${message}`),
-        debug: (message) => void lines.push(`debug: ${message}`),
-        mask: (secret) => void (secret !== '' && masked.push(secret)),
-        group: async (name, body) => {
-            lines.push(`group: ${name}`);
-            return body();
-        },
-        untrusted: (block) => void lines.push(`untrusted: ${block}`),
-    };
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+/**
+ * Checks an `owner/name` repository (GitHub's rules: an owner of letters,
+ * digits and hyphens; a name of letters, digits, `.`, `_`, `-`).
+ * @throws InputError naming `input`
+ */
+function parseRepositoryName(input, value) {
+    if (!REPOSITORY.test(value) || value.endsWith('/.') || value.endsWith('/..'))
+        throw new errors_InputError(input, `must be a repository as owner/name, e.g. ThePorgs/Exegol-images, got "${value}"`);
+    const [owner, repo] = value.split('/');
+    return { owner, repo };
 }
-
-;// CONCATENATED MODULE: ../../packages/core/src/text/untrusted.ts
-/**
- * Neutralising untrusted text: pull request titles and bodies, comment
- * bodies, check names, branch names, file contents. In Markdown (comments,
- * job summaries) it must not mention anyone, show an image, link anywhere,
- * open an HTML comment that hides what follows, or break a table; in the log
- * it must stay on one line and never start a workflow command (`::…::`).
- */
-const ZERO_WIDTH_JOINER = '\u200d';
-/**
- * Untrusted text for the log: one line, with CR, LF and every other control
- * character written as an escape (`\n`, `\r`, `\t`, `\u001b`), and `::`
- * broken by a zero-width joiner so that no workflow command can start from it.
- * Backslashes are doubled, so that an escape seen is an escape made here.
- */
-function logValue(text) {
-    return (text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r/g, '\\r')
-        .replace(/\n/g, '\\n')
-        .replace(/\t/g, '\\t')
-        // eslint-disable-next-line no-control-regex -- control characters are what this escapes
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(/::/g, `:${ZERO_WIDTH_JOINER}:`));
+function fromUrl(text) {
+    const match = /^https?:\/\/[^/]+\/(?:api\/v3\/)?(?:repos\/)?([^/]+)\/([^/]+)\/pulls?\/(\d+)(?:[/?#].*)?$/.exec(text);
+    return match ? { ref: { number: Number(match[3]) }, repository: `${match[1]}/${match[2]}` } : undefined;
+}
+function fromObject(input, value) {
+    const number = value['number'];
+    const base = value['base'];
+    const repository = typeof base?.repo?.full_name === 'string' ? base.repo.full_name : undefined;
+    if (typeof number === 'number' || typeof number === 'string') {
+        const parsed = parsePullRequestRef(input, String(number));
+        return { ref: parsed.ref, ...(repository ? { repository } : {}) };
+    }
+    for (const key of ['html_url', 'url'])
+        if (typeof value[key] === 'string')
+            return parsePullRequestRef(input, value[key]);
+    if (typeof value['sha'] === 'string')
+        return parsePullRequestRef(input, value['sha']);
+    throw new errors_InputError(input, `is an object without "number", "html_url", "url" or "sha": ${JSON.stringify(value).slice(0, 200)}`);
 }
 /**
- * Untrusted text as a Markdown code span (CommonMark §6.1): inert, since
- * nothing inside a code span is a mention, a link, an image or HTML. Line
- * breaks become `↵`; the fence is one backtick longer than the longest run of
- * backticks in the text. In a table cell (`inTable`), `|` is written `\|`,
- * which GitHub's table syntax turns back into `|` (GFM §4.10).
- */
-function markdownCode(text, options = {}) {
-    let body = text.replace(/\r\n|\r|\n/g, '↵');
-    if (options.inTable)
-        body = body.replace(/\|/g, '\\|');
-    const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((match) => match[0].length));
-    const fence = '`'.repeat(longest + 1);
-    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
-    return `${fence}${pad}${body}${pad}${fence}`;
-}
-/**
- * Untrusted text as inert Markdown prose (a pull request title in a heading,
- * a detail in a table): every ASCII punctuation character backslash-escaped
- * (CommonMark §2.4), `<`, `>` and `&` as character references (no HTML, no
- * `<!--`), `@` and `#` followed by a zero-width joiner (no mention, no issue
- * reference), URL schemes and `www.` broken by one (no autolink), and line
- * breaks as spaces. It reads the same; it does nothing.
- */
-function markdownText(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/[!"#$%'()*+,\-./:;=?[\\\]^_`{|}~]/g, (char) => `\\${char}`)
-        .replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char])
-        .replace(/@/g, `@${ZERO_WIDTH_JOINER}`)
-        .replace(/\\#/g, `\\#${ZERO_WIDTH_JOINER}`)
-        .replace(/([a-zA-Z][a-zA-Z0-9+.-]*)\\:/g, `$1${ZERO_WIDTH_JOINER}\\:`)
-        .replace(/\b(www)\\\./gi, `$1${ZERO_WIDTH_JOINER}\\.`);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/summary.ts
-
-/**
- * The job summary, through @actions/core's `core.summary`. GitHub renders it
- * as HTML-flavoured Markdown, and `core.summary` inserts text as it is given:
- * every helper here escapes its text first, so untrusted values stay text.
- */
-/** Escapes text for the job summary (`&`, `<`, `>`, `"`, `'` as numeric character references). */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-/**
- * Appends a heading (h3) and a table to the job summary buffer. Cells are plain text and are escaped.
+ * Reads a pull request reference in any form a workflow expression gives it:
+ * `42`, `#42`, a pull request's web or API URL
+ * (`https://github.com/OWNER/REPO/pull/42`, `https://api.github.com/repos/OWNER/REPO/pulls/42`),
+ * a JSON object holding `number` (e.g. `toJSON(github.event.pull_request)`, or a
+ * `repository_dispatch` client payload), or a full 40-hex commit SHA.
  *
- * @param header column titles
- * @param rows one array of cells a row, as long as `header`
+ * @throws InputError naming `input`; for `Object` or `Array` (what the runner
+ *   writes for an object or array put in an input without `toJSON`), an error saying so
  */
-function addSummaryTable(heading, header, rows) {
-    summary.addHeading(escapeHtml(heading), 3);
-    summary.addTable([header.map((cell) => ({ data: escapeHtml(cell), header: true })), ...rows.map((row) => row.map((cell) => escapeHtml(cell)))]);
-}
-/** Appends a paragraph of plain text to the job summary buffer. */
-function addSummaryText(text) {
-    summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
-}
-/** Appends a code block (e.g. a unified diff, language `diff`) to the job summary buffer. */
-function addSummaryCode(code, language) {
-    core.summary.addCodeBlock(escapeHtml(code), language === undefined ? undefined : escapeHtml(language)).addEOL();
-}
-/**
- * Appends the job summary buffer to the GITHUB_STEP_SUMMARY file and empties the buffer (`core.summary.write()`).
- *
- * @throws Error, as @actions/core does, when GITHUB_STEP_SUMMARY is unset or names a file that cannot be written
- */
-async function writeSummary() {
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/action/run-action.ts
-
-
-/**
- * The one error boundary of every action: runs `body` and turns anything it
- * throws into `core.setFailed("<action> failed: <message>")`, which sets the
- * process exit code to 1. Inner code throws; it never calls setFailed or
- * process.exit itself. The stack goes to the debug log (ACTIONS_STEP_DEBUG).
- *
- * @param action the action's name, e.g. `bump-version`
- * @param body the action's work
- */
-async function runAction(action, body) {
-    try {
-        await body();
+function parsePullRequestRef(input, value) {
+    const text = value.trim();
+    if (/^#?\d+$/.test(text)) {
+        const number = Number(text.replace('#', ''));
+        if (number < 1 || !Number.isSafeInteger(number))
+            throw new errors_InputError(input, `must be a pull request number from 1, got "${text}"`);
+        return { ref: { number } };
     }
-    catch (error) {
-        if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(`${action} failed: ${describeError(error)}`);
-        // @actions/core sets it too; @github/local-action's stand-in for it does not.
-        process.exitCode = 1;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/github/identity.ts
-
-/** The GraphQL query for the login the token acts as (GitHub's GraphQL schema: `Query.viewer: User!`, `User.login: String!`). */
-const VIEWER_LOGIN_QUERY = 'query { viewer { login } }';
-/**
- * The login of the account a token acts as, the author of what it writes.
- *
- * - A user's token (personal access token, classic or fine-grained; OAuth or
- *   user-to-server token): `GET /user` answers the user, whose `login` this is.
- * - An installation access token (GitHub's token formats: prefix `ghs_`): the
- *   workflow's GITHUB_TOKEN is one of the GitHub Actions app, and
- *   actions/create-github-app-token makes one for your app. `GET /user`
- *   answers it 403 "Resource not accessible by integration"; it acts as the
- *   app's bot user, `github-actions[bot]` for the GITHUB_TOKEN and
- *   `<app-slug>[bot]` for an app, which GraphQL's `viewer { login }` answers.
- *   So for `ghs_` tokens the GraphQL query is asked first, and for any token
- *   whose `GET /user` is refused with 403.
- *
- * One request for a `ghs_` token or a user's token; two for an installation token without the prefix.
- *
- * @returns the login, e.g. `maintainer-alice` or `github-actions[bot]`
- * @throws the API's error when neither endpoint answers
- */
-async function authenticatedLogin(client, token) {
-    const viewer = async () => (await client.graphql(VIEWER_LOGIN_QUERY)).viewer.login;
-    if (token.startsWith('ghs_'))
-        return viewer();
-    try {
-        const { data } = await client.rest.users.getAuthenticated();
-        return data.login;
-    }
-    catch (error) {
-        if (errorStatus(error) === 403)
-            return viewer();
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/release-pr/checks.ts
-
-const ACTIONS_APP = 'github-actions';
-/** A check run's or job's state: anything not completed is pending; success, neutral and skipped pass. */
-function runState(status, conclusion) {
-    if (status !== 'completed')
-        return 'pending';
-    return conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped' ? 'pass' : 'fail';
-}
-/** Every check run on `sha`, every attempt (GET /repos/{owner}/{repo}/commits/{ref}/check-runs?filter=all, all pages). */
-async function fetchCheckRunEntries(client, repository, sha) {
-    const runs = await client.paginate(client.rest.checks.listForRef, { ...repository, ref: sha, filter: 'all', per_page: 100 });
-    return runs.map((run) => ({
-        id: run.id,
-        name: run.name,
-        app: run.app?.slug ?? (run.app ? `app ${run.app.id}` : 'unknown app'),
-        ...(run.check_suite ? { suite: run.check_suite.id } : {}),
-        status: run.status,
-        conclusion: run.conclusion,
-        ...(run.details_url || run.html_url ? { url: run.details_url ?? run.html_url ?? '' } : {}),
-    }));
-}
-/**
- * The jobs of this workflow run's latest attempt (GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs?filter=latest,
- * all pages; needs `actions: read`), with the runner each runs on.
- * @returns undefined when the token may not read them (403, 404)
- */
-async function fetchRunJobs(client, repository, runId, logger) {
-    try {
-        const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, { ...repository, run_id: Number(runId), filter: 'latest', per_page: 100 });
-        return jobs.map((job) => {
-            const checkRunId = Number(/\/check-runs\/(\d+)$/.exec(job.check_run_url ?? '')?.[1] ?? job.id);
-            return {
-                id: checkRunId,
-                name: job.name,
-                app: ACTIONS_APP,
-                runId,
-                status: job.status,
-                conclusion: job.conclusion,
-                ...(job.html_url ? { url: job.html_url } : {}),
-                ...(job.runner_name ? { runnerName: job.runner_name } : {}),
-            };
-        });
-    }
-    catch (error) {
-        const status = errorStatus(error);
-        if (status !== 403 && status !== 404)
-            throw error;
-        logger.warning(`Cannot read the jobs of this workflow run (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): its other jobs count only through their check runs on the head commit, and this job is found by its name`);
-        return undefined;
-    }
-}
-/**
- * The workflow of each check suite and workflow run on `sha`
- * (GET /repos/{owner}/{repo}/actions/runs?head_sha=…, all pages; needs `actions: read`).
- * @returns maps from check suite id and from run id to the workflow's path, or undefined when the token may not read them
- */
-async function fetchWorkflows(client, repository, sha, logger) {
-    try {
-        const runs = await client.paginate(client.rest.actions.listWorkflowRunsForRepo, { ...repository, head_sha: sha, per_page: 100 });
-        return {
-            bySuite: new Map(runs.filter((run) => run.check_suite_id).map((run) => [run.check_suite_id, run.path])),
-            byRun: new Map(runs.map((run) => [String(run.id), run.path])),
-        };
-    }
-    catch (error) {
-        const status = errorStatus(error);
-        if (status !== 403 && status !== 404)
-            throw error;
-        logger.warning(`Cannot read the workflow runs of the head commit (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): check runs of one name are told apart by app only`);
-        return undefined;
-    }
-}
-/** This job's check run id: the job of this run on this runner, else the running job named GITHUB_JOB. */
-function findSelf(entries, jobs, self) {
-    const running = (entry) => entry.status !== 'completed';
-    if (jobs) {
-        const byRunner = self.runnerName ? jobs.find((job) => running(job) && job.runnerName === self.runnerName) : undefined;
-        return (byRunner ?? (self.job ? jobs.find((job) => running(job) && job.name === self.job) : undefined))?.id;
-    }
-    if (!self.runId || !self.job)
-        return undefined;
-    return entries.find((entry) => running(entry) && entry.name === self.job && entry.url?.includes(`/actions/runs/${self.runId}/`))?.id;
-}
-/**
- * The check runs that decide, with this workflow run's other jobs (GitHub Actions' check runs of a workflow run
- * are its jobs, so a pending job counts as a pending check, even one whose check run is on another commit).
- *
- * Check runs are grouped by app and name, and GitHub Actions' ones also by workflow (through the check suite: one
- * per workflow run); in each group the newest run (highest id: a re-run makes a new one) decides. So a failing
- * `test` of another app, or of another workflow, is not hidden by a passing `test` elsewhere: each is its own check.
- * The group holding this job's own check run is left out: only this job, and its earlier attempts.
- * The workflow runs are read only when two workflow runs hold check runs of one name.
- *
- * Requests: the check runs (1 a 100), this run's jobs (1 a 100, when `self.runId` is set), the workflow runs on `sha` (0 or 1).
- */
-async function fetchCheckRuns(client, repository, sha, options) {
-    const { self, logger } = options;
-    const [entries, jobs] = await Promise.all([
-        fetchCheckRunEntries(client, repository, sha),
-        options.includeRunJobs && self.runId ? fetchRunJobs(client, repository, self.runId, logger) : Promise.resolve(undefined),
-    ]);
-    const selfId = findSelf(entries, jobs, self);
-    if (jobs && selfId === undefined)
-        logger.warning(`This job is not among the running jobs of workflow run ${self.runId ?? ''} (runner ${JSON.stringify(self.runnerName ?? '')}, job ${JSON.stringify(self.job ?? '')}): it is not left out of the checks`);
-    const known = new Set(entries.map((entry) => entry.id));
-    const all = [...entries, ...(jobs ?? []).filter((job) => !known.has(job.id))];
-    const groups = new Map();
-    for (const entry of all) {
-        const key = `${entry.app}\u0000${entry.name}`;
-        groups.set(key, [...(groups.get(key) ?? []), entry]);
-    }
-    const origin = (entry) => (entry.suite !== undefined ? `suite:${entry.suite}` : `run:${entry.runId ?? ''}`);
-    const mixed = [...groups.values()].some((group) => group[0].app === ACTIONS_APP && new Set(group.map(origin)).size > 1);
-    const workflows = mixed ? await fetchWorkflows(client, repository, sha, logger) : undefined;
-    const workflowOf = (entry) => (entry.suite !== undefined ? workflows?.bySuite.get(entry.suite) : undefined) ??
-        (entry.runId !== undefined ? workflows?.byRun.get(entry.runId) : undefined) ??
-        (entry.runId !== undefined ? `run ${entry.runId}` : `check suite ${entry.suite ?? '?'}`);
-    const decided = [];
-    for (const group of groups.values()) {
-        const parts = new Map();
-        for (const entry of group) {
-            const key = entry.app === ACTIONS_APP && workflows ? workflowOf(entry) : `app ${entry.app}`;
-            parts.set(key, [...(parts.get(key) ?? []), entry]);
-        }
-        for (const [key, part] of parts) {
-            if (selfId !== undefined && part.some((entry) => entry.id === selfId))
-                continue;
-            const newest = part.reduce((best, entry) => (entry.id > best.id ? entry : best));
-            decided.push({ entry: newest, source: key.startsWith('app ') || key.startsWith('run ') || key.startsWith('check suite') ? key : `workflow ${key}` });
-        }
-    }
-    const count = new Map();
-    for (const { entry } of decided)
-        count.set(entry.name, (count.get(entry.name) ?? 0) + 1);
-    return decided.map(({ entry, source }) => ({
-        name: entry.name,
-        kind: 'check run',
-        state: runState(entry.status, entry.conclusion),
-        detail: entry.status === 'completed' ? (entry.conclusion ?? 'completed') : entry.status,
-        ...(entry.url ? { url: entry.url } : {}),
-        ...((count.get(entry.name) ?? 0) > 1 ? { source } : {}),
-    }));
-}
-/** The latest commit status of each context on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/status, every page). */
-async function fetchStatuses(client, repository, sha) {
-    const statuses = [];
-    for (let page = 1;; page += 1) {
-        const { data } = await client.rest.repos.getCombinedStatusForRef({ ...repository, ref: sha, per_page: 100, page });
-        statuses.push(...data.statuses);
-        if (data.statuses.length < 100 || statuses.length >= data.total_count)
-            break;
-    }
-    return statuses.map((status) => ({
-        name: status.context,
-        kind: 'status',
-        state: status.state === 'success' ? 'pass' : status.state === 'pending' ? 'pending' : 'fail',
-        detail: status.state,
-        ...(status.target_url ? { url: status.target_url } : {}),
-    }));
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/release-pr/detail.ts
-
-/**
- * A rule's detail: our own words around values quoted from a pull request,
- * a check, a file or an input (titles, check names, branch names, file text,
- * expressions). Each rendering neutralises the quoted values for where it goes.
- */
-class Detail {
-    parts;
-    constructor(parts) {
-        this.parts = parts;
-    }
-    /** As it is: for outputs (JSON-encoded) and the job summary (HTML-escaped there). */
-    plain() {
-        return this.parts.map((part) => (typeof part === 'string' ? part : part.quoted)).join('');
-    }
-    /**
-     * For a Markdown table cell of a comment: each quoted value one inert code
-     * span (no mention, link, image or HTML; `|` escaped), without the `"`
-     * that surround it in the plain text.
-     */
-    markdown() {
-        const parts = this.parts;
-        return parts
-            .map((part, index) => {
-            if (typeof part !== 'string')
-                return markdownCode(part.quoted, { inTable: true });
-            let text = part.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-            if (text.endsWith('"') && typeof parts[index + 1] === 'object' && String(parts[index + 2] ?? '').startsWith('"'))
-                text = text.slice(0, -1);
-            if (text.startsWith('"') && typeof parts[index - 1] === 'object' && String(parts[index - 2] ?? '').endsWith('"'))
-                text = text.slice(1);
-            return text;
-        })
-            .join('');
-    }
-    /** For the log: each quoted value on one line, control characters escaped and `::` broken (logValue). */
-    log() {
-        return this.parts.map((part) => (typeof part === 'string' ? part : logValue(part.quoted))).join('');
-    }
-}
-/**
- * Builds a detail from a template: the literal text is ours; every
- * interpolated string is a quoted value; numbers and details are ours.
- * e.g. detail`"${title}" does not match ${pattern}`
- */
-function detail(strings, ...values) {
-    const parts = [];
-    strings.forEach((literal, index) => {
-        if (literal)
-            parts.push(literal);
-        if (index >= values.length)
-            return;
-        const value = values[index];
-        if (value instanceof Detail)
-            parts.push(...value.parts);
-        else if (typeof value === 'number')
-            parts.push(String(value));
-        else
-            parts.push({ quoted: value });
-    });
-    return new Detail(parts);
-}
-/** Details one after the other, `separator` (ours) between them. */
-function joinDetails(items, separator) {
-    return new Detail(items.flatMap((item, index) => (index === 0 ? item.parts : [separator, ...item.parts])));
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/github/marked-comment.ts
-/**
- * Keeps one comment of ours on an issue or pull request: edits the comment that starts with the
- * marker and was written by the account the token acts as, or creates one. A comment holding the
- * marker written by anyone else is never touched, so nobody can take over what the action writes.
- * (GET /repos/{owner}/{repo}/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments,
- * PATCH /repos/{owner}/{repo}/issues/comments/{comment_id})
- *
- * @returns the comment's URL and what was done
- * @throws the API's errors (a 403 for a token that may not comment, e.g. on a fork's pull request), and `author`'s
- */
-async function upsertMarkedComment(client, thread, comment) {
-    const { owner, repo, number } = thread;
-    if (comment.knownCount !== 0) {
-        const login = (await comment.author()).toLowerCase();
-        const comments = await client.paginate(client.rest.issues.listComments, {
-            owner,
-            repo,
-            issue_number: number,
-            per_page: 100,
-            ...(comment.since ? { since: comment.since } : {}),
-        });
-        const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
-        if (ours) {
-            if (ours.body === comment.body)
-                return { url: ours.html_url, action: 'unchanged' };
-            const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: comment.body });
-            return { url: data.html_url, action: 'updated' };
-        }
-    }
-    const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body: comment.body });
-    return { url: data.html_url, action: 'created' };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/release-pr/comment.ts
-
-
-
-/** The hidden marker that identifies the checklist comment, so that later runs update it in place. */
-const CHECKLIST_MARKER = '<!-- exegol-release-actions:verify-release-pr -->';
-const ICONS = { passed: '✅', failed: '❌', skipped: '➖' };
-/**
- * The checklist as a Markdown comment body, the marker first. Every value quoted from the pull
- * request, a check or a file is an inert code span (Detail.markdown): no mention, link, image or HTML.
- */
-function checklistMarkdown(results, headSha) {
-    const ok = results.every((result) => result.status !== 'failed');
-    const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.markdown()} |`);
-    return [
-        CHECKLIST_MARKER,
-        `### Release checklist: ${ok ? 'ready' : 'not ready'}`,
-        '',
-        `Verified on ${headSha.slice(0, 7)}.`,
-        '',
-        '| | Rule | Detail |',
-        '| --- | --- | --- |',
-        ...rows,
-        '',
-    ].join('\n');
-}
-/**
- * Keeps one checklist comment on the pull request (github/marked-comment.ts): updates the comment
- * that starts with the marker and was written by the account the token acts as (`author`, asked
- * only when the pull request has comments), or creates one. A comment holding the marker written
- * by anyone else is never touched.
- *
- * @param author the login the token acts as (authenticatedLogin)
- * @returns the comment's URL and what was done; `not written` with the reason when the API refused (403, 404)
- *   or the account could not be told
- * @throws the API's other errors
- */
-async function upsertChecklistComment(client, repository, number, existingComments, body, author) {
-    let authorError;
-    const login = async () => {
+    if (/^[0-9a-f]{40}$/i.test(text))
+        return { ref: { commit: text.toLowerCase() } };
+    const url = fromUrl(text);
+    if (url)
+        return url;
+    if (text === 'Object' || text === 'Array')
+        throw new errors_InputError(input, `is "${text}": the expression gave an ${text.toLowerCase()}; pass toJSON(…) of it, or its number`);
+    if (text.startsWith('{') || text.startsWith('"')) {
+        let parsed;
         try {
-            return await author();
+            parsed = JSON.parse(text);
         }
-        catch (error) {
-            authorError = error;
-            throw error;
+        catch {
+            throw new errors_InputError(input, `is not valid JSON: ${text.slice(0, 200)}`);
         }
-    };
-    try {
-        return await upsertMarkedComment(client, { ...repository, number }, { marker: CHECKLIST_MARKER, body, author: login, knownCount: existingComments });
+        if (typeof parsed === 'string')
+            return parsePullRequestRef(input, parsed);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return fromObject(input, parsed);
     }
-    catch (error) {
-        if (authorError !== undefined)
-            return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(authorError)})` };
-        const status = errorStatus(error);
-        if (status === 403 || status === 404)
-            return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };
-        throw error;
-    }
+    throw new errors_InputError(input, `must be a pull request number, #number, URL, JSON object with "number", or a 40-hex commit SHA, got "${text.slice(0, 200)}"`);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/release-pr/facts.ts
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
 
 
 /**
- * Reads the pull request again through the REST API (an event payload can be stale).
- * @throws ActionError when it does not exist (404)
- */
-async function fetchPullRequest(client, repository, number) {
-    try {
-        const { data } = await client.rest.pulls.get({ ...repository, pull_number: number });
-        return {
-            number: data.number,
-            state: data.state,
-            merged: data.merged,
-            draft: data.draft ?? false,
-            title: data.title,
-            body: data.body ?? '',
-            baseRef: data.base.ref,
-            headRef: data.head.ref,
-            headSha: data.head.sha,
-            ...(data.head.repo ? { headRepository: data.head.repo.full_name } : {}),
-            author: data.user.login,
-            comments: data.comments,
-            ...(data.merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
-        };
-    }
-    catch (error) {
-        if (errorStatus(error) === 404)
-            throw new errors_ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
-        throw error;
-    }
-}
-/**
- * The pull request a commit is the head of, or the merge commit of once merged
- * (GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls). Where several are,
- * the one into `base`.
+ * The pull request number of the event that started the workflow
+ * (`pull_request`, `pull_request_target`, `pull_request_review`, … payloads
+ * hold `pull_request.number`; `issue_comment` on a pull request holds `issue.number`).
+ * Reads GITHUB_EVENT_PATH, the webhook payload the runner saved.
  *
- * @returns its number
- * @throws ActionError when none is, or several into `base` are
+ * @returns the number, or undefined when the event has none
  */
-async function findPullRequestForCommit(client, repository, sha, base) {
-    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repository, commit_sha: sha, per_page: 100 });
-    const matching = data.filter((pr) => pr.head.sha === sha || (pr.merged_at && pr.merge_commit_sha === sha));
-    const into = matching.filter((pr) => pr.base.ref === base);
-    const chosen = into.length ? into : matching;
-    const name = `${repository.owner}/${repository.repo}`;
-    if (chosen.length === 1)
-        return chosen[0].number;
-    if (chosen.length === 0)
-        throw new errors_ActionError(`no pull request of ${name} has commit ${sha} as its head or merge commit`);
-    throw new errors_ActionError(`several pull requests of ${name} have commit ${sha} as head: ${chosen.map((pr) => `#${pr.number}`).join(', ')}: pass the number`);
-}
-/** A commit's parents (GET /repos/{owner}/{repo}/git/commits/{commit_sha}), in order: a merge commit has two or more. */
-async function fetchCommitParents(client, repository, sha) {
-    const { data } = await client.rest.git.getCommit({ ...repository, commit_sha: sha });
-    return data.parents.map((parent) => parent.sha);
-}
-/** Every submitted review, all pages, oldest first. */
-async function fetchReviews(client, repository, number) {
-    const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repository, pull_number: number, per_page: 100 });
-    return reviews.filter((review) => review.user).map((review) => ({ user: review.user.login, state: review.state, commitId: review.commit_id ?? '' }));
-}
-/** Repository permission levels, from least to most (GitHub's base roles). */
-const PERMISSION_LEVELS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
-/**
- * A user's permission on the repository (GET /repos/{owner}/{repo}/collaborators/{username}/permission):
- * its `role_name` when it is a base role, else its legacy `permission` (admin, write, read, none).
- */
-async function fetchPermission(client, repository, username) {
+function eventPullRequestNumber(eventPath = readRunnerContext().eventPath) {
+    if (!eventPath)
+        return undefined;
+    let payload;
     try {
-        const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repository, username });
-        const role = data.role_name;
-        return PERMISSION_LEVELS.includes(role) ? role : (data.permission ?? 'none');
+        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
     }
-    catch (error) {
-        if (errorStatus(error) === 404)
-            return 'none';
-        throw error;
+    catch {
+        return undefined;
     }
+    return payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
 }
-/** Every tag name of the repository (GET /repos/{owner}/{repo}/git/matching-refs/tags, one request). */
-async function fetchTagNames(client, repository) {
-    const { data } = await client.rest.git.listMatchingRefs({ ...repository, ref: 'tags' });
-    return data.map((ref) => ref.ref.replace(/^refs\/tags\//, ''));
-}
-/**
- * A file's text at a commit (GET /repos/{owner}/{repo}/contents/{path}?ref=…, raw media type).
- * @returns the text, or undefined when the file does not exist there
- */
-async function fetchFileText(client, repository, path, ref) {
-    try {
-        const { data } = await client.rest.repos.getContent({ ...repository, path, ref, mediaType: { format: 'raw' } });
-        return typeof data === 'string' ? data : undefined;
-    }
-    catch (error) {
-        if (errorStatus(error) === 404)
-            return undefined;
-        throw error;
-    }
+/** The repository running the workflow (GITHUB_REPOSITORY, `owner/name`). @throws Error when unset or malformed */
+function currentRepository(context = readRunnerContext()) {
+    const [owner, repo, ...rest] = (context.repository ?? '').split('/');
+    if (!owner || !repo || rest.length)
+        throw new Error(`GITHUB_REPOSITORY is "${context.repository ?? ''}", not owner/name`);
+    return { owner, repo };
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/@renovatebot/pep440/lib/version.js
@@ -38706,7 +38243,10 @@ function explain(version) {
 const PRE_LABELS = ['a', 'b', 'rc'];
 // PEP 440 "Parsing with a regular expression": surrounding white space is allowed, case is not significant.
 // Without the `u` flag, `i` folds no character outside ASCII onto ASCII (ECMA-262 Canonicalize), so `İ` is not `i`.
-const VERSION_EXPRESSION = new RegExp(`^\\s*${VERSION_PATTERN}\\s*$`, 'i');
+// White space is Python's (`\s` of a str pattern: the characters str.isspace() accepts), as pypa/packaging reads it;
+// JavaScript's `\s` also takes U+FEFF (a format character, not white space to Python), which packaging refuses.
+const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const VERSION_EXPRESSION = new RegExp(`^${PYTHON_SPACE}*${VERSION_PATTERN}${PYTHON_SPACE}*$`, 'i');
 /** PEP 440 "Pre-release spelling": alpha → a, beta → b, c, pre and preview → rc. */
 function preLabelOf(spelling) {
     const lower = spelling.toLowerCase();
@@ -38835,6 +38375,235 @@ function python_version_comparePythonVersions(a, b) {
         // No dev part sorts after every dev part.
         (x.dev === undefined ? (y.dev === undefined ? 0 : 1) : y.dev === undefined ? -1 : compareBig(x.dev, y.dev)) ||
         compareLocal(x.local, y.local));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/text/untrusted.ts
+/**
+ * Neutralising untrusted text: pull request titles and bodies, comment
+ * bodies, check names, branch names, file contents. In Markdown (comments,
+ * job summaries) it must not mention anyone, show an image, link anywhere,
+ * open an HTML comment that hides what follows, or break a table; in the log
+ * it must stay on one line and never start a workflow command (`::…::`).
+ */
+const ZERO_WIDTH_JOINER = '\u200d';
+/**
+ * Untrusted text for the log: one line, with CR, LF and every other control
+ * character written as an escape (`\n`, `\r`, `\t`, `\u001b`), and `::`
+ * broken by a zero-width joiner so that no workflow command can start from it.
+ * Backslashes are doubled, so that an escape seen is an escape made here.
+ */
+function logValue(text) {
+    return (text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        // eslint-disable-next-line no-control-regex -- control characters are what this escapes
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/::/g, `:${ZERO_WIDTH_JOINER}:`));
+}
+/**
+ * Untrusted text as a Markdown code span (CommonMark §6.1): inert, since
+ * nothing inside a code span is a mention, a link, an image or HTML. Line
+ * breaks become `↵`; the fence is one backtick longer than the longest run of
+ * backticks in the text. In a table cell (`inTable`), `|` is written `\|`,
+ * which GitHub's table syntax turns back into `|` (GFM §4.10).
+ */
+function markdownCode(text, options = {}) {
+    let body = text.replace(/\r\n|\r|\n/g, '↵');
+    if (options.inTable)
+        body = body.replace(/\|/g, '\\|');
+    const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((match) => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * Untrusted text as inert Markdown prose (a pull request title in a heading,
+ * a detail in a table): every ASCII punctuation character backslash-escaped
+ * (CommonMark §2.4), `<`, `>` and `&` as character references (no HTML, no
+ * `<!--`), `@` and `#` followed by a zero-width joiner (no mention, no issue
+ * reference), URL schemes and `www.` broken by one (no autolink), and line
+ * breaks as spaces. It reads the same; it does nothing.
+ */
+function markdownText(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[!"#$%'()*+,\-./:;=?[\\\]^_`{|}~]/g, (char) => `\\${char}`)
+        .replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char])
+        .replace(/@/g, `@${ZERO_WIDTH_JOINER}`)
+        .replace(/\\#/g, `\\#${ZERO_WIDTH_JOINER}`)
+        .replace(/([a-zA-Z][a-zA-Z0-9+.-]*)\\:/g, `$1${ZERO_WIDTH_JOINER}\\:`)
+        .replace(/\b(www)\\\./gi, `$1${ZERO_WIDTH_JOINER}\\.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/detail.ts
+
+/**
+ * A rule's detail: our own words around values quoted from a pull request,
+ * a check, a file or an input (titles, check names, branch names, file text,
+ * expressions). Each rendering neutralises the quoted values for where it goes.
+ */
+class Detail {
+    parts;
+    constructor(parts) {
+        this.parts = parts;
+    }
+    /** As it is: for outputs (JSON-encoded) and the job summary (HTML-escaped there). */
+    plain() {
+        return this.parts.map((part) => (typeof part === 'string' ? part : part.quoted)).join('');
+    }
+    /**
+     * For a Markdown table cell of a comment: each quoted value one inert code
+     * span (no mention, link, image or HTML; `|` escaped), without the `"`
+     * that surround it in the plain text.
+     */
+    markdown() {
+        const parts = this.parts;
+        return parts
+            .map((part, index) => {
+            if (typeof part !== 'string')
+                return markdownCode(part.quoted, { inTable: true });
+            let text = part.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+            if (text.endsWith('"') && typeof parts[index + 1] === 'object' && String(parts[index + 2] ?? '').startsWith('"'))
+                text = text.slice(0, -1);
+            if (text.startsWith('"') && typeof parts[index - 1] === 'object' && String(parts[index - 2] ?? '').endsWith('"'))
+                text = text.slice(1);
+            return text;
+        })
+            .join('');
+    }
+    /** For the log: each quoted value on one line, control characters escaped and `::` broken (logValue). */
+    log() {
+        return this.parts.map((part) => (typeof part === 'string' ? part : logValue(part.quoted))).join('');
+    }
+}
+/**
+ * Builds a detail from a template: the literal text is ours; every
+ * interpolated string is a quoted value; numbers and details are ours.
+ * e.g. detail`"${title}" does not match ${pattern}`
+ */
+function detail(strings, ...values) {
+    const parts = [];
+    strings.forEach((literal, index) => {
+        if (literal)
+            parts.push(literal);
+        if (index >= values.length)
+            return;
+        const value = values[index];
+        if (value instanceof Detail)
+            parts.push(...value.parts);
+        else if (typeof value === 'number')
+            parts.push(String(value));
+        else
+            parts.push({ quoted: value });
+    });
+    return new Detail(parts);
+}
+/** Details one after the other, `separator` (ours) between them. */
+function joinDetails(items, separator) {
+    return new Detail(items.flatMap((item, index) => (index === 0 ? item.parts : [separator, ...item.parts])));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/facts.ts
+
+
+/**
+ * Reads the pull request again through the REST API (an event payload can be stale).
+ * @throws ActionError when it does not exist (404)
+ */
+async function fetchPullRequest(client, repository, number) {
+    try {
+        const { data } = await client.rest.pulls.get({ ...repository, pull_number: number });
+        return {
+            number: data.number,
+            state: data.state,
+            merged: data.merged,
+            draft: data.draft ?? false,
+            title: data.title,
+            body: data.body ?? '',
+            baseRef: data.base.ref,
+            headRef: data.head.ref,
+            headSha: data.head.sha,
+            ...(data.head.repo ? { headRepository: data.head.repo.full_name } : {}),
+            author: data.user.login,
+            comments: data.comments,
+            ...(data.merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
+        };
+    }
+    catch (error) {
+        if (errorStatus(error) === 404)
+            throw new errors_ActionError(`pull request #${number} does not exist in ${repository.owner}/${repository.repo} (or the token cannot read it)`);
+        throw error;
+    }
+}
+/**
+ * The pull request a commit is the head of, or the merge commit of once merged
+ * (GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls). Where several are,
+ * the one into `base`.
+ *
+ * @returns its number
+ * @throws ActionError when none is, or several into `base` are
+ */
+async function findPullRequestForCommit(client, repository, sha, base) {
+    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repository, commit_sha: sha, per_page: 100 });
+    const matching = data.filter((pr) => pr.head.sha === sha || (pr.merged_at && pr.merge_commit_sha === sha));
+    const into = matching.filter((pr) => pr.base.ref === base);
+    const chosen = into.length ? into : matching;
+    const name = `${repository.owner}/${repository.repo}`;
+    if (chosen.length === 1)
+        return chosen[0].number;
+    if (chosen.length === 0)
+        throw new errors_ActionError(`no pull request of ${name} has commit ${sha} as its head or merge commit`);
+    throw new errors_ActionError(`several pull requests of ${name} have commit ${sha} as head: ${chosen.map((pr) => `#${pr.number}`).join(', ')}: pass the number`);
+}
+/** A commit's parents (GET /repos/{owner}/{repo}/git/commits/{commit_sha}), in order: a merge commit has two or more. */
+async function fetchCommitParents(client, repository, sha) {
+    const { data } = await client.rest.git.getCommit({ ...repository, commit_sha: sha });
+    return data.parents.map((parent) => parent.sha);
+}
+/** Every submitted review, all pages, oldest first. */
+async function fetchReviews(client, repository, number) {
+    const reviews = await client.paginate(client.rest.pulls.listReviews, { ...repository, pull_number: number, per_page: 100 });
+    return reviews.filter((review) => review.user).map((review) => ({ user: review.user.login, state: review.state, commitId: review.commit_id ?? '' }));
+}
+/** Repository permission levels, from least to most (GitHub's base roles). */
+const PERMISSION_LEVELS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
+/**
+ * A user's permission on the repository (GET /repos/{owner}/{repo}/collaborators/{username}/permission):
+ * its `role_name` when it is a base role, else its legacy `permission` (admin, write, read, none).
+ */
+async function fetchPermission(client, repository, username) {
+    try {
+        const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repository, username });
+        const role = data.role_name;
+        return PERMISSION_LEVELS.includes(role) ? role : (data.permission ?? 'none');
+    }
+    catch (error) {
+        if (errorStatus(error) === 404)
+            return 'none';
+        throw error;
+    }
+}
+/** Every tag name of the repository (GET /repos/{owner}/{repo}/git/matching-refs/tags, one request). */
+async function fetchTagNames(client, repository) {
+    const { data } = await client.rest.git.listMatchingRefs({ ...repository, ref: 'tags' });
+    return data.map((ref) => ref.ref.replace(/^refs\/tags\//, ''));
+}
+/**
+ * A file's text at a commit (GET /repos/{owner}/{repo}/contents/{path}?ref=…, raw media type).
+ * @returns the text, or undefined when the file does not exist there
+ */
+async function fetchFileText(client, repository, path, ref) {
+    try {
+        const { data } = await client.rest.repos.getContent({ ...repository, path, ref, mediaType: { format: 'raw' } });
+        return typeof data === 'string' ? data : undefined;
+    }
+    catch (error) {
+        if (errorStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/submodules.ts
@@ -39012,6 +38781,7 @@ function submoduleProblems(states) {
 
 
 
+
 const rules_text = (value) => (typeof value === 'string' ? new Detail([value]) : value);
 const passed = (rule, why) => ({ rule, status: 'passed', detail: rules_text(why) });
 const failed = (rule, why) => ({ rule, status: 'failed', detail: rules_text(why) });
@@ -39063,6 +38833,16 @@ function titleRules(title, pattern) {
     const found = pattern.exec(title)?.groups?.['version'];
     if (found === undefined)
         return { results: [failed('title', detail `"${title}" does not match ${pattern.source}`), skipped('version', 'no version in the title')] };
+    // PEP 440 and pypa/packaging read no invisible character as part of a version; JavaScript's \s and trim() take
+    // U+FEFF for white space. The title's separator is the pattern's: inside the version, none is allowed.
+    const invisible = INVISIBLE.exec(found)?.[0];
+    if (invisible !== undefined)
+        return {
+            results: [
+                passed('title', detail `"${title}" matches`),
+                failed('version', detail `"${found}" holds ${rules_text(codePoint(invisible))} (white space, a control or an invisible format character): not a PEP 440 version`),
+            ],
+        };
     const version = python_version_parsePythonVersion(found);
     if (!version)
         return { results: [passed('title', detail `"${title}" matches`), failed('version', detail `"${found}" is not a PEP 440 version`)] };
@@ -39074,6 +38854,12 @@ function titleRules(title, pattern) {
         ],
         version,
     };
+}
+/** White space, control and format characters (Unicode categories Z*, Cc, Cf): none belongs in a version. */
+const INVISIBLE = /[\s\p{Z}\p{Cc}\p{Cf}]/u;
+/** A character as `U+FEFF`. */
+function codePoint(char) {
+    return `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 /** The versions of the tags that are PEP 440 versions, with their tag names. */
 function versionTags(tags) {
@@ -39112,6 +38898,58 @@ function descriptionRule(body, required) {
     return items > 0
         ? passed('description', detail `the description lists ${items} item(s)`)
         : failed('description', 'the description lists no change: add a Markdown list of the major changes');
+}
+/** The marker open-release-pr writes before its part of the pull request's description. */
+const RELEASE_DESCRIPTION_BEGIN = '<!-- open-release-pr:begin -->';
+/** The marker open-release-pr writes after its part of the description. */
+const RELEASE_DESCRIPTION_END = '<!-- open-release-pr:end -->';
+/**
+ * A task list item (GFM §5.3 "Task list items (extension)"): a list item (`-`, `*`, `+`, or `1.` / `1)`),
+ * inside block quotes or not, whose text starts with `[ ]` (unticked: a space or tab) or `[x]` / `[X]` (ticked).
+ */
+const TASK_ITEM = /^[ \t]*(?:>[ \t]*)*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ \txX])\](?:[ \t]+(.*))?$/;
+/** The task items of the parts of `body` between the open-release-pr markers; `unclosed` when a begin marker has no end after it. */
+function releaseChecklist(body) {
+    const items = [];
+    let found = false;
+    let from = 0;
+    for (;;) {
+        const begin = body.indexOf(RELEASE_DESCRIPTION_BEGIN, from);
+        if (begin === -1)
+            return { found, unclosed: false, items };
+        found = true;
+        const start = begin + RELEASE_DESCRIPTION_BEGIN.length;
+        const end = body.indexOf(RELEASE_DESCRIPTION_END, start);
+        if (end === -1)
+            return { found, unclosed: true, items };
+        for (const line of body.slice(start, end).split(/\r\n|\r|\n/)) {
+            const match = TASK_ITEM.exec(line);
+            if (match)
+                items.push({ ticked: match[1] === 'x' || match[1] === 'X', text: (match[2] ?? '').trim() });
+        }
+        from = end + RELEASE_DESCRIPTION_END.length;
+    }
+}
+/**
+ * `require-checklist`: every task item (`- [ ] …`) in the part of the description open-release-pr wrote (between
+ * {@link RELEASE_DESCRIPTION_BEGIN} and {@link RELEASE_DESCRIPTION_END}) is ticked. A description without the
+ * markers has no release checklist and passes; a begin marker without its end fails (the part cannot be told).
+ * The unticked items are named, quoted (neutralised where they are shown).
+ */
+function checklistRule(body, required) {
+    if (!required)
+        return skipped('checklist', 'not required (require-checklist: false)');
+    const checklist = releaseChecklist(body);
+    if (!checklist.found)
+        return passed('checklist', 'no release checklist in the description (no part written by open-release-pr)');
+    if (checklist.unclosed)
+        return failed('checklist', `the description holds ${RELEASE_DESCRIPTION_BEGIN} without ${RELEASE_DESCRIPTION_END} after it: restore the marker`);
+    const unticked = checklist.items.filter((item) => !item.ticked);
+    if (checklist.items.length === 0)
+        return passed('checklist', 'the release checklist holds no item');
+    if (unticked.length === 0)
+        return passed('checklist', detail `${checklist.items.length} checklist item(s) ticked`);
+    return failed('checklist', detail `${unticked.length} of ${checklist.items.length} checklist item(s) not ticked: ${joinDetails(unticked.map((item) => detail `${item.text}`), '; ')}`);
 }
 /** The latest decisive review (approved, changes requested, dismissed) of each user other than the author. */
 function latestReviews(pr, reviews) {
@@ -39165,6 +39003,60 @@ function approvalRule(pr, reviews, permissions, options) {
     const why = notes.length ? joinDetails([summary, ...notes], '; ') : summary;
     return counted.length >= options.required && !changesRequested ? passed('approvals', why) : failed('approvals', why);
 }
+/** A GitHub App's slug: letters, digits and hyphens, starting with a letter or digit (an app's URL https://github.com/apps/<slug>). */
+const APP_SLUG = /^[a-z0-9][a-z0-9-]*$/i;
+/**
+ * Parses the lines of `checks` naming checks. Unambiguous by form alone, never by what ran:
+ * - `name` without `/`: a check run of any app, or a commit status, of that name;
+ * - `<app-slug>/<name>`: only a check run of that app (the part before the FIRST `/` is the slug,
+ *   the rest the name, which may hold `/`), e.g. `github-actions/test`, `github-actions/build / amd64`;
+ * - `/<name>`: any app again, for a check whose own name holds `/` (`/docs/readthedocs`, `/ci/circleci: build`).
+ *
+ * @throws InputError naming `input` for an empty name, or a part before the first `/` that is no app slug
+ */
+function parseCheckEntries(input, lines) {
+    return lines.map((text) => {
+        if (text.startsWith('/')) {
+            if (text.length === 1)
+                throw new errors_InputError(input, 'holds "/" alone: write a check name after the "/"');
+            return { text, name: text.slice(1) };
+        }
+        const slash = text.indexOf('/');
+        if (slash === -1)
+            return { text, name: text };
+        const app = text.slice(0, slash);
+        const name = text.slice(slash + 1);
+        if (!APP_SLUG.test(app))
+            throw new errors_InputError(input, `holds "${text}": the part before the first "/" names the GitHub App, and "${app}" is no app slug (letters, digits, hyphens); for a check whose own name holds "/", from any app, write "/${text}"`);
+        if (name === '')
+            throw new errors_InputError(input, `holds "${text}": write the check's name after "${app}/"`);
+        return { text, app: app.toLowerCase(), name };
+    });
+}
+/** Whether `check` is one `entry` asks for: same name, and when the entry names an app, a check run of that app. */
+function matchesCheckEntry(check, entry) {
+    if (check.name !== entry.name)
+        return false;
+    return entry.app === undefined || (check.kind === 'check run' && check.app?.toLowerCase() === entry.app);
+}
+/** The checks the mode considers: all of them, or those a named entry asks for. */
+function consideredChecks(checks, mode) {
+    if (mode.mode === 'none')
+        return [];
+    if (mode.mode === 'all')
+        return [...checks];
+    return checks.filter((check) => mode.entries.some((entry) => matchesCheckEntry(check, entry)));
+}
+/**
+ * A check as the checklist names it: its name and where it comes from, in brackets: the app of a check run
+ * (and its workflow, where two workflows hold a check of that name), or `commit status`.
+ */
+function checkLabel(check) {
+    if (check.kind === 'status')
+        return detail `${check.name} [commit status]`;
+    const where = check.source && !check.source.startsWith('app ') ? detail `, ${check.source}` : detail ``;
+    return detail `${check.name} [${check.app ?? 'unknown app'}${where}]`;
+}
 /** Turns a glob (`*` any run of characters, `?` one character) into an anchored expression. */
 function globToRegExp(glob) {
     const source = glob
@@ -39178,23 +39070,40 @@ function relevantChecks(checks, ignore) {
     const patterns = ignore.map(globToRegExp);
     return checks.filter((check) => !patterns.some((pattern) => pattern.test(check.name)));
 }
-/** Check runs and commit statuses on the head commit pass; zero checks where checks are required fails. */
+/**
+ * Check runs and commit statuses on the head commit pass; zero checks where checks are required fails.
+ * Each check is named with its app (or as a commit status), passing or not; with named entries, an entry
+ * no check matches did not run, and a check of that name from another app does not stand in for it.
+ */
 function checksRule(checks, mode, sha) {
     if (mode.mode === 'none')
         return skipped('checks', 'not required (checks: none)');
-    const considered = mode.mode === 'all' ? checks : checks.filter((check) => mode.names.includes(check.name));
-    const missing = mode.mode === 'named' ? mode.names.filter((name) => !checks.some((check) => check.name === name)) : [];
+    const considered = consideredChecks(checks, mode);
+    const missing = mode.mode === 'named' ? mode.entries.filter((entry) => !checks.some((check) => matchesCheckEntry(check, entry))) : [];
     if (considered.length === 0 && missing.length === 0)
         return failed('checks', detail `no check ran on ${sha.slice(0, 7)}: a release needs its checks`);
-    const named = (check) => check.source ? detail `${check.name} [${check.source}] (${check.detail})` : detail `${check.name} (${check.detail})`;
+    const notRun = (entry) => {
+        if (entry.app === undefined)
+            return detail `${entry.name} did not run`;
+        const others = [
+            ...new Set(checks.filter((check) => check.name === entry.name).map((check) => (check.kind === 'status' ? 'commit status' : (check.app ?? '?')))),
+        ];
+        const elsewhere = others.length
+            ? detail ` (one of that name came from ${joinDetails(others.map((other) => detail `${other}`), ', ')}, which does not count)`
+            : detail ``;
+        const whole = checks.some((check) => check.name === entry.text)
+            ? detail `; a check named ${entry.text} ran: write ${`/${entry.text}`} to take it from any app`
+            : detail ``;
+        return detail `${entry.name} of app ${entry.app} did not run${elsewhere}${whole}`;
+    };
     const problems = [
-        ...missing.map((name) => detail `${name} did not run`),
-        ...considered.filter((check) => check.state === 'fail').map((check) => detail `${named(check)} failed`),
-        ...considered.filter((check) => check.state === 'pending').map((check) => detail `${named(check)} is pending`),
+        ...missing.map(notRun),
+        ...considered.filter((check) => check.state === 'fail').map((check) => detail `${checkLabel(check)} (${check.detail}) failed`),
+        ...considered.filter((check) => check.state === 'pending').map((check) => detail `${checkLabel(check)} (${check.detail}) is pending`),
     ];
     if (problems.length)
         return failed('checks', joinDetails(problems, '; '));
-    return passed('checks', detail `${considered.length} check(s) passed on ${sha.slice(0, 7)}`);
+    return passed('checks', detail `${considered.length} check(s) passed on ${sha.slice(0, 7)}: ${joinDetails(considered.map(checkLabel), ', ')}`);
 }
 /** Each version file holds the title's version (PEP 440 equality) at the head commit. */
 function versionFileRule(files, version) {
@@ -39265,8 +39174,427 @@ function mergeCommitRule(pr, parents) {
         ? detail `${sha} has ${parents.length} parent: the pull request was squashed or rebased, not merged with a merge commit`
         : detail `${sha} does not merge the head commit ${pr.headSha.slice(0, 7)}`);
 }
+/**
+ * `companion-pull-request`: an open pull request from the companion branch into its repository's default
+ * branch exists (e.g. the Exegol-docs pull request `dev-images` → `main`, ready before the release).
+ */
+function companionRule(spec, lookup) {
+    if (!spec || !lookup)
+        return skipped('companion', 'no companion pull request asked for (companion-pull-request: empty)');
+    const repository = `${spec.owner}/${spec.repo}`;
+    if (lookup.kind === 'unreadable')
+        return failed('companion', detail `cannot read the pull requests of ${repository} with companion-token: ${lookup.reason}`);
+    const pr = lookup.pullRequest;
+    if (!pr)
+        return failed('companion', detail `no open pull request from ${spec.branch} into ${lookup.defaultBranch} in ${repository}: open it before the release (companion-pull-request)`);
+    return passed('companion', detail `#${pr.number} from ${spec.branch} into ${lookup.defaultBranch} in ${repository} is open${rules_text(pr.draft ? ' (a draft)' : '')}`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/pull-request-sync/command.ts
+/**
+ * Whether `name` is a valid branch name, by the rules of git-check-ref-format(1) for
+ * `refs/heads/<name>` (with `--branch`): no ASCII control character, space, `~`, `^`, `:`, `?`,
+ * `*`, `[` or `\`; no `..`, `@{`, `//`; no component starting with `.` or ending with `.lock`;
+ * not `@`, not starting with `-` or `/`, not ending with `/` or `.`. Branch names come from
+ * comments and forks: a name that passes holds nothing git or a shell argument could misread.
+ */
+function isValidBranchName(name) {
+    if (name === '' || name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.'))
+        return false;
+    // eslint-disable-next-line no-control-regex -- control characters are what git refuses
+    if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(name) || name.includes('..') || name.includes('@{') || name.includes('//'))
+        return false;
+    return name.split('/').every((component) => !component.startsWith('.') && !component.endsWith('.lock'));
+}
+/**
+ * Parses a pull request comment: its first line, trimmed, split on white space. The first word
+ * must be exactly `command`; at most one argument follows, a branch name ({@link isValidBranchName}).
+ * The lines after the first are free text, left alone.
+ *
+ * @param body the comment's body (untrusted)
+ * @param command the command word, e.g. `/sync`
+ */
+function parseSyncCommand(body, command) {
+    const words = (body.split(/\r?\n/, 1)[0] ?? '').trim().split(/\s+/);
+    const [word = '', ...args] = words;
+    if (!word.startsWith(command))
+        return { kind: 'not-a-command' };
+    if (word !== command)
+        return { kind: 'unknown', word, problem: `unknown command` };
+    if (args.length > 1)
+        return { kind: 'unknown', word: words.join(' '), problem: 'takes at most one argument, the upstream branch' };
+    const [branch] = args;
+    if (branch === undefined)
+        return { kind: 'sync' };
+    if (!isValidBranchName(branch))
+        return { kind: 'unknown', word: words.join(' '), problem: 'names no valid branch' };
+    return { kind: 'sync', branch };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/companion.ts
+
+
+
+
+// GitHub's account names: letters, digits and single hyphens, neither first nor last, at most 39 characters.
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+// GitHub's repository names: letters, digits, `.`, `_` and `-`, at most 100 characters; `.` and `..` are none.
+const companion_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
+/**
+ * Parses `owner/repo:branch` (e.g. `ThePorgs/Exegol-docs:dev-images`) strictly: the owner by GitHub's account
+ * name rules, the repository by its repository name rules (not `.`, `..`, nor ending in `.git`), the branch by
+ * git-check-ref-format(1)'s rules for a branch (`isValidBranchName`; `HEAD` refused). Nothing is trimmed or guessed.
+ *
+ * @throws InputError naming `input`, saying which part is wrong
+ */
+function parseCompanionPullRequest(input, value) {
+    const form = `must be owner/repository:branch, e.g. ThePorgs/Exegol-docs:dev-images, got "${value}"`;
+    const colon = value.indexOf(':');
+    const slash = value.indexOf('/');
+    if (colon === -1 || slash === -1 || slash > colon)
+        throw new errors_InputError(input, form);
+    const owner = value.slice(0, slash);
+    const repo = value.slice(slash + 1, colon);
+    const branch = value.slice(colon + 1);
+    if (!OWNER.test(owner))
+        throw new errors_InputError(input, `${form}: "${owner}" is no GitHub account name (letters, digits, single hyphens inside, at most 39)`);
+    if (!companion_REPOSITORY.test(repo) || repo === '.' || repo === '..' || repo.toLowerCase().endsWith('.git'))
+        throw new errors_InputError(input, `${form}: "${repo}" is no GitHub repository name (letters, digits, ".", "_", "-", without ".git")`);
+    if (branch === 'HEAD' || !isValidBranchName(branch))
+        throw new errors_InputError(input, `${form}: "${branch}" is no valid branch name (git check-ref-format --branch)`);
+    return { owner, repo, branch };
+}
+/**
+ * Looks for the open pull request from `spec.branch` into the default branch of `spec.owner/spec.repo`:
+ * GET /repos/{owner}/{repo} (its `default_branch`), then
+ * GET /repos/{owner}/{repo}/pulls?state=open&head={owner}:{branch}&base={default_branch} (2 requests).
+ * The answer is checked again (head branch and repository, base, state), as a filter the API ignored would let through.
+ *
+ * @returns `unreadable` with the reason when GitHub answers 403 or 404 (no such repository, or a token that cannot read it)
+ * @throws the API's other errors, after the client's retries
+ */
+async function fetchCompanionPullRequest(client, spec) {
+    const repository = { owner: spec.owner, repo: spec.repo };
+    const fullName = `${spec.owner}/${spec.repo}`.toLowerCase();
+    try {
+        const { data } = await client.rest.repos.get(repository);
+        const defaultBranch = data.default_branch;
+        const { data: pulls } = await client.rest.pulls.list({
+            ...repository,
+            state: 'open',
+            head: `${spec.owner}:${spec.branch}`,
+            base: defaultBranch,
+            per_page: 100,
+        });
+        const open = pulls.find((pr) => pr.state === 'open' && pr.head.ref === spec.branch && pr.head.repo?.full_name.toLowerCase() === fullName && pr.base.ref === defaultBranch);
+        return { kind: 'read', defaultBranch, ...(open ? { pullRequest: { number: open.number, url: open.html_url, draft: open.draft ?? false } } : {}) };
+    }
+    catch (error) {
+        const status = errorStatus(error);
+        if (status === 403 || status === 404)
+            return { kind: 'unreadable', reason: `GitHub answered ${status} (${describeError(error)})` };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/identity.ts
+
+/** The GraphQL query for the login the token acts as (GitHub's GraphQL schema: `Query.viewer: User!`, `User.login: String!`). */
+const VIEWER_LOGIN_QUERY = 'query { viewer { login } }';
+/**
+ * The login of the account a token acts as, the author of what it writes.
+ *
+ * - A user's token (personal access token, classic or fine-grained; OAuth or
+ *   user-to-server token): `GET /user` answers the user, whose `login` this is.
+ * - An installation access token (GitHub's token formats: prefix `ghs_`): the
+ *   workflow's GITHUB_TOKEN is one of the GitHub Actions app, and
+ *   actions/create-github-app-token makes one for your app. `GET /user`
+ *   answers it 403 "Resource not accessible by integration"; it acts as the
+ *   app's bot user, `github-actions[bot]` for the GITHUB_TOKEN and
+ *   `<app-slug>[bot]` for an app, which GraphQL's `viewer { login }` answers.
+ *   So for `ghs_` tokens the GraphQL query is asked first, and for any token
+ *   whose `GET /user` is refused with 403.
+ *
+ * One request for a `ghs_` token or a user's token; two for an installation token without the prefix.
+ *
+ * @returns the login, e.g. `maintainer-alice` or `github-actions[bot]`
+ * @throws the API's error when neither endpoint answers
+ */
+async function authenticatedLogin(client, token) {
+    const viewer = async () => (await client.graphql(VIEWER_LOGIN_QUERY)).viewer.login;
+    if (token.startsWith('ghs_'))
+        return viewer();
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        if (errorStatus(error) === 403)
+            return viewer();
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/checks.ts
+
+const ACTIONS_APP = 'github-actions';
+/** A check run's or job's state: anything not completed is pending; success, neutral and skipped pass. */
+function runState(status, conclusion) {
+    if (status !== 'completed')
+        return 'pending';
+    return conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped' ? 'pass' : 'fail';
+}
+/** Every check run on `sha`, every attempt (GET /repos/{owner}/{repo}/commits/{ref}/check-runs?filter=all, all pages). */
+async function fetchCheckRunEntries(client, repository, sha) {
+    const runs = await client.paginate(client.rest.checks.listForRef, { ...repository, ref: sha, filter: 'all', per_page: 100 });
+    return runs.map((run) => ({
+        id: run.id,
+        name: run.name,
+        app: run.app?.slug ?? (run.app ? `app ${run.app.id}` : 'unknown app'),
+        ...(run.check_suite ? { suite: run.check_suite.id } : {}),
+        status: run.status,
+        conclusion: run.conclusion,
+        ...(run.details_url || run.html_url ? { url: run.details_url ?? run.html_url ?? '' } : {}),
+    }));
+}
+/**
+ * The jobs of this workflow run's latest attempt (GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs?filter=latest,
+ * all pages; needs `actions: read`), with the runner each runs on.
+ * @returns undefined when the token may not read them (403, 404)
+ */
+async function fetchRunJobs(client, repository, runId, logger) {
+    try {
+        const jobs = await client.paginate(client.rest.actions.listJobsForWorkflowRun, { ...repository, run_id: Number(runId), filter: 'latest', per_page: 100 });
+        return jobs.map((job) => {
+            const checkRunId = Number(/\/check-runs\/(\d+)$/.exec(job.check_run_url ?? '')?.[1] ?? job.id);
+            return {
+                id: checkRunId,
+                name: job.name,
+                app: ACTIONS_APP,
+                runId,
+                status: job.status,
+                conclusion: job.conclusion,
+                ...(job.html_url ? { url: job.html_url } : {}),
+                ...(job.runner_name ? { runnerName: job.runner_name } : {}),
+            };
+        });
+    }
+    catch (error) {
+        const status = errorStatus(error);
+        if (status !== 403 && status !== 404)
+            throw error;
+        logger.warning(`Cannot read the jobs of this workflow run (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): its other jobs count only through their check runs on the head commit, and this job is found by its name`);
+        return undefined;
+    }
+}
+/**
+ * The workflow of each check suite and workflow run on `sha`
+ * (GET /repos/{owner}/{repo}/actions/runs?head_sha=…, all pages; needs `actions: read`).
+ * @returns maps from check suite id and from run id to the workflow's path, or undefined when the token may not read them
+ */
+async function fetchWorkflows(client, repository, sha, logger) {
+    try {
+        const runs = await client.paginate(client.rest.actions.listWorkflowRunsForRepo, { ...repository, head_sha: sha, per_page: 100 });
+        return {
+            bySuite: new Map(runs.filter((run) => run.check_suite_id).map((run) => [run.check_suite_id, run.path])),
+            byRun: new Map(runs.map((run) => [String(run.id), run.path])),
+        };
+    }
+    catch (error) {
+        const status = errorStatus(error);
+        if (status !== 403 && status !== 404)
+            throw error;
+        logger.warning(`Cannot read the workflow runs of the head commit (HTTP ${status}${status === 403 ? '; give the job `actions: read`' : ''}): check runs of one name are told apart by app only`);
+        return undefined;
+    }
+}
+/** This job's check run id: the job of this run on this runner, else the running job named GITHUB_JOB. */
+function findSelf(entries, jobs, self) {
+    const running = (entry) => entry.status !== 'completed';
+    if (jobs) {
+        const byRunner = self.runnerName ? jobs.find((job) => running(job) && job.runnerName === self.runnerName) : undefined;
+        return (byRunner ?? (self.job ? jobs.find((job) => running(job) && job.name === self.job) : undefined))?.id;
+    }
+    if (!self.runId || !self.job)
+        return undefined;
+    return entries.find((entry) => running(entry) && entry.name === self.job && entry.url?.includes(`/actions/runs/${self.runId}/`))?.id;
+}
+/**
+ * The check runs that decide, with this workflow run's other jobs (GitHub Actions' check runs of a workflow run
+ * are its jobs, so a pending job counts as a pending check, even one whose check run is on another commit).
+ *
+ * Check runs are grouped by app and name, and GitHub Actions' ones also by workflow (through the check suite: one
+ * per workflow run); in each group the newest run (highest id: a re-run makes a new one) decides. So a failing
+ * `test` of another app, or of another workflow, is not hidden by a passing `test` elsewhere: each is its own check.
+ * The group holding this job's own check run is left out: only this job, and its earlier attempts.
+ * The workflow runs are read only when two workflow runs hold check runs of one name.
+ *
+ * Requests: the check runs (1 a 100), this run's jobs (1 a 100, when `self.runId` is set), the workflow runs on `sha` (0 or 1).
+ */
+async function fetchCheckRuns(client, repository, sha, options) {
+    const { self, logger } = options;
+    const [entries, jobs] = await Promise.all([
+        fetchCheckRunEntries(client, repository, sha),
+        options.includeRunJobs && self.runId ? fetchRunJobs(client, repository, self.runId, logger) : Promise.resolve(undefined),
+    ]);
+    const selfId = findSelf(entries, jobs, self);
+    if (jobs && selfId === undefined)
+        logger.warning(`This job is not among the running jobs of workflow run ${self.runId ?? ''} (runner ${JSON.stringify(self.runnerName ?? '')}, job ${JSON.stringify(self.job ?? '')}): it is not left out of the checks`);
+    const known = new Set(entries.map((entry) => entry.id));
+    const all = [...entries, ...(jobs ?? []).filter((job) => !known.has(job.id))];
+    const groups = new Map();
+    for (const entry of all) {
+        const key = `${entry.app}\u0000${entry.name}`;
+        groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    const origin = (entry) => (entry.suite !== undefined ? `suite:${entry.suite}` : `run:${entry.runId ?? ''}`);
+    const mixed = [...groups.values()].some((group) => group[0].app === ACTIONS_APP && new Set(group.map(origin)).size > 1);
+    const workflows = mixed ? await fetchWorkflows(client, repository, sha, logger) : undefined;
+    const workflowOf = (entry) => (entry.suite !== undefined ? workflows?.bySuite.get(entry.suite) : undefined) ??
+        (entry.runId !== undefined ? workflows?.byRun.get(entry.runId) : undefined) ??
+        (entry.runId !== undefined ? `run ${entry.runId}` : `check suite ${entry.suite ?? '?'}`);
+    const decided = [];
+    for (const group of groups.values()) {
+        const parts = new Map();
+        for (const entry of group) {
+            const key = entry.app === ACTIONS_APP && workflows ? workflowOf(entry) : `app ${entry.app}`;
+            parts.set(key, [...(parts.get(key) ?? []), entry]);
+        }
+        for (const [key, part] of parts) {
+            if (selfId !== undefined && part.some((entry) => entry.id === selfId))
+                continue;
+            const newest = part.reduce((best, entry) => (entry.id > best.id ? entry : best));
+            decided.push({ entry: newest, source: key.startsWith('app ') || key.startsWith('run ') || key.startsWith('check suite') ? key : `workflow ${key}` });
+        }
+    }
+    const count = new Map();
+    for (const { entry } of decided)
+        count.set(entry.name, (count.get(entry.name) ?? 0) + 1);
+    return decided.map(({ entry, source }) => ({
+        name: entry.name,
+        kind: 'check run',
+        state: runState(entry.status, entry.conclusion),
+        detail: entry.status === 'completed' ? (entry.conclusion ?? 'completed') : entry.status,
+        ...(entry.url ? { url: entry.url } : {}),
+        ...((count.get(entry.name) ?? 0) > 1 ? { source } : {}),
+        app: entry.app,
+    }));
+}
+/** The latest commit status of each context on `sha` (GET /repos/{owner}/{repo}/commits/{ref}/status, every page). */
+async function fetchStatuses(client, repository, sha) {
+    const statuses = [];
+    for (let page = 1;; page += 1) {
+        const { data } = await client.rest.repos.getCombinedStatusForRef({ ...repository, ref: sha, per_page: 100, page });
+        statuses.push(...data.statuses);
+        if (data.statuses.length < 100 || statuses.length >= data.total_count)
+            break;
+    }
+    return statuses.map((status) => ({
+        name: status.context,
+        kind: 'status',
+        state: status.state === 'success' ? 'pass' : status.state === 'pending' ? 'pending' : 'fail',
+        detail: status.state,
+        ...(status.target_url ? { url: status.target_url } : {}),
+    }));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/marked-comment.ts
+/**
+ * Keeps one comment of ours on an issue or pull request: edits the comment that starts with the
+ * marker and was written by the account the token acts as, or creates one. A comment holding the
+ * marker written by anyone else is never touched, so nobody can take over what the action writes.
+ * (GET /repos/{owner}/{repo}/issues/{issue_number}/comments, POST …/issues/{issue_number}/comments,
+ * PATCH /repos/{owner}/{repo}/issues/comments/{comment_id})
+ *
+ * @returns the comment's URL and what was done
+ * @throws the API's errors (a 403 for a token that may not comment, e.g. on a fork's pull request), and `author`'s
+ */
+async function upsertMarkedComment(client, thread, comment) {
+    const { owner, repo, number } = thread;
+    if (comment.knownCount !== 0) {
+        const login = (await comment.author()).toLowerCase();
+        const comments = await client.paginate(client.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: number,
+            per_page: 100,
+            ...(comment.since ? { since: comment.since } : {}),
+        });
+        const ours = comments.find((entry) => entry.user?.login.toLowerCase() === login && entry.body?.startsWith(comment.marker));
+        if (ours) {
+            if (ours.body === comment.body)
+                return { url: ours.html_url, action: 'unchanged' };
+            const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body: comment.body });
+            return { url: data.html_url, action: 'updated' };
+        }
+    }
+    const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body: comment.body });
+    return { url: data.html_url, action: 'created' };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-pr/comment.ts
+
+
+
+/** The hidden marker that identifies the checklist comment, so that later runs update it in place. */
+const CHECKLIST_MARKER = '<!-- exegol-release-actions:verify-release-pr -->';
+const ICONS = { passed: '✅', failed: '❌', skipped: '➖' };
+/**
+ * The checklist as a Markdown comment body, the marker first. Every value quoted from the pull
+ * request, a check or a file is an inert code span (Detail.markdown): no mention, link, image or HTML.
+ */
+function checklistMarkdown(results, headSha) {
+    const ok = results.every((result) => result.status !== 'failed');
+    const rows = results.map((result) => `| ${ICONS[result.status]} | \`${result.rule}\` | ${result.detail.markdown()} |`);
+    return [
+        CHECKLIST_MARKER,
+        `### Release checklist: ${ok ? 'ready' : 'not ready'}`,
+        '',
+        `Verified on ${headSha.slice(0, 7)}.`,
+        '',
+        '| | Rule | Detail |',
+        '| --- | --- | --- |',
+        ...rows,
+        '',
+    ].join('\n');
+}
+/**
+ * Keeps one checklist comment on the pull request (github/marked-comment.ts): updates the comment
+ * that starts with the marker and was written by the account the token acts as (`author`, asked
+ * only when the pull request has comments), or creates one. A comment holding the marker written
+ * by anyone else is never touched.
+ *
+ * @param author the login the token acts as (authenticatedLogin)
+ * @returns the comment's URL and what was done; `not written` with the reason when the API refused (403, 404)
+ *   or the account could not be told
+ * @throws the API's other errors
+ */
+async function upsertChecklistComment(client, repository, number, existingComments, body, author) {
+    let authorError;
+    const login = async () => {
+        try {
+            return await author();
+        }
+        catch (error) {
+            authorError = error;
+            throw error;
+        }
+    };
+    try {
+        return await upsertMarkedComment(client, { ...repository, number }, { marker: CHECKLIST_MARKER, body, author: login, knownCount: existingComments });
+    }
+    catch (error) {
+        if (authorError !== undefined)
+            return { action: 'not written', reason: `cannot tell which account the token acts as (${describeError(authorError)})` };
+        const status = errorStatus(error);
+        if (status === 403 || status === 404)
+            return { action: 'not written', reason: `GitHub answered ${status}: ${describeError(error)}` };
+        throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pr/verify.ts
+
 
 
 
@@ -39298,7 +39626,7 @@ async function settleChecks(request, pr, first) {
     const deadline = Date.now() + request.waitForChecksSeconds * 1000;
     const interval = Math.min(15, Math.max(1, request.waitForChecksSeconds / 10));
     const sleep = request.sleep ?? verify_sleepFor;
-    const considered = (all) => request.checks.mode === 'named' ? all.filter((check) => request.checks.names.includes(check.name)) : all;
+    const considered = (all) => consideredChecks(all, request.checks);
     while (considered(checks).some((check) => check.state === 'pending') && Date.now() + interval * 1000 <= deadline) {
         const pending = considered(checks)
             .filter((check) => check.state === 'pending')
@@ -39317,7 +39645,8 @@ async function pullRequestNumber(request) {
  * Verifies a release pull request against every rule: open (or, with `state: merged`, merged with a
  * merge commit), not a draft, head → base, a title holding a PEP 440 version that is not tagged yet
  * and is greater than the latest tag, a description listing changes, approvals, checks (with this
- * workflow run's other jobs), version files, file patterns and submodules at the head commit.
+ * workflow run's other jobs), version files, file patterns and submodules at the head commit, every item of
+ * open-release-pr's checklist ticked, and the companion pull request open.
  *
  * A pull request whose title does not start with `releaseTitlePrefix` is not a release pull
  * request: with `onNonRelease: skip` it is read (1 request) and nothing else is checked.
@@ -39325,7 +39654,8 @@ async function pullRequestNumber(request) {
  * A typical verification takes 7 REST requests (pull request, reviews, the approver's permission,
  * check runs, this run's jobs, commit statuses, tags), plus one a version file or file pattern,
  * one when two workflow runs hold check runs of one name, 2 + 1 a submodule with `submodules: current`,
- * one to find the pull request from a commit, one for the merge commit with `state: merged`.
+ * one to find the pull request from a commit, one for the merge commit with `state: merged`, two for the
+ * companion pull request.
  *
  * @throws ActionError when the pull request does not exist; errors of the API after retries
  */
@@ -39336,7 +39666,7 @@ async function verifyReleasePullRequest(request) {
     if (!isRelease && request.onNonRelease === 'skip')
         return { pullRequest: pr, isRelease, results: [], ok: false };
     const merged = request.state === 'merged';
-    const [reviews, firstChecks, tags, versionFiles, filePatterns, submodules, parents] = await Promise.all([
+    const [reviews, firstChecks, tags, versionFiles, filePatterns, submodules, parents, companion] = await Promise.all([
         request.requiredApprovals > 0 ? fetchReviews(client, repository, pr.number) : Promise.resolve([]),
         readChecks(request, pr),
         fetchTagNames(client, repository),
@@ -39344,6 +39674,7 @@ async function verifyReleasePullRequest(request) {
         readFiles(request, request.filePatterns, pr.headSha),
         request.submodules === 'current' ? readSubmodules(client, repository, pr.headSha, pr.headRef, request.serverHost) : Promise.resolve(undefined),
         merged && pr.mergeCommitSha ? fetchCommitParents(client, repository, pr.mergeCommitSha) : Promise.resolve(undefined),
+        request.companion ? fetchCompanionPullRequest(request.companion.client, request.companion.spec) : Promise.resolve(undefined),
     ]);
     const candidates = approvalCandidates(pr, reviews, request.allowStaleApprovals);
     const permissions = new Map(await Promise.all(candidates.map(async (user) => [user, await fetchPermission(client, repository, user)])));
@@ -39372,11 +39703,13 @@ async function verifyReleasePullRequest(request) {
         ...title.results,
         ...tagResults,
         descriptionRule(pr.body, request.requireDescription),
+        checklistRule(pr.body, request.requireChecklist),
         approvalRule(pr, reviews, permissions, { required: request.requiredApprovals, level: request.approverPermission, allowStale: request.allowStaleApprovals }),
         checksRule(checks, request.checks, pr.headSha),
         versionFileRule(versionFiles, title.version),
         filePatternRule(filePatterns),
         submoduleRule(request.submodules, submodules),
+        companionRule(request.companion?.spec, companion),
     ];
     return {
         pullRequest: pr,
@@ -39385,6 +39718,7 @@ async function verifyReleasePullRequest(request) {
         ok: isRelease && results.every((result) => result.status !== 'failed'),
         ...(title.version ? { version: title.version } : {}),
         ...(tagged?.previousRelease ? { previousRelease: tagged.previousRelease } : {}),
+        ...(companion?.kind === 'read' && companion.pullRequest ? { companion: { number: companion.pullRequest.number, url: companion.pullRequest.url } } : {}),
     };
 }
 /**
@@ -39397,6 +39731,10 @@ async function keepChecklistComment(client, repository, token, result) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
 
 
 const DEFAULT_TITLE_PATTERN = String.raw `^Release (?<version>\d+\.\d+\.\d+(?:b\d+)?)$`;
@@ -39433,7 +39771,16 @@ function readChecksMode() {
         return { mode: 'all' };
     if (names.length === 1 && names[0] === 'none')
         return { mode: 'none' };
-    return { mode: 'named', names };
+    return { mode: 'named', entries: parseCheckEntries('checks', names) };
+}
+/** The companion pull request and the client that reads it (companion-token, else github-token), or undefined when none is asked for. */
+function readCompanion(token, apiUrl) {
+    const value = readString('companion-pull-request');
+    if (!value)
+        return undefined;
+    const spec = parseCompanionPullRequest('companion-pull-request', value);
+    const companionToken = readSecret('companion-token') || token;
+    return { spec, client: createGitHubClient(companionToken, { ...(apiUrl ? { apiUrl } : {}), logger: actionsLogger }) };
 }
 /** The pull request's repository: the `repository` input, else the one a pull request URL names, else the current repository. */
 function readRepository(named) {
@@ -39447,7 +39794,7 @@ function readRepository(named) {
     return named ? parseRepositoryName('pull-request', named) : currentRepository();
 }
 function isCurrentRepository(repository) {
-    return (process.env['GITHUB_REPOSITORY'] ?? '').toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase();
+    return (readRunnerContext().repository ?? '').toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase();
 }
 /** The pull request: the `pull-request` input in any form parsePullRequestRef reads, else the event's when the pull request is in this repository. */
 function readPullRequest() {
@@ -39457,15 +39804,15 @@ function readPullRequest() {
     if (parsed)
         return { ref: parsed.ref, repository };
     if (!isCurrentRepository(repository))
-        throw new errors_InputError('pull-request', `is needed: the event's pull request is one of ${process.env['GITHUB_REPOSITORY'] ?? 'this repository'}, not of ${repository.owner}/${repository.repo}`);
+        throw new errors_InputError('pull-request', `is needed: the event's pull request is one of ${readRunnerContext().repository ?? 'this repository'}, not of ${repository.owner}/${repository.repo}`);
     const number = eventPullRequestNumber();
     if (number === undefined)
-        throw new errors_InputError('pull-request', `is needed: this ${process.env['GITHUB_EVENT_NAME'] ?? ''} event has no pull request`.replace('  ', ' '));
+        throw new errors_InputError('pull-request', `is needed: this ${readRunnerContext().eventName} event has no pull request`.replace('  ', ' '));
     return { ref: { number }, repository };
 }
 function serverHost() {
     try {
-        return new URL(process.env['GITHUB_SERVER_URL'] || 'https://github.com').host;
+        return new URL(readRunnerContext().serverUrl).host;
     }
     catch {
         return 'github.com';
@@ -39478,8 +39825,10 @@ function readSettings() {
         throw new errors_InputError('github-token', 'is empty: pass a token, e.g. ${{ github.token }}');
     const { ref, repository } = readPullRequest();
     const releaseTitlePrefix = readString('release-title-prefix', { fallback: 'Release' });
+    const apiUrl = readRunnerContext().apiUrl;
+    const companion = readCompanion(token, apiUrl);
     const request = {
-        client: createGitHubClient(token, { ...(process.env['GITHUB_API_URL'] ? { apiUrl: process.env['GITHUB_API_URL'] } : {}), logger: actionsLogger }),
+        client: createGitHubClient(token, { ...(apiUrl ? { apiUrl } : {}), logger: actionsLogger }),
         repository,
         pullRequest: ref,
         base: readString('base', { fallback: 'main' }),
@@ -39492,6 +39841,8 @@ function readSettings() {
         approverPermission: readEnum('approver-permission', ['write', 'maintain', 'admin'], 'write'),
         allowStaleApprovals: readBoolean('allow-stale-approvals', false),
         requireDescription: readBoolean('require-description', true),
+        requireChecklist: readBoolean('require-checklist', true),
+        ...(companion ? { companion } : {}),
         checks: readChecksMode(),
         ignoreChecks: readList('ignore-checks'),
         waitForChecksSeconds: readDuration('wait-for-checks', 0),
@@ -39499,7 +39850,7 @@ function readSettings() {
         filePatterns: readFilePatterns('file-patterns'),
         submodules: readString('submodules') ? readEnum('submodules', ['current']) : 'off',
         serverHost: serverHost(),
-        self: { runId: process.env['GITHUB_RUN_ID'], job: process.env['GITHUB_JOB'], runnerName: process.env['RUNNER_NAME'] },
+        self: { runId: readRunnerContext().runId, job: readRunnerContext().job, runnerName: readRunnerContext().runnerName },
         ...(isCurrentRepository(repository) && eventPullRequestNumber() !== undefined ? { runPullRequest: eventPullRequestNumber() } : {}),
         logger: actionsLogger,
     };
@@ -39517,6 +39868,8 @@ function setOutputs(result) {
     setOutput('merge-commit-sha', result.pullRequest.mergeCommitSha ?? '');
     setOutput('ok', String(result.ok));
     setOutput('failures', JSON.stringify(failures));
+    setOutput('companion-pull-request-number', result.companion ? String(result.companion.number) : '');
+    setOutput('companion-pull-request-url', result.companion?.url ?? '');
     return failures;
 }
 function report(result) {
