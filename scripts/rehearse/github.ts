@@ -44,7 +44,14 @@ export class GitHub {
     await this.api.start();
     this.remote = await startPublicGitRemote(path.join(root, 'github.com'), (password) => {
       const identity = this.api.tokens.get(password);
-      return identity ? { login: identity.login, mayPush: mayWrite(identity, ['contents']) } : undefined;
+      // A GITHUB_TOKEN never holds the workflows permission; a maintainer's token does.
+      return identity
+        ? {
+            login: identity.login,
+            mayPush: mayWrite(identity, ['contents']),
+            mayChangeWorkflows: !identity.permissions || identity.permissions['workflows'] === 'write',
+          }
+        : undefined;
     });
     return this;
   }
