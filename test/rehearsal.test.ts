@@ -191,7 +191,7 @@ describe.concurrent('npm run rehearse', () => {
       expect(run.code, run.output).toBe(1);
       expect(run.output).not.toContain('The images:');
       expect(run.output).toMatch(
-        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/publish-pypi-sdist@v1 \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi\)/m,
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/publish-pypi-sdist@v1 \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi, /m,
       );
       expect(run.output).toContain('invalid-publisher');
       expect(run.output).toMatch(
@@ -225,6 +225,38 @@ describe.concurrent('npm run rehearse', () => {
       const examples = await changedExamples(file, edit);
       try {
         const run = await rehearse(['--only', 'wrapper'], { REHEARSAL_EXAMPLES: examples.directory });
+        expect(run.code, run.output).toBe(1);
+        expect(run.output).toMatch(/Rehearsal stopped: after /);
+        expect(run.output).toContain(named);
+        expect(run.leftFiles).toEqual([]);
+        expect(run.leftProcesses).toEqual([]);
+      } finally {
+        await examples.remove();
+      }
+    }, 900_000);
+
+  for (const [what, file, edit, named] of [
+    [
+      '&& and || swapped in the expression that computes the version',
+      'images/release.yml',
+      (text: string) =>
+        text.replaceAll(
+          "github.event_name == 'push' && github.ref_name || needs.tag.outputs.tag",
+          "github.event_name == 'push' || github.ref_name && needs.tag.outputs.tag",
+        ),
+      'sub_release.yml › release › promote: failed',
+    ],
+    [
+      'an output read through needs renamed in its producer only',
+      'images/sub_tag.yml',
+      (text: string) => text.replace("      tag:\n        description: 'The tag pushed", "      pushed-tag:\n        description: 'The tag pushed"),
+      'release.yml › release: skipped, expected success',
+    ],
+  ] as const)
+    it(`--only images: ${what} fails the rehearsal, naming the workflow and the job`, async ({ expect }) => {
+      const examples = await changedExamples(file, edit);
+      try {
+        const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory });
         expect(run.code, run.output).toBe(1);
         expect(run.output).toMatch(/Rehearsal stopped: after /);
         expect(run.output).toContain(named);
