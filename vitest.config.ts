@@ -12,5 +12,7 @@ export default defineConfig({
     // Most tests wait on a bundle's process, a registry, git or Python rather than on the CPU:
     // two files a core (vitest's default, one fewer than the cores, runs one file at a time on two).
     maxWorkers: Math.max(2, availableParallelism() * 2),
+    // GitHub's workflow parser imports its JSON schema without an import attribute: Vite transforms it (JSON included) instead of Node.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -18,6 +18,7 @@ import { rehearseImages } from './rehearse/images.js';
 import { createImages, createResources } from './rehearse/repositories.js';
 import { Log } from './rehearse/workflow.js';
 import { World, type Check } from './rehearse/world.js';
+import { installTools } from './rehearse/engine/stand-ins.js';
 import { rehearseWrapper } from './rehearse/wrapper.js';
 
 const RELEASES = { wrapper: rehearseWrapper, images: rehearseImages } as const;
@@ -64,6 +65,7 @@ async function main(): Promise<boolean> {
   stoppers.push(() => github.stop());
   const bin = path.join(root, 'bin');
   await World.installGh(bin);
+  await installTools(bin);
   const world = new World(root, log, github, bin, await createImages(root), await createResources(root));
   github.host(world.images);
   github.host(world.resources);

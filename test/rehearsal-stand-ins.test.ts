@@ -3,7 +3,7 @@
 // scripts/rehearse/gh.mjs): each one a real release depends on, so that the rehearsal cannot pass where
 // GitHub would refuse.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -87,7 +87,13 @@ beforeAll(async () => {
   endpoints.bare.set(REPOSITORY, bare);
   remote = await startPublicGitRemote(path.join(root, 'github.com'), (password) => {
     const identity = api.tokens.get(password);
-    return identity ? { login: identity.login, mayPush: !identity.permissions || identity.permissions['contents'] === 'write' } : undefined;
+    return identity
+      ? {
+          login: identity.login,
+          mayPush: !identity.permissions || identity.permissions['contents'] === 'write',
+          mayChangeWorkflows: !identity.permissions || identity.permissions['workflows'] === 'write',
+        }
+      : undefined;
   });
 });
 
@@ -197,6 +203,23 @@ describe('git over HTTP, as GitHub serves a public repository', () => {
     expect(readOnly.code).not.toBe(0);
     expect(readOnly.output).toContain('403');
     expect((await gitAsync(work, ...as(TOKENS.writer), 'push', 'origin', 'dev')).code).toBe(0);
+    expect(git(bare, 'rev-parse', 'dev')).toBe(git(work, 'rev-parse', 'HEAD'));
+  });
+
+  it("refuses a GITHUB_TOKEN's push that changes .github/workflows/ (no workflows permission), in GitHub's words; a maintainer's passes", async () => {
+    const work = path.join(root, 'clone-workflows');
+    expect((await gitAsync(root, 'clone', '--quiet', '--branch', 'dev', `${remote.base}/${REPOSITORY}.git`, work)).code).toBe(0);
+    await mkdir(path.join(work, '.github', 'workflows'), { recursive: true });
+    await writeFile(path.join(work, '.github', 'workflows', 'ci.yml'), 'on: push\n');
+    await gitAsync(work, 'add', '.github');
+    await gitAsync(work, 'commit', '--quiet', '-m', 'CI');
+    const as = (token: string) => ['-c', `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`];
+    const before = git(bare, 'rev-parse', 'dev');
+    const refused = await gitAsync(work, ...as(TOKENS.writer), 'push', 'origin', 'dev');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission');
+    expect(git(bare, 'rev-parse', 'dev')).toBe(before);
+    expect((await gitAsync(work, ...as(TOKENS.alice), 'push', 'origin', 'dev')).code).toBe(0);
     expect(git(bare, 'rev-parse', 'dev')).toBe(git(work, 'rev-parse', 'HEAD'));
   });
 });

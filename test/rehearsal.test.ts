@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
-import { MOUNT_SKIP_REASON } from '@exegol-release/testbed/fixtures/filesystems.js';
 import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 interface Rehearsal {
@@ -74,42 +73,61 @@ describe.concurrent('npm run rehearse', () => {
   it('rehearses the wrapper, then the images, in the maintainers\u2019 order; every check holds; nothing is left behind', async ({ expect }) => {
     const run = await rehearse();
     expect(run.code, run.output).toBe(0);
-    expect(run.output).not.toMatch(/^✗/m);
+    // The only failures: each gate's run on the opened pull request, before any approval, as on GitHub.
+    expect(run.output.match(/^✗ .*$/gm)).toEqual([
+      expect.stringMatching(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@v1 \(verify-release-pr · entrypoint_prerelease\.yml › verify › step 1, /,
+      ),
+      expect.stringMatching(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@v1 \(verify-release-pr · verify-release-pr\.yml › verify › step 1, /,
+      ),
+    ]);
     expectInOrder(expect, run.output, [
       'dev made final: 5.1.5b2 → 5.1.5',
       'Release pull request dev → master "Release 5.1.5"',
       'Approved by a maintainer',
-      'The release pull request passes every rule',
+      'Run OWNER/exegol-release-actions/actions/verify-release-pr@v1',
       'Merged with a merge commit',
       "Signed annotated tag 5.1.5 on master's merge commit",
-      'The sdist, then the wheel',
-      'Both validated against the tag',
-      'To TestPyPI, then PyPI',
-      'GitHub release 5.1.5, latest',
-      'dev fast-forwarded to the release commit',
-      'dev moved to the next beta, 5.1.6b1',
+      'Run actions/checkout@',
+      'Run actions/setup-python@',
+      'Build the sdist, then the wheel from the sdist',
+      'Validate both against the tag',
+      'Run actions/upload-artifact@',
+      'Run actions/download-artifact@',
+      'Run OWNER/exegol-release-actions/actions/publish-pypi-sdist@v1',
+      'Create the GitHub release, notes starting from the previous release',
+      'Fast-forward dev to the release commit',
+      'Move dev to the next beta',
       'Release pull request dev → main "Release 3.1.6"',
-      'Pre-release: a release pull request',
-      ...(MOUNT_SKIP_REASON ? [] : ["The builder's disk holds 100 GB free"]),
-      'The merge gate',
+      'Run OWNER/exegol-release-actions/actions/verify-release-pr@v1',
+      'Run actions/checkout@',
+      'Run docker/login-action@',
+      'Approved by a maintainer once the builds passed',
+      'Run OWNER/exegol-release-actions/actions/verify-release-pr@v1',
       'Merged with a merge commit',
-      'The merged pull request: a release',
-      'dev fast-forwarded to the merge commit',
-      'Signed tag 3.1.6 on the merge commit',
-      'Every flavour promoted on Docker Hub',
-      'The base image promoted',
-      'GitHub release "Exegol images 3.1.6", latest',
-      'GitHub release "Exegol images 3.1.7b1", a pre-release, not latest',
+      'The merged pull request is a release pull request, approved, merged with a merge commit',
+      'Fast-forward dev to the merge commit',
+      "Write the tag message (the pull request's description)",
+      'Run OWNER/exegol-release-actions/actions/bump-version@v1',
+      'Check the version',
+      'Every flavour, both tags',
+      'Is there a base image for this version?',
+      'The base image, both tags, then its preprod tags deleted',
+      'Create "Exegol images X.Y.Z"',
+      'A beta: tag 3.1.7b1 pushed on a new dev commit',
+      'Every flavour, both tags',
+      'Create "Exegol images X.Y.Z"',
     ]);
     // Our actions ran as their bundles, from the example workflows' steps.
     for (const step of [
-      'verify-release-pr · entrypoint_prerelease.yml › verify',
+      'verify-release-pr · entrypoint_prerelease.yml › verify › step 1',
       'publish-pypi-sdist · entrypoint_release.yml › publish › pypi',
-      'bump-version · entrypoint_release.yml › next-beta',
+      'bump-version · entrypoint_release.yml › next-beta › step 3',
       'verify-release-pr · sub_tag.yml › tag › release',
       'bump-version · sub_tag.yml › tag › tag',
-      'promote-images-preprod-to-prod · sub_release.yml › promote',
-      ...(MOUNT_SKIP_REASON ? [] : ['check-runner-disk · sub_build.yml › build']),
+      'promote-images-preprod-to-prod · sub_release.yml › promote › step 3',
+      'promote-images-preprod-to-prod · sub_release.yml › promote › step 5',
     ])
       expect(run.output).toContain(`(${step}, `);
     for (const check of [
@@ -127,9 +145,18 @@ describe.concurrent('npm run rehearse', () => {
       expect(run.output).toMatch(check);
     expect(run.output.match(/^✓ the pull request holds one checklist comment, "ready", by github-actions\[bot\]$/gm)).toHaveLength(2);
     expect(run.output).toMatch(/Rehearsed wrapper and images in [\d.]+ s: \d+ steps/);
+    // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; the version's own push with the job's token starts nothing.
+    expect(run.output).toContain('event pull_request (opened): #1 opened by maintainer-alice → entrypoint_prerelease.yml');
+    expect(run.output).toContain('event push: 5.1.5 pushed by maintainer-alice → entrypoint_release.yml');
+    expect(run.output).toContain('event push: dev pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow');
+    expect(run.output).toContain('event push: 3.1.6 pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow');
+    expect(run.output).toContain('event push: 3.1.7b1 pushed by maintainer-alice → release.yml');
+    expect(run.output).toMatch(/^ {2}– entrypoint_prerelease\.yml › test \(Python tests and checks\): skipped, its if: is false/m);
+    expect(run.output).toMatch(/^ {2}\d+ if: conditions and \d+ expressions evaluated with GitHub's evaluator \(@actions\/expressions\)$/m);
+    expect(run.output).toContain('instead: a git clone of the hosted bare repository');
     expect(run.leftFiles).toEqual([]);
     expect(run.leftProcesses).toEqual([]);
-  }, 300_000);
+  }, 900_000);
 
   // An example changed the way a real release would fail: the stand-ins refuse as the services do, and the checks see it.
   it('--only images: without pull-requests: write the merge gate cannot comment, as on GitHub, and the checks say so', async ({ expect }) => {
@@ -142,14 +169,18 @@ describe.concurrent('npm run rehearse', () => {
       expect(run.output).not.toContain('The wrapper:');
       expect(run.output).toContain('warning: The checklist comment was not written: GitHub answered 403: Resource not accessible by integration');
       expect(run.output).toMatch(/^✗ the pull request holds one checklist comment, "ready", by github-actions\[bot\]$/m);
-      expect(run.output.match(/^✗ /gm)).toHaveLength(1);
+      // The gate's run on the opened pull request fails (no approval yet) as on GitHub; then only the check.
+      expect(run.output.match(/^✗ /gm)).toHaveLength(2);
+      expect(run.output).toMatch(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@v1 \(verify-release-pr · verify-release-pr\.yml › verify › step 1, /m,
+      );
       expect(run.output).toContain('A check failed: the real release would not end in this state.');
       expect(run.leftFiles).toEqual([]);
       expect(run.leftProcesses).toEqual([]);
     } finally {
       await examples.remove();
     }
-  }, 300_000);
+  }, 900_000);
 
   it('--only wrapper: a publish job in another environment than the trusted publisher\u2019s is refused by PyPI, and the rehearsal stops there', async ({
     expect,
@@ -159,15 +190,81 @@ describe.concurrent('npm run rehearse', () => {
       const run = await rehearse(['--only', 'wrapper'], { REHEARSAL_EXAMPLES: examples.directory });
       expect(run.code, run.output).toBe(1);
       expect(run.output).not.toContain('The images:');
-      expect(run.output).toMatch(/^✗ \d+\. To TestPyPI, then PyPI/m);
+      expect(run.output).toMatch(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/publish-pypi-sdist@v1 \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi, /m,
+      );
       expect(run.output).toContain('invalid-publisher');
-      expect(run.output).toMatch(/Rehearsal stopped: step \d+ \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi\) failed/);
+      expect(run.output).toContain('Rehearsal stopped: after pushes by maintainer-alice: entrypoint_release.yml › publish: failure, expected success');
+      expect(run.output).toContain('entrypoint_release.yml › publish: failed (wrapper/entrypoint_release.yml › publish › pypi');
+      expect(run.output).toContain('entrypoint_release.yml › github-release: skipped, expected success');
       expect(run.leftFiles).toEqual([]);
       expect(run.leftProcesses).toEqual([]);
     } finally {
       await examples.remove();
     }
-  }, 300_000);
+  }, 900_000);
+
+  // The changes a contributor could make to an example that a real release would fail with: each is found by
+  // GitHub's parser and evaluator deciding what runs, and named by its workflow and job.
+  for (const [what, file, edit, named] of [
+    [
+      "a job's if: negated",
+      'wrapper/entrypoint_prerelease.yml',
+      (text: string) => text.replace("      github.event.pull_request.base.ref == 'master' &&", "      github.event.pull_request.base.ref != 'master' &&"),
+      'entrypoint_prerelease.yml › verify: skipped, expected failure',
+    ],
+    [
+      "a trigger's tag pattern changed",
+      'wrapper/entrypoint_release.yml',
+      (text: string) => text.replace("tags: ['[0-9]+.[0-9]+.[0-9]+']", "tags: ['v[0-9]+.[0-9]+.[0-9]+']"),
+      'entrypoint_release.yml › build: did not run (no workflow started for it), expected success',
+    ],
+  ] as const)
+    it(`--only wrapper: ${what} fails the rehearsal, naming the workflow and the job`, async ({ expect }) => {
+      const examples = await changedExamples(file, edit);
+      try {
+        const run = await rehearse(['--only', 'wrapper'], { REHEARSAL_EXAMPLES: examples.directory });
+        expect(run.code, run.output).toBe(1);
+        expect(run.output).toMatch(/Rehearsal stopped: after /);
+        expect(run.output).toContain(named);
+        expect(run.leftFiles).toEqual([]);
+        expect(run.leftProcesses).toEqual([]);
+      } finally {
+        await examples.remove();
+      }
+    }, 900_000);
+
+  for (const [what, file, edit, named] of [
+    [
+      '&& and || swapped in the expression that computes the version',
+      'images/release.yml',
+      (text: string) =>
+        text.replaceAll(
+          "github.event_name == 'push' && github.ref_name || needs.tag.outputs.tag",
+          "github.event_name == 'push' || github.ref_name && needs.tag.outputs.tag",
+        ),
+      'sub_release.yml › release › promote: failed',
+    ],
+    [
+      'an output read through needs renamed in its producer only',
+      'images/sub_tag.yml',
+      (text: string) => text.replace("      tag:\n        description: 'The tag pushed", "      pushed-tag:\n        description: 'The tag pushed"),
+      'release.yml › release: skipped, expected success',
+    ],
+  ] as const)
+    it(`--only images: ${what} fails the rehearsal, naming the workflow and the job`, async ({ expect }) => {
+      const examples = await changedExamples(file, edit);
+      try {
+        const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory });
+        expect(run.code, run.output).toBe(1);
+        expect(run.output).toMatch(/Rehearsal stopped: after /);
+        expect(run.output).toContain(named);
+        expect(run.leftFiles).toEqual([]);
+        expect(run.leftProcesses).toEqual([]);
+      } finally {
+        await examples.remove();
+      }
+    }, 900_000);
 
   it('refuses an unknown release name', async ({ expect }) => {
     const run = await rehearse(['--only', 'docs']);

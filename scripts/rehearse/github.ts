@@ -44,7 +44,14 @@ export class GitHub {
     await this.api.start();
     this.remote = await startPublicGitRemote(path.join(root, 'github.com'), (password) => {
       const identity = this.api.tokens.get(password);
-      return identity ? { login: identity.login, mayPush: mayWrite(identity, ['contents']) } : undefined;
+      // A GITHUB_TOKEN never holds the workflows permission; a maintainer's token does.
+      return identity
+        ? {
+            login: identity.login,
+            mayPush: mayWrite(identity, ['contents']),
+            mayChangeWorkflows: !identity.permissions || identity.permissions['workflows'] === 'write',
+          }
+        : undefined;
     });
     return this;
   }
@@ -125,6 +132,36 @@ export class GitHub {
     const runId = String((this.nextRun += 1));
     state.workflowRuns.push({ ...workflowRun(runId, workflowPath, event), head_sha: sha, status: 'completed', conclusion: 'success' });
     state.checkRuns.set(sha, [...(state.checkRuns.get(sha) ?? []), ...jobs.map((name) => ({ ...checkRun(name, 'success', { runId }), head_sha: sha }))]);
+  }
+
+  /** Starts workflow run `runId` of `workflowPath` on `sha` (in progress), as GitHub Actions lists it while it runs. */
+  startWorkflowRun(repository: string, runId: string, workflowPath: string, sha: string, event: string): void {
+    const state = this.api.repository(repository);
+    state.workflowRuns.push({ ...workflowRun(runId, workflowPath, event), head_sha: sha });
+  }
+
+  /** Completes workflow run `runId` with `conclusion`. */
+  finishWorkflowRun(repository: string, runId: string, conclusion: 'success' | 'failure'): void {
+    const run = this.api.repository(repository).workflowRuns.find((entry) => String(entry.id) === runId);
+    if (run) Object.assign(run, { status: 'completed', conclusion });
+  }
+
+  /**
+   * Starts job `jobName` of run `runId` on runner `runner`: the job and its check run on `sha`, in
+   * progress, as GitHub Actions shows them while it runs. @returns a function that completes both
+   */
+  startJob(repository: string, runId: string, sha: string, jobName: string, runner: string): (conclusion: 'success' | 'failure') => void {
+    const state = this.api.repository(repository);
+    const { job, checkRun: run } = actionsJob(jobName, null, { runId, runner });
+    const entry = { ...job, head_sha: sha };
+    const check = { ...run, head_sha: sha };
+    state.jobs.set(runId, [...(state.jobs.get(runId) ?? []), entry]);
+    state.checkRuns.set(sha, [...(state.checkRuns.get(sha) ?? []), check]);
+    return (conclusion) => {
+      const completed = { status: 'completed' as const, conclusion, completed_at: new Date().toISOString() };
+      Object.assign(entry, completed);
+      Object.assign(check, completed);
+    };
   }
 
   /**

@@ -4,21 +4,34 @@
 // sdist and the wheel built, published to TestPyPI then PyPI by trusted publishing with attestations,
 // the GitHub release, and dev fast-forwarded and moved to 5.1.6b1.
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEBIAN_PYTHON, HATCHLING_BUILD_ARGS } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { HATCHLING_BUILD_ARGS } from '@exegol-release/testbed/fixtures/python-projects.js';
+import type { BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
 import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { OidcIssuerStandIn, PackageIndexStandIn, type TrustedPublisher } from '@exegol-release/testbed/stand-ins/package-index.js';
 import { SigstoreStandIn } from '@exegol-release/testbed/stand-ins/sigstore.js';
-import { ALICE, BOB, eventFile, gitAsync, Maintainers } from './github.js';
+import { evaluationSummary, Release } from './engine/release.js';
+import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
+import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
 import { createWrapper, head } from './repositories.js';
-import { bundleStep, WorkflowJob } from './workflow.js';
+import { bundleStep } from './workflow.js';
 import { fileAt, isAncestor, killGpgDaemons, makeOpenpgpKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol';
 const VERSION = '5.1.5';
 const NEXT_BETA = '5.1.6b1';
 const RELEASE_WORKFLOW = 'wrapper/entrypoint_release.yml';
+/**
+ * What this machine cannot run: mypy and pre-commit (sub_testing.yml) need packages from pip's index, and
+ * the nightly publishes to TestPyPI under another trusted publisher than the rehearsal's. Their jobs are
+ * recorded as passed check runs, each printed with this reason.
+ */
+const NOT_RUN_HERE: Record<string, string> = {
+  'wrapper/sub_testing.yml': "mypy and pre-commit need pip's index, unreachable here",
+  'wrapper/entrypoint_nightly.yml': "the nightly needs pip's index (sub_testing.yml) and TestPyPI's nightly publisher",
+};
 const DESCRIPTION = "Major changes:\n\n- Docker Hub's manifest list media type supported\n- Python 3.14 supported\n";
 
 /** Rehearses the wrapper's release in `world`. @returns the checks of the end state */
@@ -59,146 +72,101 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   // The maintainers: the version made final on dev, the release pull request, an approval.
   await mkdir(path.join(root, 'maintainers'), { recursive: true });
   const alice = await github.checkout(REPOSITORY, path.join(root, 'maintainers', 'alice-Exegol'), { ref: 'dev', token: ALICE.token });
-  const final = await bundleStep(log, `dev made final: 5.1.5b2 → ${VERSION}, committed and pushed`, 'bump-version · maintainer-alice', 'bump-version', {
-    inputs: {
-      bump: 'release',
-      files: `${CONSTANT_CONFIG}\n${TEST_FILE}`,
-      'on-mismatch': 'overwrite',
-      commit: 'true',
-      'commit-message': 'Version {version}',
-      push: 'true',
-      'git-author-name': 'Maintainer Alice',
-      'git-author-email': 'alice@exegol.invalid',
+  // The release as GitHub sees it: events in ThePorgs/Exegol, each starting the workflows whose on: matches.
+  const engine = new WorkflowRunner({
+    log,
+    github,
+    bin: world.bin,
+    runner: () => world.runner(),
+    standInEnv: () => world.ghEnv(),
+    idToken: (claims) => {
+      oidc.claims = claims;
+      return oidc.env();
     },
-    env: { GITHUB_REPOSITORY: REPOSITORY },
-    workspace: alice,
-    runnerDirectory: await world.runner(),
+    serviceInputs: (action): Record<string, string> =>
+      action === 'publish-pypi-sdist'
+        ? {
+            'test-repository-url': `${testPyPI.url}/legacy/`,
+            'repository-url': `${pypi.url}/legacy/`,
+            'fulcio-url': sigstore.url,
+            'rekor-url': sigstore.url,
+            // pip's index is unreachable here: no isolated build environment; Debian's hatchling builds the sdist.
+            'build-args': HATCHLING_BUILD_ARGS,
+          }
+        : {},
+    notRunHere: NOT_RUN_HERE,
   });
-  const releaseCommit = final.outputs['commit-sha']!;
-  github.passedRun(REPOSITORY, '.github/workflows/entrypoint_nightly.yml', releaseCommit, [
-    'Python tests and checks / Code testing',
-    'Python tests and checks / Build and install Python 🐍 package 📦',
-    'Build the nightly sdist and wheel',
-    'Publish the nightly to TestPyPI',
-  ]);
-  log.skipped(
-    'entrypoint_nightly.yml on that push (mypy, pre-commit, the nightly on TestPyPI)',
-    `not rehearsed (pip's index is unreachable here); its four jobs recorded as passed check runs on ${releaseCommit.slice(0, 7)}`,
-  );
-
-  const maintainers = new Maintainers(github, log, REPOSITORY);
-  const pr = await maintainers.open(`Release ${VERSION}`, 'master', DESCRIPTION);
-  await maintainers.approve(pr.number, 'Approved by a maintainer');
-
-  // wrapper/entrypoint_prerelease.yml, run by the approval (pull_request_review).
-  const runner = 'GitHub Actions 1000000101';
-  const verifyRun = github.startRun(
-    REPOSITORY,
-    '.github/workflows/entrypoint_prerelease.yml',
-    releaseCommit,
-    'Release pull request',
-    runner,
-    'pull_request_review',
-  );
-  const reviewDirectory = await world.runner();
-  const verify = new WorkflowJob(
-    { file: 'wrapper/entrypoint_prerelease.yml', job: 'verify' },
-    {
-      log,
-      runnerDirectory: reviewDirectory,
-      issueToken: (permissions) => github.jobToken(permissions),
-      context: {},
-      env: {
-        GITHUB_API_URL: github.url,
-        GITHUB_REPOSITORY: REPOSITORY,
-        GITHUB_EVENT_NAME: 'pull_request_review',
-        GITHUB_EVENT_PATH: await eventFile(reviewDirectory, 'event', {
-          action: 'submitted',
-          review: { state: 'approved', user: { login: BOB.login } },
-          pull_request: github.pull(REPOSITORY, pr.number),
-          repository: { full_name: REPOSITORY },
-        }),
-        GITHUB_REF: `refs/pull/${pr.number}/merge`,
-        GITHUB_RUN_ID: verifyRun,
-        GITHUB_JOB: 'verify',
-        RUNNER_NAME: runner,
+  const release = new Release(engine, { fullName: REPOSITORY, workflows: 'wrapper', secrets: {}, bare: wrapper.bare });
+  const final = await release.pushedBy(ALICE, async () =>
+    bundleStep(log, `dev made final: 5.1.5b2 → ${VERSION}, committed and pushed`, 'bump-version · maintainer-alice', 'bump-version', {
+      inputs: {
+        bump: 'release',
+        files: `${CONSTANT_CONFIG}\n${TEST_FILE}`,
+        'on-mismatch': 'overwrite',
+        commit: 'true',
+        'commit-message': 'Version {version}',
+        push: 'true',
+        'git-author-name': 'Maintainer Alice',
+        'git-author-email': 'alice@exegol.invalid',
       },
-    },
+      env: { GITHUB_REPOSITORY: REPOSITORY },
+      workspace: alice,
+      runnerDirectory: await world.runner(),
+    }),
   );
-  await verify.uses('verify-release-pr', 'The release pull request passes every rule, with its version files, spawn version and submodules');
-
-  await maintainers.merge(pr.number, releaseCommit, 'master');
+  const releaseCommit = final.outputs['commit-sha']!;
+  const maintainers = new Maintainers(github, log, REPOSITORY);
+  const opened = await maintainers.open(`Release ${VERSION}`, 'master', DESCRIPTION);
+  await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, opened.number), ALICE), `#${opened.number} opened by ${ALICE.login}`, {
+    'entrypoint_prerelease.yml › test': 'skipped',
+    // No approval yet: the gate fails until a maintainer approves, as on GitHub.
+    'entrypoint_prerelease.yml › verify': 'failure',
+  });
+  const review = (await maintainers.approve(opened.number, 'Approved by a maintainer')) as { state: string; commit_id: string };
+  await release.event(release.reviewEvent(github.pull(REPOSITORY, opened.number), BOB, review), `#${opened.number} approved by ${BOB.login}`, {
+    'entrypoint_prerelease.yml › verify': 'success',
+  });
+  const pr = opened;
+  await release.pushedBy(ALICE, () => maintainers.merge(pr.number, releaseCommit, 'master'));
+  await release.event(release.pullRequestEvent('closed', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} merged by ${ALICE.login}`);
   const mergeCommit = head(wrapper, 'master');
 
-  // The maintainer tags master's merge commit, signed (bump-version's README: "as the wrapper's maintainers do").
+  // The maintainer tags master's merge commit, signed (bump-version's README: "as the wrapper's maintainers do"); the tag starts entrypoint_release.yml.
   await gitAsync(alice, 'fetch', '--quiet', 'origin');
   await gitAsync(alice, 'checkout', '--quiet', 'master');
-  const tagged = await bundleStep(log, `Signed annotated tag ${VERSION} on master's merge commit, pushed`, 'bump-version · maintainer-alice', 'bump-version', {
-    inputs: {
-      bump: 'none',
-      tag: 'true',
-      'tag-ref': 'master',
-      'tag-message': '{version}',
-      files: `${CONSTANT_CONFIG}\n${TEST_FILE}`,
-      'require-branches': 'master',
-      push: 'true',
-      sign: 'openpgp',
-      'signing-key': key.armored,
-      'git-author-name': 'Maintainer Alice',
-      'git-author-email': 'alice@exegol.invalid',
+  let tagged!: BundleRun;
+  const ends: WorkflowRunEnd[] = [];
+  await release.pushedBy(
+    ALICE,
+    async () =>
+      (tagged = await bundleStep(log, `Signed annotated tag ${VERSION} on master's merge commit, pushed`, 'bump-version · maintainer-alice', 'bump-version', {
+        inputs: {
+          bump: 'none',
+          tag: 'true',
+          'tag-ref': 'master',
+          'tag-message': '{version}',
+          files: `${CONSTANT_CONFIG}\n${TEST_FILE}`,
+          'require-branches': 'master',
+          push: 'true',
+          sign: 'openpgp',
+          'signing-key': key.armored,
+          'git-author-name': 'Maintainer Alice',
+          'git-author-email': 'alice@exegol.invalid',
+        },
+        env: { GITHUB_REPOSITORY: REPOSITORY },
+        workspace: alice,
+        runnerDirectory: await world.runner(),
+      })),
+    {
+      'entrypoint_release.yml › build': 'success',
+      'entrypoint_release.yml › publish': 'success',
+      'entrypoint_release.yml › github-release': 'success',
+      'entrypoint_release.yml › next-beta': 'success',
     },
-    env: { GITHUB_REPOSITORY: REPOSITORY },
-    workspace: alice,
-    runnerDirectory: await world.runner(),
-  });
-
-  // wrapper/entrypoint_release.yml, started by the tag.
-  const tagEnv = {
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: `refs/tags/${VERSION}`,
-    GITHUB_REF_TYPE: 'tag',
-    GITHUB_REF_NAME: VERSION,
-    GITHUB_SHA: mergeCommit,
-    GITHUB_WORKFLOW_REF: `${REPOSITORY}/.github/workflows/${path.basename(RELEASE_WORKFLOW)}@refs/tags/${VERSION}`,
-  };
-  const tagContext = { 'github.ref_name': VERSION, 'github.repository': REPOSITORY };
-  const job = async (name: string, workspace?: string): Promise<WorkflowJob> => {
-    const runnerDirectory = await world.runner();
-    return new WorkflowJob(
-      { file: RELEASE_WORKFLOW, job: name },
-      {
-        log,
-        runnerDirectory,
-        ...(workspace ? { workspace } : {}),
-        issueToken: (permissions) => github.jobToken(permissions),
-        context: tagContext,
-        env: { ...tagEnv, GITHUB_JOB: name, ...world.ghEnv() },
-        path: [world.bin],
-        idToken: oidc.env(),
-      },
-    );
-  };
-  log.skipped('entrypoint_release.yml › test (sub_testing.yml)', "not rehearsed: mypy and pre-commit need pip's index");
-
-  const build = await job('build');
-  await github.checkout(REPOSITORY, build.workspace, { ref: VERSION });
-  log.skipped(
-    'entrypoint_release.yml › build: actions/checkout (submodules), actions/setup-python',
-    `git clone of ${VERSION}; submodules not fetched (their URLs are github.com); Debian's Python`,
+    ends,
   );
-  await build.run('Build the sdist', 'The sdist, then the wheel from the sdist', {
-    instead: {
-      script: `${DEBIAN_PYTHON} -m build --no-isolation --skip-dependency-check`,
-      why: "pip's index is unreachable here: Debian's python3-build, hatchling for pdm-backend (both normalise the name)",
-    },
-  });
-  await build.uses('publish-pypi-sdist', 'Both validated against the tag, the sdist built on its own; nothing uploaded', {
-    overrides: { python: DEBIAN_PYTHON, 'build-args': HATCHLING_BUILD_ARGS },
-  });
-  const artifact = path.join(root, 'artifacts', 'python-package-distributions');
-  await cp(path.join(build.workspace, 'dist'), artifact, { recursive: true });
+  const run = ends.find((end) => end.workflow.file === RELEASE_WORKFLOW)!;
+  const artifact = path.join(run.artifacts, 'python-package-distributions');
   const built = await Promise.all(
     (await readdir(artifact)).sort().map(async (name) => ({
       name,
@@ -207,40 +175,8 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
         .digest('hex'),
     })),
   );
-
-  const publish = await job('publish');
-  await cp(artifact, path.join(publish.workspace, 'dist'), { recursive: true });
-  oidc.claims = {
-    sub: `repo:${REPOSITORY}:environment:${publish.environment() ?? ''}`,
-    repository: REPOSITORY,
-    repository_owner: 'ThePorgs',
-    ref: `refs/tags/${VERSION}`,
-    ref_type: 'tag',
-    sha: mergeCommit,
-    environment: publish.environment() ?? '',
-    event_name: 'push',
-    workflow_ref: tagEnv.GITHUB_WORKFLOW_REF,
-    job_workflow_ref: tagEnv.GITHUB_WORKFLOW_REF,
-    job_workflow_sha: mergeCommit,
-  };
-  const published = await publish.uses('publish-pypi-sdist', 'To TestPyPI, then PyPI, by trusted publishing with PEP 740 attestations', {
-    overrides: {
-      'test-repository-url': `${testPyPI.url}/legacy/`,
-      'repository-url': `${pypi.url}/legacy/`,
-      'fulcio-url': sigstore.url,
-      'rekor-url': sigstore.url,
-    },
-    timeoutSeconds: 300,
-  });
-
-  const release = await job('github-release');
-  release.context['needs.publish.outputs.files'] = published.outputs['files'] ?? '[]';
-  await release.run('Create the GitHub release', `GitHub release ${VERSION}, latest`);
-
-  const nextBeta = await job('next-beta');
-  await github.checkout(REPOSITORY, nextBeta.workspace, { ref: 'dev', token: nextBeta.token });
-  await nextBeta.run('Fast-forward dev', 'dev fast-forwarded to the release commit');
-  const moved = await nextBeta.uses('bump-version', `dev moved to the next beta, ${NEXT_BETA}`);
+  const published = { outputs: run.outputs.get('entrypoint_release.yml › publish') ?? {} };
+  log.line(evaluationSummary());
 
   // The end state.
   const facts = tagFacts(wrapper.bare, VERSION);
@@ -291,7 +227,7 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
       ok:
         isAncestor(wrapper.bare, VERSION, dev) &&
         JSON.stringify(parentsOf(wrapper.bare, dev)) === JSON.stringify([master]) &&
-        dev === moved.outputs['commit-sha'] &&
+        git(wrapper.bare, 'log', '-1', '--format=%s', 'dev') === `Bump version to ${NEXT_BETA} after ${VERSION}` &&
         fileAt(wrapper.bare, 'dev', CONSTANT_CONFIG).includes(`__version__ = "${NEXT_BETA}"`) &&
         fileAt(wrapper.bare, 'dev', TEST_FILE).includes(`'${NEXT_BETA}'`),
     },

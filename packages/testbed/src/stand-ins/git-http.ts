@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
@@ -49,7 +52,13 @@ function parseCgi(output: Buffer): { status: number; headers: [string, string][]
 }
 
 /** Runs `git http-backend` for one request, as `user` (REMOTE_USER: set, it enables receive-pack; undefined, fetches only). */
-export function runBackend(request: IncomingMessage, response: ServerResponse, projectRoot: string, user: string | undefined): void {
+export function runBackend(
+  request: IncomingMessage,
+  response: ServerResponse,
+  projectRoot: string,
+  user: string | undefined,
+  extraEnv: Record<string, string> = {},
+): void {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -67,6 +76,7 @@ export function runBackend(request: IncomingMessage, response: ServerResponse, p
       ...(request.headers['git-protocol'] ? { GIT_PROTOCOL: String(request.headers['git-protocol']) } : {}),
       ...(user ? { REMOTE_USER: user } : {}),
       REMOTE_ADDR: '127.0.0.1',
+      ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -108,10 +118,35 @@ export async function startGitHttpRemote(projectRoot: string, username: string, 
  * credentials, or 403 "Permission to <owner>/<name>.git denied to <account>." (GitHub's words) for an
  * account that may not write, such as a GITHUB_TOKEN without `contents: write`.
  */
+/**
+ * A hooks directory whose pre-receive refuses ref updates that change a file under .github/workflows/
+ * (the diff of each update; for a new ref, the files of its commits new to the repository), as GitHub
+ * refuses a push by a GitHub App or a GITHUB_TOKEN without the `workflows` permission, in its words:
+ * "refusing to allow a GitHub App to create or update workflow `<path>` without `workflows` permission".
+ */
+async function workflowsHook(): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'git-hooks-'));
+  const script = `#!/bin/bash
+zero=0000000000000000000000000000000000000000
+while read -r old new ref; do
+  [ "$new" = "$zero" ] && continue
+  if [ "$old" = "$zero" ]; then files="$(git log --format= --name-only "$new" --not --all)"; else files="$(git diff --name-only "$old" "$new")"; fi
+  workflow="$(grep -m 1 '^\\.github/workflows/' <<< "$files" || true)"
+  if [ -n "$workflow" ]; then
+    echo "refusing to allow a GitHub App to create or update workflow \\\`$workflow\\\` without \\\`workflows\\\` permission" >&2
+    exit 1
+  fi
+done
+`;
+  await writeFile(path.join(directory, 'pre-receive'), script, { mode: 0o755 });
+  return directory;
+}
+
 export async function startPublicGitRemote(
   projectRoot: string,
-  pusher: (password: string) => { login: string; mayPush: boolean } | undefined,
+  pusher: (password: string) => { login: string; mayPush: boolean; mayChangeWorkflows?: boolean } | undefined,
 ): Promise<GitHttpRemote> {
+  const hooks = await workflowsHook();
   let refused = 0;
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -128,8 +163,11 @@ export async function startPublicGitRemote(
       else response.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Permission to ${repository} denied to ${account.login}.\n`);
       return;
     }
-    runBackend(request, response, projectRoot, account?.login ?? 'anonymous');
+    // An account without the workflows permission (every GITHUB_TOKEN) gets the pre-receive hook below.
+    const hook: Record<string, string> =
+      pushing && account?.mayChangeWorkflows === false ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: hooks } : {};
+    runBackend(request, response, projectRoot, account?.login ?? 'anonymous', hook);
   });
   const base = await listenOnLoopback(server);
-  return { base, refused: () => refused, close: () => closeServer(server) };
+  return { base, refused: () => refused, close: () => closeServer(server).then(() => rm(hooks, { recursive: true, force: true })) };
 }

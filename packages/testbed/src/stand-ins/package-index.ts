@@ -893,8 +893,12 @@ export class PackageIndexStandIn {
       publisher &&
       claims['repository'] === publisher.repository &&
       String(claims['job_workflow_ref'] ?? '').startsWith(`${publisher.repository}/.github/workflows/${publisher.workflow}@`) &&
-      (!publisher.environment || claims['environment'] === publisher.environment);
+      // warehouse/oidc/models/github.py _check_environment: environment names compared lowercased on both sides.
+      (!publisher.environment || String(claims['environment'] ?? '').toLowerCase() === publisher.environment.toLowerCase());
     if (!matches) return refuseMint('invalid-publisher', 'valid token, but no corresponding publisher (Publisher with matching claims was not found)');
+    // warehouse/oidc/models/github.py _check_event_name: runs of pull_request_target may not publish, whatever else matches.
+    if (claims['event_name'] === 'pull_request_target')
+      return refuseMint('invalid-publisher', 'valid token, but no corresponding publisher (Publishing from a pull_request_target event is not supported)');
     this.usedJtis.add(jti);
     const minted = `pypi-minted-${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
     this.minted.set(minted, publisher);

@@ -1,0 +1,139 @@
+// The one table of third-party actions the rehearsal stands in for, each with what it does instead and
+// why; every use is printed. An action the examples use that is not in this table stops the rehearsal,
+// naming it (see ActionStandIns.find).
+import { chmod, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { gitAsync } from '../github.js';
+
+/** What a stand-in gets: the step's `with:` (evaluated), the job's workspace and runner directory, its token and context. */
+export interface StandInCall {
+  readonly with: Record<string, string>;
+  readonly workspace: string;
+  readonly runnerDirectory: string;
+  readonly token: string;
+  readonly github: { repository: string; sha: string; ref: string };
+  readonly cloneUrl: (repository: string) => string;
+  /** The directory artifacts of this workflow run are kept in (upload/download-artifact). */
+  readonly artifacts: string;
+  /** Adds directories first on PATH for the job's later steps (as GITHUB_PATH does). */
+  readonly addPath: (directory: string) => void;
+  /** Adds variables to the job's later steps' environment (as GITHUB_ENV does). */
+  readonly addEnv: (name: string, value: string) => void;
+}
+
+export interface StandIn {
+  /** What stands in for the action, printed with each use. */
+  readonly instead: string;
+  readonly run: (call: StandInCall) => Promise<{ outputs?: Record<string, string>; lines?: string[] }>;
+}
+
+async function checkout(call: StandInCall): Promise<{ lines: string[] }> {
+  const repository = call.with['repository'] || call.github.repository;
+  const directory = path.resolve(call.workspace, call.with['path'] ?? '');
+  if (!directory.startsWith(call.workspace)) throw new Error(`actions/checkout: path ${call.with['path']} is outside the workspace`);
+  const ref = call.with['ref'] || (repository === call.github.repository ? call.github.sha : '');
+  await mkdir(path.dirname(directory), { recursive: true });
+  if (existsSync(directory) && (await readdir(directory)).length) throw new Error(`actions/checkout: ${directory} is not empty`);
+  await gitAsync(path.dirname(directory), 'clone', '--quiet', call.cloneUrl(repository), directory);
+  if (ref) {
+    const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref;
+    // A branch checks out that branch (as checkout does with `ref: dev`); a commit or a tag, detached.
+    if (!/^[0-9a-f]{40}$/.test(ref) && (await gitAsync(directory, 'branch', '-r', '--list', `origin/${branch}`)))
+      await gitAsync(directory, 'checkout', '--quiet', '-B', branch, `origin/${branch}`);
+    else await gitAsync(directory, 'checkout', '--quiet', '--detach', ref);
+  }
+  const persist = (call.with['persist-credentials'] ?? 'true') !== 'false';
+  const token = call.with['token'] || call.token;
+  const base = call.cloneUrl(repository).replace(/\/[^/]+\/[^/]+\.git$/, '');
+  if (persist)
+    await gitAsync(
+      directory,
+      'config',
+      '--local',
+      `http.${base}/.extraheader`,
+      `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+    );
+  const head = await gitAsync(directory, 'rev-parse', 'HEAD');
+  return {
+    lines: [
+      `${repository} at ${ref || 'its default branch'} (${head.slice(0, 7)}) in ${path.relative(call.workspace, directory) || '.'}${persist ? ', the token kept for pushes' : ''}`,
+      ...(call.with['submodules'] && call.with['submodules'] !== 'false' ? ['submodules not fetched: their URLs are github.com'] : []),
+    ],
+  };
+}
+
+/** The runner's ~/.docker/config.json after `docker login`: the credentials as docker stores them. */
+async function dockerLogin(call: StandInCall): Promise<{ lines: string[] }> {
+  const config = path.join(call.runnerDirectory, 'docker');
+  await mkdir(config, { recursive: true });
+  const auth = Buffer.from(`${call.with['username'] ?? ''}:${call.with['password'] ?? ''}`).toString('base64');
+  await writeFile(path.join(config, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth } } }));
+  call.addEnv('DOCKER_CONFIG', config);
+  return { lines: [`logged in as ${call.with['username']} (DOCKER_CONFIG written; no Docker engine here)`] };
+}
+
+/** The table: an action by its owner/name (`owner/*` for every action of an owner). */
+export const ACTION_STAND_INS: Record<string, StandIn> = {
+  'actions/checkout': { instead: 'a git clone of the hosted bare repository', run: checkout },
+  'actions/setup-python': {
+    instead: "Debian's Python 3 as `python` (scripts/rehearse/python.sh)",
+    run: async (call) => {
+      const bin = path.join(call.runnerDirectory, 'python-bin');
+      await mkdir(bin, { recursive: true });
+      await cp(path.join(REPO_ROOT, 'scripts', 'rehearse', 'python.sh'), path.join(bin, 'python'));
+      await chmod(path.join(bin, 'python'), 0o755);
+      call.addPath(bin);
+      return { lines: [`python ${call.with['python-version'] ?? ''} → /usr/bin/python3`] };
+    },
+  },
+  'actions/upload-artifact': {
+    instead: "a directory of the run's artifacts",
+    run: async (call) => {
+      const name = call.with['name'] || 'artifact';
+      const source = path.resolve(call.workspace, call.with['path'] ?? '');
+      const target = path.join(call.artifacts, name);
+      if (!existsSync(source)) {
+        if (call.with['if-no-files-found'] === 'error') throw new Error(`actions/upload-artifact: no files found at ${call.with['path']}`);
+        return { lines: [`nothing at ${call.with['path']}: no artifact ${name}`] };
+      }
+      await cp(source, target, { recursive: true });
+      return { lines: [`${name}: ${(await readdir(target)).join(', ')}`] };
+    },
+  },
+  'actions/download-artifact': {
+    instead: "a directory of the run's artifacts",
+    run: async (call) => {
+      const target = path.resolve(call.workspace, call.with['path'] ?? '');
+      const names = existsSync(call.artifacts) ? await readdir(call.artifacts) : [];
+      const wanted = call.with['name']
+        ? names.filter((name) => name === call.with['name'])
+        : names.filter((name) => new RegExp(`^${(call.with['pattern'] ?? '*').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(name));
+      if (call.with['name'] && !wanted.length) throw new Error(`actions/download-artifact: no artifact ${call.with['name']} in this run`);
+      for (const name of wanted)
+        await cp(path.join(call.artifacts, name), call.with['name'] || call.with['merge-multiple'] === 'true' ? target : path.join(target, name), {
+          recursive: true,
+        });
+      return { lines: [`${wanted.join(', ') || 'no artifact'} → ${call.with['path'] ?? '.'}`] };
+    },
+  },
+  'docker/login-action': { instead: 'the credentials written to DOCKER_CONFIG, as docker login stores them (no Docker engine here)', run: dockerLogin },
+};
+
+/** The table's entry for `uses` (`owner/name@ref` or `owner/name/path@ref`). @throws Error naming the action and `where` when none */
+export function findStandIn(uses: string, where: string): { name: string; standIn: StandIn } {
+  const [owner, name] = uses.split('@')[0]!.split('/');
+  const key = `${owner}/${name}`;
+  const standIn = ACTION_STAND_INS[key] ?? ACTION_STAND_INS[`${owner}/*`];
+  if (!standIn) throw new Error(`${where}: uses ${uses}, which has no stand-in in the rehearsal's table (scripts/rehearse/engine/stand-ins.ts): add one`);
+  return { name: key, standIn };
+}
+
+/** Writes the tool stand-ins (docker, run by Node 24) into `bin`, next to gh. */
+export async function installTools(bin: string): Promise<void> {
+  await mkdir(bin, { recursive: true });
+  const docker = path.join(bin, 'docker');
+  await writeFile(docker, `#!/bin/sh\nexec ${JSON.stringify(NODE24)} ${JSON.stringify(path.join(REPO_ROOT, 'scripts', 'rehearse', 'docker.mjs'))} "$@"\n`);
+  await chmod(docker, 0o755);
+}
