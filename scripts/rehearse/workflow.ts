@@ -1,5 +1,5 @@
 // The rehearsal's log (numbered steps, notes, checks) and the maintainers' own runs of our actions as
-// their committed bundles (test/harness/run-bundle.ts). The example workflows themselves run through
+// their committed bundles (packages/testbed/src/harness/run-bundle.ts). The example workflows themselves run through
 // scripts/rehearse/engine/: GitHub's parser and evaluator decide what runs.
 import { mkdir } from 'node:fs/promises';
 import { runBundle, type BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';

@@ -124,7 +124,7 @@ describe('sync-pr-branch bundle: bad inputs fail before anything is written', ()
     [{ permission: 'triage' }, 'input \'permission\' must be one of write, maintain, admin, got "triage"'],
     [{ 'upstream-branch': 'a..b' }, 'input \'upstream-branch\' is not a valid branch name: "a..b"'],
     [{ command: '/sync now' }, "input 'command' must be one word"],
-    [{ repository: 'ThePorgs' }, "input 'repository' must be owner/name"],
+    [{ repository: 'ThePorgs' }, "input 'repository' must be a repository as owner/name"],
     [{ 'github-token': '' }, "input 'github-token' is empty"],
   ])('%o', async (inputs, message) => {
     await world.prepare();

@@ -18,7 +18,7 @@ import {
 } from '@exegol-release/core/action';
 import { parseVersionFileSpecs } from '@exegol-release/core/bump';
 import { SIGNING_FORMATS, redactCredentials } from '@exegol-release/core/git';
-import { createGitHubClient, currentRepository } from '@exegol-release/core/github';
+import { createGitHubClient, currentRepository, parseRepositoryName } from '@exegol-release/core/github';
 import {
   SUBMODULE_MODES,
   openReleasePr,
@@ -28,12 +28,10 @@ import {
 } from '@exegol-release/core/open-release-pr';
 import { BUMPS, PRE_LABELS, parsePythonVersion, type PreLabel } from '@exegol-release/core/versions';
 
+/** `repository` (owner/name, as GitHub names them), or the workflow's own. @throws InputError naming `repository` */
 function readRepository(): { owner: string; repo: string } {
   const text = readString('repository');
-  if (!text) return currentRepository();
-  const [owner = '', repo = '', ...rest] = text.split('/');
-  if (rest.length || !/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo)) throw new InputError('repository', `must be owner/name, got "${text}"`);
-  return { owner, repo };
+  return text ? parseRepositoryName('repository', text) : currentRepository();
 }
 
 function readTarget(): OpenReleasePrRequest['target'] {

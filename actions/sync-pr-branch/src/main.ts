@@ -14,7 +14,7 @@ import {
   runUrl,
 } from '@exegol-release/core/action';
 import { GITHUB_ACTIONS_BOT } from '@exegol-release/core/git';
-import { createGitHubClient, currentRepository } from '@exegol-release/core/github';
+import { createGitHubClient, currentRepository, parseRepositoryName } from '@exegol-release/core/github';
 import {
   isValidBranchName,
   readSyncEvent,
@@ -25,12 +25,10 @@ import {
 } from '@exegol-release/core/pull-request-sync';
 import { logValue } from '@exegol-release/core/text';
 
+/** `repository` (owner/name, as GitHub names them), or the workflow's own. @throws InputError naming `repository` */
 function readRepository(): { owner: string; repo: string } {
   const text = readString('repository');
-  if (!text) return currentRepository();
-  const [owner = '', repo = '', ...rest] = text.split('/');
-  if (rest.length || !/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo)) throw new InputError('repository', `must be owner/name, got "${text}"`);
-  return { owner, repo };
+  return text ? parseRepositoryName('repository', text) : currentRepository();
 }
 
 function readCommand(): string {
