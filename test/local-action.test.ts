@@ -346,7 +346,19 @@ describe.concurrent('actions under @github/local-action', { timeout: 180_000 }, 
     it('passes a release pull request; title-pattern and the rules take their defaults; the token is masked', async () => {
       const run = await localAction('verify-release-pr', context(api.url));
       expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.shown).toEqual(['is-release', 'pull-request', 'version', 'tag', 'is-prerelease', 'previous-release', 'merge-commit-sha', 'ok', 'failures']);
+      expect(run.shown).toEqual([
+        'is-release',
+        'pull-request',
+        'version',
+        'tag',
+        'is-prerelease',
+        'previous-release',
+        'merge-commit-sha',
+        'ok',
+        'failures',
+        'companion-pull-request-number',
+        'companion-pull-request-url',
+      ]);
       // The version comes from the title through the default title-pattern; approvals by the default (1).
       expect(run.outputs).toMatchObject({ version: '5.1.5', tag: '5.1.5', 'is-prerelease': 'false', ok: 'true' });
       expect(run.summary).toContain(`Release pull request #${PR_NUMBER}`);

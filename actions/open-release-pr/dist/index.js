@@ -29217,7 +29217,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3661);
 /* harmony import */ var _exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(_exegol_release_core_node_fetch_dispatcher__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2162);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(407);
 // First: Node's fetch keeps its own HTTP client (see node-fetch-dispatcher.ts).
 
 
@@ -29228,7 +29228,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2162:
+/***/ 407:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34372,6 +34372,80 @@ async function prepareSigning(request, identity, temporaryDirectory, logger) {
         throw new errors_InputError('signing-key', `is required with sign: ${request.format}`);
     const directory = await privateDirectory(temporaryDirectory);
     return request.format === 'openpgp' ? prepareOpenpgp(request, directory) : prepareSsh(request, directory, identity);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/pull-request-ref.ts
+
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+/**
+ * Checks an `owner/name` repository (GitHub's rules: an owner of letters,
+ * digits and hyphens; a name of letters, digits, `.`, `_`, `-`).
+ * @throws InputError naming `input`
+ */
+function parseRepositoryName(input, value) {
+    if (!REPOSITORY.test(value) || value.endsWith('/.') || value.endsWith('/..'))
+        throw new errors_InputError(input, `must be a repository as owner/name, e.g. ThePorgs/Exegol-images, got "${value}"`);
+    const [owner, repo] = value.split('/');
+    return { owner, repo };
+}
+function fromUrl(text) {
+    const match = /^https?:\/\/[^/]+\/(?:api\/v3\/)?(?:repos\/)?([^/]+)\/([^/]+)\/pulls?\/(\d+)(?:[/?#].*)?$/.exec(text);
+    return match ? { ref: { number: Number(match[3]) }, repository: `${match[1]}/${match[2]}` } : undefined;
+}
+function fromObject(input, value) {
+    const number = value['number'];
+    const base = value['base'];
+    const repository = typeof base?.repo?.full_name === 'string' ? base.repo.full_name : undefined;
+    if (typeof number === 'number' || typeof number === 'string') {
+        const parsed = parsePullRequestRef(input, String(number));
+        return { ref: parsed.ref, ...(repository ? { repository } : {}) };
+    }
+    for (const key of ['html_url', 'url'])
+        if (typeof value[key] === 'string')
+            return parsePullRequestRef(input, value[key]);
+    if (typeof value['sha'] === 'string')
+        return parsePullRequestRef(input, value['sha']);
+    throw new InputError(input, `is an object without "number", "html_url", "url" or "sha": ${JSON.stringify(value).slice(0, 200)}`);
+}
+/**
+ * Reads a pull request reference in any form a workflow expression gives it:
+ * `42`, `#42`, a pull request's web or API URL
+ * (`https://github.com/OWNER/REPO/pull/42`, `https://api.github.com/repos/OWNER/REPO/pulls/42`),
+ * a JSON object holding `number` (e.g. `toJSON(github.event.pull_request)`, or a
+ * `repository_dispatch` client payload), or a full 40-hex commit SHA.
+ *
+ * @throws InputError naming `input`; for `Object` or `Array` (what the runner
+ *   writes for an object or array put in an input without `toJSON`), an error saying so
+ */
+function parsePullRequestRef(input, value) {
+    const text = value.trim();
+    if (/^#?\d+$/.test(text)) {
+        const number = Number(text.replace('#', ''));
+        if (number < 1 || !Number.isSafeInteger(number))
+            throw new InputError(input, `must be a pull request number from 1, got "${text}"`);
+        return { ref: { number } };
+    }
+    if (/^[0-9a-f]{40}$/i.test(text))
+        return { ref: { commit: text.toLowerCase() } };
+    const url = fromUrl(text);
+    if (url)
+        return url;
+    if (text === 'Object' || text === 'Array')
+        throw new InputError(input, `is "${text}": the expression gave an ${text.toLowerCase()}; pass toJSON(…) of it, or its number`);
+    if (text.startsWith('{') || text.startsWith('"')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new InputError(input, `is not valid JSON: ${text.slice(0, 200)}`);
+        }
+        if (typeof parsed === 'string')
+            return parsePullRequestRef(input, parsed);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return fromObject(input, parsed);
+    }
+    throw new InputError(input, `must be a pull request number, #number, URL, JSON object with "number", or a 40-hex commit SHA, got "${text.slice(0, 200)}"`);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -41041,14 +41115,10 @@ async function run(request, repository) {
 
 
 
+/** `repository` (owner/name, as GitHub names them), or the workflow's own. @throws InputError naming `repository` */
 function readRepository() {
     const text = readString('repository');
-    if (!text)
-        return currentRepository();
-    const [owner = '', repo = '', ...rest] = text.split('/');
-    if (rest.length || !/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo))
-        throw new errors_InputError('repository', `must be owner/name, got "${text}"`);
-    return { owner, repo };
+    return text ? parseRepositoryName('repository', text) : currentRepository();
 }
 function readTarget() {
     const explicitText = readString('version');
