@@ -182,6 +182,54 @@ describe.concurrent('npm run rehearse', () => {
     }
   }, 900_000);
 
+  it('--only wrapper: the merged release pull request tags, publishes, releases, merges the docs and moves dev; a re-run changes nothing', async ({
+    expect,
+  }) => {
+    const run = await rehearse(['--only', 'wrapper']);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toContain('The images:');
+    // The only failure: the gate's run on the opened pull request, before any approval, as on GitHub.
+    expect(run.output.match(/^✗ .*$/gm)).toEqual([
+      expect.stringMatching(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · entrypoint_prerelease\.yml › verify › step 1, /,
+      ),
+    ]);
+    expectInOrder(expect, run.output, [
+      'Docs pull request Exegol-docs dev-wrapper → main',
+      'Release pull request dev → master "Release 5.1.5"',
+      'Approved by a maintainer',
+      'Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha>',
+      'Merged with a merge commit',
+      'The merged pull request is a release pull request dev → master, approved, merged with a merge commit',
+      "Write the tag message (the pull request's description)",
+      'Run OWNER/exegol-release-actions/actions/bump-version@<sha>',
+      'Build the sdist, then the wheel from the sdist',
+      'Run OWNER/exegol-release-actions/actions/publish-pypi-sdist@<sha>',
+      'Run OWNER/exegol-release-actions/actions/publish-github-release@<sha>',
+      'Merge the open pull request from dev-wrapper with a merge commit',
+      'Move dev to the next beta',
+      // The re-run: the tag job again, then the next beta finds dev moved on.
+      'The merged pull request is a release pull request dev → master, approved, merged with a merge commit',
+      'Does dev still hold the released version?',
+    ]);
+    expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
+    expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › step 4\): skipped, its if: is false$/m);
+    expect(run.output).toMatch(/^ {2}maintainer actions \(4\): maintainer-alice made dev final .* → maintainer-bob approved #1 → maintainer-alice merged #1$/m);
+    for (const check of [
+      /^✓ tag 5\.1\.5 is annotated, its message the pull request's description, by Maintainer Alice/m,
+      /^✓ tag 5\.1\.5 is signed and verifies with git using only the public SSH key of TAG_SIGNING_KEY$/m,
+      /^✓ dev descends from the tag, one commit after it, and holds 5\.1\.6b1 in both version files$/m,
+      /^✓ TestPyPI and PyPI hold exegol-5\.1\.5\.tar\.gz \(sha256 [0-9a-f]{12}…\) and exegol-5\.1\.5-py3-none-any\.whl/m,
+      /^✓ the GitHub release holds exegol-5\.1\.5\.tar\.gz \(sha256 [0-9a-f]{12}…\) and exegol-5\.1\.5-py3-none-any\.whl/m,
+      /^✓ the docs pull request ThePorgs\/Exegol-docs#1 \(dev-wrapper → main\) is merged, after the GitHub release was published/m,
+      /^✓ entrypoint_release\.yml re-run on the same event: every job passed again, and no ref, package file, release or asset changed$/m,
+    ])
+      expect(run.output).toMatch(check);
+    expect(run.output).not.toMatch(/^✗ (?!\d+\. )/m);
+    expect(run.leftFiles).toEqual([]);
+    expect(run.leftProcesses).toEqual([]);
+  }, 900_000);
+
   it('--only wrapper: a publish job in another environment than the trusted publisher\u2019s is refused by PyPI, and the rehearsal stops there', async ({
     expect,
   }) => {
@@ -191,10 +239,10 @@ describe.concurrent('npm run rehearse', () => {
       expect(run.code, run.output).toBe(1);
       expect(run.output).not.toContain('The images:');
       expect(run.output).toMatch(
-        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/publish-pypi-sdist@v1 \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi, /m,
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/publish-pypi-sdist@<sha> \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi, /m,
       );
       expect(run.output).toContain('invalid-publisher');
-      expect(run.output).toContain('Rehearsal stopped: after pushes by maintainer-alice: entrypoint_release.yml › publish: failure, expected success');
+      expect(run.output).toContain('Rehearsal stopped: after #1 merged by maintainer-alice: entrypoint_release.yml › publish: failure, expected success');
       expect(run.output).toContain('entrypoint_release.yml › publish: failed (wrapper/entrypoint_release.yml › publish › pypi');
       expect(run.output).toContain('entrypoint_release.yml › github-release: skipped, expected success');
       expect(run.leftFiles).toEqual([]);
@@ -214,10 +262,16 @@ describe.concurrent('npm run rehearse', () => {
       'entrypoint_prerelease.yml › verify: skipped, expected failure',
     ],
     [
-      "a trigger's tag pattern changed",
+      "the release trigger's pull request type changed",
       'wrapper/entrypoint_release.yml',
-      (text: string) => text.replace("tags: ['[0-9]+.[0-9]+.[0-9]+']", "tags: ['v[0-9]+.[0-9]+.[0-9]+']"),
-      'entrypoint_release.yml › build: did not run (no workflow started for it), expected success',
+      (text: string) => text.replace('    types: [closed]\n', '    types: [opened]\n'),
+      'entrypoint_release.yml › tag: did not run (no workflow started for it), expected success',
+    ],
+    [
+      'the companion docs pull request named in another repository',
+      'wrapper/entrypoint_prerelease.yml',
+      (text: string) => text.replace('companion-pull-request: ThePorgs/Exegol-docs:dev-wrapper', 'companion-pull-request: ThePorgs/Exegol-doc:dev-wrapper'),
+      'entrypoint_prerelease.yml › verify: failed',
     ],
   ] as const)
     it(`--only wrapper: ${what} fails the rehearsal, naming the workflow and the job`, async ({ expect }) => {

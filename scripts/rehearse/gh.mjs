@@ -3,7 +3,7 @@
 // sent as the REST requests `gh` sends (cli/cli pkg/cmd/api and pkg/cmd/release/create), to the API at
 // REHEARSAL_GITHUB_API_URL with GH_TOKEN. Anything else exits 1 naming what is not supported, so an
 // example that starts using another command fails the rehearsal instead of passing unnoticed.
-//   gh api [--paginate] [--method M] [--input -] [--jq EXPR] <endpoint>   (--jq runs `jq -r`, as gh prints strings raw)
+//   gh api [--paginate] [--method M] [--input -] [-f k=v] [-F k=v] [--jq EXPR] <endpoint>   (--jq runs `jq -r`, as gh prints strings raw)
 //   gh release create <tag> --repo R [--verify-tag] [--title T] [--generate-notes] [--notes-start-tag P]
 //                        [--prerelease] [--latest | --latest=false] [--target C] [--notes N]
 import { spawnSync } from 'node:child_process';
@@ -60,9 +60,30 @@ async function api(args) {
   let input;
   let jq;
   let endpoint;
+  /** -f/--raw-field (strings) and -F/--field (true, false, null and integers typed; gh's `@file` is not supported here). */
+  const fields = {};
+  const field = (pair, typed) => {
+    const at = pair.indexOf('=');
+    if (at < 1) fail(`gh api: field ${pair} is not of the form key=value`);
+    const [key, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    if (typed && value.startsWith('@')) fail(`gh api (rehearsal): -F ${key}=@file is not supported`);
+    fields[key] = !typed
+      ? value
+      : value === 'true'
+        ? true
+        : value === 'false'
+          ? false
+          : value === 'null'
+            ? null
+            : /^-?\d+$/.test(value)
+              ? Number(value)
+              : value;
+  };
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index];
     if (arg === '--paginate') paginate = true;
+    else if (arg === '-f' || arg === '--raw-field') field(args[(index += 1)], false);
+    else if (arg === '-F' || arg === '--field') field(args[(index += 1)], true);
     else if (arg === '--method' || arg === '-X') method = args[(index += 1)];
     else if (arg === '--input') input = args[(index += 1)];
     else if (arg === '--jq' || arg === '-q') jq = args[(index += 1)];
@@ -71,10 +92,18 @@ async function api(args) {
     else fail(`gh api: accepts 1 arg(s), received more: ${arg}`);
   }
   if (!endpoint) fail('gh api: accepts 1 arg(s), received 0');
-  const body = input === undefined ? undefined : readFileSync(input === '-' ? 0 : input, 'utf8');
-  let next = endpoint;
+  const hasFields = Object.keys(fields).length > 0;
+  if (hasFields && input !== undefined) fail('gh api (rehearsal): fields with --input are not supported');
+  // gh: "The default HTTP request method is GET normally and POST if any parameters were added"; a GET sends the fields as the query string.
+  const verb = method ?? (input === undefined && !hasFields ? 'GET' : 'POST');
+  const body =
+    input !== undefined ? readFileSync(input === '-' ? 0 : input, 'utf8') : hasFields && verb.toUpperCase() !== 'GET' ? JSON.stringify(fields) : undefined;
+  let next =
+    hasFields && verb.toUpperCase() === 'GET'
+      ? `${endpoint}${endpoint.includes('?') ? '&' : '?'}${new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)]))}`
+      : endpoint;
   while (next) {
-    const answer = await request(method ?? (body === undefined ? 'GET' : 'POST'), next, body);
+    const answer = await request(verb, next, body);
     if (answer.status >= 400) httpError(answer);
     if (jq) printJq(jq, answer.json);
     else if (answer.text) process.stdout.write(`${answer.text}\n`);

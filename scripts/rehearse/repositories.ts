@@ -119,3 +119,19 @@ export function createWrapper(root: string, submodules: { images: string; resour
 export function head(repository: HostedRepository, ref: string): string {
   return git(repository.bare, 'rev-parse', '--verify', `${ref}^{commit}`);
 }
+
+/**
+ * ThePorgs/Exegol-docs: `main` (the published docs) and `dev-wrapper` one change ahead, the docs of the
+ * wrapper's next release (the companion pull request dev-wrapper → main the wrapper's release merges).
+ */
+export function createDocs(root: string): Promise<HostedRepository> {
+  return hosted(root, 'ThePorgs/Exegol-docs', 'main', async (work) => {
+    await writeFiles(work, { 'source/index.rst': 'Exegol\n======\n', 'source/the-exegol-project/python-wrapper.rst': 'Python wrapper\n==============\n' });
+    commitAll(work, 'Docs of Exegol 5.1.4');
+    git(work, 'checkout', '--quiet', '-b', 'dev-wrapper');
+    await writeFiles(work, {
+      'source/the-exegol-project/python-wrapper.rst': "Python wrapper\n==============\n\nDocker Hub's manifest lists are supported.\n",
+    });
+    commitAll(work, "Wrapper: Docker Hub's manifest lists");
+  });
+}

@@ -1,28 +1,33 @@
-// The wrapper's release, Exegol 5.1.5 on `master`, in the maintainers' order: the version made final on
-// dev, the release pull request dev → master verified (wrapper/entrypoint_prerelease.yml), merged with a
-// merge commit, the signed tag 5.1.5 on that commit, then wrapper/entrypoint_release.yml on the tag: the
-// sdist and the wheel built, published to TestPyPI then PyPI by trusted publishing with attestations,
-// the GitHub release, and dev fast-forwarded and moved to 5.1.6b1.
+// The wrapper's release, Exegol 5.1.5 on `master`, as the examples run it: the version made final on dev,
+// the release pull request dev → master verified (wrapper/entrypoint_prerelease.yml, with the docs pull
+// request ThePorgs/Exegol-docs dev-wrapper → main as its companion), approved, merged with a merge
+// commit; the `closed` event runs wrapper/entrypoint_release.yml: the signed tag 5.1.5 on the merge
+// commit, the sdist and the wheel built, published to TestPyPI then PyPI by trusted publishing with
+// attestations, the GitHub release with both attached, the docs pull request merged, and dev
+// fast-forwarded and moved to 5.1.6b1. Then the release workflow re-run on the same event changes nothing.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { HATCHLING_BUILD_ARGS } from '@exegol-release/testbed/fixtures/python-projects.js';
-import type { BundleRun } from '@exegol-release/testbed/harness/run-bundle.js';
 import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { OidcIssuerStandIn, PackageIndexStandIn, type TrustedPublisher } from '@exegol-release/testbed/stand-ins/package-index.js';
 import { SigstoreStandIn } from '@exegol-release/testbed/stand-ins/sigstore.js';
 import { evaluationSummary, Release } from './engine/release.js';
-import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
-import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
-import { createWrapper, head } from './repositories.js';
+import { WorkflowRunner } from './engine/runner.js';
+import { ALICE, BOB, Maintainers } from './github.js';
+import { createDocs, createWrapper, head } from './repositories.js';
 import { bundleStep } from './workflow.js';
-import { fileAt, isAncestor, killGpgDaemons, makeOpenpgpKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
+import { fileAt, isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol';
+const DOCS = 'ThePorgs/Exegol-docs';
 const VERSION = '5.1.5';
 const NEXT_BETA = '5.1.6b1';
 const RELEASE_WORKFLOW = 'wrapper/entrypoint_release.yml';
+const TAGGER_NAME = 'Maintainer Alice';
+const TAGGER_EMAIL = 'alice@exegol.invalid';
+const DOCS_TOKEN = 'github_pat_docs_alice';
 /**
  * What this machine cannot run: mypy and pre-commit (sub_testing.yml) need packages from pip's index, and
  * the nightly publishes to TestPyPI under another trusted publisher than the rehearsal's. Their jobs are
@@ -39,6 +44,8 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   const { root, log, github } = world;
   const wrapper = await createWrapper(root, { images: head(world.images, 'main'), resources: head(world.resources, 'main') });
   github.host(wrapper);
+  const docs = await createDocs(root);
+  github.host(docs);
   await github.request(ALICE, 'POST', `/repos/${REPOSITORY}/releases`, { tag_name: '5.1.4', name: '5.1.4', body: 'Exegol 5.1.4' });
   const oldMaster = head(wrapper, 'master');
 
@@ -59,15 +66,20 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     index.oidcPublicKey = oidc.keys.publicKey;
     index.attestationVerifier = (attestation, identity) => sigstore.verifyAttestation(attestation, identity);
   }
-  const key = await makeOpenpgpKey(path.join(root, 'keys', 'alice'), 'Maintainer Alice <alice@exegol.invalid>');
-  world.stoppers.push(async () => key.homes.forEach(killGpgDaemons));
+  // The tag signing key (secret TAG_SIGNING_KEY, SSH) and the tagger (variables RELEASE_TAGGER_NAME/EMAIL), as entrypoint_release.yml's tag job reads them.
+  const key = await makeSshKey(path.join(root, 'keys', 'release-tag'), TAGGER_EMAIL);
+  // DOCS_TOKEN: a fine-grained token of alice's with Pull requests: write and Contents: write (on ThePorgs/Exegol-docs).
+  github.api.tokens.set(DOCS_TOKEN, { login: ALICE.login, installation: false, permissions: { 'pull-requests': 'write', contents: 'write' } });
+  /** Each maintainer's act of the release, in order (the world's set-up excluded). */
+  const acts: string[] = [];
 
   log.heading(`The wrapper: Exegol ${VERSION} (${REPOSITORY}, master)`);
   log.line(`git: ${wrapper.bare} (master at 5.1.4, dev at 5.1.5b2; submodules exegol-images and exegol-resources at the heads of their main)`);
   log.line(
     `TestPyPI ${testPyPI.url} and PyPI ${pypi.url}: trusted publisher ${publisher.repository}, ${publisher.workflow}, environment ${publisher.environment}`,
   );
-  log.line(`Sigstore ${sigstore.url}; GitHub API ${github.url}; alice's OpenPGP key made for the rehearsal`);
+  log.line(`Sigstore ${sigstore.url}; GitHub API ${github.url}; the tag's SSH signing key (TAG_SIGNING_KEY) made for the rehearsal`);
+  log.line(`${DOCS}: ${docs.bare} (main, dev-wrapper one change ahead)`);
 
   // The maintainers: the version made final on dev, the release pull request, an approval.
   await mkdir(path.join(root, 'maintainers'), { recursive: true });
@@ -96,7 +108,13 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
         : {},
     notRunHere: NOT_RUN_HERE,
   });
-  const release = new Release(engine, { fullName: REPOSITORY, workflows: 'wrapper', secrets: {}, bare: wrapper.bare });
+  const release = new Release(engine, {
+    fullName: REPOSITORY,
+    workflows: 'wrapper',
+    secrets: { TAG_SIGNING_KEY: key.privateKey, DOCS_TOKEN },
+    vars: { RELEASE_TAGGER_NAME: TAGGER_NAME, RELEASE_TAGGER_EMAIL: TAGGER_EMAIL },
+    bare: wrapper.bare,
+  });
   const final = await release.pushedBy(ALICE, async () =>
     bundleStep(log, `dev made final: 5.1.5b2 → ${VERSION}, committed and pushed`, 'bump-version · maintainer-alice', 'bump-version', {
       inputs: {
@@ -115,56 +133,47 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     }),
   );
   const releaseCommit = final.outputs['commit-sha']!;
+  acts.push(`${ALICE.login} made dev final (bump-version, pushed)`);
+  // The docs of the release, waiting in Exegol-docs: the companion pull request dev-wrapper → main verify-release-pr requires.
+  const docsPull = await log.step('Docs pull request Exegol-docs dev-wrapper → main', `POST /pulls · ${ALICE.login}`, async () => {
+    const created = await github.request<{ number: number; html_url: string }>(ALICE, 'POST', `/repos/${DOCS}/pulls`, {
+      title: `Docs for Exegol ${VERSION}`,
+      head: 'dev-wrapper',
+      base: 'main',
+      body: 'The docs of the next wrapper release.',
+    });
+    return { value: created, lines: [`#${created.number} ${created.html_url}`] };
+  });
   const maintainers = new Maintainers(github, log, REPOSITORY);
   const opened = await maintainers.open(`Release ${VERSION}`, 'master', DESCRIPTION);
+  acts.push(`${ALICE.login} opened #${opened.number}`);
   await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, opened.number), ALICE), `#${opened.number} opened by ${ALICE.login}`, {
     'entrypoint_prerelease.yml › test': 'skipped',
     // No approval yet: the gate fails until a maintainer approves, as on GitHub.
     'entrypoint_prerelease.yml › verify': 'failure',
   });
   const review = (await maintainers.approve(opened.number, 'Approved by a maintainer')) as { state: string; commit_id: string };
+  acts.push(`${BOB.login} approved #${opened.number}`);
   await release.event(release.reviewEvent(github.pull(REPOSITORY, opened.number), BOB, review), `#${opened.number} approved by ${BOB.login}`, {
     'entrypoint_prerelease.yml › verify': 'success',
   });
   const pr = opened;
   await release.pushedBy(ALICE, () => maintainers.merge(pr.number, releaseCommit, 'master'));
-  await release.event(release.pullRequestEvent('closed', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} merged by ${ALICE.login}`);
+  acts.push(`${ALICE.login} merged #${pr.number}`);
   const mergeCommit = head(wrapper, 'master');
-
-  // The maintainer tags master's merge commit, signed (bump-version's README: "as the wrapper's maintainers do"); the tag starts entrypoint_release.yml.
-  await gitAsync(alice, 'fetch', '--quiet', 'origin');
-  await gitAsync(alice, 'checkout', '--quiet', 'master');
-  let tagged!: BundleRun;
-  const ends: WorkflowRunEnd[] = [];
-  await release.pushedBy(
-    ALICE,
-    async () =>
-      (tagged = await bundleStep(log, `Signed annotated tag ${VERSION} on master's merge commit, pushed`, 'bump-version · maintainer-alice', 'bump-version', {
-        inputs: {
-          bump: 'none',
-          tag: 'true',
-          'tag-ref': 'master',
-          'tag-message': '{version}',
-          files: `${CONSTANT_CONFIG}\n${TEST_FILE}`,
-          'require-branches': 'master',
-          push: 'true',
-          sign: 'openpgp',
-          'signing-key': key.armored,
-          'git-author-name': 'Maintainer Alice',
-          'git-author-email': 'alice@exegol.invalid',
-        },
-        env: { GITHUB_REPOSITORY: REPOSITORY },
-        workspace: alice,
-        runnerDirectory: await world.runner(),
-      })),
-    {
-      'entrypoint_release.yml › build': 'success',
-      'entrypoint_release.yml › publish': 'success',
-      'entrypoint_release.yml › github-release': 'success',
-      'entrypoint_release.yml › next-beta': 'success',
-    },
-    ends,
-  );
+  // The merge's `closed` event runs entrypoint_release.yml: the signed tag, the packages, the GitHub release, the docs, the next beta.
+  const closed = release.pullRequestEvent('closed', github.pull(REPOSITORY, pr.number), ALICE);
+  const releaseJobs = {
+    'entrypoint_release.yml › tag': 'success',
+    'entrypoint_release.yml › hand-pushed-tag': 'skipped',
+    'entrypoint_release.yml › build': 'success',
+    'entrypoint_release.yml › publish': 'success',
+    'entrypoint_release.yml › github-release': 'success',
+    'entrypoint_release.yml › docs': 'success',
+    'entrypoint_release.yml › next-beta': 'success',
+  } as const;
+  const ends = await release.event(closed, `#${pr.number} merged by ${ALICE.login}`, releaseJobs);
+  const tagged = { outputs: ends.find((end) => end.workflow.file === RELEASE_WORKFLOW)?.outputs.get('entrypoint_release.yml › tag') ?? {} };
   const run = ends.find((end) => end.workflow.file === RELEASE_WORKFLOW)!;
   const artifact = path.join(run.artifacts, 'python-package-distributions');
   const built = await Promise.all(
@@ -177,6 +186,22 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   );
   const published = { outputs: run.outputs.get('entrypoint_release.yml › publish') ?? {} };
   log.line(evaluationSummary());
+
+  // "Re-run all jobs" of entrypoint_release.yml, the same event: every job passes again and nothing changes.
+  const snapshot = (): string =>
+    JSON.stringify({
+      wrapper: git(wrapper.bare, 'for-each-ref', '--format=%(refname) %(objectname)'),
+      docs: git(docs.bare, 'for-each-ref', '--format=%(refname) %(objectname)'),
+      pypi: [...pypi.files.entries()].map(([name, file]) => [name, file.sha256]),
+      testPyPI: [...testPyPI.files.entries()].map(([name, file]) => [name, file.sha256]),
+      releases: github
+        .releases(REPOSITORY)
+        .map((entry) => [entry.id, entry.tag_name, entry.body, (entry.assets ?? []).map((asset) => [asset?.id, asset?.digest])]),
+      docsPull: [github.pull(DOCS, docsPull.number).merged_at, github.pull(DOCS, docsPull.number).merge_commit_sha],
+    });
+  const beforeRerun = snapshot();
+  await release.event(closed, `entrypoint_release.yml re-run on #${pr.number}'s closed event`, releaseJobs);
+  const rerunChangedNothing = snapshot() === beforeRerun;
 
   // The end state.
   const facts = tagFacts(wrapper.bare, VERSION);
@@ -195,7 +220,10 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   const pull = github.pull(REPOSITORY, pr.number);
   const comments = github.api.repository(REPOSITORY).comments.get(pr.number) ?? [];
   const githubRelease = github.releases(REPOSITORY).find((entry) => entry.tag_name === VERSION);
-  const signature = verifyTag(wrapper.bare, VERSION, { gnupgHome: key.gnupgHome });
+  const signature = verifyTag(wrapper.bare, VERSION, { allowedSigners: key.allowedSigners });
+  const docsPullEnd = github.pull(DOCS, docsPull.number);
+  const assets = (githubRelease?.assets ?? []).map((asset) => ({ name: asset?.name ?? '', sha256: (asset?.digest ?? '').replace(/^sha256:/, '') }));
+  log.line(`maintainer actions (${acts.length}): ${acts.join(' → ')}`);
   return [
     {
       text: `master's head ${master.slice(0, 7)} is a merge commit: parents master's previous head and dev's release commit ${releaseCommit.slice(0, 7)}`,
@@ -203,17 +231,17 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     },
     { text: `pull request #${pr.number} is merged as that commit`, ok: pull.merged === true && pull.merge_commit_sha === master },
     {
-      text: `tag ${VERSION} is annotated, message "${VERSION}", by Maintainer Alice, and peels to master's merge commit`,
+      text: `tag ${VERSION} is annotated, its message the pull request's description, by ${TAGGER_NAME} (RELEASE_TAGGER_NAME), and peels to master's merge commit`,
       ok:
         facts.type === 'tag' &&
-        facts.message === VERSION &&
-        facts.tagger.startsWith('Maintainer Alice') &&
+        facts.message === DESCRIPTION.trim() &&
+        facts.tagger === `${TAGGER_NAME} <${TAGGER_EMAIL}>` &&
         facts.commit === master &&
         tagged.outputs['tag'] === VERSION,
     },
     {
-      text: `tag ${VERSION} is signed and verifies with git using only alice's public OpenPGP key`,
-      ok: signature.ok && /Good signature/.test(signature.output),
+      text: `tag ${VERSION} is signed and verifies with git using only the public SSH key of TAG_SIGNING_KEY${signature.ok ? '' : ` (git verify-tag: ${signature.output.slice(0, 300) || 'no output'})`}`,
+      ok: signature.ok && /Good "git" signature for alice@exegol.invalid/.test(signature.output),
     },
     {
       text: `at the tag, ${CONSTANT_CONFIG} and ${TEST_FILE} hold ${VERSION}; spawn.sh's version is digits only`,
@@ -248,6 +276,23 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     {
       text: `the GitHub release "${VERSION}" exists for the tag, is not a pre-release, and is the latest`,
       ok: githubRelease?.name === VERSION && githubRelease.prerelease === false && github.endpoints.latest(REPOSITORY)?.tag_name === VERSION,
+    },
+    {
+      text: `the GitHub release holds ${assets.map((asset) => `${asset.name} (sha256 ${asset.sha256.slice(0, 12)}…)`).join(' and ')}: the bytes built and published`,
+      ok: JSON.stringify([...assets].sort((a, b) => a.name.localeCompare(b.name))) === JSON.stringify(built),
+    },
+    {
+      text: 'entrypoint_release.yml re-run on the same event: every job passed again, and no ref, package file, release or asset changed',
+      ok: rerunChangedNothing,
+    },
+    {
+      text: `the docs pull request ${DOCS}#${docsPull.number} (dev-wrapper → main) is merged, after the GitHub release was published (${docsPullEnd.merged_at ?? 'not merged'} ≥ ${githubRelease?.published_at ?? '?'})`,
+      ok:
+        docsPullEnd.merged === true &&
+        !!githubRelease?.published_at &&
+        !!docsPullEnd.merged_at &&
+        Date.parse(docsPullEnd.merged_at) >= Date.parse(githubRelease.published_at) &&
+        isAncestor(docs.bare, head(docs, 'dev-wrapper'), head(docs, 'main')),
     },
   ];
 }
