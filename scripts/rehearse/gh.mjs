@@ -3,7 +3,8 @@
 // sent as the REST requests `gh` sends (cli/cli pkg/cmd/api and pkg/cmd/release/create), to the API at
 // REHEARSAL_GITHUB_API_URL with GH_TOKEN. Anything else exits 1 naming what is not supported, so an
 // example that starts using another command fails the rehearsal instead of passing unnoticed.
-//   gh api [--paginate] [--method M] [--input -] [--jq EXPR] <endpoint>   (--jq runs `jq -r`, as gh prints strings raw)
+//   gh api [--paginate] [--method M] [--input -] [-f k=v] [-F k=v] [--jq EXPR] <endpoint>   (--jq runs `jq -r`, as gh prints strings raw;
+//          -f/-F fields as gh sends them: a JSON body, POST unless --method says otherwise; the query string for GET)
 //   gh release create <tag> --repo R [--verify-tag] [--title T] [--generate-notes] [--notes-start-tag P]
 //                        [--prerelease] [--latest | --latest=false] [--target C] [--notes N]
 import { spawnSync } from 'node:child_process';
@@ -60,21 +61,35 @@ async function api(args) {
   let input;
   let jq;
   let endpoint;
+  const fields = {};
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index];
     if (arg === '--paginate') paginate = true;
     else if (arg === '--method' || arg === '-X') method = args[(index += 1)];
     else if (arg === '--input') input = args[(index += 1)];
     else if (arg === '--jq' || arg === '-q') jq = args[(index += 1)];
-    else if (arg.startsWith('-')) fail(`gh api (rehearsal): ${arg} is not supported`);
+    else if (['-f', '--raw-field', '-F', '--field'].includes(arg)) {
+      const field = args[(index += 1)] ?? '';
+      const at = field.indexOf('=');
+      if (at < 1) fail(`gh api: field "${field}" requires a value separated by an '=' sign`);
+      const [key, raw] = [field.slice(0, at), field.slice(at + 1)];
+      // -F (typed): true, false, null and integers as JSON values, as cli/cli's magicFieldValue does.
+      const typed = arg === '-F' || arg === '--field';
+      fields[key] = typed && /^(true|false|null|-?\d+)$/.test(raw) ? JSON.parse(raw) : raw;
+    } else if (arg.startsWith('-')) fail(`gh api (rehearsal): ${arg} is not supported`);
     else if (endpoint === undefined) endpoint = arg;
     else fail(`gh api: accepts 1 arg(s), received more: ${arg}`);
   }
   if (!endpoint) fail('gh api: accepts 1 arg(s), received 0');
-  const body = input === undefined ? undefined : readFileSync(input === '-' ? 0 : input, 'utf8');
+  const hasFields = Object.keys(fields).length > 0;
+  const verb = method ?? (input === undefined && !hasFields ? 'GET' : 'POST');
+  let body = input === undefined ? undefined : readFileSync(input === '-' ? 0 : input, 'utf8');
   let next = endpoint;
+  if (hasFields && verb === 'GET')
+    next = `${endpoint}${endpoint.includes('?') ? '&' : '?'}${new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)]))}`;
+  else if (hasFields) body = JSON.stringify(fields);
   while (next) {
-    const answer = await request(method ?? (body === undefined ? 'GET' : 'POST'), next, body);
+    const answer = await request(verb, next, body);
     if (answer.status >= 400) httpError(answer);
     if (jq) printJq(jq, answer.json);
     else if (answer.text) process.stdout.write(`${answer.text}\n`);

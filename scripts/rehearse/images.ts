@@ -4,17 +4,22 @@
 // commit; then images/release.yml: dev fast-forwarded and the signed tag 3.1.6 on the merge commit
 // (images/sub_tag.yml), every flavour and base promoted on Docker Hub, the preprod tags deleted, the
 // GitHub release "Exegol images 3.1.6" (images/sub_release.yml); and a beta's release, not latest.
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { evaluationSummary, Release } from './engine/release.js';
 import { WorkflowRunner } from './engine/runner.js';
 import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
-import { head } from './repositories.js';
+import type { StepReport } from './workflow.js';
+import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
+import { createDocs, head, TOOLS_LISTS } from './repositories.js';
 import { isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol-images';
+const DOCS = 'ThePorgs/Exegol-docs';
 const VERSION = '3.1.6';
 const BETA = '3.1.7b1';
 const PREVIOUS = '3.1.5';
@@ -60,12 +65,39 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   }
   const key = await makeSshKey(path.join(root, 'keys', 'images'), BOT_EMAIL);
 
+  // The self-hosted builders check-runners must see online (images/pre-release.yml › runners), registered on the repository.
+  github.runners.repositories.set(REPOSITORY, [
+    runner('builder-amd64-1', { os: 'Linux', arch: 'X64', custom: ['builder', 'AMD64'] }),
+    runner('builder-arm64-1', { os: 'macOS', arch: 'ARM64', custom: ['builder'] }),
+    runner('tester-arm64-1', { os: 'macOS', arch: 'ARM64', custom: ['tester'], status: 'offline' }),
+  ]);
+  const runnersToken = github.personalToken(ALICE, 'runners', { administration: 'read' });
+  // Exegol-docs: the tools lists on dev, and the docs pull request dev-images → main, ready before the release.
+  const docs = await createDocs(root, { flavours: FLAVOURS, versions: [VERSION, BETA] });
+  github.host(docs);
+  const docsToken = github.personalToken(ALICE, 'docs', { contents: 'write', 'pull-requests': 'write' });
+  const docsPull = await github.request<{ number: number; html_url: string }>(ALICE, 'POST', `/repos/${DOCS}/pulls`, {
+    title: `Images ${VERSION}`,
+    head: 'dev-images',
+    base: 'main',
+    body: `The docs of Exegol images ${VERSION}.`,
+  });
+
   log.heading(`The images: Exegol images ${VERSION} (${REPOSITORY}, main)`);
   log.line(`git: ${images.bare} (main at ${PREVIOUS}, dev one change ahead)`);
   log.line(
     `Docker Hub (registry-1.docker.io, auth.docker.io, hub.docker.com through ${hub.proxyUrl}): production at ${PREVIOUS}, preprod at ${VERSION} and ${BETA} for ${IMAGES.join(', ')}`,
   );
   log.line(`TAG_SIGNING_KEY: an SSH key made for the rehearsal`);
+  log.line(
+    `self-hosted runners of ${REPOSITORY}: ${github.runners.repositories
+      .get(REPOSITORY)!
+      .map((entry) => `${entry.name} [${entry.labels.map((label) => label.name).join(', ')}] ${entry.status}`)
+      .join('; ')}; RUNNERS_TOKEN: a fine-grained token with "Administration: read"`,
+  );
+  log.line(
+    `${DOCS}: main, dev with the tools lists (${TOOLS_LISTS}), docs pull request #${docsPull.number} dev-images → main open; DOCS_TOKEN: Contents and Pull requests: write`,
+  );
 
   // The release as GitHub sees it: events in ThePorgs/Exegol-images, each starting the workflows whose on: matches.
   const engine = new WorkflowRunner({
@@ -84,6 +116,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       DOCKER_PASSWORD: DOCKER.password,
       TAG_SIGNING_KEY: key.privateKey,
       EXEGOL_DOCS_SSH_DEPLOY_KEY: 'unused: no tools list is exported when nothing is built',
+      RUNNERS_TOKEN: runnersToken,
+      DOCS_TOKEN: docsToken,
     },
   });
   const maintainers = new Maintainers(github, log, REPOSITORY);
@@ -92,6 +126,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   // The builds: every image of this version is in preprod already, so the plan builds none (builds need a Docker engine, absent here).
   await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} opened by ${ALICE.login}`, {
     'pre-release.yml › release-pr': 'success',
+    'pre-release.yml › runners': 'success',
     'sub_preprod.yml › preprod › plan': 'success',
     'sub_preprod.yml › preprod › base': 'skipped',
     'sub_preprod.yml › preprod › flavours': 'skipped',
@@ -99,6 +134,12 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     // No approval yet: the gate fails until a maintainer approves, as on GitHub.
     'verify-release-pr.yml › verify': 'failure',
   });
+  const order = runnersFirst(log.steps);
+  log.line(
+    order.runners
+      ? `check-runners ran first: step ${order.runners}, before the pre-release's first self-hosted or build job${order.builds ? ` (step ${order.builds})` : ' (none ran: every image is in preprod)'}`
+      : 'check-runners did not run',
+  );
   const review = (await maintainers.approve(pr.number, 'Approved by a maintainer once the builds passed')) as { state: string; commit_id: string };
   await release.event(release.reviewEvent(github.pull(REPOSITORY, pr.number), BOB, review), `#${pr.number} approved by ${BOB.login}`, {
     'verify-release-pr.yml › verify': 'success',
@@ -114,8 +155,10 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       'release.yml › release': 'success',
       'sub_release.yml › release › promote': 'success',
       'sub_release.yml › release › github-release': 'success',
+      'sub_release.yml › release › docs': 'success',
     },
   );
+  const docsAfterRelease = structuredClone(github.pull(DOCS, docsPull.number));
   const tagOutputs = released?.outputs.get('release.yml › tag') ?? {};
   const devAfterTag = head(images, 'dev');
   log.line(evaluationSummary());
@@ -160,6 +203,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       'release.yml › release': 'success',
       'sub_release.yml › release › promote': 'success',
       'sub_release.yml › release › github-release': 'success',
+      'sub_release.yml › release › docs': 'success',
     },
   );
   log.line(evaluationSummary());
@@ -172,7 +216,40 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   const releases = github.releases(REPOSITORY);
   const final = releases.find((entry) => entry.tag_name === VERSION);
   const beta = releases.find((entry) => entry.tag_name === BETA);
+  const lists = FLAVOURS.flatMap((flavour) => ['amd64', 'arm64'].map((arch) => `${flavour}_${VERSION}_${arch}.csv`)).sort();
+  const attached = (final?.assets ?? []).map((asset) => ({
+    name: asset!.name!,
+    sha256: createHash('sha256')
+      .update(github.endpoints.assetBytes.get(asset!.id!) ?? '')
+      .digest('hex'),
+  }));
+  const docsMerge = docsAfterRelease.merge_commit_sha ?? '';
   return [
+    {
+      text: `check-runners ran before the pre-release's builds (step ${order.runners}), with builders online for AMD64 and ARM64`,
+      ok: order.runners > 0 && (order.builds === 0 || order.runners < order.builds),
+    },
+    {
+      text: `the release "Exegol images ${VERSION}" holds the ${lists.length} tools lists of Exegol-docs' dev, each asset's sha256 that of the file`,
+      ok:
+        JSON.stringify(attached.map((asset) => asset.name).sort()) === JSON.stringify(lists) &&
+        attached.every(
+          (asset) =>
+            asset.sha256 ===
+            createHash('sha256')
+              .update(git(docs.bare, 'show', `dev:${TOOLS_LISTS}/${asset.name}`) + '\n')
+              .digest('hex'),
+        ),
+    },
+    {
+      text: `the docs pull request ${DOCS}#${docsPull.number} dev-images → main was merged with a merge commit after the release ${VERSION} was published, never before`,
+      ok:
+        docsAfterRelease.merged === true &&
+        !!final?.published_at &&
+        (docsAfterRelease.merged_at ?? '') >= final.published_at &&
+        parentsOf(docs.bare, docsMerge).length === 2 &&
+        head(docs, 'main') === docsMerge,
+    },
     {
       text: `main's head ${mergeCommit.slice(0, 7)} is a merge commit: parents main's previous head and the release pull request's head ${releaseHead.slice(0, 7)}`,
       ok: JSON.stringify(parentsOf(images.bare, mergeCommit)) === JSON.stringify([oldMain, releaseHead]) && tagOutputs['sha'] === mergeCommit,
@@ -214,4 +291,14 @@ export async function rehearseImages(world: World): Promise<Check[]> {
         github.endpoints.latest(REPOSITORY)?.tag_name !== BETA,
     },
   ];
+}
+
+/**
+ * Where check-runners ran in the log, and the first job after it that a self-hosted runner or a build
+ * would take (images/sub_preprod.yml's, images/sub_build.yml's). @returns step numbers, 0 when none
+ */
+function runnersFirst(steps: readonly StepReport[]): { runners: number; builds: number } {
+  const runners = steps.find((step) => step.what.startsWith('check-runners ·'))?.number ?? 0;
+  const builds = steps.find((step) => /sub_preprod\.yml|sub_build\.yml/.test(step.what))?.number ?? 0;
+  return { runners, builds };
 }

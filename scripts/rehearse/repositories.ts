@@ -119,3 +119,29 @@ export function createWrapper(root: string, submodules: { images: string; resour
 export function head(repository: HostedRepository, ref: string): string {
   return git(repository.bare, 'rev-parse', '--verify', `${ref}^{commit}`);
 }
+
+/** Where the images' tools lists live in Exegol-docs (images/sub_preprod.yml exports them, images/sub_release.yml attaches them). */
+export const TOOLS_LISTS = 'docs/src/public/installed_tools/lists';
+
+/**
+ * ThePorgs/Exegol-docs: `main`; `dev` holding the tools lists the images' pre-release pipelines exported
+ * (`<flavour>_<version>_<arch>.csv` for each of `versions`, as images/sub_preprod.yml names them); and
+ * `dev-images`, the docs of the images' release, one change ahead of `main`.
+ */
+export function createDocs(root: string, lists: { flavours: readonly string[]; versions: readonly string[] }): Promise<HostedRepository> {
+  return hosted(root, 'ThePorgs/Exegol-docs', 'main', async (work) => {
+    await writeFiles(work, { 'README.md': '# Exegol docs\n', 'docs/src/images/flavors.md': '# Flavors\n' });
+    commitAll(work, 'Exegol docs');
+    git(work, 'checkout', '--quiet', '-b', 'dev-images');
+    await writeFiles(work, { 'docs/src/images/flavors.md': '# Flavors\n\nSliver is in the full image.\n' });
+    commitAll(work, 'Images: Sliver in full');
+    git(work, 'checkout', '--quiet', '-b', 'dev', 'main');
+    const files: Record<string, string> = {};
+    for (const version of lists.versions)
+      for (const flavour of lists.flavours)
+        for (const arch of ['amd64', 'arm64'])
+          files[`${TOOLS_LISTS}/${flavour}_${version}_${arch}.csv`] = `Tool,Version,Description\nnetexec,1.4.0,${flavour} ${version} ${arch}\n`;
+    await writeFiles(work, files);
+    commitAll(work, `PIPELINE: tools lists for ${lists.versions.join(', ')}`);
+  });
+}
