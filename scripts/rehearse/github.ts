@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
 import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
+import { serveOpenReleaseEndpoints, type OpenReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-open-release.js';
 import { serveRunnerEndpoints, type RunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import type { HostedRepository } from './repositories.js';
 import type { Log } from './workflow.js';
@@ -28,6 +29,8 @@ export class GitHub {
   readonly endpoints: ReleaseEndpoints;
   /** The self-hosted runners GET …/actions/runners lists, by repository and organization. */
   readonly runners: RunnerEndpoints;
+  /** open-release-pr's endpoints (pull requests listed, opened, edited, labelled; auto-merge), and each repository's merge settings. */
+  readonly openRelease: OpenReleaseEndpoints;
   private remote?: GitHttpRemote;
   private nextToken = 0;
   private nextRun = 7_000_000_000;
@@ -35,6 +38,7 @@ export class GitHub {
   constructor() {
     this.endpoints = serveReleaseEndpoints(this.api);
     this.runners = serveRunnerEndpoints(this.api);
+    this.openRelease = serveOpenReleaseEndpoints(this.api, this.endpoints, (fullName) => this.cloneUrl(fullName));
     this.api.tokens.set(ALICE.token, { login: ALICE.login, installation: false });
     this.api.tokens.set(BOB.token, { login: BOB.login, installation: false });
   }

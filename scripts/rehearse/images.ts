@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { buildDescription } from '@exegol-release/core/open-release-pr';
+import { releaseChecklist, RELEASE_DESCRIPTION_BEGIN, RELEASE_DESCRIPTION_END } from '@exegol-release/core/release-pr';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { evaluationSummary, Release } from './engine/release.js';
@@ -25,7 +27,11 @@ const BETA = '3.1.7b1';
 const PREVIOUS = '3.1.5';
 const DOCKER = { username: 'nwodtuhs', password: 'dckr_pat_rehearsal_read_write_delete' };
 const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
-const DESCRIPTION = "## What's new in 3.1.6\n\n- Sliver in the full image\n- netexec updated in ad\n- Firefox policies for web\n";
+const CHANGES = "## What's new in 3.1.6\n\n- Sliver in the full image\n- netexec updated in ad\n- Firefox policies for web\n";
+/** The checklist images/prepare_release.yml gives open-release-pr. */
+const CHECKLIST = ['Pre-release images built and their tools tested on both architectures', 'Tools list exported to Exegol-docs'];
+/** The description as open-release-pr writes it (its part between the markers, the checklist unticked), then the maintainers' text. */
+const DESCRIPTION = `${buildDescription({ version: VERSION, previousTag: PREVIOUS, notes: '* Sliver in the full image by @maintainer-alice in #1', submodules: [], checklist: CHECKLIST }).trimEnd()}\n\n${CHANGES}`;
 const IMAGES = ['base', ...FLAVOURS] as const;
 
 /** Where each image lives: flavours in exegol-preprod → exegol, base in exegol-misc-preprod → exegol-misc. */
@@ -140,6 +146,14 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       ? `check-runners ran first: step ${order.runners}, before the pre-release's first self-hosted or build job${order.builds ? ` (step ${order.builds})` : ' (none ran: every image is in preprod)'}`
       : 'check-runners did not run',
   );
+  // The maintainer ticks the release checklist with the approval, as the merge gate requires (require-checklist).
+  const ticked = await tickChecklist(world, pr.number);
+  if (ticked)
+    await release.event(
+      release.pullRequestEvent('edited', github.pull(REPOSITORY, pr.number), BOB, { changes: { body: { from: ticked.from } } }),
+      `#${pr.number} checklist ticked by ${BOB.login}`,
+      { 'pre-release.yml › release-pr': 'skipped', 'verify-release-pr.yml › verify': 'failure' },
+    );
   const review = (await maintainers.approve(pr.number, 'Approved by a maintainer once the builds passed')) as { state: string; commit_id: string };
   await release.event(release.reviewEvent(github.pull(REPOSITORY, pr.number), BOB, review), `#${pr.number} approved by ${BOB.login}`, {
     'verify-release-pr.yml › verify': 'success',
@@ -210,6 +224,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
 
   // The end state.
   const facts = tagFacts(images.bare, VERSION);
+  // The whole message (tagFacts' subject folds the first paragraph, open-release-pr's marker lines, into one line), its signature cut.
+  const tagMessage = git(images.bare, 'for-each-ref', '--format=%(contents)', `refs/tags/${VERSION}`).split('-----BEGIN SSH SIGNATURE-----')[0]!.trim();
   const signature = verifyTag(images.bare, VERSION, { allowedSigners: key.allowedSigners });
   const pull = github.pull(REPOSITORY, pr.number);
   const comments = github.api.repository(REPOSITORY).comments.get(pr.number) ?? [];
@@ -261,7 +277,12 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     },
     {
       text: `tag ${VERSION} is annotated, its message the pull request's description (Markdown heading kept), and peels to the merge commit`,
-      ok: facts.type === 'tag' && facts.message === DESCRIPTION.trim() && facts.commit === mergeCommit,
+      ok: facts.type === 'tag' && tagMessage === (pull.body ?? '').trim() && tagMessage.includes(CHANGES.trim()) && facts.commit === mergeCommit,
+    },
+    {
+      text: `the release checklist's ${CHECKLIST.length} items were ticked by the maintainer who approved, before the approval`,
+      ok:
+        !!ticked && releaseChecklist(pull.body ?? '').items.length === CHECKLIST.length && releaseChecklist(pull.body ?? '').items.every((item) => item.ticked),
     },
     { text: `tag ${VERSION} is signed and verifies with git using only the SSH public key`, ok: signature.ok && /Good "git" signature/.test(signature.output) },
     { text: `production holds every flavour and base at its preprod digest, as <image> and <image>-${VERSION}`, ok: digests.every((entry) => entry.moved) },
@@ -301,4 +322,24 @@ function runnersFirst(steps: readonly StepReport[]): { runners: number; builds: 
   const runners = steps.find((step) => step.what.startsWith('check-runners ·'))?.number ?? 0;
   const builds = steps.find((step) => /sub_preprod\.yml|sub_build\.yml/.test(step.what))?.number ?? 0;
   return { runners, builds };
+}
+
+/**
+ * The approving maintainer's ticks: every unticked task item in the part of the description
+ * open-release-pr wrote (between its markers) ticked, through PATCH /repos/{owner}/{repo}/pulls/{n}
+ * (pulls/update) as the web interface does when a maintainer ticks a box. Nothing when the
+ * description has no such part or every item is ticked. @returns the description before, or undefined
+ */
+async function tickChecklist(world: World, number: number): Promise<{ from: string } | undefined> {
+  const body = world.github.pull(REPOSITORY, number).body ?? '';
+  const items = releaseChecklist(body).items;
+  if (!items.some((item) => !item.ticked)) return undefined;
+  const begin = body.indexOf(RELEASE_DESCRIPTION_BEGIN);
+  const end = body.indexOf(RELEASE_DESCRIPTION_END, begin);
+  const part = body.slice(begin, end).replace(/^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ \t]\]/gm, '$1[x]');
+  const ticked = `${body.slice(0, begin)}${part}${body.slice(end)}`;
+  return world.log.step('Release checklist ticked', `PATCH /pulls/{n} · ${BOB.login}`, async () => {
+    await world.github.request(BOB, 'PATCH', `/repos/${REPOSITORY}/pulls/${number}`, { body: ticked });
+    return { value: { from: body }, lines: items.filter((item) => !item.ticked).map((item) => `[x] ${item.text}`) };
+  });
 }
