@@ -169,10 +169,10 @@ describe.concurrent('npm run rehearse', () => {
       expect(run.output).not.toContain('The wrapper:');
       expect(run.output).toContain('warning: The checklist comment was not written: GitHub answered 403: Resource not accessible by integration');
       expect(run.output).toMatch(/^✗ the pull request holds one checklist comment, "ready", by github-actions\[bot\]$/m);
-      // The gate's run on the opened pull request fails (no approval yet) as on GitHub; then only the check.
-      expect(run.output.match(/^✗ /gm)).toHaveLength(2);
+      // The gate's runs before the approval fail (the pull request opened, its checklist ticked) as on GitHub; then only the check.
+      expect(run.output.match(/^✗ /gm)).toHaveLength(3);
       expect(run.output).toMatch(
-        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@v1 \(verify-release-pr · verify-release-pr\.yml › verify › step 1, /m,
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · verify-release-pr\.yml › verify › step 1, /m,
       );
       expect(run.output).toContain('A check failed: the real release would not end in this state.');
       expect(run.leftFiles).toEqual([]);
@@ -228,6 +228,87 @@ describe.concurrent('npm run rehearse', () => {
     expect(run.output).not.toMatch(/^✗ (?!\d+\. )/m);
     expect(run.leftFiles).toEqual([]);
     expect(run.leftProcesses).toEqual([]);
+  }, 900_000);
+
+  it('--only images: check-runners first, the checklist ticked with the approval, the tools lists attached, the docs pull request merged after the release', async ({
+    expect,
+  }) => {
+    const run = await rehearse(['--only', 'images']);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toContain('The wrapper:');
+    // The only failures: the gate's runs before the approval (opened, then the checklist ticked), as on GitHub.
+    expect(run.output.match(/^✗ .*$/gm)).toEqual([
+      expect.stringMatching(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · verify-release-pr\.yml › verify › step 1, /,
+      ),
+      expect.stringMatching(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · verify-release-pr\.yml › verify › step 1, /,
+      ),
+    ]);
+    expectInOrder(expect, run.output, [
+      'Release pull request dev → main "Release 3.1.6"',
+      'Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha> (verify-release-pr · pre-release.yml › release-pr › release',
+      'Run OWNER/exegol-release-actions/actions/check-runners@<sha> (check-runners · pre-release.yml › runners › step 1',
+      'Run actions/checkout@',
+      'Release checklist ticked',
+      'Approved by a maintainer once the builds passed',
+      'Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha>',
+      'Merged with a merge commit',
+      'Run OWNER/exegol-release-actions/actions/publish-github-release@<sha> (publish-github-release · sub_release.yml › github-release › release',
+      'Merge the open pull request from dev-images with a merge commit',
+    ]);
+    expect(run.output).toMatch(/^ {2}check-runners ran first: step \d+, before the pre-release's first self-hosted or build job \(step \d+\)$/m);
+    expect(run.output).toContain('companion-pull-request-url https://github.com/ThePorgs/Exegol-docs/pull/1');
+    expect(run.output).toContain('| Pull Request successfully merged');
+    for (const check of [
+      /^✓ check-runners ran before the pre-release's builds \(step \d+\), with builders online for AMD64 and ARM64$/m,
+      /^✓ the release checklist's 2 items were ticked by the maintainer who approved, before the approval$/m,
+      /^✓ the release "Exegol images 3\.1\.6" holds the 10 tools lists of Exegol-docs' dev, each asset's sha256 that of the file$/m,
+      /^✓ the docs pull request ThePorgs\/Exegol-docs#1 dev-images → main was merged with a merge commit after the release 3\.1\.6 was published, never before$/m,
+      /^✓ tag 3\.1\.6 is annotated, its message the pull request's description/m,
+    ])
+      expect(run.output).toMatch(check);
+    expect(run.output).toMatch(/Rehearsed images in [\d.]+ s: \d+ steps/);
+    expect(run.leftFiles).toEqual([]);
+    expect(run.leftProcesses).toEqual([]);
+  }, 900_000);
+
+  it('--only images: a runner group no builder has stops the pre-release at check-runners, before any build', async ({ expect }) => {
+    const examples = await changedExamples('images/pre-release.yml', (text) =>
+      // wait: 0, or check-runners waits its 15 minutes for a runner to come online.
+      text
+        .replace('            self-hosted, builder, ARM64\n', '            self-hosted, builder, RISCV64\n')
+        .replace('          wait: 15m\n', '          wait: 0\n'),
+    );
+    try {
+      const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toMatch(
+        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/check-runners@<sha> \(check-runners · pre-release\.yml › runners › step 1, /m,
+      );
+      expect(run.output).toContain('self-hosted, builder, RISCV64');
+      expect(run.output).toContain('pre-release.yml › runners: failed');
+      expect(run.output).toContain('sub_preprod.yml › preprod › plan: did not run');
+      expect(run.leftFiles).toEqual([]);
+      expect(run.leftProcesses).toEqual([]);
+    } finally {
+      await examples.remove();
+    }
+  }, 900_000);
+
+  it('--only images: without DOCS_TOKEN passed to the release, the docs pull request stays open and the check says so', async ({ expect }) => {
+    const examples = await changedExamples('images/release.yml', (text) => text.replace('      DOCS_TOKEN: ${{ secrets.DOCS_TOKEN }}\n', ''));
+    try {
+      const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toContain('::notice::DOCS_TOKEN is unset: merge the docs pull request from dev-images by hand');
+      expect(run.output).toMatch(/^✗ the docs pull request ThePorgs\/Exegol-docs#1 dev-images → main was merged with a merge commit after the release/m);
+      expect(run.output).toContain('A check failed: the real release would not end in this state.');
+      expect(run.leftFiles).toEqual([]);
+      expect(run.leftProcesses).toEqual([]);
+    } finally {
+      await examples.remove();
+    }
   }, 900_000);
 
   it('--only wrapper: a publish job in another environment than the trusted publisher\u2019s is refused by PyPI, and the rehearsal stops there', async ({

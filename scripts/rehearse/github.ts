@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
 import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
+import { serveOpenReleaseEndpoints, type OpenReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-open-release.js';
+import { serveRunnerEndpoints, type RunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import type { HostedRepository } from './repositories.js';
 import type { Log } from './workflow.js';
 
@@ -25,12 +27,18 @@ export const BOB: Maintainer = { login: 'maintainer-bob', token: 'github_pat_bob
 export class GitHub {
   readonly api = new GitHubApiStandIn('ThePorgs', 'Exegol');
   readonly endpoints: ReleaseEndpoints;
+  /** The self-hosted runners GET …/actions/runners lists, by repository and organization. */
+  readonly runners: RunnerEndpoints;
+  /** open-release-pr's endpoints (pull requests listed, opened, edited, labelled; auto-merge), and each repository's merge settings. */
+  readonly openRelease: OpenReleaseEndpoints;
   private remote?: GitHttpRemote;
   private nextToken = 0;
   private nextRun = 7_000_000_000;
 
   constructor() {
     this.endpoints = serveReleaseEndpoints(this.api);
+    this.runners = serveRunnerEndpoints(this.api);
+    this.openRelease = serveOpenReleaseEndpoints(this.api, this.endpoints, (fullName) => this.cloneUrl(fullName));
     this.api.tokens.set(ALICE.token, { login: ALICE.login, installation: false });
     this.api.tokens.set(BOB.token, { login: BOB.login, installation: false });
   }
@@ -99,6 +107,16 @@ export class GitHub {
     this.nextToken += 1;
     const token = `ghs_rehearsal${String(this.nextToken).padStart(4, '0')}`;
     this.api.tokens.set(token, { ...GITHUB_ACTIONS_BOT, permissions });
+    return token;
+  }
+
+  /**
+   * A fine-grained personal access token of `who` holding exactly `permissions` (GitHub's names:
+   * `administration`, `contents`, `pull-requests`…), as a maintainer makes one for a repository secret.
+   */
+  personalToken(who: Maintainer, name: string, permissions: Record<string, string>): string {
+    const token = `github_pat_${who.login.replace(/\W/g, '_')}_${name}`;
+    this.api.tokens.set(token, { login: who.login, installation: false, permissions });
     return token;
   }
 

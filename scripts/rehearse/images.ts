@@ -4,23 +4,34 @@
 // commit; then images/release.yml: dev fast-forwarded and the signed tag 3.1.6 on the merge commit
 // (images/sub_tag.yml), every flavour and base promoted on Docker Hub, the preprod tags deleted, the
 // GitHub release "Exegol images 3.1.6" (images/sub_release.yml); and a beta's release, not latest.
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
+import { buildDescription } from '@exegol-release/core/open-release-pr';
+import { releaseChecklist, RELEASE_DESCRIPTION_BEGIN, RELEASE_DESCRIPTION_END } from '@exegol-release/core/release-pr';
+import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { evaluationSummary, Release } from './engine/release.js';
 import { WorkflowRunner } from './engine/runner.js';
 import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
-import { head } from './repositories.js';
+import type { StepReport } from './workflow.js';
+import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
+import { createDocs, head, TOOLS_LISTS } from './repositories.js';
 import { isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol-images';
+const DOCS = 'ThePorgs/Exegol-docs';
 const VERSION = '3.1.6';
 const BETA = '3.1.7b1';
 const PREVIOUS = '3.1.5';
 const DOCKER = { username: 'nwodtuhs', password: 'dckr_pat_rehearsal_read_write_delete' };
 const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
-const DESCRIPTION = "## What's new in 3.1.6\n\n- Sliver in the full image\n- netexec updated in ad\n- Firefox policies for web\n";
+const CHANGES = "## What's new in 3.1.6\n\n- Sliver in the full image\n- netexec updated in ad\n- Firefox policies for web\n";
+/** The checklist images/prepare_release.yml gives open-release-pr. */
+const CHECKLIST = ['Pre-release images built and their tools tested on both architectures', 'Tools list exported to Exegol-docs'];
+/** The description as open-release-pr writes it (its part between the markers, the checklist unticked), then the maintainers' text. */
+const DESCRIPTION = `${buildDescription({ version: VERSION, previousTag: PREVIOUS, notes: '* Sliver in the full image by @maintainer-alice in #1', submodules: [], checklist: CHECKLIST }).trimEnd()}\n\n${CHANGES}`;
 const IMAGES = ['base', ...FLAVOURS] as const;
 
 /** Where each image lives: flavours in exegol-preprod → exegol, base in exegol-misc-preprod → exegol-misc. */
@@ -60,12 +71,39 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   }
   const key = await makeSshKey(path.join(root, 'keys', 'images'), BOT_EMAIL);
 
+  // The self-hosted builders check-runners must see online (images/pre-release.yml › runners), registered on the repository.
+  github.runners.repositories.set(REPOSITORY, [
+    runner('builder-amd64-1', { os: 'Linux', arch: 'X64', custom: ['builder', 'AMD64'] }),
+    runner('builder-arm64-1', { os: 'macOS', arch: 'ARM64', custom: ['builder'] }),
+    runner('tester-arm64-1', { os: 'macOS', arch: 'ARM64', custom: ['tester'], status: 'offline' }),
+  ]);
+  const runnersToken = github.personalToken(ALICE, 'runners', { administration: 'read' });
+  // Exegol-docs: the tools lists on dev, and the docs pull request dev-images → main, ready before the release.
+  const docs = await createDocs(root, { flavours: FLAVOURS, versions: [VERSION, BETA] });
+  github.host(docs);
+  const docsToken = github.personalToken(ALICE, 'docs', { contents: 'write', 'pull-requests': 'write' });
+  const docsPull = await github.request<{ number: number; html_url: string }>(ALICE, 'POST', `/repos/${DOCS}/pulls`, {
+    title: `Images ${VERSION}`,
+    head: 'dev-images',
+    base: 'main',
+    body: `The docs of Exegol images ${VERSION}.`,
+  });
+
   log.heading(`The images: Exegol images ${VERSION} (${REPOSITORY}, main)`);
   log.line(`git: ${images.bare} (main at ${PREVIOUS}, dev one change ahead)`);
   log.line(
     `Docker Hub (registry-1.docker.io, auth.docker.io, hub.docker.com through ${hub.proxyUrl}): production at ${PREVIOUS}, preprod at ${VERSION} and ${BETA} for ${IMAGES.join(', ')}`,
   );
   log.line(`TAG_SIGNING_KEY: an SSH key made for the rehearsal`);
+  log.line(
+    `self-hosted runners of ${REPOSITORY}: ${github.runners.repositories
+      .get(REPOSITORY)!
+      .map((entry) => `${entry.name} [${entry.labels.map((label) => label.name).join(', ')}] ${entry.status}`)
+      .join('; ')}; RUNNERS_TOKEN: a fine-grained token with "Administration: read"`,
+  );
+  log.line(
+    `${DOCS}: main, dev with the tools lists (${TOOLS_LISTS}), docs pull request #${docsPull.number} dev-images → main open; DOCS_TOKEN: Contents and Pull requests: write`,
+  );
 
   // The release as GitHub sees it: events in ThePorgs/Exegol-images, each starting the workflows whose on: matches.
   const engine = new WorkflowRunner({
@@ -84,6 +122,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       DOCKER_PASSWORD: DOCKER.password,
       TAG_SIGNING_KEY: key.privateKey,
       EXEGOL_DOCS_SSH_DEPLOY_KEY: 'unused: no tools list is exported when nothing is built',
+      RUNNERS_TOKEN: runnersToken,
+      DOCS_TOKEN: docsToken,
     },
   });
   const maintainers = new Maintainers(github, log, REPOSITORY);
@@ -92,6 +132,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   // The builds: every image of this version is in preprod already, so the plan builds none (builds need a Docker engine, absent here).
   await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} opened by ${ALICE.login}`, {
     'pre-release.yml › release-pr': 'success',
+    'pre-release.yml › runners': 'success',
     'sub_preprod.yml › preprod › plan': 'success',
     'sub_preprod.yml › preprod › base': 'skipped',
     'sub_preprod.yml › preprod › flavours': 'skipped',
@@ -99,6 +140,20 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     // No approval yet: the gate fails until a maintainer approves, as on GitHub.
     'verify-release-pr.yml › verify': 'failure',
   });
+  const order = runnersFirst(log.steps);
+  log.line(
+    order.runners
+      ? `check-runners ran first: step ${order.runners}, before the pre-release's first self-hosted or build job${order.builds ? ` (step ${order.builds})` : ' (none ran: every image is in preprod)'}`
+      : 'check-runners did not run',
+  );
+  // The maintainer ticks the release checklist with the approval, as the merge gate requires (require-checklist).
+  const ticked = await tickChecklist(world, pr.number);
+  if (ticked)
+    await release.event(
+      release.pullRequestEvent('edited', github.pull(REPOSITORY, pr.number), BOB, { changes: { body: { from: ticked.from } } }),
+      `#${pr.number} checklist ticked by ${BOB.login}`,
+      { 'pre-release.yml › release-pr': 'skipped', 'verify-release-pr.yml › verify': 'failure' },
+    );
   const review = (await maintainers.approve(pr.number, 'Approved by a maintainer once the builds passed')) as { state: string; commit_id: string };
   await release.event(release.reviewEvent(github.pull(REPOSITORY, pr.number), BOB, review), `#${pr.number} approved by ${BOB.login}`, {
     'verify-release-pr.yml › verify': 'success',
@@ -114,8 +169,10 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       'release.yml › release': 'success',
       'sub_release.yml › release › promote': 'success',
       'sub_release.yml › release › github-release': 'success',
+      'sub_release.yml › release › docs': 'success',
     },
   );
+  const docsAfterRelease = structuredClone(github.pull(DOCS, docsPull.number));
   const tagOutputs = released?.outputs.get('release.yml › tag') ?? {};
   const devAfterTag = head(images, 'dev');
   log.line(evaluationSummary());
@@ -160,19 +217,55 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       'release.yml › release': 'success',
       'sub_release.yml › release › promote': 'success',
       'sub_release.yml › release › github-release': 'success',
+      'sub_release.yml › release › docs': 'success',
     },
   );
   log.line(evaluationSummary());
 
   // The end state.
   const facts = tagFacts(images.bare, VERSION);
+  // The whole message (tagFacts' subject folds the first paragraph, open-release-pr's marker lines, into one line), its signature cut.
+  const tagMessage = git(images.bare, 'for-each-ref', '--format=%(contents)', `refs/tags/${VERSION}`).split('-----BEGIN SSH SIGNATURE-----')[0]!.trim();
   const signature = verifyTag(images.bare, VERSION, { allowedSigners: key.allowedSigners });
   const pull = github.pull(REPOSITORY, pr.number);
   const comments = github.api.repository(REPOSITORY).comments.get(pr.number) ?? [];
   const releases = github.releases(REPOSITORY);
   const final = releases.find((entry) => entry.tag_name === VERSION);
   const beta = releases.find((entry) => entry.tag_name === BETA);
+  const lists = FLAVOURS.flatMap((flavour) => ['amd64', 'arm64'].map((arch) => `${flavour}_${VERSION}_${arch}.csv`)).sort();
+  const attached = (final?.assets ?? []).map((asset) => ({
+    name: asset!.name!,
+    sha256: createHash('sha256')
+      .update(github.endpoints.assetBytes.get(asset!.id!) ?? '')
+      .digest('hex'),
+  }));
+  const docsMerge = docsAfterRelease.merge_commit_sha ?? '';
   return [
+    {
+      text: `check-runners ran before the pre-release's builds (step ${order.runners}), with builders online for AMD64 and ARM64`,
+      ok: order.runners > 0 && (order.builds === 0 || order.runners < order.builds),
+    },
+    {
+      text: `the release "Exegol images ${VERSION}" holds the ${lists.length} tools lists of Exegol-docs' dev, each asset's sha256 that of the file`,
+      ok:
+        JSON.stringify(attached.map((asset) => asset.name).sort()) === JSON.stringify(lists) &&
+        attached.every(
+          (asset) =>
+            asset.sha256 ===
+            createHash('sha256')
+              .update(git(docs.bare, 'show', `dev:${TOOLS_LISTS}/${asset.name}`) + '\n')
+              .digest('hex'),
+        ),
+    },
+    {
+      text: `the docs pull request ${DOCS}#${docsPull.number} dev-images → main was merged with a merge commit after the release ${VERSION} was published, never before`,
+      ok:
+        docsAfterRelease.merged === true &&
+        !!final?.published_at &&
+        (docsAfterRelease.merged_at ?? '') >= final.published_at &&
+        parentsOf(docs.bare, docsMerge).length === 2 &&
+        head(docs, 'main') === docsMerge,
+    },
     {
       text: `main's head ${mergeCommit.slice(0, 7)} is a merge commit: parents main's previous head and the release pull request's head ${releaseHead.slice(0, 7)}`,
       ok: JSON.stringify(parentsOf(images.bare, mergeCommit)) === JSON.stringify([oldMain, releaseHead]) && tagOutputs['sha'] === mergeCommit,
@@ -184,7 +277,12 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     },
     {
       text: `tag ${VERSION} is annotated, its message the pull request's description (Markdown heading kept), and peels to the merge commit`,
-      ok: facts.type === 'tag' && facts.message === DESCRIPTION.trim() && facts.commit === mergeCommit,
+      ok: facts.type === 'tag' && tagMessage === (pull.body ?? '').trim() && tagMessage.includes(CHANGES.trim()) && facts.commit === mergeCommit,
+    },
+    {
+      text: `the release checklist's ${CHECKLIST.length} items were ticked by the maintainer who approved, before the approval`,
+      ok:
+        !!ticked && releaseChecklist(pull.body ?? '').items.length === CHECKLIST.length && releaseChecklist(pull.body ?? '').items.every((item) => item.ticked),
     },
     { text: `tag ${VERSION} is signed and verifies with git using only the SSH public key`, ok: signature.ok && /Good "git" signature/.test(signature.output) },
     { text: `production holds every flavour and base at its preprod digest, as <image> and <image>-${VERSION}`, ok: digests.every((entry) => entry.moved) },
@@ -214,4 +312,34 @@ export async function rehearseImages(world: World): Promise<Check[]> {
         github.endpoints.latest(REPOSITORY)?.tag_name !== BETA,
     },
   ];
+}
+
+/**
+ * Where check-runners ran in the log, and the first job after it that a self-hosted runner or a build
+ * would take (images/sub_preprod.yml's, images/sub_build.yml's). @returns step numbers, 0 when none
+ */
+function runnersFirst(steps: readonly StepReport[]): { runners: number; builds: number } {
+  const runners = steps.find((step) => step.what.startsWith('check-runners ·'))?.number ?? 0;
+  const builds = steps.find((step) => /sub_preprod\.yml|sub_build\.yml/.test(step.what))?.number ?? 0;
+  return { runners, builds };
+}
+
+/**
+ * The approving maintainer's ticks: every unticked task item in the part of the description
+ * open-release-pr wrote (between its markers) ticked, through PATCH /repos/{owner}/{repo}/pulls/{n}
+ * (pulls/update) as the web interface does when a maintainer ticks a box. Nothing when the
+ * description has no such part or every item is ticked. @returns the description before, or undefined
+ */
+async function tickChecklist(world: World, number: number): Promise<{ from: string } | undefined> {
+  const body = world.github.pull(REPOSITORY, number).body ?? '';
+  const items = releaseChecklist(body).items;
+  if (!items.some((item) => !item.ticked)) return undefined;
+  const begin = body.indexOf(RELEASE_DESCRIPTION_BEGIN);
+  const end = body.indexOf(RELEASE_DESCRIPTION_END, begin);
+  const part = body.slice(begin, end).replace(/^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ \t]\]/gm, '$1[x]');
+  const ticked = `${body.slice(0, begin)}${part}${body.slice(end)}`;
+  return world.log.step('Release checklist ticked', `PATCH /pulls/{n} · ${BOB.login}`, async () => {
+    await world.github.request(BOB, 'PATCH', `/repos/${REPOSITORY}/pulls/${number}`, { body: ticked });
+    return { value: { from: body }, lines: items.filter((item) => !item.ticked).map((item) => `[x] ${item.text}`) };
+  });
 }

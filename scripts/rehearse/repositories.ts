@@ -5,6 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { exegolProjectFiles } from '@exegol-release/testbed/fixtures/python-projects.js';
+import { FLAVOURS } from '@exegol-release/testbed/fixtures/images.js';
 import { wrapperFiles, writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 /** A repository on "GitHub": its bare directory and default branch. */
@@ -120,18 +121,50 @@ export function head(repository: HostedRepository, ref: string): string {
   return git(repository.bare, 'rev-parse', '--verify', `${ref}^{commit}`);
 }
 
+/** Where the images' tools lists live in Exegol-docs (images/sub_preprod.yml exports them, images/sub_release.yml attaches them). */
+export const TOOLS_LISTS = 'docs/src/public/installed_tools/lists';
+
+/** What Exegol-docs' `dev` holds by default: the tools lists of the images' rehearsed releases. */
+const DEFAULT_TOOLS_LISTS = { flavours: FLAVOURS, versions: ['3.1.6', '3.1.7b1'] } as const;
+
+/** One Exegol-docs a world: both releases share it, as they share the real one. */
+const docsOf = new Map<string, Promise<HostedRepository>>();
+
 /**
- * ThePorgs/Exegol-docs: `main` (the published docs) and `dev-wrapper` one change ahead, the docs of the
- * wrapper's next release (the companion pull request dev-wrapper → main the wrapper's release merges).
+ * ThePorgs/Exegol-docs, made once for a world (later calls with the same root return the same one):
+ * `main` (the published docs); `dev-wrapper`, one change ahead, the docs of the wrapper's next
+ * release (its companion pull request dev-wrapper → main); `dev-images`, one change ahead, the docs
+ * of the images' release; and `dev`, holding the tools lists the images' pre-release pipelines
+ * exported (`<flavour>_<version>_<arch>.csv` for each of `versions`, as images/sub_preprod.yml names them).
  */
-export function createDocs(root: string): Promise<HostedRepository> {
-  return hosted(root, 'ThePorgs/Exegol-docs', 'main', async (work) => {
-    await writeFiles(work, { 'source/index.rst': 'Exegol\n======\n', 'source/the-exegol-project/python-wrapper.rst': 'Python wrapper\n==============\n' });
-    commitAll(work, 'Docs of Exegol 5.1.4');
+export function createDocs(root: string, lists: { flavours: readonly string[]; versions: readonly string[] } = DEFAULT_TOOLS_LISTS): Promise<HostedRepository> {
+  const made = docsOf.get(root);
+  if (made) return made;
+  const making = hosted(root, 'ThePorgs/Exegol-docs', 'main', async (work) => {
+    await writeFiles(work, {
+      'README.md': '# Exegol docs\n',
+      'docs/src/images/flavors.md': '# Flavors\n',
+      'source/index.rst': 'Exegol\n======\n',
+      'source/the-exegol-project/python-wrapper.rst': 'Python wrapper\n==============\n',
+    });
+    commitAll(work, 'Exegol docs');
     git(work, 'checkout', '--quiet', '-b', 'dev-wrapper');
     await writeFiles(work, {
       'source/the-exegol-project/python-wrapper.rst': "Python wrapper\n==============\n\nDocker Hub's manifest lists are supported.\n",
     });
     commitAll(work, "Wrapper: Docker Hub's manifest lists");
+    git(work, 'checkout', '--quiet', '-b', 'dev-images', 'main');
+    await writeFiles(work, { 'docs/src/images/flavors.md': '# Flavors\n\nSliver is in the full image.\n' });
+    commitAll(work, 'Images: Sliver in full');
+    git(work, 'checkout', '--quiet', '-b', 'dev', 'main');
+    const files: Record<string, string> = {};
+    for (const version of lists.versions)
+      for (const flavour of lists.flavours)
+        for (const arch of ['amd64', 'arm64'])
+          files[`${TOOLS_LISTS}/${flavour}_${version}_${arch}.csv`] = `Tool,Version,Description\nnetexec,1.4.0,${flavour} ${version} ${arch}\n`;
+    await writeFiles(work, files);
+    commitAll(work, `PIPELINE: tools lists for ${lists.versions.join(', ')}`);
   });
+  docsOf.set(root, making);
+  return making;
 }
