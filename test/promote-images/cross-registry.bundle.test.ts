@@ -107,10 +107,12 @@ describe('promote-images-preprod-to-prod bundle across two registries', () => {
     expect(run.errors[0]).toMatch(/copy of blob sha256:[a-f0-9]{64} failed after 3 attempts: blob sha256:[a-f0-9]{64} from .* is corrupted/);
     expect(await listTags(target.url, repository)).toEqual([]);
     expect(targetProxy.matching('PUT', /\/manifests\//)).toEqual([]);
-    // The last bytes of a corrupted blob are never sent: the target never completes (nor answers) its upload.
+    // The last bytes of a corrupted blob are never sent: the target never completes an upload. The PUT is
+    // either cut off unanswered (0) or, when the cancelling DELETE reaches the registry first, refused
+    // as BLOB_UPLOAD_UNKNOWN (404): never a 201.
     const uploads = targetProxy.matching('PUT', /\/blobs\/uploads\//);
     expect(uploads.length).toBeGreaterThan(0);
-    expect(uploads.filter((request) => request.status !== 0)).toEqual([]);
+    expect(uploads.filter((request) => request.status !== 0 && request.status !== 404)).toEqual([]);
   });
 
   it('writes no target tag when the target keeps failing', async () => {
