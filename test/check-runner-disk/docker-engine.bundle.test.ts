@@ -61,6 +61,49 @@ describe.skipIf(DOCKER_ENGINE_SKIP_REASON)(
       expect(filesystem!.verdict).toBe('low');
     });
 
+    it(
+      "with the examples' filters a builder and system prune keep what the day built; with the label alone they remove Exegol's stopped containers and images",
+      { timeout: 300_000 },
+      async () => {
+        const e = engine!;
+        await buildExegolShapedImage(e, 'nwodtuhs/exegol-builds:ad-3.1.8-amd64', { flavour: 'ad' });
+        await buildExegolShapedImage(e, 'someone/else:2', { labels: false });
+        // Stopped containers: a container carries its image's labels, so Exegol's label filter selects it.
+        expect(e.docker(['create', '--name', 'stopped-exegol', '--network', 'none', 'nwodtuhs/exegol-builds:ad-3.1.8-amd64']).status).toBe(0);
+        expect(e.docker(['create', '--name', 'stopped-other', '--network', 'none', 'someone/else:2']).status).toBe(0);
+        const prune = (filter: string) =>
+          runBundle('check-runner-disk', {
+            inputs: {
+              paths: e.dataRoot,
+              'min-free': '100%',
+              cleanup: 'docker-builder\ndocker-system',
+              'docker-command': DOCKER,
+              'docker-prune-filter': filter,
+              fail: 'false',
+            },
+            env: e.env,
+            timeoutSeconds: 240,
+          });
+
+        // sub_build.yml's filters: until=24h keeps a concurrent job's image and container, made minutes ago.
+        const daily = await prune('until=24h\nlabel=org.exegol.app=Exegol');
+        expect(daily.code, daily.stdout + daily.stderr).toBe(0);
+        for (const step of ['docker-builder', 'docker-system']) expect(daily.summary).toContain(`<td>${step}</td><td>ran</td>`);
+        expect(daily.summary).toContain(`${DOCKER} builder prune --force --filter until=24h --filter label=org.exegol.app=Exegol`);
+        expect(daily.summary).toContain(`${DOCKER} system prune --all --force --filter until=24h --filter label=org.exegol.app=Exegol`);
+        expect(exists('image', 'nwodtuhs/exegol-builds:ad-3.1.8-amd64')).toBe(true);
+        expect(e.docker(['container', 'inspect', 'stopped-exegol']).status).toBe(0);
+
+        const labelled = await prune('label=org.exegol.app=Exegol');
+        expect(labelled.code, labelled.stdout + labelled.stderr).toBe(0);
+        expect(labelled.summary).toContain('<td>docker-system</td><td>ran</td>');
+        expect(e.docker(['container', 'inspect', 'stopped-exegol']).status).not.toBe(0);
+        expect(exists('image', 'nwodtuhs/exegol-builds:ad-3.1.8-amd64')).toBe(false);
+        expect(e.docker(['container', 'inspect', 'stopped-other']).status).toBe(0);
+        expect(exists('image', 'someone/else:2')).toBe(true);
+      },
+    );
+
     it('reports a docker command the engine refuses as a failed step, and goes on', { timeout: 120_000 }, async () => {
       const e = engine!;
       const run = await runBundle('check-runner-disk', {
