@@ -6,6 +6,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
 import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { DOCKER_ENGINE_SKIP_REASON } from '@exegol-release/testbed/harness/docker-engine.js';
 
 interface Rehearsal {
   code: number;
@@ -239,6 +240,26 @@ describe.concurrent('npm run rehearse', () => {
     ])
       expect(run.output).toMatch(check);
     expect(run.output).toMatch(/Rehearsed images in [\d.]+ s: \d+ steps/);
+    if (DOCKER_ENGINE_SKIP_REASON) expect(run.output.match(/^ {2}Docker engine: none here .*$/gm)).toHaveLength(1);
+    else {
+      // One flavour built, tested and pushed on the real engine; its index is what the release promoted.
+      expect(run.output).not.toContain('no Docker engine here');
+      expect(run.output).toMatch(/^ {2}Docker engine: dockerd 20\.10\.\S+ \(Debian's docker\.io\)/m);
+      expect(run.output).toMatch(
+        /^✓ \d+\. Build into this runner's engine .*\n {6}instead: docker build with the classic builder on the rehearsal's Docker engine/m,
+      );
+      expect(run.output).toMatch(/^ {6}\| \d+ test commands passed, 0 failed$/m);
+      expect(run.output).toMatch(/^ {6}\| full-3\.1\.6-amd64: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+      for (const check of [
+        /^✓ the pre-release built full for amd64 on the Docker engine \(sha256:[0-9a-f]{12}…\) and its manifest in nwodtuhs\/exegol-preprod:full-3\.1\.6 has that image's configuration$/m,
+        /^✓ that image carries Exegol's labels: org\.exegol\.app=Exegol, org\.exegol\.tag=full, org\.exegol\.version=3\.1\.6$/m,
+        /^✓ nwodtuhs\/exegol-preprod:full-3\.1\.6 is the index of both architectures: the amd64 build and the recorded arm64 one$/m,
+        /^✓ the release promoted that index: nwodtuhs\/exegol:full-3\.1\.6 is sha256:[0-9a-f]{12}…$/m,
+        /^✓ the per-arch tags nwodtuhs\/exegol-builds:full-3\.1\.6-\{amd64,arm64\} were deleted through Docker Hub's API$/m,
+        /^✓ the builder left no container and no Exegol image in its engine/m,
+      ])
+        expect(run.output).toMatch(check);
+    }
     expect(run.leftFiles).toEqual([]);
     expect(run.leftProcesses).toEqual([]);
   }, 900_000);
@@ -269,8 +290,14 @@ describe.concurrent('npm run rehearse', () => {
   it('--only images: without DOCS_TOKEN passed to the release, the docs pull request stays open and the check says so', async ({ expect }) => {
     const examples = await changedExamples('images/release.yml', (text) => text.replace('      DOCS_TOKEN: ${{ secrets.DOCS_TOKEN }}\n', ''));
     try {
-      const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory });
+      // Also the recorded path a machine without a Docker engine takes: said once, every image seeded in preprod.
+      const run = await rehearse(['--only', 'images'], { REHEARSAL_EXAMPLES: examples.directory, REHEARSAL_DOCKER_ENGINE: 'off' });
       expect(run.code, run.output).toBe(1);
+      expect(run.output.match(/^ {2}Docker engine: none here .*$/gm)).toEqual([
+        '  Docker engine: none here (REHEARSAL_DOCKER_ENGINE=off): no image is built; every image is seeded in preprod as its pipeline leaves it',
+      ]);
+      expect(run.output).toContain('instead: the credentials written to DOCKER_CONFIG, as docker login stores them (no Docker engine here)');
+      expect(run.output).toContain('base: (skipped); flavours to build: []');
       expect(run.output).toContain('::notice::DOCS_TOKEN is unset: merge the docs pull request from dev-images by hand');
       expect(run.output).toMatch(/^✗ the docs pull request ThePorgs\/Exegol-docs#1 dev-images → main was merged with a merge commit after the release/m);
       expect(run.output).toContain('A check failed: the real release would not end in this state.');

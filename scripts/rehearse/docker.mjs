@@ -7,6 +7,17 @@
 // spec, "Pulling manifests"). Requests go through the stand-in's proxy (HTTPS_PROXY, NODE_USE_ENV_PROXY).
 // Any other command exits 1 naming it: an example that starts building or running images here fails
 // the rehearsal instead of passing unnoticed.
+//
+// When the rehearsal runs a Docker engine (scripts/rehearse/images-engine.ts sets REHEARSAL_DOCKER_HOST
+// in the images' jobs), every other command goes to Debian's docker client on that engine (DOCKER_HOST,
+// unless the step set its own; DOCKER_BUILDKIT=0: the classic builder), with one substitution, since
+// Debian 12 has no buildx plugin: `docker buildx imagetools create --tag T… S…` is `docker manifest
+// create T S…` then `docker manifest push T` for each tag (the client's own registry calls: the sources'
+// manifests and blobs mounted into T's repository, then the manifest list), and `docker buildx
+// imagetools inspect` is `docker manifest inspect`. `docker manifest inspect` itself stays answered
+// here: Debian's client (20.10) does not accept OCI image indexes (the registry then answers 404 and the
+// client says "no such manifest"), which the current clients of GitHub's and Exegol's runners read.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -16,6 +27,40 @@ function fail(message) {
 }
 
 const args = process.argv.slice(2);
+if (process.env.REHEARSAL_DOCKER_HOST && !(args[0] === 'manifest' && args[1] === 'inspect')) {
+  const env = { ...process.env, DOCKER_HOST: process.env.DOCKER_HOST || process.env.REHEARSAL_DOCKER_HOST, DOCKER_BUILDKIT: '0' };
+  const docker = (dockerArgs) => {
+    const run = spawnSync('/usr/bin/docker', dockerArgs, { stdio: 'inherit', env });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  };
+  if (args[0] === 'buildx') {
+    if (args[1] !== 'imagetools' || !['create', 'inspect'].includes(args[2]))
+      fail(
+        `docker (rehearsal): \`docker ${args.join(' ')}\`: Debian 12 has no buildx plugin; only \`buildx imagetools create/inspect\` are answered (with docker manifest)`,
+      );
+    if (args[2] === 'inspect') {
+      if (args.length !== 4) fail('docker (rehearsal): buildx imagetools inspect <name>: one reference, no option');
+      docker(['manifest', 'inspect', args[3]]);
+      process.exit(0);
+    }
+    const tags = [];
+    const sources = [];
+    for (let index = 3; index < args.length; index += 1) {
+      if (args[index] === '--tag' || args[index] === '-t') tags.push(args[(index += 1)]);
+      else if (args[index].startsWith('--tag=')) tags.push(args[index].slice('--tag='.length));
+      else if (args[index].startsWith('-')) fail(`docker (rehearsal): buildx imagetools create ${args[index]}: only --tag is answered`);
+      else sources.push(args[index]);
+    }
+    if (!tags.length || !sources.length) fail('docker (rehearsal): buildx imagetools create needs --tag and at least one source');
+    for (const tag of tags) {
+      docker(['manifest', 'create', tag, ...sources]);
+      docker(['manifest', 'push', '--purge', tag]);
+    }
+    process.exit(0);
+  }
+  const run = spawnSync('/usr/bin/docker', args, { stdio: 'inherit', env });
+  process.exit(run.status ?? 1);
+}
 if (args[0] !== 'manifest' || args[1] !== 'inspect' || args.length !== 3)
   fail(
     `docker (rehearsal stand-in): \`docker ${args.join(' ')}\` needs a Docker engine, which this machine lacks; only \`docker manifest inspect <name>:<tag>\` is answered`,

@@ -18,6 +18,7 @@ import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
 import type { StepReport } from './workflow.js';
 import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import { createDocs, head, TOOLS_LISTS } from './repositories.js';
+import { startImagesEngine } from './images-engine.js';
 import { isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol-images';
@@ -51,6 +52,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   const hub = await new DockerHub({ [DOCKER.username]: { password: DOCKER.password, delete: true } }).start();
   world.stoppers.push(() => hub.stop());
   const authorize = (repository: string) => hub.authorize(repository);
+  // With a Docker engine here, one flavour is left out of preprod: the pre-release builds it for real (images-engine.ts).
+  const real = await startImagesEngine(world, hub);
   const shared = randomLayer(64 * 1024);
   const preprod = new Map<string, TestImage>();
   const production = new Map<string, TestImage>();
@@ -65,7 +68,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       label: `${image}-${VERSION}`,
     });
     await pushImage(hub.registry.url, target, [image, `${image}-${PREVIOUS}`], old, authorize);
-    await pushImage(hub.registry.url, source, [image, `${image}-${VERSION}`], fresh, authorize);
+    if (real?.flavour !== image) await pushImage(hub.registry.url, source, [image, `${image}-${VERSION}`], fresh, authorize);
     production.set(image, old);
     preprod.set(image, fresh);
   }
@@ -111,7 +114,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     github,
     bin: world.bin,
     runner: () => world.runner(),
-    standInEnv: () => ({ ...world.ghEnv(), ...hub.env() }),
+    standInEnv: (labels) => ({ ...world.ghEnv(), ...hub.env(), ...real?.env(labels) }),
+    ...(real ? { notRunHere: real.notRunHere, serviceInputs: (action: string) => real.serviceInputs(action) } : {}),
   });
   const release = new Release(engine, {
     fullName: REPOSITORY,
@@ -129,7 +133,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   const maintainers = new Maintainers(github, log, REPOSITORY);
   const pr = await maintainers.open(`Release ${VERSION}`, 'main', DESCRIPTION);
   const releaseHead = pr.head.sha;
-  // The builds: every image of this version is in preprod already, so the plan builds none (builds need a Docker engine, absent here).
+  // The builds: every image of this version is in preprod already, so the plan builds none; with a Docker engine, all but one flavour.
+  await real?.seedOtherArch(VERSION);
   await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} opened by ${ALICE.login}`, {
     'pre-release.yml › release-pr': 'success',
     'pre-release.yml › runners': 'success',
@@ -139,7 +144,10 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     'pre-release.yml › preprod': 'success',
     // No approval yet: the gate fails until a maintainer approves, as on GitHub.
     'verify-release-pr.yml › verify': 'failure',
+    ...real?.expectations,
   });
+  if (real)
+    preprod.set(real.flavour, { ...preprod.get(real.flavour)!, index: { ...preprod.get(real.flavour)!.index, digest: await real.afterPreRelease(VERSION) } });
   const order = runnersFirst(log.steps);
   log.line(
     order.runners
@@ -192,7 +200,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     }),
   );
   const leftInPreprod = digests.flatMap((entry) => entry.preprodTags.filter((tag) => tag === entry.image || tag === `${entry.image}-${VERSION}`));
-  const deletionsOfTheFinal = hub.tagDeletions.length;
+  const deletionsOfTheFinal = hub.tagDeletions.filter((deleted) => !deleted.startsWith('nwodtuhs/exegol-builds:')).length;
 
   // A beta: a maintainer pushes a commit on dev and the tag 3.1.7b1; release.yml runs on the tag push.
   await mkdir(path.join(root, 'maintainers'), { recursive: true });
@@ -241,6 +249,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   }));
   const docsMerge = docsAfterRelease.merge_commit_sha ?? '';
   return [
+    ...(real ? await real.checks(VERSION) : []),
     {
       text: `check-runners ran before the pre-release's builds (step ${order.runners}), with builders online for AMD64 and ARM64`,
       ok: order.runners > 0 && (order.builds === 0 || order.runners < order.builds),

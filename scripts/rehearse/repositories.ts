@@ -1,11 +1,13 @@
 // The git side of the rehearsal: bare repositories standing for ThePorgs' repositories on GitHub (served
 // by the GitHub stand-in from these very directories), shaped as the facts describe them
 // (/work/shared/exegol-release-facts.md), and the maintainers' clones.
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { exegolProjectFiles } from '@exegol-release/testbed/fixtures/python-projects.js';
 import { FLAVOURS } from '@exegol-release/testbed/fixtures/images.js';
+import { BUSYBOX } from '@exegol-release/testbed/harness/docker-engine.js';
 import { wrapperFiles, writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 
 /** A repository on "GitHub": its bare directory and default branch. */
@@ -51,8 +53,59 @@ export function createResources(root: string): Promise<HostedRepository> {
 }
 
 /**
+ * dev's full image, small enough to build for real on the rehearsal's Docker engine (vfs copies every
+ * layer): Exegol-images' Dockerfile with its ARGs and labels (org.exegol.tag, org.exegol.version,
+ * org.exegol.build_date, org.exegol.build_profile, org.exegol.app=Exegol, org.exegol.src_repository,
+ * as in the real Dockerfile), its /opt/.exegol_version, /.exegol/entrypoint.sh as ENTRYPOINT (`endless`
+ * keeps the container up until SIGTERM), the tools list /.exegol/installed_tools.csv and the tests'
+ * commands /.exegol/build_pipeline_tests/all_commands.txt, on busybox-static (sources/busybox, Debian's
+ * /bin/busybox) FROM scratch instead of debian:12-slim and the install scripts. No Python: its
+ * /usr/bin/python3 runs the given script with busybox sh (the rehearsal's run_unit_tests.py is one).
+ */
+function busyboxFull(): Record<string, string> {
+  return {
+    Dockerfile: [
+      "# The rehearsal's full image: Exegol's labels, entrypoint and test files on busybox-static.",
+      'FROM scratch',
+      'ARG TAG="local"',
+      'ARG VERSION="local"',
+      'ARG BUILD_DATE="n/a"',
+      'ARG BUILD_PROFILE="full"',
+      'LABEL org.exegol.tag="${TAG}"',
+      'LABEL org.exegol.version="${VERSION}"',
+      'LABEL org.exegol.build_date="${BUILD_DATE}"',
+      'LABEL org.exegol.build_profile="${BUILD_PROFILE}"',
+      'LABEL org.exegol.app="Exegol"',
+      'LABEL org.exegol.src_repository="https://github.com/ThePorgs/Exegol-images"',
+      'COPY sources/busybox /bin/busybox',
+      'RUN ["/bin/busybox", "mkdir", "-p", "/usr/bin", "/sbin", "/usr/sbin", "/opt", "/tmp", "/workspace"]',
+      'RUN ["/bin/busybox", "--install", "-s"]',
+      'COPY sources/assets/exegol /.exegol/',
+      'RUN chmod 755 /.exegol/entrypoint.sh /.exegol/python3 && ln -s /.exegol/python3 /usr/bin/python3 && echo "${TAG}-${VERSION}" > /opt/.exegol_version',
+      'WORKDIR /workspace',
+      'ENTRYPOINT ["/.exegol/entrypoint.sh"]',
+      '',
+    ].join('\n'),
+    'sources/assets/exegol/entrypoint.sh': [
+      '#!/bin/sh',
+      "# endless: a process hanging until the container stops (SIGTERM), as Exegol's entrypoint.sh; else the command given.",
+      'case "$1" in',
+      "  endless) trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done ;;",
+      '  *) exec "$@" ;;',
+      'esac',
+      '',
+    ].join('\n'),
+    'sources/assets/exegol/python3': '#!/bin/sh\n# No Python in a busybox image: the script given runs with busybox sh.\nexec /bin/sh "$@"\n',
+    'sources/assets/exegol/installed_tools.csv':
+      'Tool,Version,Description\nbusybox,1.35.0,The applets of the rehearsal image\nwget,1.35.0,busybox applet\nnc,1.35.0,busybox applet\n',
+    'sources/assets/exegol/build_pipeline_tests/all_commands.txt': 'busybox --list\nwget --help\nnc --help\ntest -s /opt/.exegol_version\n',
+  };
+}
+
+/**
  * ThePorgs/Exegol-images: the flavours' one-step Dockerfiles at the root; `main` at the 3.1.5 release
- * (annotated tags 3.1.4 and 3.1.5), `dev` one change ahead for 3.1.6. No version file.
+ * (annotated tags 3.1.4 and 3.1.5), `dev` one change ahead for 3.1.6, whose full image is
+ * {@link busyboxFull}'s (with sources/busybox when busybox-static is installed). No version file.
  */
 export function createImages(root: string): Promise<HostedRepository> {
   return hosted(root, 'ThePorgs/Exegol-images', 'main', async (work) => {
@@ -74,7 +127,8 @@ export function createImages(root: string): Promise<HostedRepository> {
     commitAll(work, 'netexec in the ad flavour');
     git(work, 'tag', '-a', '-m', 'Release 3.1.5', '3.1.5');
     git(work, 'checkout', '--quiet', '-b', 'dev');
-    await writeFiles(work, { ...files('package_full package_c2'), 'sources/install/package_c2.sh': 'install_sliver\n' });
+    await writeFiles(work, { ...files('package_full package_c2'), 'sources/install/package_c2.sh': 'install_sliver\n', ...busyboxFull() });
+    if (existsSync(BUSYBOX)) await copyFile(BUSYBOX, path.join(work, 'sources', 'busybox'));
     commitAll(work, 'Sliver in the full image');
   });
 }

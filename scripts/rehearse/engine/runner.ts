@@ -61,8 +61,11 @@ export interface RunnerWorld {
   readonly bin: string;
   /** A fresh runner directory for a job. */
   runner(): Promise<string>;
-  /** Environment every step gets to reach the stand-ins (the GitHub API for gh, the Docker Hub proxy). */
-  readonly standInEnv: () => Record<string, string>;
+  /**
+   * Environment every step gets to reach the stand-ins (the GitHub API for gh, the Docker Hub proxy),
+   * given the job's `runs-on` labels (a self-hosted builder's job may reach a Docker engine).
+   */
+  readonly standInEnv: (labels: readonly string[]) => Record<string, string>;
   /** ACTIONS_ID_TOKEN_REQUEST_* for a job with id-token: write, given the claims of its OIDC token. */
   readonly idToken?: (claims: Record<string, string>) => Record<string, string>;
   /** Inputs of this project's actions that only a stand-in can answer (service URLs), by action. */
@@ -283,7 +286,12 @@ export class WorkflowRunner {
     let outputs: Record<string, string> = {};
     for (const matrix of combos) {
       const name = displayName(matrix);
-      const notRun = this.world.notRunHere?.[frame.workflow.file] ?? this.world.notRunHere?.[`${frame.workflow.file} › ${id}`];
+      // A whole workflow, a job, or one leg of a job's matrix (`file › job (value, …)`, the matrix's scalar values).
+      const leg = Object.values(matrix).filter((value) => typeof value !== 'object');
+      const notRun =
+        this.world.notRunHere?.[frame.workflow.file] ??
+        this.world.notRunHere?.[`${frame.workflow.file} › ${id}`] ??
+        (leg.length ? this.world.notRunHere?.[`${frame.workflow.file} › ${id} (${leg.map(asString).join(', ')})`] : undefined);
       let end: JobEnd;
       if (notRun) end = this.recordNotRun(frame, job, name, notRun);
       else if (job.type === 'reusableWorkflowJob') end = await this.callWorkflow(frame, job, { ...contexts, matrix, strategy: {} }, status, name);
@@ -368,7 +376,6 @@ export class WorkflowRunner {
       .replace(/[[\]"\n]/g, ' ')
       .split(/[\s,]+/)
       .filter(Boolean);
-    void labels;
     const runnerDirectory = await this.world.runner();
     const workspace = path.join(runnerDirectory, 'workspace');
     const temp = path.join(runnerDirectory, 'temp');
@@ -438,7 +445,7 @@ export class WorkflowRunner {
       RUNNER_NAME: runnerName,
       RUNNER_TEMP: temp,
       RUNNER_OS: 'Linux',
-      ...this.world.standInEnv(),
+      ...this.world.standInEnv(labels),
       ...idTokenEnv,
     };
     const extraPath: string[] = [];
@@ -601,8 +608,9 @@ export class WorkflowRunner {
         artifacts: options.frame.artifacts,
         addPath: (directory) => options.extraPath.unshift(directory),
         addEnv: options.addEnv,
+        env: options.env,
       });
-      return { value: { ok: true, outputs: result.outputs ?? {} }, lines: [`instead: ${standIn.instead}`, ...(result.lines ?? [])] };
+      return { value: { ok: true, outputs: result.outputs ?? {} }, lines: [`instead: ${result.instead ?? standIn.instead}`, ...(result.lines ?? [])] };
     });
   }
 

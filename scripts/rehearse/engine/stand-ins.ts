@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 import { gitAsync } from '../github.js';
+import { dockerBuildPush, realDockerLogin } from './docker.js';
 
 /** What a stand-in gets: the step's `with:` (evaluated), the job's workspace and runner directory, its token and context. */
 export interface StandInCall {
@@ -21,12 +22,15 @@ export interface StandInCall {
   readonly addPath: (directory: string) => void;
   /** Adds variables to the job's later steps' environment (as GITHUB_ENV does). */
   readonly addEnv: (name: string, value: string) => void;
+  /** The step's environment (the runner's, the stand-ins', the workflow's, job's and step's `env:`). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export interface StandIn {
   /** What stands in for the action, printed with each use. */
   readonly instead: string;
-  readonly run: (call: StandInCall) => Promise<{ outputs?: Record<string, string>; lines?: string[] }>;
+  /** `instead`: what stood in for this use when it differs from the table's line (e.g. a Docker engine was there). */
+  readonly run: (call: StandInCall) => Promise<{ outputs?: Record<string, string>; lines?: string[]; instead?: string }>;
 }
 
 async function checkout(call: StandInCall): Promise<{ lines: string[] }> {
@@ -64,10 +68,16 @@ async function checkout(call: StandInCall): Promise<{ lines: string[] }> {
   };
 }
 
-/** The runner's ~/.docker/config.json after `docker login`: the credentials as docker stores them. */
-async function dockerLogin(call: StandInCall): Promise<{ lines: string[] }> {
+/**
+ * docker/login-action: with the rehearsal's Docker engine (REHEARSAL_DOCKER_HOST), a real `docker login`
+ * (the action runs `docker login --password-stdin`) into a DOCKER_CONFIG of the job's own, checked to
+ * hold the credentials as plain `auths` and no credential store; without one, the runner's
+ * ~/.docker/config.json as `docker login` leaves it: the credentials as docker stores them.
+ */
+async function dockerLogin(call: StandInCall): Promise<{ lines: string[]; instead?: string }> {
   const config = path.join(call.runnerDirectory, 'docker');
   await mkdir(config, { recursive: true });
+  if (call.env['REHEARSAL_DOCKER_HOST']) return realDockerLogin(call, config);
   const auth = Buffer.from(`${call.with['username'] ?? ''}:${call.with['password'] ?? ''}`).toString('base64');
   await writeFile(path.join(config, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth } } }));
   call.addEnv('DOCKER_CONFIG', config);
@@ -119,6 +129,15 @@ export const ACTION_STAND_INS: Record<string, StandIn> = {
     },
   },
   'docker/login-action': { instead: 'the credentials written to DOCKER_CONFIG, as docker login stores them (no Docker engine here)', run: dockerLogin },
+  'docker/build-push-action': {
+    instead: 'nothing: this build needs a Docker engine, which this machine lacks',
+    run: dockerBuildPush,
+  },
+  'docker/setup-buildx-action': {
+    instead:
+      'nothing: Debian 12 has no buildx plugin; `docker buildx imagetools` is answered with `docker manifest create`/`push` (scripts/rehearse/docker.mjs)',
+    run: async () => ({ lines: ['no builder instance created'] }),
+  },
 };
 
 /** The table's entry for `uses` (`owner/name@ref` or `owner/name/path@ref`). @throws Error naming the action and `where` when none */

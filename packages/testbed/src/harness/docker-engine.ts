@@ -50,8 +50,12 @@ export interface DockerEngine {
   stop(): Promise<void>;
 }
 
-/** Starts dockerd on its own socket, data root and exec root; resolves once it answers `docker version`. */
-export async function startDockerEngine(): Promise<DockerEngine> {
+/**
+ * Starts dockerd on its own socket, data root and exec root; resolves once it answers `docker version`.
+ * `daemonEnv` is added to the daemon's environment: e.g. HTTPS_PROXY and SSL_CERT_FILE (Go's
+ * crypto/x509 reads it on Linux) to reach a registry stand-in under its real host name.
+ */
+export async function startDockerEngine(options: { daemonEnv?: Record<string, string> } = {}): Promise<DockerEngine> {
   if (DOCKER_ENGINE_SKIP_REASON) throw new Error(DOCKER_ENGINE_SKIP_REASON);
   // Short: the socket's path must fit in sockaddr_un (108 bytes), and containerd's under exec-root too.
   const directory = await mkdtemp(path.join(tmpdir(), 'de-'));
@@ -83,7 +87,7 @@ export async function startDockerEngine(): Promise<DockerEngine> {
   ];
   const daemon: ChildProcess = spawn(DOCKERD, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...options.daemonEnv },
   });
   let log = '';
   daemon.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-50_000)));
