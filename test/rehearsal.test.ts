@@ -250,6 +250,9 @@ describe.concurrent('npm run rehearse', () => {
       );
       expect(run.output).toMatch(/^ {6}\| \d+ test commands passed, 0 failed$/m);
       expect(run.output).toMatch(/^ {6}\| full-3\.1\.6-amd64: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+      // The push step's ::add-mask:: of its credentials is obeyed: neither the command nor the value is printed.
+      expect(run.output).not.toContain('::add-mask::');
+      expect(run.output).not.toContain(Buffer.from('nwodtuhs:dckr_pat_rehearsal_read_write_delete').toString('base64'));
       for (const check of [
         /^✓ the pre-release built full for amd64 on the Docker engine \(sha256:[0-9a-f]{12}…\) and its manifest in nwodtuhs\/exegol-preprod:full-3\.1\.6 has that image's configuration$/m,
         /^✓ that image carries Exegol's labels: org\.exegol\.app=Exegol, org\.exegol\.tag=full, org\.exegol\.version=3\.1\.6$/m,

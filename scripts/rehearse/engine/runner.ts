@@ -661,11 +661,13 @@ export class WorkflowRunner {
       const outputs = parseCommandFile(await readFile(files['output']!, 'utf8'));
       for (const [key, value] of Object.entries(parseCommandFile(await readFile(files['env']!, 'utf8')))) options.addEnv(key, value);
       for (const line of (await readFile(files['path']!, 'utf8')).split('\n').filter(Boolean)) options.extraPath.unshift(line);
+      // ::add-mask::<value> (workflow commands): the command is not printed, and the value is *** in the step's later lines.
+      const masks = stdout.split('\n').flatMap((line) => /^::add-mask::(.+)$/.exec(line.trim())?.[1] ?? []);
       const printed = stdout
         .trim()
         .split('\n')
-        .filter(Boolean)
-        .map((line) => `| ${line}`);
+        .filter((line) => line && !line.trim().startsWith('::add-mask::'))
+        .map((line) => `| ${masks.reduce((text, mask) => text.split(mask).join('***'), line)}`);
       const lines = [...printed, ...outputLines(outputs)];
       const failure = stderr.trim().split('\n').slice(-3).join(' ');
       return { value: { ok: code === 0, outputs }, lines: code === 0 ? lines : [...lines, ...stderr.trim().split('\n')], ok: code === 0, failure };
