@@ -110,7 +110,7 @@ export async function startImagesEngine(world: World, hub: DockerHub): Promise<I
       `it reaches Docker Hub through the stand-in's proxy. ${flavour} is built, tested and pushed for real on ${arch}; ${otherArch} is recorded`,
   );
   log.line(
-    `builder host (self-hosted, builder, ${arch}): HOME ${home}, ~/exegol-pipelines-tools/run_unit_tests.py a shell script doing what Exegol's Python one does; check-runner-disk's min-free checked as 5GB (this disk is not a 100 GB builder's)`,
+    `builder host (self-hosted, builder, ${arch}): HOME ${home}, ~/exegol-pipelines-tools/run_unit_tests.py a shell script doing what Exegol's Python one does; check-runner-disk's min-free checked as 2GB (this disk is not a 100 GB builder's)`,
   );
   const authorize = (repository: string) => hub.authorize(repository);
   const registry = hub.registry.url;
@@ -145,7 +145,7 @@ export async function startImagesEngine(world: World, hub: DockerHub): Promise<I
       'images/sub_preprod.yml › export-tools':
         "it pushes to Exegol-docs over SSH with the docs' deploy key, which the rehearsal's git server does not take; Exegol-docs' dev already holds the lists",
     },
-    serviceInputs: (action): Record<string, string> => (action === 'check-runner-disk' ? { 'min-free': '5GB' } : {}),
+    serviceInputs: (action): Record<string, string> => (action === 'check-runner-disk' ? { 'min-free': '2GB' } : {}),
     expectations: {
       'sub_preprod.yml › preprod › flavours': 'success',
       'sub_image.yml › preprod › flavours › build': 'success',
