@@ -78,10 +78,9 @@ function busyboxFull(): Record<string, string> {
       'LABEL org.exegol.app="Exegol"',
       'LABEL org.exegol.src_repository="https://github.com/ThePorgs/Exegol-images"',
       'COPY sources/busybox /bin/busybox',
-      'RUN ["/bin/busybox", "mkdir", "-p", "/usr/bin", "/sbin", "/usr/sbin", "/opt", "/tmp", "/workspace"]',
-      'RUN ["/bin/busybox", "--install", "-s"]',
       'COPY sources/assets/exegol /.exegol/',
-      'RUN chmod 755 /.exegol/entrypoint.sh /.exegol/python3 && ln -s /.exegol/python3 /usr/bin/python3 && echo "${TAG}-${VERSION}" > /opt/.exegol_version',
+      // One RUN: each step is a container and a full copy of the root filesystem on the vfs driver.
+      'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin /sbin /usr/sbin /opt /tmp /workspace && /bin/busybox --install -s && chmod 755 /.exegol/entrypoint.sh /.exegol/python3 && ln -s /.exegol/python3 /usr/bin/python3 && echo $TAG-$VERSION > /opt/.exegol_version"]',
       'WORKDIR /workspace',
       'ENTRYPOINT ["/.exegol/entrypoint.sh"]',
       '',
