@@ -1,7 +1,7 @@
 // `npm run rehearse -- --only pipelines` (scripts/rehearse/pipelines.ts): the images' pre-release through
 // ThePorgs/Pipelines, started by the repository_dispatch Exegol-images sends today, its builds reported as
-// commit statuses on the Exegol-images pull request's head and read by that repository's merge gate; then
-// the same with the statuses posted with the wrong token, which GitHub refuses.
+// commit statuses on the Exegol-images pull request's head and read by that repository's merge gate, then
+// the release dispatched with {"version": …} only; and the statuses posted with the wrong token, refused.
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -53,8 +53,13 @@ describe.concurrent('npm run rehearse -- --only pipelines', () => {
       /^✓ the pull request's head [0-9a-f]{7} holds 6 commit statuses, one for each build and test job of the run \("Pipelines \/ <job>"\) and "Pipelines \/ pre-release", each success$/m,
       /^✓ "Pipelines \/ pre-release" was pending on the head while the pipeline ran, then success; no status was set on the merge-ref commit$/m,
       /^✓ Exegol-images' merge gate \(verify-release-pr\.yml\) read the 6 statuses on the head after the approval, and passed$/m,
+      /^✓ once merged, dispatch_release\.yml tagged the merge commit [0-9a-f]{7} with an annotated 3\.1\.6 and sent one release-pipeline, payload exactly \{"version": "3\.1\.6"\}$/m,
+      /^✓ ThePorgs\/Pipelines's release\.yml read the version from that payload, found the tag in ThePorgs\/Exegol-images and released it \(sub_release\.yml\)$/m,
     ])
       expect(run.output).toMatch(check);
+    expect(run.output).toContain(
+      'event repository_dispatch (release-pipeline): release-pipeline from ThePorgs/Exegol-images, payload {"version":"3.1.6"} → release.yml',
+    );
     expect(run.output).toMatch(/Rehearsed pipelines in [\d.]+ s: \d+ steps/);
     expect(run.leftFiles).toEqual([]);
   }, 600_000);

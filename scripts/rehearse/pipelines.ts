@@ -8,7 +8,10 @@
 // request number); the stand-in turns it into a repository_dispatch event in ThePorgs/Pipelines, whose
 // preprod.yml finds the pull request, builds its head and posts one commit status a build and test job on
 // that head with PIPELINE_PAT (Commit statuses: write on Exegol-images); Exegol-images' merge gate
-// (verify-release-pr.yml, checks: all) reads them once a maintainer approves.
+// (verify-release-pr.yml, checks: all) reads them once a maintainer approves. Then the release half: the
+// merge tags the merge commit (dispatch_release.yml, sub_tag.yml) and sends `release-pipeline` with the
+// payload `{"version": …}` only, as Exegol-images' dev does today; Pipelines' release.yml reads it, finds
+// the tag and runs sub_release.yml (recorded, not run: the images' release rehearses that file).
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { FLAVOURS, buildImage, pushImage, randomLayer } from '@exegol-release/testbed/fixtures/images.js';
@@ -23,17 +26,20 @@ import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
 import { examplesDirectory } from './engine/workflows.js';
 import { ALICE, BOB, GitHub, Maintainers } from './github.js';
 import { createDocs, createImages, head, type HostedRepository } from './repositories.js';
-import type { Check, World } from './world.js';
+import { makeSshKey, tagFacts, type Check, type World } from './world.js';
 
 const IMAGES = 'ThePorgs/Exegol-images';
 const PIPELINES = 'ThePorgs/Pipelines';
 const DOCS = 'ThePorgs/Exegol-docs';
 const VERSION = '3.1.6';
 const DOCKER = { username: 'nwodtuhs', password: 'dckr_pat_rehearsal_pipelines' };
+const TAGGER_EMAIL = 'alice@exegol.invalid';
 /** What is not built here: a Docker engine builds, tests and pushes, then indexes in preprod. Each job is recorded as passed in its run. */
 const NOT_RUN_HERE: Record<string, string> = {
   'pipelines/pipelines-repository/sub_build.yml': 'a build, its tests and its push need a Docker engine and the builders',
   'pipelines/pipelines-repository/sub_image.yml › index': 'docker buildx imagetools needs a Docker engine',
+  'pipelines/pipelines-repository/sub_release.yml':
+    "the promotion, the GitHub release and the docs merge: this same sub_release.yml, rehearsed in the images' release (--only images)",
 };
 /** Images already in preprod (the plan skips them); light is not, so it is built. */
 const IN_PREPROD = ['full', 'ad', 'web', 'osint'] as const;
@@ -169,6 +175,7 @@ async function rehearse(world: World, root: string): Promise<Check[]> {
     `PIPELINE_PAT: in ${IMAGES} Contents: write on ${PIPELINES} only; in ${PIPELINES} Commit statuses and Contents: write on ${IMAGES} only. Preprod holds base, ${IN_PREPROD.join(', ')} at ${VERSION}; ${BUILT.join(', ')} is built`,
   );
 
+  const key = await makeSshKey(path.join(root, 'keys'), TAGGER_EMAIL);
   const engine = new WorkflowRunner({
     log,
     github,
@@ -181,7 +188,8 @@ async function rehearse(world: World, root: string): Promise<Check[]> {
     fullName: IMAGES,
     workflows: 'pipelines/exegol-images',
     bare: images.bare,
-    secrets: { PIPELINE_PAT: dispatchToken },
+    secrets: { PIPELINE_PAT: dispatchToken, TAG_SIGNING_KEY: key.privateKey },
+    vars: { RELEASE_TAGGER_NAME: 'Maintainer Alice', RELEASE_TAGGER_EMAIL: TAGGER_EMAIL },
   });
   const pipelinesRepository = new Release(engine, {
     fullName: PIPELINES,
@@ -231,6 +239,19 @@ async function rehearse(world: World, root: string): Promise<Check[]> {
   });
   log.line(evaluationSummary());
 
+  // The release half: merged, dispatch_release.yml tags the merge commit (sub_tag.yml) and sends release-pipeline with
+  // {"version": …} only, as Exegol-images' dev does today; Pipelines' release.yml reads it and finds the tag.
+  await imagesRepository.pushedBy(ALICE, () => maintainers.merge(pr.number, pr.head.sha, 'main'));
+  const mergeCommit = head(images, 'main');
+  await imagesRepository.event(imagesRepository.pullRequestEvent('closed', github.pull(IMAGES, pr.number), ALICE), `#${pr.number} merged by ${ALICE.login}`, {
+    'dispatch_release.yml › tag': 'success',
+    'sub_tag.yml › tag › tag': 'success',
+    'dispatch_release.yml › trigger-private-pipeline': 'success',
+  });
+  const releaseSent = endpoints.dispatches.splice(0);
+  const releaseRuns = await deliver(pipelinesRepository, pipelines, releaseSent, { 'release.yml › tag': 'success', 'release.yml › release': 'success' });
+  log.line(evaluationSummary());
+
   // The end state.
   const run = pipelineRuns.find((end) => end.workflow.file.endsWith('/preprod.yml'));
   const runJobs = run ? (github.api.repository(PIPELINES).jobs.get(runIdOf(github, run)) ?? []) : [];
@@ -243,6 +264,8 @@ async function rehearse(world: World, root: string): Promise<Check[]> {
     ['amd64', 'arm64'].map((arch) => `Pre-release ${VERSION} / ${flavour} / ${flavour} (${arch}) / build, test, push (${flavour}, ${arch})`),
   );
   const payload = sent.find((entry) => entry.eventType === 'preprod-base-pipeline');
+  const releaseRun = releaseRuns.find((end) => end.workflow.file.endsWith('/release.yml'));
+  const tag = tagFacts(images.bare, VERSION);
   return [
     {
       text: `dispatch_preprod_base.yml sent one preprod-base-pipeline to ${PIPELINES} with PIPELINE_PAT, payload exactly {sha, image_version}: sha the merge-ref commit ${mergeRef.slice(0, 7)} (not the head), image_version ${VERSION}, no pull request number`,
@@ -277,6 +300,20 @@ async function rehearse(world: World, root: string): Promise<Check[]> {
     {
       text: `Exegol-images' merge gate (verify-release-pr.yml) read the ${expected.length} statuses on the head after the approval, and passed`,
       ok: !!gateRead && expected.every((context) => gateRead.some((status) => status.context === context && status.state === 'success')),
+    },
+    {
+      text: `once merged, dispatch_release.yml tagged the merge commit ${mergeCommit.slice(0, 7)} with an annotated ${VERSION} and sent one release-pipeline, payload exactly {"version": "${VERSION}"}`,
+      ok:
+        tag.type === 'tag' &&
+        tag.commit === mergeCommit &&
+        releaseSent.length === 1 &&
+        releaseSent[0]?.repository === PIPELINES &&
+        releaseSent[0]?.eventType === 'release-pipeline' &&
+        JSON.stringify(releaseSent[0]?.clientPayload) === JSON.stringify({ version: VERSION }),
+    },
+    {
+      text: `${PIPELINES}'s release.yml read the version from that payload, found the tag in ${IMAGES} and released it (sub_release.yml)`,
+      ok: releaseRun?.outputs.get('release.yml › tag')?.['tag'] === VERSION && releaseRun.jobs.get('release.yml › release') === 'success',
     },
   ];
 }
