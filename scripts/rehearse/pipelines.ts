@@ -1,4 +1,4 @@
-// The images' pre-release in its pipelines-repository form (workflows-examples/pipelines/), in a world of
+// The images' pre-release and release in their pipelines-repository form (workflows-examples/pipelines/), in a world of
 // its own: ThePorgs/Exegol-images holding the files README "Adopting" lists for it (pipelines/exegol-images/
 // plus images/verify-release-pr.yml and images/sub_tag.yml) and ThePorgs/Pipelines, private, holding
 // pipelines/pipelines-repository/ plus images/sub_preprod.yml, sub_image.yml, sub_build.yml and
@@ -100,9 +100,12 @@ function testMerge(bare: string, number: number, base: string, headSha: string):
   return commit;
 }
 
-/** Rehearses the pre-release in the pipelines-repository form, in a world under `<root>/pipelines`. @returns the checks of the end state */
+/**
+ * Rehearses the images' pre-release and release dispatches in the pipelines-repository form, in a world under
+ * `<root>/pipelines`, the examples read from a copy laid out as README "Adopting" says (REHEARSAL_EXAMPLES
+ * pointed at it meanwhile, then restored). @returns the checks of the end state
+ */
 export async function rehearsePipelines(world: World): Promise<Check[]> {
-  const { log } = world;
   const root = path.join(world.root, 'pipelines');
   await mkdir(root, { recursive: true });
   const examples = path.join(root, 'examples');
@@ -114,7 +117,6 @@ export async function rehearsePipelines(world: World): Promise<Check[]> {
   } finally {
     if (previousExamples === undefined) delete process.env['REHEARSAL_EXAMPLES'];
     else process.env['REHEARSAL_EXAMPLES'] = previousExamples;
-    void log;
   }
 }
 
