@@ -6,7 +6,7 @@
 // Sigstore and Docker Hub are stand-ins that follow the real services' rules. Each release ends with
 // checks of the state the real repositories, indexes and registries would be left in.
 //
-//   --only wrapper|images   rehearse one release
+//   --only wrapper|images|pipelines   rehearse one release (pipelines: the images' pre-release through ThePorgs/Pipelines)
 //   --keep                  keep the temporary directory
 //
 // Exits 0 when every step ran and every check holds; leaves no process or directory behind.
@@ -15,13 +15,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GitHub } from './rehearse/github.js';
 import { rehearseImages } from './rehearse/images.js';
+import { rehearsePipelines } from './rehearse/pipelines.js';
 import { createImages, createResources } from './rehearse/repositories.js';
 import { Log } from './rehearse/workflow.js';
 import { World, type Check } from './rehearse/world.js';
 import { installTools } from './rehearse/engine/stand-ins.js';
 import { rehearseWrapper } from './rehearse/wrapper.js';
 
-const RELEASES = { wrapper: rehearseWrapper, images: rehearseImages } as const;
+const TITLES = { wrapper: 'the wrapper', images: 'the images', pipelines: 'the images through the pipelines repository' } as const;
+const RELEASES = { wrapper: rehearseWrapper, images: rehearseImages, pipelines: rehearsePipelines } as const;
 type ReleaseName = keyof typeof RELEASES;
 
 function parseArguments(argv: readonly string[]): { only?: ReleaseName; keep: boolean } {
@@ -32,9 +34,10 @@ function parseArguments(argv: readonly string[]): { only?: ReleaseName; keep: bo
     const value = arg === '--only' ? argv[(index += 1)] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
     if (arg === '--keep') keep = true;
     else if (value !== undefined || arg === '--only') {
-      if (value !== 'wrapper' && value !== 'images') throw new Error(`--only takes wrapper or images, not ${JSON.stringify(value ?? '')}`);
+      if (value !== 'wrapper' && value !== 'images' && value !== 'pipelines')
+        throw new Error(`--only takes wrapper, images or pipelines, not ${JSON.stringify(value ?? '')}`);
       only = value;
-    } else throw new Error(`unknown argument ${JSON.stringify(arg)}: use --only wrapper|images, --keep`);
+    } else throw new Error(`unknown argument ${JSON.stringify(arg)}: use --only wrapper|images|pipelines, --keep`);
   }
   return { keep, ...(only ? { only } : {}) };
 }
@@ -56,8 +59,10 @@ async function main(): Promise<boolean> {
   // Every temporary directory of the stand-ins and of the bundles goes under the root, removed with it.
   process.env['TMPDIR'] = path.join(root, 'tmp');
   await mkdir(process.env['TMPDIR'], { recursive: true });
-  const names: ReleaseName[] = only ? [only] : ['wrapper', 'images'];
-  console.log(`Rehearsing ${names.map((name) => (name === 'wrapper' ? 'the wrapper (Exegol 5.1.5)' : 'the images (3.1.6)')).join(', then ')} in ${root}`);
+  const names: ReleaseName[] = only ? [only] : ['wrapper', 'images', 'pipelines'];
+  console.log(
+    `Rehearsing ${names.map((name) => (name === 'wrapper' ? 'the wrapper (Exegol 5.1.5)' : name === 'images' ? 'the images (3.1.6)' : 'their pipelines form')).join(', then ')} in ${root}`,
+  );
 
   const started = performance.now();
   const log = new Log();
@@ -76,7 +81,7 @@ async function main(): Promise<boolean> {
 
   let ok = true;
   for (const { name, checks } of results) {
-    log.heading(`Checks: ${name === 'wrapper' ? 'the wrapper' : 'the images'}`);
+    log.heading(`Checks: ${TITLES[name]}`);
     for (const check of checks) {
       console.log(`${check.ok ? '✓' : '✗'} ${check.text}`);
       ok &&= check.ok;

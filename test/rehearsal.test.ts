@@ -82,7 +82,18 @@ describe.concurrent('npm run rehearse', () => {
           `^✗ \\d+\\. Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha> \\(verify-release-pr · ${workflow.replace('.', '\\.')} › verify › step 1, `,
         ),
       );
-    expect(run.output.match(/^✗ .*$/gm)).toEqual([gate('entrypoint_prerelease.yml'), gate('verify-release-pr.yml'), gate('verify-release-pr.yml')]);
+    const handPushed = expect.stringMatching(
+      /^✗ \d+\. The tag is annotated, on master at a merge commit, and signed by an allowed signer \(run · entrypoint_release\.yml › hand-pushed-tag › check, /,
+    );
+    // Then the two hand-pushed tags refused after the wrapper's release; the pipelines form's gate before the approval.
+    expect(run.output.match(/^✗ .*$/gm)).toEqual([
+      gate('entrypoint_prerelease.yml'),
+      handPushed,
+      handPushed,
+      gate('verify-release-pr.yml'),
+      gate('verify-release-pr.yml'),
+      gate('verify-release-pr.yml'),
+    ]);
     expectInOrder(expect, run.output, [
       'Docs pull request Exegol-docs dev-wrapper → main',
       'Release pull request dev → master "Release 5.1.5"',
@@ -116,9 +127,16 @@ describe.concurrent('npm run rehearse', () => {
       /^✓ production holds every flavour and base at its preprod digest/m,
       /^✓ the release "Exegol images 3\.1\.6" holds the 10 tools lists of Exegol-docs' dev, each asset's sha256 that of the file$/m,
       /^✓ the GitHub release "Exegol images 3\.1\.7b1" is a pre-release, not the latest/m,
+      /^✓ a lightweight 5\.1\.6 pushed by hand stopped entrypoint_release\.yml at its check, naming why \(::error::5\.1\.6 is a lightweight tag/m,
+      /^✓ an annotated but unsigned 5\.1\.6 stopped it too, RELEASE_TAG_ALLOWED_SIGNERS being set/m,
+      /^✓ nothing of 5\.1\.6 reached TestPyPI or PyPI, and no GitHub release was made for it$/m,
+      /^✓ dispatch_preprod_base\.yml sent one preprod-base-pipeline to ThePorgs\/Pipelines with PIPELINE_PAT, payload exactly \{sha, image_version\}/m,
+      /^✓ the pull request's head [0-9a-f]{7} holds 6 commit statuses, one for each build and test job of the run/m,
+      /^✓ Exegol-images' merge gate \(verify-release-pr\.yml\) read the 6 statuses on the head after the approval, and passed$/m,
     ])
       expect(run.output).toMatch(check);
-    expect(run.output).toMatch(/Rehearsed wrapper and images in [\d.]+ s: \d+ steps/);
+    expect(run.output).not.toMatch(/^✗ (?!\d+\. )/m);
+    expect(run.output).toMatch(/Rehearsed wrapper and images and pipelines in [\d.]+ s: \d+ steps/);
     // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; a push with a job's token starts nothing.
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
     expect(run.output).toMatch(/event push: [^\n]* pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow/);
@@ -159,11 +177,17 @@ describe.concurrent('npm run rehearse', () => {
     const run = await rehearse(['--only', 'wrapper']);
     expect(run.code, run.output).toBe(0);
     expect(run.output).not.toContain('The images:');
-    // The only failure: the gate's run on the opened pull request, before any approval, as on GitHub.
+    // The only failures: the gate's run on the opened pull request, before any approval, as on GitHub; then the check of
+    // each hand-pushed tag after the release.
+    const handPushed = expect.stringMatching(
+      /^✗ \d+\. The tag is annotated, on master at a merge commit, and signed by an allowed signer \(run · entrypoint_release\.yml › hand-pushed-tag › check, /,
+    );
     expect(run.output.match(/^✗ .*$/gm)).toEqual([
       expect.stringMatching(
         /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · entrypoint_prerelease\.yml › verify › step 1, /,
       ),
+      handPushed,
+      handPushed,
     ]);
     expectInOrder(expect, run.output, [
       'Docs pull request Exegol-docs dev-wrapper → main',
@@ -194,6 +218,9 @@ describe.concurrent('npm run rehearse', () => {
       /^✓ the GitHub release holds exegol-5\.1\.5\.tar\.gz \(sha256 [0-9a-f]{12}…\) and exegol-5\.1\.5-py3-none-any\.whl/m,
       /^✓ the docs pull request ThePorgs\/Exegol-docs#1 \(dev-wrapper → main\) is merged, after the GitHub release was published/m,
       /^✓ entrypoint_release\.yml re-run on the same event: every job passed again, and no ref, package file, release or asset changed$/m,
+      /^✓ a lightweight 5\.1\.6 pushed by hand stopped entrypoint_release\.yml at its check, naming why \(::error::5\.1\.6 is a lightweight tag/m,
+      /^✓ an annotated but unsigned 5\.1\.6 stopped it too, RELEASE_TAG_ALLOWED_SIGNERS being set \(::error::5\.1\.6 is not signed by a key of RELEASE_TAG_ALLOWED_SIGNERS\)$/m,
+      /^✓ nothing of 5\.1\.6 reached TestPyPI or PyPI, and no GitHub release was made for it$/m,
     ])
       expect(run.output).toMatch(check);
     expect(run.output).not.toMatch(/^✗ (?!\d+\. )/m);
@@ -404,7 +431,7 @@ describe.concurrent('npm run rehearse', () => {
   it('refuses an unknown release name', async ({ expect }) => {
     const run = await rehearse(['--only', 'docs']);
     expect(run.code).toBe(1);
-    expect(run.output).toContain('--only takes wrapper or images, not "docs"');
+    expect(run.output).toContain('--only takes wrapper, images or pipelines, not "docs"');
     expect(run.leftFiles).toEqual([]);
   }, 60_000);
 });

@@ -14,6 +14,7 @@ import { CONSTANT_CONFIG, SPAWN_SCRIPT, TEST_FILE } from '@exegol-release/testbe
 import { OidcIssuerStandIn, PackageIndexStandIn, type TrustedPublisher } from '@exegol-release/testbed/stand-ins/package-index.js';
 import { SigstoreStandIn } from '@exegol-release/testbed/stand-ins/sigstore.js';
 import { evaluationSummary, Release } from './engine/release.js';
+import { rehearseHandPushedTags } from './hand-pushed-tag.js';
 import { WorkflowRunner } from './engine/runner.js';
 import { ALICE, BOB, Maintainers } from './github.js';
 import { createDocs, createWrapper, head } from './repositories.js';
@@ -203,6 +204,16 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   await release.event(closed, `entrypoint_release.yml re-run on #${pr.number}'s closed event`, releaseJobs);
   const rerunChangedNothing = snapshot() === beforeRerun;
 
+  const handPushed = await rehearseHandPushedTags(world, {
+    wrapper,
+    allowedSigners: key.allowedSigners,
+    testPyPI,
+    pypi,
+    secrets: { TAG_SIGNING_KEY: key.privateKey, DOCS_TOKEN },
+    vars: { RELEASE_TAGGER_NAME: TAGGER_NAME, RELEASE_TAGGER_EMAIL: TAGGER_EMAIL },
+    notRunHere: NOT_RUN_HERE,
+  });
+
   // The end state.
   const facts = tagFacts(wrapper.bare, VERSION);
   const master = head(wrapper, 'master');
@@ -294,5 +305,6 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
         Date.parse(docsPullEnd.merged_at) >= Date.parse(githubRelease.published_at) &&
         isAncestor(docs.bare, head(docs, 'dev-wrapper'), head(docs, 'main')),
     },
+    ...handPushed,
   ];
 }

@@ -13,6 +13,8 @@ export interface WebhookEvent {
   readonly byGithubToken?: boolean;
   /** For paths filters: the files the push or pull request changes. */
   readonly changedFiles?: readonly string[];
+  /** GITHUB_SHA where the payload does not carry it (repository_dispatch: the last commit of the default branch). */
+  readonly sha?: string;
 }
 
 /** The types an event's workflows run for when `types:` is absent (docs.github.com, per event). */
