@@ -183,7 +183,7 @@ describe.concurrent('npm run rehearse', () => {
       'Does dev still hold the released version?',
     ]);
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
-    expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › step 4\): skipped, its if: is false$/m);
+    expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › bump\): skipped, its if: is false$/m);
     expect(run.output).toMatch(/^ {2}maintainer actions \(4\): maintainer-alice made dev final .* → maintainer-bob approved #1 → maintainer-alice merged #1$/m);
     for (const check of [
       /^✓ tag 5\.1\.5 is annotated, its message the pull request's description, by Maintainer Alice/m,
@@ -317,6 +317,19 @@ describe.concurrent('npm run rehearse', () => {
       'wrapper/entrypoint_release.yml',
       (text: string) => text.replace('    types: [closed]\n', '    types: [opened]\n'),
       'entrypoint_release.yml › tag: did not run (no workflow started for it), expected success',
+    ],
+    [
+      "the release trigger's branch changed",
+      'wrapper/entrypoint_release.yml',
+      (text: string) => text.replace('  pull_request:\n    branches: [master]\n', '  pull_request:\n    branches: [main]\n'),
+      'entrypoint_release.yml › tag: did not run (no workflow started for it), expected success',
+    ],
+    [
+      // Found on the re-run of the same event: dev has moved on, so the next beta must not be bumped again.
+      "a step's if: removed",
+      'wrapper/entrypoint_release.yml',
+      (text: string) => text.replace("        name: Move dev to the next beta\n        if: steps.version.outputs.released == 'true'\n", '        name: Move dev to the next beta\n'),
+      'entrypoint_release.yml › next-beta › bump: success, expected skipped',
     ],
     [
       'the companion docs pull request named in another repository',
