@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { filterPattern } from '../../scripts/rehearse/engine/events.js';
 import { ourActionName } from './action-inputs.js';
 
 /** A step as GitHub's workflow syntax writes it. */
@@ -305,34 +306,10 @@ export function reusableCallProblems({ workflow, text }: WorkflowFile): string[]
   return problems;
 }
 
-/**
- * GitHub's filter pattern for branches and tags, as a regular expression: `*` any characters but `/`, `**` any
- * characters, `?` and `+` zero-or-one and one-or-more of the preceding character, `[…]` a character class.
- * Source: docs.github.com, "Workflow syntax for GitHub Actions", "Filter pattern cheat sheet".
- */
-export function filterPatternToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index]!;
-    if (char === '*') {
-      if (pattern[index + 1] === '*') {
-        source += '.*';
-        index++;
-      } else source += '[^/]*';
-    } else if (char === '?' || char === '+') source += char;
-    else if (char === '[') {
-      const end = pattern.indexOf(']', index);
-      source += pattern.slice(index, end + 1);
-      index = end;
-    } else source += char.replace(/[.\\^$|(){}]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
-/** Whether one of a workflow's tag filters matches the tag name. */
-export function tagTriggers(workflow: Workflow, tag: string): boolean {
+/** Whether one of a workflow's tag filters matches the tag name (GitHub's filter patterns, as the rehearsal matches them). */
+function tagTriggers(workflow: Workflow, tag: string): boolean {
   const push = workflow.on['push'] as { tags?: string[] } | null | undefined;
-  return (push?.tags ?? []).some((pattern) => filterPatternToRegExp(pattern).test(tag));
+  return (push?.tags ?? []).some((pattern) => filterPattern(pattern).test(tag));
 }
 
 /**
