@@ -328,7 +328,11 @@ describe.concurrent('npm run rehearse', () => {
       // Found on the re-run of the same event: dev has moved on, so the next beta must not be bumped again.
       "a step's if: removed",
       'wrapper/entrypoint_release.yml',
-      (text: string) => text.replace("        name: Move dev to the next beta\n        if: steps.version.outputs.released == 'true'\n", '        name: Move dev to the next beta\n'),
+      (text: string) =>
+        text.replace(
+          "        name: Move dev to the next beta\n        if: steps.version.outputs.released == 'true'\n",
+          '        name: Move dev to the next beta\n',
+        ),
       'entrypoint_release.yml › next-beta › bump: success, expected skipped',
     ],
     [

@@ -217,7 +217,10 @@ async function planJobs(
     if (job.type === 'reusableWorkflowJob') {
       const callee = await loadWorkflow(calledFile(workflow.file, job.ref.value));
       // A matrix job's inputs are read once, for no combination (matrix values null).
-      const given = (evaluateToken(job['input-values'], { ...contexts, matrix: {}, strategy: {} }, status, `${workflow.file} › ${key} with`) ?? {}) as Record<string, unknown>;
+      const given = (evaluateToken(job['input-values'], { ...contexts, matrix: {}, strategy: {} }, status, `${workflow.file} › ${key} with`) ?? {}) as Record<
+        string,
+        unknown
+      >;
       const calleeInputs: Record<string, unknown> = {};
       for (const [input, definition] of Object.entries(callee.template.events.workflow_call?.inputs ?? {}))
         calleeInputs[input] = input in given ? given[input] : typeof definition.default === 'object' ? undefined : definition.default;

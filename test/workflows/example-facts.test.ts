@@ -37,10 +37,10 @@ import {
   runsAfter,
   scriptsOf,
   stepsUsing,
-  untrustedJobProblems,
   type Job,
   type Step,
 } from './workflow-facts.js';
+import { untrustedJobProblems } from './untrusted-jobs.js';
 
 // Facts of Exegol's public repositories the examples must fit (../shared/exegol-release-facts.md, checked against the
 // repositories' default branches): a maintainer copying an example gets a pipeline that works on the first run.
@@ -104,8 +104,8 @@ describe('every example workflow', () => {
     expect(idTokenProblems(loadExample(file))).toEqual([]);
   });
 
-  it.each(FILES)('%s: gives no secret and no self-hosted runner to a job a fork pull request can start', (file) => {
-    expect(untrustedJobProblems(loadExample(file))).toEqual([]);
+  it.each(FILES)('%s: gives no secret and no self-hosted runner to a job a fork pull request can start', async (file) => {
+    expect(await untrustedJobProblems(loadExample(file))).toEqual([]);
   });
 
   it.each(FILES)('%s: needs only jobs that exist, without cycles', (file) => {
@@ -150,7 +150,8 @@ describe('wrapper (ThePorgs/Exegol)', () => {
 
   it('releases on final X.Y.Z tags only', async () => {
     for (const tag of ['5.1.4', '5.1.5', '10.0.12']) expect(await starts(RELEASE, push(WRAPPER, `refs/tags/${tag}`)), tag).toBe(true);
-    for (const tag of ['5.1.5b1', 'v5.1.5', '5.1']) expect(await whyNotStarted(RELEASE, push(WRAPPER, `refs/tags/${tag}`)), tag).toBe(`tag ${tag} filtered out`);
+    for (const tag of ['5.1.5b1', 'v5.1.5', '5.1'])
+      expect(await whyNotStarted(RELEASE, push(WRAPPER, `refs/tags/${tag}`)), tag).toBe(`tag ${tag} filtered out`);
     expect(await starts(RELEASE, push(WRAPPER, 'refs/heads/master'))).toBe(false);
   });
 
@@ -219,7 +220,13 @@ describe('wrapper (ThePorgs/Exegol)', () => {
   it('publishes a nightly of every push to dev to TestPyPI only, environment nightly, each with its own version', async () => {
     const { workflow } = loadExample('wrapper/entrypoint_nightly.yml');
     const nightly = 'wrapper/entrypoint_nightly.yml';
-    expect(running(await plan(nightly, WRAPPER, push(WRAPPER, 'refs/heads/dev')))).toEqual(['build', 'publish', 'test', 'test › build-n-install', 'test › testing']);
+    expect(running(await plan(nightly, WRAPPER, push(WRAPPER, 'refs/heads/dev')))).toEqual([
+      'build',
+      'publish',
+      'test',
+      'test › build-n-install',
+      'test › testing',
+    ]);
     expect(await whyNotStarted(nightly, push(WRAPPER, 'refs/heads/master'))).toBe('branch master filtered out');
     expect(await whyNotStarted(nightly, push(WRAPPER, 'refs/tags/5.1.5'))).toBe('a tag, and on.push filters branches only');
     expect(await whyNotStarted(nightly, pullRequest(WRAPPER, 'opened', { base: 'dev', head: 'feature' }))).toBe('on: has no pull_request');
@@ -241,11 +248,18 @@ describe('wrapper (ThePorgs/Exegol)', () => {
       expect(running(await plan(prerelease, WRAPPER, release(action))), action).toEqual(['verify']);
     expect(running(await plan(prerelease, WRAPPER, review(WRAPPER, { base: 'master' })))).toEqual(['verify']);
     expect(running(await plan(prerelease, WRAPPER, release('opened', { draft: true })))).toEqual([]);
-    expect(running(await plan(prerelease, WRAPPER, release('opened', { fork: true, head: 'patch-1' })))).toEqual(['test', 'test › build-n-install', 'test › testing']);
+    expect(running(await plan(prerelease, WRAPPER, release('opened', { fork: true, head: 'patch-1' })))).toEqual([
+      'test',
+      'test › build-n-install',
+      'test › testing',
+    ]);
     // A hotfix pull request into master is tested; an edit of its title or description is not.
-    expect(running(await plan(prerelease, WRAPPER, release('opened', { head: 'hotfix', title: 'Fix the update' })))).toEqual(
-      ['test', 'test › build-n-install', 'test › testing', 'verify'],
-    );
+    expect(running(await plan(prerelease, WRAPPER, release('opened', { head: 'hotfix', title: 'Fix the update' })))).toEqual([
+      'test',
+      'test › build-n-install',
+      'test › testing',
+      'verify',
+    ]);
     expect(running(await plan(prerelease, WRAPPER, release('edited', { head: 'hotfix', title: 'Fix the update' })))).toEqual(['verify']);
     expect(await whyNotStarted(prerelease, release('opened', { base: 'dev', head: 'feature' }))).toBe('base branch dev filtered out');
     expect(await whyNotStarted(prerelease, release('closed'))).toMatch(/^types: /);
@@ -341,7 +355,8 @@ describe('images (ThePorgs/Exegol-images)', () => {
         expect(running(planned), `${file}: ${what}`).toEqual([]);
       }
     // The tag job ran and found no release pull request (verify-release-pr's on-non-release: skip): no tag, no promotion.
-    for (const file of Object.keys(PROMOTION)) expect(running(await plan(file, IMAGES, closedRelease(), { outputs: { tag: { tag: '' } } })), file).toEqual(['tag', 'tag › tag']);
+    for (const file of Object.keys(PROMOTION))
+      expect(running(await plan(file, IMAGES, closedRelease(), { outputs: { tag: { tag: '' } } })), file).toEqual(['tag', 'tag › tag']);
   });
 
   it("a maintainer's dispatch of prepare_release.yml starts the release, in the wrapper and the images; nothing else does", async () => {
@@ -450,7 +465,10 @@ describe('images (ThePorgs/Exegol-images)', () => {
       pullRequest(IMAGES, action, { base: 'main', title: 'Release 3.1.6' }, changes);
     // What to build: no base image (the root Dockerfiles build in one step), every flavour.
     const IS_RELEASE = {
-      outputs: { 'release-pr': { 'is-release': 'true' }, 'preprod › plan': { 'base-dockerfile': '', flavours: '[{"image":"full","dockerfile":"exegol-images/Dockerfile"}]' } },
+      outputs: {
+        'release-pr': { 'is-release': 'true' },
+        'preprod › plan': { 'base-dockerfile': '', flavours: '[{"image":"full","dockerfile":"exegol-images/Dockerfile"}]' },
+      },
     };
     const builds = [
       'preprod',
@@ -479,7 +497,12 @@ describe('images (ThePorgs/Exegol-images)', () => {
     // New commits cancel the running builds; an edit queues behind them.
     const preprod = template.jobs.find((candidate) => candidate.id.value === 'preprod')!;
     const concurrency = (event: ReturnType<typeof release>) =>
-      evaluateToken(preprod.concurrency, { github: githubContext(IMAGES, event, 'https://api.github.com') }, { failed: false, cancelled: false }, 'preprod concurrency');
+      evaluateToken(
+        preprod.concurrency,
+        { github: githubContext(IMAGES, event, 'https://api.github.com') },
+        { failed: false, cancelled: false },
+        'preprod concurrency',
+      );
     expect(concurrency(release('synchronize'))).toEqual({ group: 'images-pre-release-7', 'cancel-in-progress': true });
     expect(concurrency(release('edited', { title: { from: 'Fix' } }))).toEqual({ group: 'images-pre-release-7', 'cancel-in-progress': false });
     expect(job('images/pre-release.yml', 'preprod').concurrency).toEqual({
@@ -501,14 +524,16 @@ describe('images (ThePorgs/Exegol-images)', () => {
       ['pipelines/exegol-images/dispatch_preprod_base.yml', 'trigger-private-pipeline', IMAGES, 'main'],
       ['wrapper/entrypoint_prerelease.yml', 'verify', WRAPPER, 'master'],
     ] as const) {
-      const jobs = async (fields: PullRequestFields) => (await plan(file, repository, pullRequest(repository, 'opened', { base, title: 'Release 3.1.6', ...fields }))).jobs;
+      const jobs = async (fields: PullRequestFields) =>
+        (await plan(file, repository, pullRequest(repository, 'opened', { base, title: 'Release 3.1.6', ...fields }))).jobs;
       expect((await jobs({}))[jobName], file).toBe('run');
       expect((await jobs({ fork: true, head: 'patch-1' }))[jobName], `${file}: a fork`).toBe('skipped');
       expect(inputsOf(file, jobName, 'verify-release-pr')['on-non-release'], file).toBe('skip');
     }
     // The dispatch to the pipelines repository is not even started for a pull request whose title is not a release's.
     expect(
-      (await plan('pipelines/exegol-images/dispatch_preprod_base.yml', IMAGES, pullRequest(IMAGES, 'opened', { base: 'main', title: 'Fix the light image' }))).jobs,
+      (await plan('pipelines/exegol-images/dispatch_preprod_base.yml', IMAGES, pullRequest(IMAGES, 'opened', { base: 'main', title: 'Fix the light image' })))
+        .jobs,
     ).toEqual({ 'trigger-private-pipeline': 'skipped' });
   });
 });
@@ -662,13 +687,24 @@ describe('the fact checks themselves', () => {
     expect(idTokenProblems(workflow(text))).toEqual(['j: id-token: write in a job that checks out or runs code']);
   });
 
-  it('refuses a secret in a pull_request job open to forks, also through always(), and accepts the fork guard', () => {
+  it('refuses a secret in a pull_request job open to forks, also through always(), and accepts the fork guard', async () => {
     const open = 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets.X }}\n';
-    expect(untrustedJobProblems(workflow(open))).toEqual(['a: holds a secret or a self-hosted runner, and a pull request from a fork can start it']);
+    expect(await untrustedJobProblems(workflow(open))).toEqual(['a: holds a secret or a self-hosted runner, and a pull request from a fork can start it']);
     const guarded = `on: pull_request\njobs:\n  g:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n  a:\n    needs: g\n    IF\n    runs-on: [self-hosted, builder]\n    steps:\n      - run: true\n`;
-    expect(untrustedJobProblems(workflow(guarded.replace('IF', 'if: true')))).toEqual([]);
-    expect(untrustedJobProblems(workflow(guarded.replace('IF', 'if: always()')))).toHaveLength(1);
-    expect(untrustedJobProblems(workflow(guarded.replace('IF', "if: always() && needs.g.result == 'success'")))).toEqual([]);
+    expect(await untrustedJobProblems(workflow(guarded.replace('IF', 'if: true')))).toEqual([]);
+    expect(await untrustedJobProblems(workflow(guarded.replace('IF', 'if: always()')))).toHaveLength(1);
+    expect(await untrustedJobProblems(workflow(guarded.replace('IF', "if: always() && needs.g.result == 'success'")))).toEqual([]);
+    // A guard GitHub's evaluator sees through, which a pattern over the text would have taken for one.
+    expect(
+      await untrustedJobProblems(
+        workflow(guarded.replace('needs: g\n    IF', 'if: github.event.pull_request.head.repo.full_name == github.repository || true')),
+      ),
+    ).toHaveLength(1);
+    // Gated by the output of a job a fork's pull request runs: its author may set that output.
+    const gatedByOutput = `on: pull_request\njobs:\n  p:\n    runs-on: ubuntu-latest\n    outputs:\n      go: \${{ steps.s.outputs.go }}\n    steps:\n      - id: s\n        run: true\n  a:\n    needs: p\n    if: needs.p.outputs.go == 'true'\n    runs-on: [self-hosted, builder]\n    steps:\n      - run: true\n`;
+    expect(await untrustedJobProblems(workflow(gatedByOutput))).toHaveLength(1);
+    // Pushes only: a pull request never reaches it.
+    expect(await untrustedJobProblems(workflow(open.replace('  a:\n', "  a:\n    if: github.event_name == 'push'\n")))).toEqual([]);
   });
 
   it("refuses a release marked latest on a trigger that matches betas (the old images release's shape, with betas)", () => {

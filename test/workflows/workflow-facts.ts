@@ -131,59 +131,6 @@ export function isPrivileged(job: Job, seen = new Set<string>()): boolean {
   return false;
 }
 
-/** Triggers whose runs a pull request from a fork, or its author, can start. */
-const UNTRUSTED_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
-/** Triggers that run in the base repository with its secrets while handling a pull request's content. */
-const PRIVILEGED_UNTRUSTED_EVENTS = ['pull_request_target', 'issue_comment', 'workflow_run'];
-const FORK_GUARD =
-  /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false|github\.event\.comment\.author_association/;
-const PUSH_ONLY = /github\.event_name\s*==\s*'push'\s*&&/;
-const STATUS_FUNCTION = /\b(always|cancelled|failure)\(\)/;
-
-/**
- * Checks that no job a pull request (from a fork, or by its author's edits and reviews) can start holds a secret or runs
- * on a self-hosted runner, unless it is guarded: its `if:` keeps out forks (`head.repo.full_name == github.repository`)
- * or runs only on pushes; or it needs a guarded job and, skipped with it, cannot run (no always()/cancelled()/failure()
- * unless the condition reads a guarded job's output or result). In pull_request_target, issue_comment and workflow_run
- * workflows, a job that checks out the pull request's head holds no secret and no write permission at all.
- *
- * @returns one message a problem, `<job>: …`
- */
-export function untrustedJobProblems({ workflow }: WorkflowFile): string[] {
-  const events = Object.keys(workflow.on);
-  if (!events.some((event) => UNTRUSTED_EVENTS.includes(event))) return [];
-  const problems: string[] = [];
-  const guarded = new Map<string, boolean>();
-  const isGuarded = (name: string, trail: string[] = []): boolean => {
-    const known = guarded.get(name);
-    if (known !== undefined) return known;
-    const job = workflow.jobs[name];
-    if (!job || trail.includes(name)) return false;
-    const condition = job.if ?? '';
-    const needs = needsOf(job);
-    // sync-pr-branch itself refuses a commenter without the `permission` it is given (write by default).
-    let result = FORK_GUARD.test(condition) || PUSH_ONLY.test(condition) || stepsUsing(job, 'sync-pr-branch').length > 0;
-    if (!result && !STATUS_FUNCTION.test(condition)) result = needs.some((need) => isGuarded(need, [...trail, name]));
-    if (!result && STATUS_FUNCTION.test(condition))
-      result = needs.some(
-        (need) => isGuarded(need, [...trail, name]) && new RegExp(`needs\\.${need}\\.(outputs\\.[\\w-]+\\s*(==|!=)|result\\s*==\\s*'success')`).test(condition),
-      );
-    guarded.set(name, result);
-    return result;
-  };
-  for (const [name, job] of Object.entries(workflow.jobs)) {
-    if (isPrivileged(job) && !isGuarded(name)) problems.push(`${name}: holds a secret or a self-hosted runner, and a pull request from a fork can start it`);
-    if (events.some((event) => PRIVILEGED_UNTRUSTED_EVENTS.includes(event))) {
-      const checksOutHead = (job.steps ?? []).some(
-        (step) => step.uses?.startsWith('actions/checkout@') && /pull_request\.head|head_ref|refs\/pull\//.test(JSON.stringify(step.with ?? {})),
-      );
-      const writes = Object.values(permissionMap(job.permissions)).includes('write');
-      if (checksOutHead && (isPrivileged(job) || writes)) problems.push(`${name}: checks out the pull request's head with a secret or a write permission`);
-    }
-  }
-  return problems;
-}
-
 /** What justifies each write permission a job may be granted. */
 const WRITE_USES: Record<string, (job: Job) => boolean> = {
   contents: (job) =>
