@@ -3,6 +3,8 @@
 // (check-runners) before any self-hosted job is queued. Each rule is a function over a parsed workflow, checked on
 // every example and, below, on the shapes it must refuse.
 import { describe, expect, it } from 'vitest';
+import { loadWorkflow } from '../../scripts/rehearse/engine/workflows.js';
+import { IMAGES, push, repositoryDispatch, starts, whyNotStarted } from './example-events.js';
 import {
   calledExample,
   exampleWorkflowFiles,
@@ -169,15 +171,26 @@ describe('the images nightly', () => {
     }
   });
 
-  it('is dispatched from Exegol-images as build-pipeline with the fields the pipelines repository reads', () => {
+  it('is dispatched from Exegol-images as build-pipeline with the fields the pipelines repository reads', async () => {
     const dispatch = loadExample('pipelines/exegol-images/dispatch_nightly.yml');
-    expect(dispatch.workflow.on['push']).toEqual({ branches: ['dev'], 'paths-ignore': ['**.md'] });
+    expect((await loadWorkflow('pipelines/exegol-images/dispatch_nightly.yml')).template.events.push).toEqual({ branches: ['dev'], 'paths-ignore': ['**.md'] });
+    // Every push to dev but one that changes only Markdown.
+    const pushed = (branch: string, files: string[]) => push(IMAGES, `refs/heads/${branch}`, { changedFiles: files });
+    expect(await starts('pipelines/exegol-images/dispatch_nightly.yml', pushed('dev', ['sources/install/package_ad.sh', 'README.md']))).toBe(true);
+    expect(await whyNotStarted('pipelines/exegol-images/dispatch_nightly.yml', pushed('dev', ['README.md', 'docs/x.md']))).toBe('paths filtered out');
+    expect(await whyNotStarted('pipelines/exegol-images/dispatch_nightly.yml', pushed('main', ['Dockerfile']))).toBe('branch main filtered out');
     const sent = /event_type: "build-pipeline", client_payload: \{([^}]*)\}/
       .exec(dispatch.text)?.[1]
       ?.split(',')
       .map((field) => field.split(':')[0]!.trim());
     const nightly = loadExample('pipelines/pipelines-repository/nightly.yml');
-    expect((nightly.workflow.on['repository_dispatch'] as { types: string[] }).types).toEqual(['build-pipeline']);
+    expect(((await loadWorkflow('pipelines/pipelines-repository/nightly.yml')).template.events.repository_dispatch as { types?: string[] }).types).toEqual([
+      'build-pipeline',
+    ]);
+    expect(
+      await starts('pipelines/pipelines-repository/nightly.yml', repositoryDispatch('ThePorgs/Pipelines', 'build-pipeline', { sha: 'c'.repeat(40) })),
+    ).toBe(true);
+    expect(await starts('pipelines/pipelines-repository/nightly.yml', repositoryDispatch('ThePorgs/Pipelines', 'release-pipeline'))).toBe(false);
     const read = [...new Set([...nightly.text.matchAll(/github\.event\.client_payload\.(\w+)/g)].map((match) => match[1]!))];
     for (const field of read) expect(sent).toContain(field);
   });
