@@ -58,7 +58,13 @@ export interface PullRequestFields {
   readonly draft?: boolean;
   /** Its head in a fork (`someone/<name>`), not in the repository itself. */
   readonly fork?: boolean;
+  /** Who opened it (`pull_request.user.login`): maintainer-alice, or `someone` for a fork. */
+  readonly author?: string;
+  /** Who caused the event (`sender.login`, the `github.actor`): its author unless said otherwise. */
+  readonly sender?: string;
 }
+
+const authorOf = (fields: PullRequestFields): string => fields.author ?? (fields.fork ? 'someone' : 'maintainer-alice');
 
 function pullRequestPayload(repository: string, fields: PullRequestFields): Record<string, unknown> {
   const headRepository = fields.fork ? `someone/${repository.split('/')[1]}` : repository;
@@ -71,7 +77,7 @@ function pullRequestPayload(repository: string, fields: PullRequestFields): Reco
     draft: fields.draft ?? false,
     merged,
     merge_commit_sha: merged ? SHA('d') : null,
-    user: sender(fields.fork ? 'someone' : 'maintainer-alice'),
+    user: sender(authorOf(fields)),
     base: { ref: fields.base ?? 'master', sha: SHA('b'), repo: repositoryPayload(repository) },
     head: { ref: fields.head ?? 'dev', sha: SHA('c'), repo: repositoryPayload(headRepository, fields.fork ?? false) },
   };
@@ -91,7 +97,7 @@ export function pullRequest(repository: string, action: string, fields: PullRequ
       pull_request: pullRequestPayload(repository, fields),
       ...(changes ? { changes } : {}),
       repository: repositoryPayload(repository),
-      sender: sender(fields.fork ? 'someone' : 'maintainer-alice'),
+      sender: sender(fields.sender ?? authorOf(fields)),
     },
   };
 }
@@ -185,8 +191,11 @@ interface JobEnd {
   outputs: Record<string, string>;
 }
 
+/** A workflow as GitHub's parser converts it, and where it is (relative to workflows-examples/, for the workflows it calls). */
+export type ParsedWorkflow = Pick<LoadedWorkflow, 'file' | 'template'> & { readonly name?: string };
+
 async function planJobs(
-  workflow: LoadedWorkflow,
+  workflow: ParsedWorkflow,
   github: Record<string, unknown>,
   inputs: Record<string, unknown>,
   prefix: string,
@@ -239,11 +248,15 @@ async function planJobs(
  * reusable workflows called with their evaluated inputs, as GitHub's runner decides them.
  */
 export async function plan(file: string, repository: string, event: WebhookEvent, assumed: Assumed = {}): Promise<Plan> {
-  const workflow = await loadWorkflow(file);
+  return planWorkflow(await loadWorkflow(file), repository, event, assumed);
+}
+
+/** {@link plan} for a workflow already parsed (one of this repository's own, or a workflow written in a test). */
+export async function planWorkflow(workflow: ParsedWorkflow, repository: string, event: WebhookEvent, assumed: Assumed = {}): Promise<Plan> {
   const notStarted = whyNot(workflow.template, event);
   const result = { jobs: {} as Record<string, Planned>, inputs: {} as Record<string, Record<string, unknown>> };
   if (notStarted !== undefined) return { notStarted, ...result };
-  const github = { ...githubContext(repository, event, 'https://api.github.com'), workflow: workflow.name, run_number: '42', run_id: '4242' };
+  const github = { ...githubContext(repository, event, 'https://api.github.com'), workflow: workflow.name ?? workflow.file, run_number: '42', run_id: '4242' };
   await planJobs(workflow, github, {}, '', assumed, result);
   return result;
 }
