@@ -2,25 +2,12 @@
 // GitHub decides them: the workflow read by GitHub's parser (@actions/workflow-parser), the events shaped as GitHub
 // sends them for a fork's pull request (test/workflows/example-events.ts), `on:` matched by the rehearsal's engine,
 // and every job's `if:` evaluated by GitHub's evaluator (@actions/expressions) in `needs` order.
-import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow as parseWithGitHub, type WorkflowTemplate } from '@actions/workflow-parser';
+import type { WorkflowTemplate } from '@actions/workflow-parser';
 import { whyNot, type WebhookEvent } from '../../scripts/rehearse/engine/events.js';
 import { condition } from '../../scripts/rehearse/engine/expressions.js';
 import { githubContext } from '../../scripts/rehearse/engine/runner.js';
 import { pullRequest, pullRequestComment, review } from './example-events.js';
-import { isPrivileged, permissionMap, stepsUsing, type WorkflowFile } from './workflow-facts.js';
-
-/**
- * A workflow's text as GitHub's parser converts it (parseWorkflow, then convertWorkflowTemplate).
- * @throws Error naming `name` and the parser's errors
- */
-export async function templateOf(text: string, name = 'workflow.yml'): Promise<WorkflowTemplate> {
-  const parsed = parseWithGitHub({ name, content: text }, new NoOperationTraceWriter());
-  const errors = parsed.context.errors.getErrors();
-  if (errors.length || !parsed.value) throw new Error(`${name}: GitHub's parser refuses it: ${errors.map((error) => error.message).join('; ')}`);
-  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
-  if (template.errors?.length) throw new Error(`${name}: GitHub's parser refuses it: ${template.errors.map((error) => error.Message).join('; ')}`);
-  return template;
-}
+import { isPrivileged, permissionMap, stepsUsing, templateOf, type WorkflowFile } from './workflow-facts.js';
 
 /** Triggers whose runs a pull request from a fork, or its author, can start. */
 const UNTRUSTED_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planWorkflow, pullRequest, running, type PullRequestFields } from './example-events.js';
 import { checkouts, ownWorkflow, runsDependencyCode, writeScopes } from './own-workflow-facts.js';
-import { templateOf } from './untrusted-jobs.js';
+import { templateOf } from './workflow-facts.js';
 
 const UPDATE = ownWorkflow('update-dist.yml');
 const JOBS = Object.entries(UPDATE.workflow.jobs);
