@@ -58,6 +58,14 @@ async function changedExamples(file: string, edit: (text: string) => string): Pr
   return { directory, remove: () => rm(directory, { recursive: true, force: true }) };
 }
 
+/** The `N if: conditions and M expressions evaluated with GitHub's evaluator` lines, one a release: [N, M] each. */
+function evaluationCounts(output: string): [number, number][] {
+  return [...output.matchAll(/^ {2}(\d+) if: conditions and (\d+) expressions evaluated with GitHub's evaluator \(@actions\/expressions\)$/gm)].map((match) => [
+    Number(match[1]),
+    Number(match[2]),
+  ]);
+}
+
 /** Each step title is found, numbered and passed, after the one before it. */
 function expectInOrder(expect: ExpectStatic, output: string, titles: readonly string[]): void {
   let from = 0;
@@ -121,7 +129,10 @@ describe.concurrent('npm run rehearse', () => {
     // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; a push with a job's token starts nothing.
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
     expect(run.output).toMatch(/event push: [^\n]* pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow/);
-    expect(run.output).toMatch(/^ {2}\d+ if: conditions and \d+ expressions evaluated with GitHub's evaluator \(@actions\/expressions\)$/m);
+    // Per release (the wrapper's; the images' release and its beta), what GitHub's evaluator decided.
+    const counts = evaluationCounts(run.output);
+    expect(counts.length, run.output).toBeGreaterThanOrEqual(3);
+    for (const [conditions, expressions] of counts) expect(conditions > 0 && expressions > 0, String(counts)).toBe(true);
     expect(run.output).toMatch(/^ {2}maintainer actions \(\d+\): /m);
     expect(run.output).toContain('instead: a git clone of the hosted bare repository');
     expect(run.leftFiles).toEqual([]);
@@ -184,6 +195,7 @@ describe.concurrent('npm run rehearse', () => {
     ]);
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
     expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › bump\): skipped, its if: is false$/m);
+    expect(evaluationCounts(run.output)).toEqual([[expect.any(Number), expect.any(Number)]]);
     expect(run.output).toMatch(/^ {2}maintainer actions \(4\): maintainer-alice made dev final .* → maintainer-bob approved #1 → maintainer-alice merged #1$/m);
     for (const check of [
       /^✓ tag 5\.1\.5 is annotated, its message the pull request's description, by Maintainer Alice/m,
@@ -239,6 +251,8 @@ describe.concurrent('npm run rehearse', () => {
     ])
       expect(run.output).toMatch(check);
     expect(run.output).toMatch(/Rehearsed images in [\d.]+ s: \d+ steps/);
+    // The release, then the beta: each with the count of what GitHub's evaluator decided.
+    expect(evaluationCounts(run.output)).toHaveLength(2);
     expect(run.leftFiles).toEqual([]);
     expect(run.leftProcesses).toEqual([]);
   }, 900_000);
