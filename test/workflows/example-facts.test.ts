@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { filterPattern } from '../../scripts/rehearse/engine/events.js';
-import { evaluateToken } from '../../scripts/rehearse/engine/expressions.js';
+import { condition, evaluateToken } from '../../scripts/rehearse/engine/expressions.js';
 import { githubContext } from '../../scripts/rehearse/engine/runner.js';
 import { loadWorkflow } from '../../scripts/rehearse/engine/workflows.js';
 import {
@@ -371,7 +371,7 @@ describe('images (ThePorgs/Exegol-images)', () => {
     }
   });
 
-  it('tags the merge commit once main and dev point to it, dev fast-forwarded first, with the description as message', () => {
+  it('tags the merge commit once main and dev point to it, dev fast-forwarded first, with the description as message', async () => {
     const tagJob = job('images/sub_tag.yml', 'tag');
     const steps = tagJob.steps ?? [];
     const verifyIndex = steps.findIndex((step) => step.uses?.includes('/verify-release-pr@'));
@@ -385,6 +385,27 @@ describe('images (ThePorgs/Exegol-images)', () => {
     expect(lines(inputs['require-branches'])).toEqual(['main', 'dev']);
     expect(inputs['tag-message-file']).toBeTruthy();
     expect(jobText(tagJob)).toMatch(/github\.event\.pull_request\.body/);
+    // Under the merged pull request's event: dev forwarded, the message written and the tag made only for a release
+    // pull request (verify-release-pr's is-release), and the message is the pull request's description.
+    const parsed = (await loadWorkflow('images/sub_tag.yml')).template.jobs.find((candidate) => candidate.id.value === 'tag');
+    if (parsed?.type !== 'job') throw new Error('sub_tag.yml: no steps job tag');
+    const messageIndex = steps.findIndex((step) => step.name?.startsWith('Write the tag message'));
+    const contexts = (isRelease: string) => ({
+      github: githubContext(IMAGES, closedRelease(), 'https://api.github.com'),
+      inputs: {},
+      env: {},
+      steps: { release: { outputs: { 'is-release': isRelease }, outcome: 'success', conclusion: 'success' } },
+    });
+    for (const index of [forwardIndex, messageIndex, tagIndex])
+      for (const isRelease of ['true', 'false'])
+        expect(
+          condition(parsed.steps[index]!.if?.expression ?? 'success()', contexts(isRelease), { failed: false, cancelled: false }, `step ${index + 1}`),
+          `step ${index + 1}, is-release ${isRelease}`,
+        ).toBe(isRelease === 'true');
+    const message = parsed.steps[messageIndex]!;
+    expect('env' in message && evaluateToken(message.env, contexts('true'), { failed: false, cancelled: false }, 'message env')).toEqual({
+      BODY: (closedRelease().payload['pull_request'] as { body: string }).body,
+    });
   });
 
   it('promotes every flavour and base, deletes the preprod tags, and releases "Exegol images X.Y.Z", a beta not latest', () => {
