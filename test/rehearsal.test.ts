@@ -59,6 +59,14 @@ async function changedExamples(file: string, edit: (text: string) => string): Pr
   return { directory, remove: () => rm(directory, { recursive: true, force: true }) };
 }
 
+/** The `N if: conditions and M expressions evaluated with GitHub's evaluator` lines, one a release: [N, M] each. */
+function evaluationCounts(output: string): [number, number][] {
+  return [...output.matchAll(/^ {2}(\d+) if: conditions and (\d+) expressions evaluated with GitHub's evaluator \(@actions\/expressions\)$/gm)].map((match) => [
+    Number(match[1]),
+    Number(match[2]),
+  ]);
+}
+
 /** Each step title is found, numbered and passed, after the one before it. */
 function expectInOrder(expect: ExpectStatic, output: string, titles: readonly string[]): void {
   let from = 0;
@@ -140,7 +148,10 @@ describe.concurrent('npm run rehearse', () => {
     // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; a push with a job's token starts nothing.
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
     expect(run.output).toMatch(/event push: [^\n]* pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow/);
-    expect(run.output).toMatch(/^ {2}\d+ if: conditions and \d+ expressions evaluated with GitHub's evaluator \(@actions\/expressions\)$/m);
+    // Per release (the wrapper's; the images' release and its beta), what GitHub's evaluator decided.
+    const counts = evaluationCounts(run.output);
+    expect(counts.length, run.output).toBeGreaterThanOrEqual(3);
+    for (const [conditions, expressions] of counts) expect(conditions > 0 && expressions > 0, String(counts)).toBe(true);
     expect(run.output).toMatch(/^ {2}maintainer actions \(\d+\): /m);
     expect(run.output).toContain('instead: a git clone of the hosted bare repository');
     expect(run.leftFiles).toEqual([]);
@@ -208,7 +219,8 @@ describe.concurrent('npm run rehearse', () => {
       'Does dev still hold the released version?',
     ]);
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
-    expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › step 4\): skipped, its if: is false$/m);
+    expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › bump\): skipped, its if: is false$/m);
+    expect(evaluationCounts(run.output)).toEqual([[expect.any(Number), expect.any(Number)]]);
     expect(run.output).toMatch(/^ {2}maintainer actions \(4\): maintainer-alice made dev final .* → maintainer-bob approved #1 → maintainer-alice merged #1$/m);
     for (const check of [
       /^✓ tag 5\.1\.5 is annotated, its message the pull request's description, by Maintainer Alice/m,
@@ -290,6 +302,8 @@ describe.concurrent('npm run rehearse', () => {
       ])
         expect(run.output).toMatch(check);
     }
+    // The release, then the beta: each with the count of what GitHub's evaluator decided.
+    expect(evaluationCounts(run.output)).toHaveLength(2);
     expect(run.leftFiles).toEqual([]);
     expect(run.leftProcesses).toEqual([]);
   }, 900_000);
@@ -374,6 +388,23 @@ describe.concurrent('npm run rehearse', () => {
       'wrapper/entrypoint_release.yml',
       (text: string) => text.replace('    types: [closed]\n', '    types: [opened]\n'),
       'entrypoint_release.yml › tag: did not run (no workflow started for it), expected success',
+    ],
+    [
+      "the release trigger's branch changed",
+      'wrapper/entrypoint_release.yml',
+      (text: string) => text.replace('  pull_request:\n    branches: [master]\n', '  pull_request:\n    branches: [main]\n'),
+      'entrypoint_release.yml › tag: did not run (no workflow started for it), expected success',
+    ],
+    [
+      // Found on the re-run of the same event: dev has moved on, so the next beta must not be bumped again.
+      "a step's if: removed",
+      'wrapper/entrypoint_release.yml',
+      (text: string) =>
+        text.replace(
+          "        name: Move dev to the next beta\n        if: steps.version.outputs.released == 'true'\n",
+          '        name: Move dev to the next beta\n',
+        ),
+      'entrypoint_release.yml › next-beta › bump: success, expected skipped',
     ],
     [
       'the companion docs pull request named in another repository',

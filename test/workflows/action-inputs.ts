@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import type { Workflow } from './workflow-facts.js';
 
 interface ActionInputs {
   inputs?: Record<string, { required?: boolean; default?: string }>;
@@ -27,9 +28,8 @@ export const OUR_PIN = /@<sha> # v\d+\.\d+\.\d+$/;
  * @returns one message a problem, `<job>/<step>: …`
  */
 export function checkActionInputs(workflowText: string): string[] {
-  const workflow = parse(workflowText) as {
-    jobs?: Record<string, { steps?: { name?: string; id?: string; uses?: string; with?: Record<string, unknown> }[] }>;
-  };
+  // The raw YAML: a step's `with:` is what GitHub's converted model leaves out.
+  const workflow = parse(workflowText) as Partial<Workflow>;
   const problems: string[] = [];
   for (const [jobName, job] of Object.entries(workflow.jobs ?? {})) {
     for (const [index, step] of (job.steps ?? []).entries()) {

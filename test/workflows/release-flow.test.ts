@@ -10,7 +10,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { loadWorkflow } from '../../scripts/rehearse/engine/workflows.js';
 import { OUR_PIN, checkActionInputs, ourActionName } from './action-inputs.js';
+import { WRAPPER, plan, pullRequest, push, repositoryDispatch, running, whyNotStarted } from './example-events.js';
 import {
   EXAMPLES_DIRECTORY,
   exampleWorkflowFiles,
@@ -41,10 +43,10 @@ const jobsUsing = (file: string, action: string): string[] =>
 describe('the wrapper release after the approval', () => {
   const { workflow } = loadExample(WRAPPER_RELEASE);
 
-  it('runs when the release pull request is merged into master, and tags its merge commit (signed, require-branches: master)', () => {
-    const on = workflow.on as { pull_request?: { branches?: string[]; types?: string[] } };
-    expect(on.pull_request?.branches).toEqual(['master']);
-    expect(on.pull_request?.types).toEqual(['closed']);
+  it('runs when the release pull request is merged into master, and tags its merge commit (signed, require-branches: master)', async () => {
+    const { template } = await loadWorkflow(WRAPPER_RELEASE);
+    expect(template.events.pull_request).toEqual({ branches: ['master'], types: ['closed'] });
+    const closed = (merged: boolean) => pullRequest(WRAPPER, 'closed', { title: 'Release 5.1.5', base: 'master', merged });
     const [tagJob] = jobsUsing(WRAPPER_RELEASE, 'bump-version').filter((name) =>
       stepsUsing(job(WRAPPER_RELEASE, name), 'bump-version').some((step) => String(step.with?.['tag']) === 'true'),
     );
@@ -53,7 +55,8 @@ describe('the wrapper release after the approval', () => {
     expect(tag).toMatchObject({ bump: 'none', tag: true, 'require-branches': 'master', push: true });
     expect(String(tag['tag-ref'])).toContain('merge-commit-sha');
     expect(String(tag['sign'])).toContain('ssh');
-    expect(job(WRAPPER_RELEASE, tagJob!).if).toContain('github.event.pull_request.merged');
+    expect((await plan(WRAPPER_RELEASE, WRAPPER, closed(true))).jobs[tagJob!]).toBe('run');
+    expect((await plan(WRAPPER_RELEASE, WRAPPER, closed(false))).jobs[tagJob!]).toBe('skipped');
   });
 
   it('publishes to PyPI in the same run, after the tag, from a top-level job with environment release that alone holds id-token: write', () => {
@@ -67,10 +70,15 @@ describe('the wrapper release after the approval', () => {
     for (const later of ['github-release', 'next-beta', 'docs']) expect(runsAfter(workflow, later, 'publish'), later).toBe(true);
   });
 
-  it('checks a hand-pushed tag before PyPI: the publication runs after the check', () => {
-    const on = workflow.on as { push?: { tags?: string[] } };
-    expect(on.push?.tags).toEqual(['[0-9]+.[0-9]+.[0-9]+']);
+  it('checks a hand-pushed tag before PyPI: the publication runs after the check', async () => {
+    expect((await loadWorkflow(WRAPPER_RELEASE)).template.events.push).toEqual({ tags: ['[0-9]+.[0-9]+.[0-9]+'] });
     expect(runsAfter(workflow, 'publish', 'hand-pushed-tag')).toBe(true);
+    const tagPush = push(WRAPPER, 'refs/tags/5.1.5');
+    expect((await plan(WRAPPER_RELEASE, WRAPPER, tagPush)).jobs).toMatchObject({ 'hand-pushed-tag': 'run', publish: 'run' });
+    expect((await plan(WRAPPER_RELEASE, WRAPPER, tagPush, { results: { 'hand-pushed-tag': 'failure' } })).jobs).toMatchObject({
+      'hand-pushed-tag': 'run',
+      publish: 'skipped',
+    });
     expect(scriptsOf(job(WRAPPER_RELEASE, 'hand-pushed-tag'))).toContain('gpg.ssh.allowedSignersFile');
   });
 });
@@ -230,13 +238,18 @@ describe('the pipelines pre-release with what Exegol-images sends today', () => 
     expect(job(file, 'preprod').with?.['ref']).toBe('${{ needs.release-pr.outputs.head }}');
   });
 
-  it("reports each build and test job as a commit status on the pull request's head, pending first, even when a build failed", () => {
+  it("reports each build and test job as a commit status on the pull request's head, pending first, even when a build failed", async () => {
     const { workflow } = loadExample(file);
     const pending = (job(file, 'release-pr').steps ?? []).find((step) => /state=pending/.test(step.run ?? ''))!;
     expect(pending.run).toContain('repos/$IMAGES_REPOSITORY/statuses/$HEAD');
     const statuses = job(file, 'statuses');
     expect(runsAfter(workflow, 'statuses', 'preprod')).toBe(true);
-    expect(statuses.if).toMatch(/always\(\)/);
+    // Even when a build failed; not for a pull request that is no release pull request.
+    const dispatched = repositoryDispatch('ThePorgs/Pipelines', 'preprod-base-pipeline', { sha: 'c'.repeat(40), image_version: '3.1.6' });
+    const isRelease = (value: string) => ({ 'release-pr': { 'is-release': value } });
+    expect((await plan(file, 'ThePorgs/Pipelines', dispatched, { outputs: isRelease('true'), results: { preprod: 'failure' } })).jobs['statuses']).toBe('run');
+    expect((await plan(file, 'ThePorgs/Pipelines', dispatched, { outputs: isRelease('true') })).jobs['statuses']).toBe('run');
+    expect((await plan(file, 'ThePorgs/Pipelines', dispatched, { outputs: isRelease('false') })).jobs['statuses']).toBe('skipped');
     expect(scriptsOf(statuses)).toContain('actions/runs/$GITHUB_RUN_ID/jobs');
     expect(scriptsOf(statuses)).toContain('repos/$IMAGES_REPOSITORY/statuses/$HEAD');
     expect(JSON.stringify(statuses.steps)).toContain('needs.release-pr.outputs.head');
@@ -255,14 +268,23 @@ describe('release tags', () => {
 });
 
 describe('the Exegol-docs examples', () => {
-  it('merge main into the dev branches only when a pull request is merged into main, not on every push', () => {
-    const { workflow } = loadExample('docs/automerger.yml');
-    expect(workflow.on).toEqual({ pull_request: { branches: ['main'], types: ['closed'] } });
-    expect(job('docs/automerger.yml', 'merge').if).toBe('github.event.pull_request.merged');
+  const DOCS = 'ThePorgs/Exegol-docs';
+
+  it('merge main into the dev branches only when a pull request is merged into main, not on every push', async () => {
+    const merged = (value: boolean) => pullRequest(DOCS, 'closed', { base: 'main', head: 'dev', title: 'Docs', merged: value });
+    expect(running(await plan('docs/automerger.yml', DOCS, merged(true)))).toEqual(['merge']);
+    expect(running(await plan('docs/automerger.yml', DOCS, merged(false)))).toEqual([]);
+    expect(await whyNotStarted('docs/automerger.yml', push(DOCS, 'refs/heads/main'))).toBe('on: has no push');
+    expect(await whyNotStarted('docs/automerger.yml', pullRequest(DOCS, 'closed', { base: 'dev', head: 'feature', merged: true }))).toBe(
+      'base branch dev filtered out',
+    );
   });
 
-  it('deploy every pushed branch, for previews', () => {
-    expect(job('docs/entrypoint_release.yml', 'deploy').if).toBe("github.event_name == 'push' && github.ref_type == 'branch'");
+  it('deploy every pushed branch, for previews', async () => {
+    for (const branch of ['main', 'dev-images', 'feature/x'])
+      expect((await plan('docs/entrypoint_release.yml', DOCS, push(DOCS, `refs/heads/${branch}`))).jobs['deploy'], branch).toBe('run');
+    expect((await plan('docs/entrypoint_release.yml', DOCS, push(DOCS, 'refs/tags/v1'))).jobs['deploy']).toBe('skipped');
+    expect((await plan('docs/entrypoint_release.yml', DOCS, pullRequest(DOCS, 'opened', { base: 'main', head: 'dev' }))).jobs['deploy']).toBe('skipped');
   });
 
   it('pin actions/checkout at v6.0.2, as Exegol-docs does', () => {

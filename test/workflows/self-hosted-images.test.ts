@@ -3,6 +3,9 @@
 // (check-runners) before any self-hosted job is queued. Each rule is a function over a parsed workflow, checked on
 // every example and, below, on the shapes it must refuse.
 import { describe, expect, it } from 'vitest';
+import { condition } from '../../scripts/rehearse/engine/expressions.js';
+import { loadWorkflow } from '../../scripts/rehearse/engine/workflows.js';
+import { IMAGES, push, repositoryDispatch, starts, whyNotStarted } from './example-events.js';
 import {
   calledExample,
   exampleWorkflowFiles,
@@ -11,6 +14,7 @@ import {
   runnerLabels,
   runsAfter,
   stepsUsing,
+  templateOf,
   type Job,
   type Step,
   type WorkflowFile,
@@ -81,10 +85,23 @@ function jobLocalDockerConfig(step: Step): string | undefined {
  *
  * @returns one message a problem, `<job>: …`
  */
-function credentialHelperProblems({ workflow }: WorkflowFile): string[] {
+async function credentialHelperProblems({ file, text, workflow }: WorkflowFile): Promise<string[]> {
   const problems: string[] = [];
+  const template = await templateOf(text, file);
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const steps = job.steps ?? [];
+    const parsed = template.jobs.find((candidate) => candidate.id.value === name);
+    // A step runs whatever the steps before it did when its if:, as the runner wraps it, is true after a success and a failure.
+    const runsAnyway = (index: number): boolean =>
+      parsed?.type === 'job' &&
+      [false, true].every((failed) =>
+        condition(
+          (parsed.steps[index] as { if?: { expression: string } } | undefined)?.if?.expression ?? 'success()',
+          { github: {}, inputs: {}, env: {}, steps: {}, vars: {} },
+          { failed, cancelled: false },
+          `${name} › step ${index + 1}`,
+        ),
+      );
     if (!isSelfHosted(job) || !steps.some(pushes)) continue;
     if (steps.some((step) => step.uses?.startsWith('docker/login-action@')))
       problems.push(`${name}: docker/login-action on a self-hosted runner stores the password through the credential helper`);
@@ -97,9 +114,9 @@ function credentialHelperProblems({ workflow }: WorkflowFile): string[] {
         problems.push(`${name}: step ${step.name ?? index + 1} pushes without a job-local DOCKER_CONFIG under RUNNER_TEMP`);
         continue;
       }
-      const removed = steps
-        .slice(index + 1)
-        .some((later) => /always\(\)/.test(later.if ?? '') && commands(later.run ?? '').some((line) => line.startsWith('rm -rf') && line.includes(config)));
+      const removed = steps.some(
+        (later, at) => at > index && runsAnyway(at) && commands(later.run ?? '').some((line) => line.startsWith('rm -rf') && line.includes(config)),
+      );
       if (!removed) problems.push(`${name}: no always() step after the push removes ${config}`);
     }
   }
@@ -121,8 +138,8 @@ function reachesSelfHosted(job: Job, seen = new Set<string>()): boolean {
  *
  * @returns one message a problem
  */
-function runnersFirstProblems({ workflow }: WorkflowFile): string[] {
-  if (workflow.on['workflow_call'] !== undefined) return [];
+async function runnersFirstProblems({ file, text, workflow }: WorkflowFile): Promise<string[]> {
+  if ((await templateOf(text, file)).events.workflow_call !== undefined) return [];
   const checks = Object.entries(workflow.jobs)
     .filter(([, job]) => stepsUsing(job, 'check-runners').length > 0)
     .map(([name]) => name);
@@ -136,12 +153,12 @@ describe('self-hosted jobs of the examples', () => {
     expect(oneEngineProblems(loadExample(file))).toEqual([]);
   });
 
-  it.each(FILES)('%s: stores no registry credentials through a credential helper on a self-hosted runner', (file) => {
-    expect(credentialHelperProblems(loadExample(file))).toEqual([]);
+  it.each(FILES)('%s: stores no registry credentials through a credential helper on a self-hosted runner', async (file) => {
+    expect(await credentialHelperProblems(loadExample(file))).toEqual([]);
   });
 
-  it.each(FILES)('%s: checks the runners before queueing a self-hosted job', (file) => {
-    expect(runnersFirstProblems(loadExample(file))).toEqual([]);
+  it.each(FILES)('%s: checks the runners before queueing a self-hosted job', async (file) => {
+    expect(await runnersFirstProblems(loadExample(file))).toEqual([]);
   });
 
   it('check the runners in the images pre-release, its pipelines form, the nightly and the fleet check', () => {
@@ -169,15 +186,26 @@ describe('the images nightly', () => {
     }
   });
 
-  it('is dispatched from Exegol-images as build-pipeline with the fields the pipelines repository reads', () => {
+  it('is dispatched from Exegol-images as build-pipeline with the fields the pipelines repository reads', async () => {
     const dispatch = loadExample('pipelines/exegol-images/dispatch_nightly.yml');
-    expect(dispatch.workflow.on['push']).toEqual({ branches: ['dev'], 'paths-ignore': ['**.md'] });
+    expect((await loadWorkflow('pipelines/exegol-images/dispatch_nightly.yml')).template.events.push).toEqual({ branches: ['dev'], 'paths-ignore': ['**.md'] });
+    // Every push to dev but one that changes only Markdown.
+    const pushed = (branch: string, files: string[]) => push(IMAGES, `refs/heads/${branch}`, { changedFiles: files });
+    expect(await starts('pipelines/exegol-images/dispatch_nightly.yml', pushed('dev', ['sources/install/package_ad.sh', 'README.md']))).toBe(true);
+    expect(await whyNotStarted('pipelines/exegol-images/dispatch_nightly.yml', pushed('dev', ['README.md', 'docs/x.md']))).toBe('paths filtered out');
+    expect(await whyNotStarted('pipelines/exegol-images/dispatch_nightly.yml', pushed('main', ['Dockerfile']))).toBe('branch main filtered out');
     const sent = /event_type: "build-pipeline", client_payload: \{([^}]*)\}/
       .exec(dispatch.text)?.[1]
       ?.split(',')
       .map((field) => field.split(':')[0]!.trim());
     const nightly = loadExample('pipelines/pipelines-repository/nightly.yml');
-    expect((nightly.workflow.on['repository_dispatch'] as { types: string[] }).types).toEqual(['build-pipeline']);
+    expect(((await loadWorkflow('pipelines/pipelines-repository/nightly.yml')).template.events.repository_dispatch as { types?: string[] }).types).toEqual([
+      'build-pipeline',
+    ]);
+    expect(
+      await starts('pipelines/pipelines-repository/nightly.yml', repositoryDispatch('ThePorgs/Pipelines', 'build-pipeline', { sha: 'c'.repeat(40) })),
+    ).toBe(true);
+    expect(await starts('pipelines/pipelines-repository/nightly.yml', repositoryDispatch('ThePorgs/Pipelines', 'release-pipeline'))).toBe(false);
     const read = [...new Set([...nightly.text.matchAll(/github\.event\.client_payload\.(\w+)/g)].map((match) => match[1]!))];
     for (const field of read) expect(sent).toContain(field);
   });
@@ -216,8 +244,8 @@ jobs:
     ]);
   });
 
-  it('refuses docker/login-action on a self-hosted runner that pushes, and a push without a job-local DOCKER_CONFIG', () => {
-    expect(credentialHelperProblems(parseWorkflow(THREE_JOBS))).toEqual([
+  it('refuses docker/login-action on a self-hosted runner that pushes, and a push without a job-local DOCKER_CONFIG', async () => {
+    expect(await credentialHelperProblems(parseWorkflow(THREE_JOBS))).toEqual([
       'push: docker/login-action on a self-hosted runner stores the password through the credential helper',
       'push: step 2 pushes without a job-local DOCKER_CONFIG under RUNNER_TEMP',
     ]);
@@ -240,23 +268,34 @@ ${push
 ${cleanup}
 `);
 
-  it('accepts one job pushing with a job-local DOCKER_CONFIG removed in an always() step', () => {
+  it('accepts one job pushing with a job-local DOCKER_CONFIG removed in an always() step', async () => {
     const good = oneJob('export DOCKER_CONFIG="$RUNNER_TEMP/push"\ndocker push "$IMAGE"', '      - if: always()\n        run: rm -rf "$RUNNER_TEMP/push"');
     expect(oneEngineProblems(good)).toEqual([]);
-    expect(credentialHelperProblems(good)).toEqual([]);
+    expect(await credentialHelperProblems(good)).toEqual([]);
   });
 
-  it('refuses docker login even in a job-local DOCKER_CONFIG, and a DOCKER_CONFIG left behind', () => {
+  it('refuses docker login even in a job-local DOCKER_CONFIG, and a DOCKER_CONFIG left behind', async () => {
     const login = oneJob(
       'export DOCKER_CONFIG="$RUNNER_TEMP/push"\necho "$P" | docker login -u u --password-stdin\ndocker push "$IMAGE"',
       '      - if: always()\n        run: rm -rf "$RUNNER_TEMP/push"',
     );
-    expect(credentialHelperProblems(login)).toEqual(['build: docker login on a self-hosted runner stores the password through the credential helper']);
+    expect(await credentialHelperProblems(login)).toEqual(['build: docker login on a self-hosted runner stores the password through the credential helper']);
     const left = oneJob('export DOCKER_CONFIG="$RUNNER_TEMP/push"\ndocker push "$IMAGE"', '      - run: rm -rf "$RUNNER_TEMP/push"');
-    expect(credentialHelperProblems(left)).toEqual(['build: no always() step after the push removes $RUNNER_TEMP/push']);
+    expect(await credentialHelperProblems(left)).toEqual(['build: no always() step after the push removes $RUNNER_TEMP/push']);
+    // A condition that names always() but is false after a failure, and failure() alone (false after a success), leave it.
+    const notAfterFailure = oneJob(
+      'export DOCKER_CONFIG="$RUNNER_TEMP/push"\ndocker push "$IMAGE"',
+      '      - if: always() && !failure()\n        run: rm -rf "$RUNNER_TEMP/push"',
+    );
+    expect(await credentialHelperProblems(notAfterFailure)).toEqual(['build: no always() step after the push removes $RUNNER_TEMP/push']);
+    const onlyAfterFailure = oneJob(
+      'export DOCKER_CONFIG="$RUNNER_TEMP/push"\ndocker push "$IMAGE"',
+      '      - if: failure()\n        run: rm -rf "$RUNNER_TEMP/push"',
+    );
+    expect(await credentialHelperProblems(onlyAfterFailure)).toEqual(['build: no always() step after the push removes $RUNNER_TEMP/push']);
   });
 
-  it('refuses a self-hosted job that does not run after check-runners', () => {
+  it('refuses a self-hosted job that does not run after check-runners', async () => {
     const workflow = (needs: string) =>
       parseWorkflow(`
 on: push
@@ -272,7 +311,9 @@ jobs:
     steps:
       - run: 'true'
 `);
-    expect(runnersFirstProblems(workflow(''))).toEqual(['build: reaches a self-hosted runner without running after check-runners']);
-    expect(runnersFirstProblems(workflow('needs: runners'))).toEqual([]);
+    expect(await runnersFirstProblems(workflow(''))).toEqual(['build: reaches a self-hosted runner without running after check-runners']);
+    expect(await runnersFirstProblems(workflow('needs: runners'))).toEqual([]);
+    // A reusable workflow: its caller checks the runners.
+    expect(await runnersFirstProblems(parseWorkflow(workflow('').text.replace('on: push', 'on: { workflow_call: {} }')))).toEqual([]);
   });
 });

@@ -5,18 +5,35 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planWorkflow, pullRequest, running, type PullRequestFields } from './example-events.js';
 import { checkouts, ownWorkflow, runsDependencyCode, writeScopes } from './own-workflow-facts.js';
+import { templateOf } from './workflow-facts.js';
 
 const UPDATE = ownWorkflow('update-dist.yml');
 const JOBS = Object.entries(UPDATE.workflow.jobs);
 
 describe('update-dist.yml', () => {
-  it("runs on pull requests, its first job only for Dependabot's pull requests from this repository's branches", () => {
-    expect(Object.keys(UPDATE.workflow.on)).toEqual(['pull_request']);
-    const condition = UPDATE.workflow.jobs.build?.if ?? '';
-    expect(condition).toContain("github.event.pull_request.user.login == 'dependabot[bot]'");
-    expect(condition).toContain("github.actor == 'dependabot[bot]'");
-    expect(condition).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+  it("runs on pull requests, its first job only for Dependabot's pull requests from this repository's branches", async () => {
+    const template = await templateOf(UPDATE.text, UPDATE.file);
+    expect(Object.keys(template.events)).toEqual(['pull_request']);
+    const REPOSITORY = 'OWNER/exegol-release-actions';
+    const jobs = async (action: string, fields: PullRequestFields, changed = 'true') =>
+      running(
+        await planWorkflow(
+          { file: UPDATE.file, template },
+          REPOSITORY,
+          pullRequest(REPOSITORY, action, { base: 'main', head: 'dependabot/npm_and_yarn/x', ...fields }),
+          { outputs: { build: { changed } } },
+        ),
+      );
+    const all = JOBS.map(([name]) => name).sort();
+    for (const action of ['opened', 'synchronize', 'reopened']) expect(await jobs(action, { author: 'dependabot[bot]' }), action).toEqual(all);
+    // Bundles already current: nothing to push.
+    expect(await jobs('synchronize', { author: 'dependabot[bot]' }, 'false')).toEqual(['build']);
+    // Someone else's pull request, someone else pushing to Dependabot's branch, Dependabot's name on a fork's branch.
+    expect(await jobs('opened', {})).toEqual([]);
+    expect(await jobs('synchronize', { author: 'dependabot[bot]', sender: 'someone' })).toEqual([]);
+    expect(await jobs('opened', { author: 'dependabot[bot]', fork: true })).toEqual([]);
     for (const [name, job] of JOBS) if (name !== 'build') expect(job.needs, name).toBe('build');
   });
 

@@ -1,10 +1,20 @@
+// Workflows as the facts read them. What GitHub decides (which events start a workflow, which jobs run, whether
+// `needs` hold) is read through GitHub's own parser (@actions/workflow-parser: its WorkflowTemplate) and evaluated
+// (example-events.ts); the raw YAML is read only for what that model does not carry: permissions, a step's `with:`,
+// the scripts, a called workflow's outputs.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { convertWorkflowTemplate, isMapping, NoOperationTraceWriter, parseWorkflow as parseWithGitHub, type WorkflowTemplate } from '@actions/workflow-parser';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { whyNot } from '../../scripts/rehearse/engine/events.js';
 import { ourActionName } from './action-inputs.js';
 
-/** A step as GitHub's workflow syntax writes it. */
+/**
+ * A step of the raw YAML, for what GitHub's converted model leaves out (`with:`) and for searches over its text.
+ * Its `if:` is text: a fact about when it runs evaluates the condition instead (example-events.ts).
+ */
 export interface Step {
   name?: string;
   id?: string;
@@ -15,10 +25,12 @@ export interface Step {
   env?: Record<string, unknown>;
 }
 
-/** A job: either steps on a runner, or a call of a reusable workflow (`uses:`). */
+/**
+ * A job of the raw YAML: steps on a runner, or a call of a reusable workflow (`uses:`). Its `if:` is not here: when a
+ * job runs is evaluated on the parser's model (example-events.ts).
+ */
 export interface Job {
   name?: string;
-  if?: string;
   needs?: string | string[];
   'runs-on'?: unknown;
   permissions?: Record<string, string> | string;
@@ -33,22 +45,16 @@ export interface Job {
   secrets?: Record<string, string> | 'inherit';
 }
 
-interface WorkflowCallSpec {
-  inputs?: Record<string, { required?: boolean; default?: unknown }>;
-  secrets?: Record<string, { required?: boolean }>;
-  outputs?: Record<string, unknown>;
-}
-
+/** A workflow's raw YAML, without its triggers: `on:` is read by GitHub's parser (WorkflowTemplate's `events`). */
 export interface Workflow {
   name?: string;
-  on: Record<string, unknown> & { workflow_call?: WorkflowCallSpec | null };
   permissions?: Record<string, string> | string;
   concurrency?: unknown;
   env?: Record<string, unknown>;
   jobs: Record<string, Job>;
 }
 
-/** One workflow file: its path relative to the repository, its text and its parsed form. */
+/** One workflow file: its path relative to the repository, its text and its raw YAML. */
 export interface WorkflowFile {
   file: string;
   text: string;
@@ -67,14 +73,51 @@ export function exampleWorkflowFiles(): string[] {
     .sort();
 }
 
-/** Parses a workflow; `on` is a mapping whatever its written form (`on: push`, `on: [push, pull_request]`). */
+/** A workflow's raw YAML (its triggers are read by GitHub's parser: {@link templateOf}). */
 export function parseWorkflow(text: string, file = 'workflow.yml'): WorkflowFile {
-  const raw = parse(text) as Omit<Workflow, 'on'> & { on: unknown };
-  let on: Workflow['on'];
-  if (typeof raw.on === 'string') on = { [raw.on]: null };
-  else if (Array.isArray(raw.on)) on = Object.fromEntries((raw.on as string[]).map((event) => [event, null]));
-  else on = (raw.on ?? {}) as Workflow['on'];
-  return { file, text, workflow: { ...raw, on, jobs: raw.jobs ?? {} } };
+  const raw = parse(text) as Partial<Workflow>;
+  return { file, text, workflow: { ...raw, jobs: raw.jobs ?? {} } };
+}
+
+const templates = new Map<string, Promise<WorkflowTemplate>>();
+
+/** What GitHub's parser reports for a workflow's text (parseWorkflow, then convertWorkflowTemplate), one message an error. */
+export async function parserProblems(text: string, file = 'workflow.yml'): Promise<string[]> {
+  const parsed = parseWithGitHub({ name: file, content: text }, new NoOperationTraceWriter());
+  const errors = parsed.context.errors.getErrors().map((error) => error.message);
+  if (errors.length || !parsed.value) return errors.length ? errors : [`${file}: no workflow`];
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  return (template.errors ?? []).map((error) => error.Message);
+}
+
+/**
+ * A workflow's text as GitHub's parser converts it (parseWorkflow, then convertWorkflowTemplate): its triggers
+ * (`events`), jobs, `needs`, conditions (`if`, already wrapped as the runner wraps them) and reusable workflow calls.
+ * @throws Error naming `file` and the parser's errors
+ */
+export function templateOf(text: string, file = 'workflow.yml'): Promise<WorkflowTemplate> {
+  const key = `${file}\0${text}`;
+  let template = templates.get(key);
+  if (!template) {
+    template = (async () => {
+      const parsed = parseWithGitHub({ name: file, content: text }, new NoOperationTraceWriter());
+      const errors = parsed.context.errors.getErrors();
+      if (errors.length || !parsed.value) throw new Error(`${file}: GitHub's parser refuses it: ${errors.map((error) => error.message).join('; ')}`);
+      const converted = await convertWorkflowTemplate(parsed.context, parsed.value);
+      if (converted.errors?.length) throw new Error(`${file}: GitHub's parser refuses it: ${converted.errors.map((error) => error.Message).join('; ')}`);
+      return converted;
+    })();
+    templates.set(key, template);
+  }
+  return template;
+}
+
+/** The keys of a mapping token (a job's `with:` or `secrets:` as the parser read them); none for anything else. */
+function mappingKeys(token: TemplateToken | undefined): string[] {
+  if (!token || !isMapping(token)) return [];
+  const keys: string[] = [];
+  for (let index = 0; index < token.count; index += 1) keys.push(token.get(index).key.toString());
+  return keys;
 }
 
 /** An example workflow, by its path relative to workflows-examples/. */
@@ -108,7 +151,7 @@ export function permissionMap(permissions: Job['permissions']): Record<string, s
 }
 
 /** The reusable workflow a job calls (`./.github/workflows/<name>.yml`), resolved to the example of that name. */
-export function calledExample(job: Job): WorkflowFile | undefined {
+export function calledExample(job: Pick<Job, 'uses'>): WorkflowFile | undefined {
   const match = job.uses ? /^\.\/\.github\/workflows\/([\w.-]+\.ya?ml)$/.exec(job.uses) : null;
   if (!match) return undefined;
   const candidates = exampleWorkflowFiles().filter((file) => path.basename(file) === match[1]);
@@ -128,59 +171,6 @@ export function isPrivileged(job: Job, seen = new Set<string>()): boolean {
     return Object.values(called.workflow.jobs).some((calledJob) => isPrivileged(calledJob, seen));
   }
   return false;
-}
-
-/** Triggers whose runs a pull request from a fork, or its author, can start. */
-const UNTRUSTED_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'issue_comment', 'workflow_run'];
-/** Triggers that run in the base repository with its secrets while handling a pull request's content. */
-const PRIVILEGED_UNTRUSTED_EVENTS = ['pull_request_target', 'issue_comment', 'workflow_run'];
-const FORK_GUARD =
-  /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false|github\.event\.comment\.author_association/;
-const PUSH_ONLY = /github\.event_name\s*==\s*'push'\s*&&/;
-const STATUS_FUNCTION = /\b(always|cancelled|failure)\(\)/;
-
-/**
- * Checks that no job a pull request (from a fork, or by its author's edits and reviews) can start holds a secret or runs
- * on a self-hosted runner, unless it is guarded: its `if:` keeps out forks (`head.repo.full_name == github.repository`)
- * or runs only on pushes; or it needs a guarded job and, skipped with it, cannot run (no always()/cancelled()/failure()
- * unless the condition reads a guarded job's output or result). In pull_request_target, issue_comment and workflow_run
- * workflows, a job that checks out the pull request's head holds no secret and no write permission at all.
- *
- * @returns one message a problem, `<job>: …`
- */
-export function untrustedJobProblems({ workflow }: WorkflowFile): string[] {
-  const events = Object.keys(workflow.on);
-  if (!events.some((event) => UNTRUSTED_EVENTS.includes(event))) return [];
-  const problems: string[] = [];
-  const guarded = new Map<string, boolean>();
-  const isGuarded = (name: string, trail: string[] = []): boolean => {
-    const known = guarded.get(name);
-    if (known !== undefined) return known;
-    const job = workflow.jobs[name];
-    if (!job || trail.includes(name)) return false;
-    const condition = job.if ?? '';
-    const needs = needsOf(job);
-    // sync-pr-branch itself refuses a commenter without the `permission` it is given (write by default).
-    let result = FORK_GUARD.test(condition) || PUSH_ONLY.test(condition) || stepsUsing(job, 'sync-pr-branch').length > 0;
-    if (!result && !STATUS_FUNCTION.test(condition)) result = needs.some((need) => isGuarded(need, [...trail, name]));
-    if (!result && STATUS_FUNCTION.test(condition))
-      result = needs.some(
-        (need) => isGuarded(need, [...trail, name]) && new RegExp(`needs\\.${need}\\.(outputs\\.[\\w-]+\\s*(==|!=)|result\\s*==\\s*'success')`).test(condition),
-      );
-    guarded.set(name, result);
-    return result;
-  };
-  for (const [name, job] of Object.entries(workflow.jobs)) {
-    if (isPrivileged(job) && !isGuarded(name)) problems.push(`${name}: holds a secret or a self-hosted runner, and a pull request from a fork can start it`);
-    if (events.some((event) => PRIVILEGED_UNTRUSTED_EVENTS.includes(event))) {
-      const checksOutHead = (job.steps ?? []).some(
-        (step) => step.uses?.startsWith('actions/checkout@') && /pull_request\.head|head_ref|refs\/pull\//.test(JSON.stringify(step.with ?? {})),
-      );
-      const writes = Object.values(permissionMap(job.permissions)).includes('write');
-      if (checksOutHead && (isPrivileged(job) || writes)) problems.push(`${name}: checks out the pull request's head with a secret or a write permission`);
-    }
-  }
-  return problems;
 }
 
 /** What justifies each write permission a job may be granted. */
@@ -243,23 +233,6 @@ export function idTokenProblems({ workflow }: WorkflowFile): string[] {
   return problems;
 }
 
-/** `needs` name jobs of the same workflow, without cycles. */
-export function needsProblems({ workflow }: WorkflowFile): string[] {
-  const problems: string[] = [];
-  for (const [name, job] of Object.entries(workflow.jobs))
-    for (const need of needsOf(job)) if (!(need in workflow.jobs)) problems.push(`${name}: needs ${need}, which is not a job`);
-  const visiting = new Set<string>();
-  const visit = (name: string): boolean => {
-    if (visiting.has(name)) return false;
-    visiting.add(name);
-    const ok = needsOf(workflow.jobs[name] ?? {}).every(visit);
-    visiting.delete(name);
-    return ok;
-  };
-  for (const name of Object.keys(workflow.jobs)) if (!visit(name)) problems.push(`${name}: its needs form a cycle`);
-  return problems;
-}
-
 /** Whether `job` runs after `before`, through its `needs` (directly or not). */
 export function runsAfter(workflow: Workflow, job: string, before: string): boolean {
   const seen = new Set<string>();
@@ -269,71 +242,48 @@ export function runsAfter(workflow: Workflow, job: string, before: string): bool
 }
 
 /**
- * Calls of reusable workflows: the called file is an example, every `with:` is one of its inputs and every required input
- * is given, every secret passed is declared and every required one passed, and each `needs.<job>.outputs.<name>` read
- * from a calling job is one of the called workflow's outputs.
+ * Calls of reusable workflows, as GitHub's parser reads caller and callee: the called file is an example with a
+ * workflow_call trigger, every `with:` is one of its inputs and every required input without a default is given, every
+ * secret passed is declared and every required one passed (or inherited), and each `needs.<job>.outputs.<name>` read
+ * from a calling job is one of the called workflow's outputs (its raw YAML: the parser's model leaves outputs out).
  *
  * @returns one message a problem
  */
-export function reusableCallProblems({ workflow, text }: WorkflowFile): string[] {
+export async function reusableCallProblems({ file, text }: WorkflowFile): Promise<string[]> {
   const problems: string[] = [];
-  for (const [name, job] of Object.entries(workflow.jobs)) {
-    if (!job.uses?.startsWith('./')) continue;
-    const called = calledExample(job);
+  for (const job of (await templateOf(text, file)).jobs) {
+    if (job.type !== 'reusableWorkflowJob' || !job.ref.value.startsWith('./')) continue;
+    const name = job.id.value;
+    const called = calledExample({ uses: job.ref.value });
     if (!called) {
-      problems.push(`${name}: calls ${job.uses}, and no example of that name exists`);
+      problems.push(`${name}: calls ${job.ref.value}, and no example of that name exists`);
       continue;
     }
-    const spec = called.workflow.on.workflow_call;
+    const spec = (await templateOf(called.text, called.file)).events.workflow_call;
     if (spec === undefined) {
       problems.push(`${name}: calls ${called.file}, which has no workflow_call trigger`);
       continue;
     }
-    const inputs = spec?.inputs ?? {};
-    const secrets = spec?.secrets ?? {};
-    for (const key of Object.keys(job.with ?? {})) if (!(key in inputs)) problems.push(`${name}: ${called.file} has no input "${key}"`);
+    const inputs = spec.inputs ?? {};
+    const secrets = spec.secrets ?? {};
+    const given = mappingKeys(job['input-values']);
+    for (const key of given) if (!(key in inputs)) problems.push(`${name}: ${called.file} has no input "${key}"`);
     for (const [input, declared] of Object.entries(inputs))
-      if (declared.required && declared.default === undefined && !(input in (job.with ?? {}))) problems.push(`${name}: ${called.file} needs input "${input}"`);
-    const passed = job.secrets === 'inherit' ? Object.keys(secrets) : Object.keys(job.secrets ?? {});
+      if (declared.required && declared.default === undefined && !given.includes(input)) problems.push(`${name}: ${called.file} needs input "${input}"`);
+    const passed = job['inherit-secrets'] ? Object.keys(secrets) : mappingKeys(job['secret-values']);
     for (const secret of passed) if (!(secret in secrets)) problems.push(`${name}: ${called.file} declares no secret "${secret}"`);
     for (const [secret, declared] of Object.entries(secrets))
       if (declared.required && !passed.includes(secret)) problems.push(`${name}: ${called.file} needs secret "${secret}"`);
-    const outputs = Object.keys(spec?.outputs ?? {});
+    const raw = parse(called.text) as { on?: { workflow_call?: { outputs?: Record<string, unknown> } | null } };
+    const outputs = Object.keys(raw.on?.workflow_call?.outputs ?? {});
     for (const match of text.matchAll(new RegExp(`needs\\.${name}\\.outputs\\.([\\w-]+)`, 'g')))
       if (!outputs.includes(match[1]!)) problems.push(`reads needs.${name}.outputs.${match[1]}, which ${called.file} does not declare`);
   }
   return problems;
 }
 
-/**
- * GitHub's filter pattern for branches and tags, as a regular expression: `*` any characters but `/`, `**` any
- * characters, `?` and `+` zero-or-one and one-or-more of the preceding character, `[…]` a character class.
- * Source: docs.github.com, "Workflow syntax for GitHub Actions", "Filter pattern cheat sheet".
- */
-export function filterPatternToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index]!;
-    if (char === '*') {
-      if (pattern[index + 1] === '*') {
-        source += '.*';
-        index++;
-      } else source += '[^/]*';
-    } else if (char === '?' || char === '+') source += char;
-    else if (char === '[') {
-      const end = pattern.indexOf(']', index);
-      source += pattern.slice(index, end + 1);
-      index = end;
-    } else source += char.replace(/[.\\^$|(){}]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
-/** Whether one of a workflow's tag filters matches the tag name. */
-export function tagTriggers(workflow: Workflow, tag: string): boolean {
-  const push = workflow.on['push'] as { tags?: string[] } | null | undefined;
-  return (push?.tags ?? []).some((pattern) => filterPatternToRegExp(pattern).test(tag));
-}
+/** Whether a push of the tag `5.1.5b1` (a beta) starts the workflow, as the rehearsal matches `on:`. */
+const betaTagStarts = (template: WorkflowTemplate): boolean => whyNot(template, { name: 'push', payload: { ref: 'refs/tags/5.1.5b1' } }) === undefined;
 
 /**
  * A GitHub release marked latest (`gh release create … --latest`) only where the version cannot be a beta: the workflow's
@@ -341,20 +291,21 @@ export function tagTriggers(workflow: Workflow, tag: string): boolean {
  *
  * @returns one message a problem
  */
-export function latestReleaseProblems({ workflow }: WorkflowFile): string[] {
+export async function latestReleaseProblems({ file, text, workflow }: WorkflowFile): Promise<string[]> {
   const problems: string[] = [];
+  const template = await templateOf(text, file);
+  // A beta may be released: a beta tag starts it, or another event than a push does (a dispatch, a merged pull request).
+  const betaPossible = betaTagStarts(template) || Object.keys(template.events).some((event) => event !== 'push');
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const script = scriptsOf(job);
     const latestInput = stepsUsing(job, 'publish-github-release').some((step) => String(step.with?.['latest']) === 'true');
     if (latestInput) {
       // publish-github-release's latest: auto never makes a pre-release latest; true on a possible beta would.
-      const betaPossible = !('push' in workflow.on) || tagTriggers(workflow, '5.1.5b1') || Object.keys(workflow.on).some((event) => event !== 'push');
       if (betaPossible) problems.push(`${name}: marks the GitHub release latest, though its version may be a beta`);
       continue;
     }
     if (!/\bgh release create\b/.test(script) || !/--latest\b(?!=false)/.test(script)) continue;
     const betaAware = /\*b\*/.test(script) && /--latest=false/.test(script) && /--prerelease/.test(script);
-    const betaPossible = !('push' in workflow.on) || tagTriggers(workflow, '5.1.5b1') || Object.keys(workflow.on).some((event) => event !== 'push');
     if (betaPossible && !betaAware) problems.push(`${name}: marks the GitHub release latest, though its version may be a beta`);
   }
   return problems;

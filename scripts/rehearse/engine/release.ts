@@ -17,7 +17,10 @@ export interface ReleaseRepository extends RehearsedRepository {
   readonly bare: string;
 }
 
-/** `file › job` (a called workflow's job as `file › caller › job`) → the result the release expects. */
+/**
+ * `file › job` (a called workflow's job as `file › caller › job`) → the result the release expects; a step's
+ * outcome as `file › job › <step id>` (`skipped`: its if: was false).
+ */
 export type Expectations = Record<string, Result>;
 
 function repositoryPayload(fullName: string): Record<string, unknown> {
@@ -131,10 +134,12 @@ export class Release {
    */
   private check(ends: WorkflowRunEnd[], expect: Expectations, title: string): void {
     const results = new Map<string, Result>();
+    const steps = new Map<string, Result>();
     for (const end of ends) for (const [job, result] of end.jobs) results.set(job, result);
+    for (const end of ends) for (const [step, result] of end.steps) steps.set(step, result);
     const problems: string[] = [];
     for (const [job, wanted] of Object.entries(expect)) {
-      const got = results.get(job);
+      const got = results.get(job) ?? steps.get(job);
       if (got !== wanted) problems.push(`${job}: ${got ?? 'did not run (no workflow started for it)'}, expected ${wanted}`);
     }
     for (const [job, result] of results)

@@ -39,6 +39,8 @@ export interface WorkflowRunEnd {
   readonly jobs: Map<string, Result>;
   /** Each job's outputs, by the same key. */
   readonly outputs: Map<string, Record<string, string>>;
+  /** Each step's outcome (`skipped` when its if: was false), as `<job key> › <step id, or step N>`; a matrix job's last combination. */
+  readonly steps: Map<string, Result>;
   /** The directory holding the run's artifacts (upload-artifact's stand-in). */
   readonly artifacts: string;
   /** The step that failed first, for the message. */
@@ -226,7 +228,7 @@ export class WorkflowRunner {
       `${path.basename(workflow.file)} (${workflow.name}) on ${event.name}${event.payload.action ? ` ${event.payload.action}` : ''}, run ${runId}`,
     );
     const artifacts = path.join(await this.world.runner(), 'artifacts');
-    const end: WorkflowRunEnd = { workflow, event, jobs: new Map(), outputs: new Map(), artifacts, failures: [] };
+    const end: WorkflowRunEnd = { workflow, event, jobs: new Map(), outputs: new Map(), steps: new Map(), artifacts, failures: [] };
     this.world.github.startWorkflowRun(repository.fullName, runId, workflow.path, checkSha({ event, githubBase }), event.name);
     await this.runJobs({
       workflow,
@@ -459,6 +461,7 @@ export class WorkflowRunner {
     for (const [index, step] of job.steps.entries()) {
       const explicitId = step.id.startsWith('__') ? undefined : step.id;
       const stepWhere = `${where}${explicitId ? ` › ${explicitId}` : ` › step ${index + 1}`}`;
+      const stepKey = `${file} › ${frame.addressPrefix}${id} › ${explicitId ?? `step ${index + 1}`}`;
       const status: Status = { failed, cancelled: false, workspace };
       const contexts: Contexts = { ...base, env, steps, job: { status: failed ? 'failure' : 'success' } };
       const stepIf = (step as { if?: { expression: string } }).if?.expression ?? 'success()';
@@ -471,6 +474,7 @@ export class WorkflowRunner {
             : step.id;
       if (!condition(stepIf, contexts, status, stepWhere)) {
         log.line(`– ${title} (${stepWhere}): skipped, its if: is false`);
+        frame.end.steps.set(stepKey, 'skipped');
         if (explicitId) steps[explicitId] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
         continue;
       }
@@ -523,6 +527,7 @@ export class WorkflowRunner {
         outcome = { ok: false, outputs: {} };
       }
       const stepOutcome: Result = outcome.ok ? 'success' : 'failure';
+      frame.end.steps.set(stepKey, stepOutcome);
       if (!outcome.ok && !continueOnError) {
         failed = true;
         frame.end.failures.push(`${frame.workflow.file} › ${frame.addressPrefix}${id} › ${explicitId ?? `step ${index + 1}`} (${title}) failed`);
