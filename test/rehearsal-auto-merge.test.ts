@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { GitHubApiStandIn } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { freshRequest } from '@exegol-release/testbed/stand-ins/fresh-request.js';
 import { serveReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
 import { serveOpenReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-open-release.js';
 import { serveAppEndpoints, type AppEndpoints, type GitHubApp } from '@exegol-release/testbed/stand-ins/github-api-apps.js';
@@ -25,14 +26,10 @@ let autoMerge: AutoMerge;
 let app: GitHubApp;
 let nextCheck = 1;
 
+/** A REST request with a token (a connection of its own: the stand-in runs in this process). */
 async function call(token: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${api.url}${route}`, {
-    method,
-    headers: { authorization: `token ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  const response = await freshRequest(`${api.url}${route}`, { method, headers: { authorization: `token ${token}` }, ...(body !== undefined ? { body } : {}) });
+  return { status: response.status, json: response.text ? (JSON.parse(response.text) as Record<string, unknown>) : {} };
 }
 
 /** The stand-in for actions/create-github-app-token, run as a step of a job in `repository`. */

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
+import { freshRequest } from '@exegol-release/testbed/stand-ins/fresh-request.js';
 import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
 import { serveOpenReleaseEndpoints, type OpenReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-open-release.js';
 import { serveRunnerEndpoints, type RunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
@@ -166,13 +167,14 @@ export class GitHub {
 
   /** A REST request as a maintainer makes it (the web interface's requests, through the API). @throws Error on a non-2xx answer */
   async request<T>(who: Maintainer, method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${route}`, {
+    // A connection of its own: the stand-in runs in this process (see freshRequest).
+    const response = await freshRequest(`${this.url}${route}`, {
       method,
-      headers: { authorization: `token ${who.token}`, accept: 'application/vnd.github+json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+      headers: { authorization: `token ${who.token}`, accept: 'application/vnd.github+json' },
+      ...(body ? { body } : {}),
     });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${route} as ${who.login}: HTTP ${response.status} ${text}`);
+    const text = response.text;
+    if (response.status < 200 || response.status > 299) throw new Error(`${method} ${route} as ${who.login}: HTTP ${response.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 

@@ -6,6 +6,7 @@ import { chmod, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { freshRequest } from '@exegol-release/testbed/stand-ins/fresh-request.js';
 import { gitAsync } from '../github.js';
 
 /** What a stand-in gets: the step's `with:` (evaluated), the job's workspace and runner directory, its token and context. */
@@ -104,13 +105,19 @@ async function createGitHubAppToken(call: StandInCall): Promise<{ outputs: Recor
   const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 540, iss: appId })}`;
   const jwt = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), createPrivateKey(key)).toString('base64url')}`;
   const request = async (method: string, route: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${call.apiUrl}${route}`, {
+    const response = await freshRequest(`${call.apiUrl}${route}`, {
       method,
-      headers: { authorization: `Bearer ${jwt}`, accept: 'application/vnd.github+json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+      headers: { authorization: `Bearer ${jwt}`, accept: 'application/vnd.github+json' },
+      ...(body !== undefined ? { body } : {}),
     });
-    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok) throw new Error(`actions/create-github-app-token: ${method} ${route}: HTTP ${response.status} ${String(answer['message'] ?? '')}`);
+    let answer: Record<string, unknown> = {};
+    try {
+      answer = JSON.parse(response.text || '{}') as Record<string, unknown>;
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (response.status < 200 || response.status > 299)
+      throw new Error(`actions/create-github-app-token: ${method} ${route}: HTTP ${response.status} ${String(answer['message'] ?? '')}`);
     return answer;
   };
   if (!names.length)

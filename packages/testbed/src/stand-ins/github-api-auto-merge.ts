@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CheckRun, GitHubApiStandIn, PullRequest, Review, Status } from './github-api.js';
 import type { ReleaseEndpoints } from './github-api-release.js';
+import { freshRequest } from './fresh-request.js';
 
 /** A protected branch's rules (repos/update-branch-protection's required_pull_request_reviews and required_status_checks). */
 export interface BranchProtection {
@@ -117,13 +118,13 @@ export function serveAutoMerge(api: GitHubApiStandIn, release: ReleaseEndpoints)
       const token = `auto-merge-${randomBytes(9).toString('hex')}`;
       api.tokens.set(token, { login: by, installation: by.endsWith('[bot]'), permissions: { contents: 'write', 'pull-requests': 'write' } });
       try {
-        const response = await fetch(`${api.url}/repos/${repository}/pulls/${pr.number}/merge`, {
+        const response = await freshRequest(`${api.url}/repos/${repository}/pulls/${pr.number}/merge`, {
           method: 'PUT',
-          headers: { authorization: `token ${token}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' },
-          body: JSON.stringify({ merge_method: mergeMethod, sha: pr.head!.sha }),
+          headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' },
+          body: { merge_method: mergeMethod, sha: pr.head!.sha },
         });
-        const answer = (await response.json()) as { sha?: string; message?: string };
-        if (!response.ok) throw new Error(`auto-merge of ${repository}#${pr.number}: HTTP ${response.status} ${answer.message ?? ''}`);
+        const answer = JSON.parse(response.text || '{}') as { sha?: string; message?: string };
+        if (response.status !== 200) throw new Error(`auto-merge of ${repository}#${pr.number}: HTTP ${response.status} ${answer.message ?? ''}`);
         const entry = { repository, number: pr.number!, sha: answer.sha!, by, mergeMethod };
         merged.push(entry);
         done.push(entry);
