@@ -30,6 +30,7 @@ async function call(name: string, given: Record<string, string>, env: Record<str
     runnerDirectory,
     token: 'ghs_unused',
     github: { repository: 'ThePorgs/Exegol-images', sha: '0'.repeat(40), ref: 'refs/heads/dev' },
+    apiUrl: 'http://127.0.0.1:9',
     cloneUrl: () => 'unused',
     artifacts: path.join(runnerDirectory, 'artifacts'),
     addPath: () => undefined,

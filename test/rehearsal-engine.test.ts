@@ -3,7 +3,7 @@
 // GitHub's evaluator under events shaped as GitHub sends them.
 import { describe, expect, it } from 'vitest';
 import { condition, evaluate } from '../scripts/rehearse/engine/expressions.js';
-import { filterPattern, passesFilter, whyNot, type WebhookEvent } from '../scripts/rehearse/engine/events.js';
+import { filterPattern, passesFilter, whyNot, workflowDispatchEvent, type WebhookEvent } from '../scripts/rehearse/engine/events.js';
 import { githubContext } from '../scripts/rehearse/engine/runner.js';
 import { loadWorkflow, repositoryWorkflows } from '../scripts/rehearse/engine/workflows.js';
 
@@ -112,5 +112,59 @@ describe('the example workflows under GitHub’s parser', () => {
     expect(evaluate('contains(fromJSON(\'["full","ad"]\'), \'ad\')', {}, status, 'x')).toBe(true);
     expect(evaluate("format('{0}-{1}', 'full', '3.1.6')", {}, status, 'x')).toBe('full-3.1.6');
     expect(() => evaluate('nosuch(1)', {}, status, 'where')).toThrow(/where: \$\{\{ nosuch\(1\) \}\}/);
+  });
+});
+
+describe('workflow_dispatch, as GitHub sends it', () => {
+  const dispatch = async (file: string, inputs: Record<string, string>) => {
+    const workflow = await loadWorkflow(file);
+    return workflowDispatchEvent(workflow.template.events['workflow_dispatch'] as Parameters<typeof workflowDispatchEvent>[0], {
+      workflowPath: workflow.path,
+      ref: 'refs/heads/master',
+      sha: 'd'.repeat(40),
+      inputs,
+      repository: { full_name: 'ThePorgs/Exegol' },
+      sender: { login: 'maintainer-alice' },
+    });
+  };
+
+  it('types the inputs context as declared (booleans as booleans) and keeps github.event.inputs as strings, defaults filled', async () => {
+    const event = await dispatch('wrapper/prepare_release.yml', { bump: 'release' });
+    expect(event.payload).toMatchObject({
+      inputs: { bump: 'release', version: '', 'dry-run': 'false' },
+      ref: 'refs/heads/master',
+      workflow: '.github/workflows/prepare_release.yml',
+      sender: { login: 'maintainer-alice' },
+    });
+    expect(event.inputs).toEqual({ bump: 'release', version: '', 'dry-run': false });
+    const status = { failed: false, cancelled: false };
+    const contexts = { inputs: event.inputs!, github: githubContext('ThePorgs/Exegol', event, 'http://api') };
+    expect(evaluate('inputs.dry-run', contexts, status, 'x')).toBe(false);
+    expect(evaluate('github.event.inputs.dry-run', contexts, status, 'x')).toBe('false');
+    expect(condition("github.event.inputs.dry-run == 'false' && !inputs.dry-run", contexts, status, 'x')).toBe(true);
+    expect(contexts.github).toMatchObject({
+      event_name: 'workflow_dispatch',
+      ref: 'refs/heads/master',
+      ref_name: 'master',
+      sha: 'd'.repeat(40),
+      actor: 'maintainer-alice',
+    });
+    expect((await dispatch('wrapper/prepare_release.yml', { 'dry-run': 'true' })).inputs!['dry-run']).toBe(true);
+  });
+
+  it('refuses what GitHub answers 422: an undeclared input, a choice outside its options, a boolean that is not one', async () => {
+    await expect(dispatch('wrapper/prepare_release.yml', { tag: '5.1.5' })).rejects.toThrow(/Unexpected inputs provided: \["tag"\]/);
+    await expect(dispatch('wrapper/prepare_release.yml', { bump: 'final' })).rejects.toThrow(/'final' for input 'bump' not in the list of allowed values/);
+    await expect(dispatch('images/prepare_release.yml', { 'dry-run': 'yes' })).rejects.toThrow(/'yes' for input 'dry-run' is not a valid boolean/);
+    await expect(dispatch('wrapper/entrypoint_release.yml', {})).rejects.toThrow(/has no workflow_dispatch/);
+  });
+
+  it('starts only the workflow it was dispatched to, even when another also has on: workflow_dispatch, and even from a GITHUB_TOKEN', async () => {
+    const event = await dispatch('images/prepare_release.yml', {});
+    const prepare = await loadWorkflow('images/prepare_release.yml');
+    const nightly = await loadWorkflow('images/nightly.yml');
+    expect(whyNot(prepare.template, event, prepare.path)).toBeUndefined();
+    expect(whyNot(nightly.template, event, nightly.path)).toBe('dispatched to .github/workflows/prepare_release.yml');
+    expect(whyNot(prepare.template, { ...event, byGithubToken: true }, prepare.path)).toBeUndefined();
   });
 });

@@ -84,8 +84,8 @@ describe.concurrent('npm run rehearse', () => {
   it('rehearses the wrapper, then the images, in the maintainers\u2019 order; every check holds; nothing is left behind', async ({ expect }) => {
     const run = await rehearse();
     expect(run.code, run.output).toBe(0);
-    // The only failures: each gate's runs before the approval (the wrapper's pull request opened; the images' opened, then
-    // its checklist ticked), as on GitHub.
+    // The only failures: each gate's runs before the approval (each release pull request opened, then its checklist
+    // ticked), as on GitHub.
     const gate = (workflow: string) =>
       expect.stringMatching(
         new RegExp(
@@ -95,8 +95,10 @@ describe.concurrent('npm run rehearse', () => {
     const handPushed = expect.stringMatching(
       /^✗ \d+\. The tag is annotated, on master at a merge commit, and signed by an allowed signer \(run · entrypoint_release\.yml › hand-pushed-tag › check, /,
     );
-    // Then the two hand-pushed tags refused after the wrapper's release; the pipelines form's gate before the approval.
+    // The wrapper's gate before the approval (opened, checklist ticked); the two hand-pushed tags refused after the
+    // wrapper's release; the images' gate twice before the approval; the pipelines form's gate before the approval.
     expect(run.output.match(/^✗ .*$/gm)).toEqual([
+      gate('entrypoint_prerelease.yml'),
       gate('entrypoint_prerelease.yml'),
       handPushed,
       handPushed,
@@ -106,19 +108,21 @@ describe.concurrent('npm run rehearse', () => {
     ]);
     expectInOrder(expect, run.output, [
       'Docs pull request Exegol-docs dev-wrapper → main',
-      'Release pull request dev → master "Release 5.1.5"',
+      'Run workflow prepare_release.yml on master',
+      'Run actions/create-github-app-token@',
+      'Run OWNER/exegol-release-actions/actions/open-release-pr@<sha>',
+      'Release checklist ticked',
       'Approved by a maintainer',
-      'Merged with a merge commit',
       'Run OWNER/exegol-release-actions/actions/bump-version@<sha>',
       'Run OWNER/exegol-release-actions/actions/publish-pypi-sdist@<sha>',
       'Run OWNER/exegol-release-actions/actions/publish-github-release@<sha>',
       'Merge the open pull request from dev-wrapper with a merge commit',
       'Move dev to the next beta',
-      'Release pull request dev → main "Release 3.1.6"',
+      'Run workflow prepare_release.yml on main',
+      'Run OWNER/exegol-release-actions/actions/open-release-pr@<sha>',
       'Run OWNER/exegol-release-actions/actions/check-runners@<sha> (check-runners · pre-release.yml › runners › step 1',
       'Release checklist ticked',
       'Approved by a maintainer once the builds passed',
-      'Merged with a merge commit',
       'Run OWNER/exegol-release-actions/actions/bump-version@<sha>',
       'Every flavour, both tags',
       'Run OWNER/exegol-release-actions/actions/publish-github-release@<sha> (publish-github-release · sub_release.yml › github-release › release',
@@ -143,18 +147,28 @@ describe.concurrent('npm run rehearse', () => {
       /^✓ dispatch_preprod_base\.yml sent one preprod-base-pipeline to ThePorgs\/Pipelines with PIPELINE_PAT, payload exactly \{sha, image_version\}/m,
       /^✓ the pull request's head [0-9a-f]{7} holds 6 commit statuses, one for each build and test job of the run/m,
       /^✓ Exegol-images' merge gate \(verify-release-pr\.yml\) read the 6 statuses on the head after the approval, and passed$/m,
+      /^✓ pull request #1 was opened by exegol-release\[bot\], the release App's token: its events started the pre-release workflows$/m,
+      /^✓ #2 was merged by auto-merge as the account that enabled it \(exegol-release\[bot\]\), with a merge commit$/m,
     ])
       expect(run.output).toMatch(check);
     expect(run.output).not.toMatch(/^✗ (?!\d+\. )/m);
     expect(run.output).toMatch(/Rehearsed wrapper and images and pipelines in [\d.]+ s: \d+ steps/);
-    // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; a push with a job's token starts nothing.
-    expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
+    // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; a push with a job's token starts
+    // nothing, one with the App's token starts workflows.
+    expect(run.output).toContain('event pull_request (closed): #1 merged by exegol-release[bot] (auto-merge) → entrypoint_release.yml');
+    expect(run.output).toContain('event push: dev pushed by exegol-release[bot] → entrypoint_nightly.yml');
+    expect(run.output).toContain('event pull_request (opened): #2 opened by exegol-release[bot] → pre-release.yml, verify-release-pr.yml');
     expect(run.output).toMatch(/event push: [^\n]* pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow/);
     // Per release (the wrapper's; the images' release and its beta), what GitHub's evaluator decided.
     const counts = evaluationCounts(run.output);
     expect(counts.length, run.output).toBeGreaterThanOrEqual(3);
     for (const [conditions, expressions] of counts) expect(conditions > 0 && expressions > 0, String(counts)).toBe(true);
-    expect(run.output).toMatch(/^ {2}maintainer actions \(\d+\): /m);
+    // Each release: one dispatch and one approval (its checklist ticked), no more.
+    expect(run.output.match(/^ {2}maintainer actions \(.*$/gm)).toEqual([
+      '  maintainer actions (2): maintainer-alice dispatched prepare_release.yml → maintainer-bob approved #1 (checklist ticked)',
+      '  maintainer actions (2): maintainer-alice dispatched prepare_release.yml → maintainer-bob approved #2 (checklist ticked)',
+    ]);
+    expect(run.output.match(/^✓ the maintainers acted 2 time\(s\), at most 2: /gm)).toHaveLength(2);
     expect(run.output).toContain('instead: a git clone of the hosted bare repository');
     expect(run.leftFiles).toEqual([]);
     expect(run.leftProcesses).toEqual([]);
@@ -190,24 +204,23 @@ describe.concurrent('npm run rehearse', () => {
     const run = await rehearse(['--only', 'wrapper']);
     expect(run.code, run.output).toBe(0);
     expect(run.output).not.toContain('The images:');
-    // The only failures: the gate's run on the opened pull request, before any approval, as on GitHub; then the check of
-    // each hand-pushed tag after the release.
+    // The only failures: the gate's runs before the approval (the pull request opened, its checklist ticked), as on
+    // GitHub; then the check of each hand-pushed tag after the release.
+    const gate = expect.stringMatching(
+      /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · entrypoint_prerelease\.yml › verify › step 1, /,
+    );
     const handPushed = expect.stringMatching(
       /^✗ \d+\. The tag is annotated, on master at a merge commit, and signed by an allowed signer \(run · entrypoint_release\.yml › hand-pushed-tag › check, /,
     );
-    expect(run.output.match(/^✗ .*$/gm)).toEqual([
-      expect.stringMatching(
-        /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/verify-release-pr@<sha> \(verify-release-pr · entrypoint_prerelease\.yml › verify › step 1, /,
-      ),
-      handPushed,
-      handPushed,
-    ]);
+    expect(run.output.match(/^✗ .*$/gm)).toEqual([gate, gate, handPushed, handPushed]);
     expectInOrder(expect, run.output, [
       'Docs pull request Exegol-docs dev-wrapper → main',
-      'Release pull request dev → master "Release 5.1.5"',
+      'Run workflow prepare_release.yml on master',
+      'Run actions/create-github-app-token@',
+      'Run OWNER/exegol-release-actions/actions/open-release-pr@<sha>',
+      'Release checklist ticked',
       'Approved by a maintainer',
       'Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha>',
-      'Merged with a merge commit',
       'The merged pull request is a release pull request dev → master, approved, merged with a merge commit',
       "Write the tag message (the pull request's description)",
       'Run OWNER/exegol-release-actions/actions/bump-version@<sha>',
@@ -220,11 +233,24 @@ describe.concurrent('npm run rehearse', () => {
       'The merged pull request is a release pull request dev → master, approved, merged with a merge commit',
       'Does dev still hold the released version?',
     ]);
-    expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
+    expect(run.output).toContain('event workflow_dispatch: prepare_release.yml dispatched by maintainer-alice → prepare_release.yml');
+    expect(run.output).toContain('event pull_request (opened): #1 opened by exegol-release[bot] → entrypoint_prerelease.yml');
+    expect(run.output).toMatch(
+      /^ {2}auto-merge of #1 \(enabled by exegol-release\[bot\]\): waiting: 0 of 1 approving review\(s\) by people with write access; /m,
+    );
+    expect(run.output).toContain('auto-merge of #1 (enabled by exegol-release[bot]): every requirement met: merged');
+    expect(run.output).toContain('event pull_request (closed): #1 merged by exegol-release[bot] (auto-merge) → entrypoint_release.yml');
     expect(run.output).toMatch(/^ {2}– Move dev to the next beta \(entrypoint_release\.yml › next-beta › bump\): skipped, its if: is false$/m);
     expect(evaluationCounts(run.output)).toEqual([[expect.any(Number), expect.any(Number)]]);
-    expect(run.output).toMatch(/^ {2}maintainer actions \(4\): maintainer-alice made dev final .* → maintainer-bob approved #1 → maintainer-alice merged #1$/m);
+    expect(run.output).toMatch(
+      /^ {2}maintainer actions \(2\): maintainer-alice dispatched prepare_release\.yml → maintainer-bob approved #1 \(checklist ticked\)$/m,
+    );
     for (const check of [
+      /^✓ pull request #1 was opened by exegol-release\[bot\], the release App's token: its events started the pre-release workflows$/m,
+      /^✓ #1 was merged by auto-merge as the account that enabled it \(exegol-release\[bot\]\), with a merge commit$/m,
+      /^✓ auto-merge waited: 2 evaluation\(s\) refused it \(.*\), then it merged at .*, after the approval \(.*\) and the gate "Release pull request" passing on the head/m,
+      /^✓ dev's version commit [0-9a-f]{7} was pushed by exegol-release\[bot\] \(prepare_release\.yml's App token\)/m,
+      /^✓ at the tag, the submodules exegol-images and exegol-resources are at the tips of their main/m,
       /^✓ tag 5\.1\.5 is annotated, its message the pull request's description, by Maintainer Alice/m,
       /^✓ tag 5\.1\.5 is signed and verifies with git using only the public SSH key of TAG_SIGNING_KEY$/m,
       /^✓ dev descends from the tag, one commit after it, and holds 5\.1\.6b1 in both version files$/m,
@@ -258,14 +284,15 @@ describe.concurrent('npm run rehearse', () => {
       ),
     ]);
     expectInOrder(expect, run.output, [
-      'Release pull request dev → main "Release 3.1.6"',
+      'Run workflow prepare_release.yml on main',
+      'Run actions/create-github-app-token@',
+      'Run OWNER/exegol-release-actions/actions/open-release-pr@<sha>',
       'Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha> (verify-release-pr · pre-release.yml › release-pr › release',
       'Run OWNER/exegol-release-actions/actions/check-runners@<sha> (check-runners · pre-release.yml › runners › step 1',
       'Run actions/checkout@',
       'Release checklist ticked',
       'Approved by a maintainer once the builds passed',
       'Run OWNER/exegol-release-actions/actions/verify-release-pr@<sha>',
-      'Merged with a merge commit',
       'Run OWNER/exegol-release-actions/actions/publish-github-release@<sha> (publish-github-release · sub_release.yml › github-release › release',
       'Merge the open pull request from dev-images with a merge commit',
     ]);
@@ -278,8 +305,13 @@ describe.concurrent('npm run rehearse', () => {
       /^✓ the release "Exegol images 3\.1\.6" holds the 10 tools lists of Exegol-docs' dev, each asset's sha256 that of the file$/m,
       /^✓ the docs pull request ThePorgs\/Exegol-docs#1 dev-images → main was merged with a merge commit after the release 3\.1\.6 was published, never before$/m,
       /^✓ tag 3\.1\.6 is annotated, its message the pull request's description/m,
+      /^✓ the release pull request's description lists #1 "Sliver in the full image" \(the notes from 3\.1\.5\) and the 2 checklist items$/m,
+      /^✓ #2 was merged by auto-merge as the account that enabled it \(exegol-release\[bot\]\), with a merge commit$/m,
     ])
       expect(run.output).toMatch(check);
+    expect(run.output).toMatch(
+      /^ {2}maintainer actions \(2\): maintainer-alice dispatched prepare_release\.yml → maintainer-bob approved #2 \(checklist ticked\)$/m,
+    );
     expect(run.output).toMatch(/Rehearsed images in [\d.]+ s: \d+ steps/);
     if (DOCKER_ENGINE_SKIP_REASON) expect(run.output.match(/^ {2}Docker engine: none here .*$/gm)).toHaveLength(1);
     else {
@@ -366,7 +398,9 @@ describe.concurrent('npm run rehearse', () => {
         /^✗ \d+\. Run OWNER\/exegol-release-actions\/actions\/publish-pypi-sdist@<sha> \(publish-pypi-sdist · entrypoint_release\.yml › publish › pypi, /m,
       );
       expect(run.output).toContain('invalid-publisher');
-      expect(run.output).toContain('Rehearsal stopped: after #1 merged by maintainer-alice: entrypoint_release.yml › publish: failure, expected success');
+      expect(run.output).toContain(
+        'Rehearsal stopped: after #1 merged by exegol-release[bot] (auto-merge): entrypoint_release.yml › publish: failure, expected success',
+      );
       expect(run.output).toContain('entrypoint_release.yml › publish: failed (wrapper/entrypoint_release.yml › publish › pypi');
       expect(run.output).toContain('entrypoint_release.yml › github-release: skipped, expected success');
       expect(run.leftFiles).toEqual([]);

@@ -9,11 +9,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
+import { freshRequest } from '@exegol-release/testbed/stand-ins/fresh-request.js';
 import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
 import { serveOpenReleaseEndpoints, type OpenReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-open-release.js';
 import { serveRunnerEndpoints, type RunnerEndpoints } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
+import { serveAppEndpoints, type AppEndpoints, type GitHubApp } from '@exegol-release/testbed/stand-ins/github-api-apps.js';
+import { serveAutoMerge, type AutoMerge } from '@exegol-release/testbed/stand-ins/github-api-auto-merge.js';
+import { releaseChecklist, RELEASE_DESCRIPTION_BEGIN, RELEASE_DESCRIPTION_END } from '@exegol-release/core/release-pr';
 import type { HostedRepository } from './repositories.js';
 import type { Log } from './workflow.js';
+import type { WebhookEvent } from './engine/events.js';
 
 /** A maintainer: their login, role in the repositories, and a personal access token. */
 export interface Maintainer {
@@ -31,6 +36,11 @@ export class GitHub {
   readonly runners: RunnerEndpoints;
   /** open-release-pr's endpoints (pull requests listed, opened, edited, labelled; auto-merge), and each repository's merge settings. */
   readonly openRelease: OpenReleaseEndpoints;
+  /** GitHub Apps and their installation tokens (actions/create-github-app-token's endpoints). */
+  readonly apps: AppEndpoints;
+  /** Branch protection of the rehearsed repositories, and auto-merge. */
+  readonly autoMerge: AutoMerge;
+  private releaseApp?: GitHubApp;
   private remote?: GitHttpRemote;
   private nextToken = 0;
   private nextRun = 7_000_000_000;
@@ -39,6 +49,8 @@ export class GitHub {
     this.endpoints = serveReleaseEndpoints(this.api);
     this.runners = serveRunnerEndpoints(this.api);
     this.openRelease = serveOpenReleaseEndpoints(this.api, this.endpoints, (fullName) => this.cloneUrl(fullName));
+    this.apps = serveAppEndpoints(this.api);
+    this.autoMerge = serveAutoMerge(this.api, this.endpoints);
     this.api.tokens.set(ALICE.token, { login: ALICE.login, installation: false });
     this.api.tokens.set(BOB.token, { login: BOB.login, installation: false });
   }
@@ -67,6 +79,39 @@ export class GitHub {
   async stop(): Promise<void> {
     await this.remote?.close();
     await this.api.stop();
+  }
+
+  /**
+   * ThePorgs' release App (vars.RELEASE_APP_ID, secrets.RELEASE_APP_PRIVATE_KEY), registered once and
+   * installed on ThePorgs for the wrapper and the images with the permissions workflows-examples/README.md
+   * says to grant: Contents and Pull requests, read and write (Metadata read, always).
+   */
+  releaseAppOf(): GitHubApp {
+    this.releaseApp ??= this.apps.register({
+      id: 1_234_567,
+      slug: 'exegol-release',
+      name: 'Exegol release',
+      account: 'ThePorgs',
+      repositories: ['ThePorgs/Exegol', 'ThePorgs/Exegol-images'],
+      permissions: { contents: 'write', pull_requests: 'write' },
+    });
+    return this.releaseApp;
+  }
+
+  /**
+   * The environment that makes git reach github.com's repositories on the git stand-in, for an action
+   * that clones through the API's clone_url and fetches submodules by their github.com URLs
+   * (open-release-pr): GITHUB_SERVER_URL the stand-in's origin (where the action sends its token), and,
+   * through GIT_CONFIG_PARAMETERS (git's own way of passing `-c` to its children, which the action's git
+   * environment keeps), url.<stand-in>/<owner>/<name>.git.insteadOf for https://github.com/<owner>/<name>
+   * with and without `.git`, for each hosted repository.
+   */
+  githubGitEnv(): Record<string, string> {
+    const base = this.remote!.base;
+    const parameters = [...this.endpoints.bare.keys()].flatMap((fullName) =>
+      [`https://github.com/${fullName}.git`, `https://github.com/${fullName}`].map((url) => `'url.${base}/${fullName}.git.insteadOf=${url}'`),
+    );
+    return { GITHUB_SERVER_URL: base, GIT_CONFIG_PARAMETERS: parameters.join(' ') };
   }
 
   /** The clone URL of a hosted repository, as https://github.com/<owner>/<name>.git is. */
@@ -122,13 +167,14 @@ export class GitHub {
 
   /** A REST request as a maintainer makes it (the web interface's requests, through the API). @throws Error on a non-2xx answer */
   async request<T>(who: Maintainer, method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${route}`, {
+    // A connection of its own: the stand-in runs in this process (see freshRequest).
+    const response = await freshRequest(`${this.url}${route}`, {
       method,
-      headers: { authorization: `token ${who.token}`, accept: 'application/vnd.github+json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+      headers: { authorization: `token ${who.token}`, accept: 'application/vnd.github+json' },
+      ...(body ? { body } : {}),
     });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${route} as ${who.login}: HTTP ${response.status} ${text}`);
+    const text = response.text;
+    if (response.status < 200 || response.status > 299) throw new Error(`${method} ${route} as ${who.login}: HTTP ${response.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -218,6 +264,44 @@ export class Maintainers {
     return this.log.step(`Release pull request dev → ${base} "${title}"`, `POST /pulls · ${ALICE.login}`, async () => {
       const created = await this.github.request<OpenedPullRequest>(ALICE, 'POST', `/repos/${this.repository}/pulls`, { title, head: 'dev', base, body });
       return { value: created, lines: [`#${created.number} ${created.html_url}, head ${created.head.sha.slice(0, 7)}`] };
+    });
+  }
+
+  /**
+   * Alice's "Run workflow" of `workflowFile` (e.g. wrapper/prepare_release.yml) on `ref` with `inputs`
+   * (POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches, as the web interface sends
+   * it): the workflow_dispatch event, its inputs checked against the workflow's declaration.
+   */
+  dispatch(
+    release: { dispatchEvent: (file: string, ref: string, inputs: Record<string, string>, sender: Maintainer) => Promise<WebhookEvent> },
+    workflowFile: string,
+    ref: string,
+    inputs: Record<string, string>,
+  ): Promise<WebhookEvent> {
+    return this.log.step(`Run workflow ${path.basename(workflowFile)} on ${ref}`, `workflow_dispatch · ${ALICE.login}`, async () => {
+      const event = await release.dispatchEvent(workflowFile, ref, inputs, ALICE);
+      const given = Object.entries(event.payload['inputs'] as Record<string, string>).map(([name, value]) => `${name}: ${JSON.stringify(value)}`);
+      return { value: event, lines: [`inputs ${given.join(', ') || '(none)'}; ${ref} at ${String(event.sha).slice(0, 7)}`] };
+    });
+  }
+
+  /**
+   * Bob's ticks, as he reviews: every unticked task item in the part of the description open-release-pr
+   * wrote (between its markers) ticked, through PATCH /repos/{owner}/{repo}/pulls/{n} (pulls/update) as
+   * the web interface does when a box is ticked. Nothing when the description has no such part or every
+   * item is ticked. @returns the description before, or undefined
+   */
+  async tick(number: number): Promise<{ from: string } | undefined> {
+    const body = this.github.pull(this.repository, number).body ?? '';
+    const items = releaseChecklist(body).items;
+    if (!items.some((item) => !item.ticked)) return undefined;
+    const begin = body.indexOf(RELEASE_DESCRIPTION_BEGIN);
+    const end = body.indexOf(RELEASE_DESCRIPTION_END, begin);
+    const part = body.slice(begin, end).replace(/^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ \t]\]/gm, '$1[x]');
+    const ticked = `${body.slice(0, begin)}${part}${body.slice(end)}`;
+    return this.log.step('Release checklist ticked', `PATCH /pulls/{n} · ${BOB.login}`, async () => {
+      await this.github.request(BOB, 'PATCH', `/repos/${this.repository}/pulls/${number}`, { body: ticked });
+      return { value: { from: body }, lines: items.filter((item) => !item.ticked).map((item) => `[x] ${item.text}`) };
     });
   }
 

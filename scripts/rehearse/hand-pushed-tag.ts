@@ -70,13 +70,17 @@ export async function rehearseHandPushedTags(world: World, given: HandPushedTagW
     notRunHere: given.notRunHere,
   });
   const allowed = (await readFile(given.allowedSigners, 'utf8')).trim();
-  const release = new Release(engine, {
-    fullName: REPOSITORY,
-    workflows: 'wrapper',
-    secrets: given.secrets,
-    vars: { ...given.vars, RELEASE_TAG_ALLOWED_SIGNERS: allowed },
-    bare: given.wrapper.bare,
-  });
+  const release = new Release(
+    engine,
+    {
+      fullName: REPOSITORY,
+      workflows: 'wrapper',
+      secrets: given.secrets,
+      vars: { ...given.vars, RELEASE_TAG_ALLOWED_SIGNERS: allowed },
+      bare: given.wrapper.bare,
+    },
+    github,
+  );
   world.log.heading(`A release tag pushed by hand after the release: ${TAG} on master's merge commit (RELEASE_TAG_ALLOWED_SIGNERS set)`);
   const clone = await github.checkout(REPOSITORY, path.join(world.root, 'maintainers', 'alice-Exegol-tag'), { ref: 'master', token: ALICE.token });
   const releasesBefore = github.releases(REPOSITORY).length;

@@ -1,20 +1,23 @@
-// The images' release, 3.1.6 on Exegol-images' `main`, in the maintainers' order: the release pull
-// request dev → main opened (images/pre-release.yml's first job), the builder's disk checked
-// (images/sub_build.yml), approved and verified (images/verify-release-pr.yml), merged with a merge
-// commit; then images/release.yml: dev fast-forwarded and the signed tag 3.1.6 on the merge commit
+// The images' release, 3.1.6 on Exegol-images' `main`, in the maintainers' order: images/prepare_release.yml
+// dispatched (the version from the tags: `patch` after 3.1.5), whose App token lets open-release-pr open the
+// release pull request dev → main with the notes of the pull requests merged since 3.1.5 and auto-merge on;
+// opened by the App's bot, it starts images/pre-release.yml (check-runners, the preprod plan) and the gate
+// images/verify-release-pr.yml; a maintainer ticks the checklist and approves, the gate passes and GitHub's
+// auto-merge merges with a merge commit as the App; then images/release.yml: dev fast-forwarded and the signed tag 3.1.6 on the merge commit
 // (images/sub_tag.yml), every flavour and base promoted on Docker Hub, the preprod tags deleted, the
 // GitHub release "Exegol images 3.1.6" (images/sub_release.yml); and a beta's release, not latest.
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type TestImage } from '@exegol-release/testbed/fixtures/images.js';
-import { buildDescription } from '@exegol-release/core/open-release-pr';
-import { releaseChecklist, RELEASE_DESCRIPTION_BEGIN, RELEASE_DESCRIPTION_END } from '@exegol-release/core/release-pr';
+import { neutraliseNotes } from '@exegol-release/core/open-release-pr';
+import { releaseChecklist } from '@exegol-release/core/release-pr';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { evaluationSummary, Release } from './engine/release.js';
 import { WorkflowRunner } from './engine/runner.js';
 import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
+import { releasePullChecks } from './auto-merge-checks.js';
 import type { StepReport } from './workflow.js';
 import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import { createDocs, head, TOOLS_LISTS } from './repositories.js';
@@ -28,11 +31,12 @@ const BETA = '3.1.7b1';
 const PREVIOUS = '3.1.5';
 const DOCKER = { username: 'nwodtuhs', password: 'dckr_pat_rehearsal_read_write_delete' };
 const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
-const CHANGES = "## What's new in 3.1.6\n\n- Sliver in the full image\n- netexec updated in ad\n- Firefox policies for web\n";
+/** The pull request merged into dev since 3.1.5 (squash-merged: its merge commit is dev's commit), which the notes list. */
+const MERGED_CHANGE = 'Sliver in the full image';
 /** The checklist images/prepare_release.yml gives open-release-pr. */
 const CHECKLIST = ['Pre-release images built and their tools tested on both architectures', 'Tools list exported to Exegol-docs'];
-/** The description as open-release-pr writes it (its part between the markers, the checklist unticked), then the maintainers' text. */
-const DESCRIPTION = `${buildDescription({ version: VERSION, previousTag: PREVIOUS, notes: '* Sliver in the full image by @maintainer-alice in #1', submodules: [], checklist: CHECKLIST }).trimEnd()}\n\n${CHANGES}`;
+/** The required status check of main: verify-release-pr.yml's gate job, by its name. */
+const GATE = 'Release pull request gate';
 const IMAGES = ['base', ...FLAVOURS] as const;
 
 /** Where each image lives: flavours in exegol-preprod → exegol, base in exegol-misc-preprod → exegol-misc. */
@@ -73,6 +77,27 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     preprod.set(image, fresh);
   }
   const key = await makeSshKey(path.join(root, 'keys', 'images'), BOT_EMAIL);
+  // dev since 3.1.5: a contributor's pull request, squash-merged (its merge commit is dev's commit), as generate-notes lists it.
+  const state = github.api.repository(REPOSITORY);
+  const mergedChange = Math.max(0, ...state.pulls.keys()) + 1;
+  const mergedAt = new Date().toISOString();
+  state.pulls.set(mergedChange, {
+    number: mergedChange,
+    html_url: `https://github.com/${REPOSITORY}/pull/${mergedChange}`,
+    title: MERGED_CHANGE,
+    user: { login: 'contributor-carol', type: 'User' },
+    state: 'closed',
+    merged: true,
+    merged_at: mergedAt,
+    closed_at: mergedAt,
+    merge_commit_sha: head(images, 'dev'),
+    head: { ref: 'sliver', label: 'contributor-carol:sliver', sha: head(images, 'dev') },
+    base: { ref: 'dev', label: 'ThePorgs:dev', sha: head(images, 'main') },
+  });
+  // The release App prepare_release.yml mints its token with; auto-merge allowed; main requires the gate's check and one approval.
+  const app = github.releaseAppOf();
+  github.openRelease.settings.set(REPOSITORY, { allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: false, allow_auto_merge: true });
+  github.autoMerge.protections.set(REPOSITORY, new Map([['main', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] }]]));
 
   // The self-hosted builders check-runners must see online (images/pre-release.yml › runners), registered on the repository.
   github.runners.repositories.set(REPOSITORY, [
@@ -93,7 +118,10 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   });
 
   log.heading(`The images: Exegol images ${VERSION} (${REPOSITORY}, main)`);
-  log.line(`git: ${images.bare} (main at ${PREVIOUS}, dev one change ahead)`);
+  log.line(`git: ${images.bare} (main at ${PREVIOUS}, dev one change ahead: #${mergedChange} "${MERGED_CHANGE}" by contributor-carol, squash-merged)`);
+  log.line(
+    `the App ${app.slug} (RELEASE_APP_ID ${app.id}) installed on ${REPOSITORY}: contents and pull requests, write; auto-merge allowed; main protected: 1 approval, required check "${GATE}"`,
+  );
   log.line(
     `Docker Hub (registry-1.docker.io, auth.docker.io, hub.docker.com through ${hub.proxyUrl}): production at ${PREVIOUS}, preprod at ${VERSION} and ${BETA} for ${IMAGES.join(', ')}`,
   );
@@ -116,26 +144,38 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     runner: () => world.runner(),
     standInEnv: (labels) => ({ ...world.ghEnv(), ...hub.env(), ...real?.env(labels) }),
     ...(real ? { notRunHere: real.notRunHere, serviceInputs: (action: string) => real.serviceInputs(action) } : {}),
+    serviceEnv: (action): Record<string, string> => (action === 'open-release-pr' ? github.githubGitEnv() : {}),
   });
-  const release = new Release(engine, {
-    fullName: REPOSITORY,
-    workflows: 'images',
-    bare: images.bare,
-    secrets: {
-      DOCKER_USERNAME: DOCKER.username,
-      DOCKER_PASSWORD: DOCKER.password,
-      TAG_SIGNING_KEY: key.privateKey,
-      EXEGOL_DOCS_SSH_DEPLOY_KEY: 'unused: no tools list is exported when nothing is built',
-      RUNNERS_TOKEN: runnersToken,
-      DOCS_TOKEN: docsToken,
+  /** Each maintainer's act of the release 3.1.6, in order (the world's set-up excluded). */
+  const acts: string[] = [];
+  const release = new Release(
+    engine,
+    {
+      fullName: REPOSITORY,
+      workflows: 'images',
+      bare: images.bare,
+      vars: { RELEASE_APP_ID: String(app.id) },
+      secrets: {
+        RELEASE_APP_PRIVATE_KEY: app.privateKey,
+        DOCKER_USERNAME: DOCKER.username,
+        DOCKER_PASSWORD: DOCKER.password,
+        TAG_SIGNING_KEY: key.privateKey,
+        EXEGOL_DOCS_SSH_DEPLOY_KEY: 'unused: no tools list is exported when nothing is built',
+        RUNNERS_TOKEN: runnersToken,
+        DOCS_TOKEN: docsToken,
+      },
     },
-  });
+    github,
+  );
   const maintainers = new Maintainers(github, log, REPOSITORY);
-  const pr = await maintainers.open(`Release ${VERSION}`, 'main', DESCRIPTION);
-  const releaseHead = pr.head.sha;
   // The builds: every image of this version is in preprod already, so the plan builds none; with a Docker engine, all but one flavour.
   await real?.seedOtherArch(VERSION);
-  await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} opened by ${ALICE.login}`, {
+  // One click: prepare_release.yml on main with its defaults (no version: `patch` after the highest final tag, 3.1.5 → 3.1.6).
+  const dispatched = await maintainers.dispatch(release, 'images/prepare_release.yml', 'main', { version: '', bump: 'patch', 'dry-run': 'false' });
+  acts.push(`${ALICE.login} dispatched prepare_release.yml`);
+  // The pull request the App opens starts the pre-release pipeline and the gate.
+  await release.event(dispatched, `prepare_release.yml dispatched by ${ALICE.login}`, {
+    'prepare_release.yml › prepare': 'success',
     'pre-release.yml › release-pr': 'success',
     'pre-release.yml › runners': 'success',
     'sub_preprod.yml › preprod › plan': 'success',
@@ -154,36 +194,43 @@ export async function rehearseImages(world: World): Promise<Check[]> {
       ? `check-runners ran first: step ${order.runners}, before the pre-release's first self-hosted or build job${order.builds ? ` (step ${order.builds})` : ' (none ran: every image is in preprod)'}`
       : 'check-runners did not run',
   );
+  const pr = [...state.pulls.values()].find((pull) => pull.state === 'open' && pull.head?.ref === 'dev' && pull.base?.ref === 'main');
+  if (!pr) throw new Error('prepare_release.yml opened no pull request dev → main');
+  const releaseHead = pr.head!.sha!;
   // The maintainer ticks the release checklist with the approval, as the merge gate requires (require-checklist).
-  const ticked = await tickChecklist(world, pr.number);
+  const ticked = await maintainers.tick(pr.number!);
   if (ticked)
     await release.event(
-      release.pullRequestEvent('edited', github.pull(REPOSITORY, pr.number), BOB, { changes: { body: { from: ticked.from } } }),
+      release.pullRequestEvent('edited', github.pull(REPOSITORY, pr.number!), BOB, { changes: { body: { from: ticked.from } } }),
       `#${pr.number} checklist ticked by ${BOB.login}`,
       { 'pre-release.yml › release-pr': 'skipped', 'verify-release-pr.yml › verify': 'failure' },
     );
-  const review = (await maintainers.approve(pr.number, 'Approved by a maintainer once the builds passed')) as { state: string; commit_id: string };
-  await release.event(release.reviewEvent(github.pull(REPOSITORY, pr.number), BOB, review), `#${pr.number} approved by ${BOB.login}`, {
-    'verify-release-pr.yml › verify': 'success',
-  });
-  await release.pushedBy(ALICE, () => maintainers.merge(pr.number, releaseHead, 'main'));
-  const mergeCommit = head(images, 'main');
-  const [released] = await release.event(
-    release.pullRequestEvent('closed', github.pull(REPOSITORY, pr.number), ALICE),
-    `#${pr.number} merged by ${ALICE.login}`,
+  const review = (await maintainers.approve(pr.number!, 'Approved by a maintainer once the builds passed')) as { state: string; commit_id: string };
+  acts.push(`${BOB.login} approved #${pr.number}${ticked ? ' (checklist ticked)' : ''}`);
+  // The approval re-runs the gate; it passes, auto-merge merges, and the `closed` event runs release.yml.
+  const ends = await release.event(
+    release.reviewEvent(github.pull(REPOSITORY, pr.number!), BOB, review),
+    `#${pr.number} approved by ${BOB.login}`,
+    { 'verify-release-pr.yml › verify': 'success' },
     {
-      'release.yml › tag': 'success',
-      'sub_tag.yml › tag › tag': 'success',
-      'release.yml › release': 'success',
-      'sub_release.yml › release › promote': 'success',
-      'sub_release.yml › release › github-release': 'success',
-      'sub_release.yml › release › docs': 'success',
+      expect: {
+        'release.yml › tag': 'success',
+        'sub_tag.yml › tag › tag': 'success',
+        'release.yml › release': 'success',
+        'sub_release.yml › release › promote': 'success',
+        'sub_release.yml › release › github-release': 'success',
+        'sub_release.yml › release › docs': 'success',
+      },
     },
   );
+  const merged = release.merges[0];
+  const mergeCommit = merged?.sha ?? '';
+  const released = ends.find((end) => end.workflow.file === 'images/release.yml');
   const docsAfterRelease = structuredClone(github.pull(DOCS, docsPull.number));
   const tagOutputs = released?.outputs.get('release.yml › tag') ?? {};
   const devAfterTag = head(images, 'dev');
   log.line(evaluationSummary());
+  log.line(`maintainer actions (${acts.length}): ${acts.join(' → ')}`);
 
   // The final release's end state, read before the beta moves the floating tags.
   const digests = await Promise.all(
@@ -235,8 +282,8 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   // The whole message (tagFacts' subject folds the first paragraph, open-release-pr's marker lines, into one line), its signature cut.
   const tagMessage = git(images.bare, 'for-each-ref', '--format=%(contents)', `refs/tags/${VERSION}`).split('-----BEGIN SSH SIGNATURE-----')[0]!.trim();
   const signature = verifyTag(images.bare, VERSION, { allowedSigners: key.allowedSigners });
-  const pull = github.pull(REPOSITORY, pr.number);
-  const comments = github.api.repository(REPOSITORY).comments.get(pr.number) ?? [];
+  const pull = github.pull(REPOSITORY, pr.number!);
+  const comments = github.api.repository(REPOSITORY).comments.get(pr.number!) ?? [];
   const releases = github.releases(REPOSITORY);
   const final = releases.find((entry) => entry.tag_name === VERSION);
   const beta = releases.find((entry) => entry.tag_name === BETA);
@@ -250,6 +297,15 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   const docsMerge = docsAfterRelease.merge_commit_sha ?? '';
   return [
     ...(real ? await real.checks(VERSION) : []),
+    ...releasePullChecks(github, REPOSITORY, images.bare, pr.number!, { bot: `${app.slug}[bot]`, gate: GATE, merge: merged, acts }),
+    {
+      text: `the release pull request's description lists #${mergedChange} "${MERGED_CHANGE}" (the notes from ${PREVIOUS}) and the ${CHECKLIST.length} checklist items`,
+      ok:
+        (pull.body ?? '').includes(neutraliseNotes(`* ${MERGED_CHANGE} by @contributor-carol in https://github.com/${REPOSITORY}/pull/${mergedChange}`)) &&
+        releaseChecklist(pull.body ?? '')
+          .items.map((item) => item.text)
+          .join('\n') === CHECKLIST.join('\n'),
+    },
     {
       text: `check-runners ran before the pre-release's builds (step ${order.runners}), with builders online for AMD64 and ARM64`,
       ok: order.runners > 0 && (order.builds === 0 || order.runners < order.builds),
@@ -286,7 +342,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
     },
     {
       text: `tag ${VERSION} is annotated, its message the pull request's description (Markdown heading kept), and peels to the merge commit`,
-      ok: facts.type === 'tag' && tagMessage === (pull.body ?? '').trim() && tagMessage.includes(CHANGES.trim()) && facts.commit === mergeCommit,
+      ok: facts.type === 'tag' && tagMessage === (pull.body ?? '').trim() && tagMessage.includes(MERGED_CHANGE) && facts.commit === mergeCommit,
     },
     {
       text: `the release checklist's ${CHECKLIST.length} items were ticked by the maintainer who approved, before the approval`,
@@ -331,24 +387,4 @@ function runnersFirst(steps: readonly StepReport[]): { runners: number; builds: 
   const runners = steps.find((step) => step.what.startsWith('check-runners ·'))?.number ?? 0;
   const builds = steps.find((step) => /sub_preprod\.yml|sub_build\.yml/.test(step.what))?.number ?? 0;
   return { runners, builds };
-}
-
-/**
- * The approving maintainer's ticks: every unticked task item in the part of the description
- * open-release-pr wrote (between its markers) ticked, through PATCH /repos/{owner}/{repo}/pulls/{n}
- * (pulls/update) as the web interface does when a maintainer ticks a box. Nothing when the
- * description has no such part or every item is ticked. @returns the description before, or undefined
- */
-async function tickChecklist(world: World, number: number): Promise<{ from: string } | undefined> {
-  const body = world.github.pull(REPOSITORY, number).body ?? '';
-  const items = releaseChecklist(body).items;
-  if (!items.some((item) => !item.ticked)) return undefined;
-  const begin = body.indexOf(RELEASE_DESCRIPTION_BEGIN);
-  const end = body.indexOf(RELEASE_DESCRIPTION_END, begin);
-  const part = body.slice(begin, end).replace(/^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ \t]\]/gm, '$1[x]');
-  const ticked = `${body.slice(0, begin)}${part}${body.slice(end)}`;
-  return world.log.step('Release checklist ticked', `PATCH /pulls/{n} · ${BOB.login}`, async () => {
-    await world.github.request(BOB, 'PATCH', `/repos/${REPOSITORY}/pulls/${number}`, { body: ticked });
-    return { value: { from: body }, lines: items.filter((item) => !item.ticked).map((item) => `[x] ${item.text}`) };
-  });
 }

@@ -186,25 +186,33 @@ async function rehearse(world: World, root: string): Promise<Check[]> {
     standInEnv: () => ({ REHEARSAL_GITHUB_API_URL: github.url, ...hub.env() }),
     notRunHere: NOT_RUN_HERE,
   });
-  const imagesRepository = new Release(engine, {
-    fullName: IMAGES,
-    workflows: 'pipelines/exegol-images',
-    bare: images.bare,
-    secrets: { PIPELINE_PAT: dispatchToken, TAG_SIGNING_KEY: key.privateKey },
-    vars: { RELEASE_TAGGER_NAME: 'Maintainer Alice', RELEASE_TAGGER_EMAIL: TAGGER_EMAIL },
-  });
-  const pipelinesRepository = new Release(engine, {
-    fullName: PIPELINES,
-    workflows: 'pipelines/pipelines-repository',
-    bare: pipelines.bare,
-    secrets: {
-      DOCKER_USERNAME: DOCKER.username,
-      DOCKER_PASSWORD: DOCKER.password,
-      EXEGOL_DOCS_SSH_DEPLOY_KEY: 'a deploy key of Exegol-docs (the checkout stand-in clones over HTTP)',
-      RUNNERS_TOKEN: runnersToken,
-      PIPELINE_PAT: statusToken,
+  const imagesRepository = new Release(
+    engine,
+    {
+      fullName: IMAGES,
+      workflows: 'pipelines/exegol-images',
+      bare: images.bare,
+      secrets: { PIPELINE_PAT: dispatchToken, TAG_SIGNING_KEY: key.privateKey },
+      vars: { RELEASE_TAGGER_NAME: 'Maintainer Alice', RELEASE_TAGGER_EMAIL: TAGGER_EMAIL },
     },
-  });
+    github,
+  );
+  const pipelinesRepository = new Release(
+    engine,
+    {
+      fullName: PIPELINES,
+      workflows: 'pipelines/pipelines-repository',
+      bare: pipelines.bare,
+      secrets: {
+        DOCKER_USERNAME: DOCKER.username,
+        DOCKER_PASSWORD: DOCKER.password,
+        EXEGOL_DOCS_SSH_DEPLOY_KEY: 'a deploy key of Exegol-docs (the checkout stand-in clones over HTTP)',
+        RUNNERS_TOKEN: runnersToken,
+        PIPELINE_PAT: statusToken,
+      },
+    },
+    github,
+  );
 
   const maintainers = new Maintainers(github, log, IMAGES);
   const pr = await maintainers.open(`Release ${VERSION}`, 'main', DESCRIPTION);

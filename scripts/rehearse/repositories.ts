@@ -44,11 +44,13 @@ function commitAll(work: string, message: string): string {
   return git(work, 'rev-parse', 'HEAD');
 }
 
-/** ThePorgs/Exegol-resources: `main` only. */
+/** ThePorgs/Exegol-resources: `main` only, two resources updates (the wrapper's submodule records the first). */
 export function createResources(root: string): Promise<HostedRepository> {
   return hosted(root, 'ThePorgs/Exegol-resources', 'main', async (work) => {
     await writeFiles(work, { 'update-resources.sh': '#!/bin/bash\n', 'resources_list.csv': 'Name,Link,Description\n' });
     commitAll(work, 'Resources update 01-Nov-26');
+    await writeFiles(work, { 'resources_list.csv': 'Name,Link,Description\nwinPEAS,https://github.com/peass-ng/PEASS-ng,Privilege escalation\n' });
+    commitAll(work, 'Resources update 01-Dec-26');
   });
 }
 
@@ -136,7 +138,7 @@ export function createImages(root: string): Promise<HostedRepository> {
  * ThePorgs/Exegol: a PEP 621 project with a normalising backend (hatchling here for pdm-backend),
  * `master` at 5.1.4 (annotated tags 5.1.3 and 5.1.4), `dev` at 5.1.5b2, the test file's version stale
  * (`4.3.7`, as on the real master), and the submodules exegol-images and exegol-resources tracking
- * `main` at the heads of those repositories.
+ * `main` at the commits given (behind the tips of those branches, as on the real master).
  */
 export function createWrapper(root: string, submodules: { images: string; resources: string }): Promise<HostedRepository> {
   return hosted(root, 'ThePorgs/Exegol', 'master', async (work) => {

@@ -1,12 +1,16 @@
-// The wrapper's release, Exegol 5.1.5 on `master`, as the examples run it: the version made final on dev,
-// the release pull request dev → master verified (wrapper/entrypoint_prerelease.yml, with the docs pull
-// request ThePorgs/Exegol-docs dev-wrapper → main as its companion), approved, merged with a merge
-// commit; the `closed` event runs wrapper/entrypoint_release.yml: the signed tag 5.1.5 on the merge
+// The wrapper's release, Exegol 5.1.5 on `master`, as the examples run it: a maintainer dispatches
+// wrapper/prepare_release.yml, whose App token (actions/create-github-app-token) lets open-release-pr
+// make dev final, move both submodules to the tip of their `main`, push that version commit to dev and
+// open the release pull request dev → master with auto-merge on; the pull request, opened by the App's
+// bot, starts wrapper/entrypoint_prerelease.yml (the gate, with the docs pull request
+// ThePorgs/Exegol-docs dev-wrapper → main as its companion). Another maintainer ticks the checklist and
+// approves; the gate passes, and GitHub's auto-merge merges with a merge commit as the App. The
+// `closed` event runs wrapper/entrypoint_release.yml: the signed tag 5.1.5 on the merge
 // commit, the sdist and the wheel built, published to TestPyPI then PyPI by trusted publishing with
 // attestations, the GitHub release with both attached, the docs pull request merged, and dev
 // fast-forwarded and moved to 5.1.6b1. Then the release workflow re-run on the same event changes nothing.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { HATCHLING_BUILD_ARGS } from '@exegol-release/testbed/fixtures/python-projects.js';
@@ -18,7 +22,7 @@ import { rehearseHandPushedTags } from './hand-pushed-tag.js';
 import { WorkflowRunner } from './engine/runner.js';
 import { ALICE, BOB, Maintainers } from './github.js';
 import { createDocs, createWrapper, head } from './repositories.js';
-import { bundleStep } from './workflow.js';
+import { releasePullChecks } from './auto-merge-checks.js';
 import { fileAt, isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol';
@@ -38,17 +42,22 @@ const NOT_RUN_HERE: Record<string, string> = {
   'wrapper/sub_testing.yml': "mypy and pre-commit need pip's index, unreachable here",
   'wrapper/entrypoint_nightly.yml': "the nightly needs pip's index (sub_testing.yml) and TestPyPI's nightly publisher",
 };
-const DESCRIPTION = "Major changes:\n\n- Docker Hub's manifest list media type supported\n- Python 3.14 supported\n";
+/** The required status check of master: entrypoint_prerelease.yml's gate job, by its name. */
+const GATE = 'Release pull request';
 
 /** Rehearses the wrapper's release in `world`. @returns the checks of the end state */
 export async function rehearseWrapper(world: World): Promise<Check[]> {
   const { root, log, github } = world;
-  const wrapper = await createWrapper(root, { images: head(world.images, 'main'), resources: head(world.resources, 'main') });
+  // The submodules one commit behind the tip of their main, as on the real master (hundreds behind): open-release-pr moves them.
+  const submodules = { images: head(world.images, 'main~1'), resources: head(world.resources, 'main~1') };
+  const tips = { images: head(world.images, 'main'), resources: head(world.resources, 'main') };
+  const wrapper = await createWrapper(root, submodules);
   github.host(wrapper);
   const docs = await createDocs(root);
   github.host(docs);
   await github.request(ALICE, 'POST', `/repos/${REPOSITORY}/releases`, { tag_name: '5.1.4', name: '5.1.4', body: 'Exegol 5.1.4' });
   const oldMaster = head(wrapper, 'master');
+  const devBefore = head(wrapper, 'dev');
 
   // PyPI and TestPyPI, each with the trusted publisher PyPI has for Exegol: workflow entrypoint_release.yml, environment release.
   const oidc = await new OidcIssuerStandIn().start({});
@@ -75,16 +84,21 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   const acts: string[] = [];
 
   log.heading(`The wrapper: Exegol ${VERSION} (${REPOSITORY}, master)`);
-  log.line(`git: ${wrapper.bare} (master at 5.1.4, dev at 5.1.5b2; submodules exegol-images and exegol-resources at the heads of their main)`);
+  // The release App prepare_release.yml mints its token with (vars.RELEASE_APP_ID, secrets.RELEASE_APP_PRIVATE_KEY);
+  // the repository allows merge commits and auto-merge; master requires the gate's check and one approval.
+  const app = github.releaseAppOf();
+  github.openRelease.settings.set(REPOSITORY, { allow_merge_commit: true, allow_squash_merge: false, allow_rebase_merge: false, allow_auto_merge: true });
+  github.autoMerge.protections.set(REPOSITORY, new Map([['master', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] }]]));
+  log.line(`git: ${wrapper.bare} (master at 5.1.4, dev at 5.1.5b2; submodules exegol-images and exegol-resources one commit behind their main)`);
+  log.line(
+    `the App ${app.slug} (RELEASE_APP_ID ${app.id}, RELEASE_APP_PRIVATE_KEY made for the rehearsal) installed on ${REPOSITORY}: contents and pull requests, write; auto-merge allowed; master protected: 1 approval, required check "${GATE}"`,
+  );
   log.line(
     `TestPyPI ${testPyPI.url} and PyPI ${pypi.url}: trusted publisher ${publisher.repository}, ${publisher.workflow}, environment ${publisher.environment}`,
   );
   log.line(`Sigstore ${sigstore.url}; GitHub API ${github.url}; the tag's SSH signing key (TAG_SIGNING_KEY) made for the rehearsal`);
   log.line(`${DOCS}: ${docs.bare} (main, dev-wrapper one change ahead)`);
 
-  // The maintainers: the version made final on dev, the release pull request, an approval.
-  await mkdir(path.join(root, 'maintainers'), { recursive: true });
-  const alice = await github.checkout(REPOSITORY, path.join(root, 'maintainers', 'alice-Exegol'), { ref: 'dev', token: ALICE.token });
   // The release as GitHub sees it: events in ThePorgs/Exegol, each starting the workflows whose on: matches.
   const engine = new WorkflowRunner({
     log,
@@ -107,35 +121,23 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
             'build-args': HATCHLING_BUILD_ARGS,
           }
         : {},
+    serviceEnv: (action): Record<string, string> => (action === 'open-release-pr' ? github.githubGitEnv() : {}),
     notRunHere: NOT_RUN_HERE,
   });
-  const release = new Release(engine, {
-    fullName: REPOSITORY,
-    workflows: 'wrapper',
-    secrets: { TAG_SIGNING_KEY: key.privateKey, DOCS_TOKEN },
-    vars: { RELEASE_TAGGER_NAME: TAGGER_NAME, RELEASE_TAGGER_EMAIL: TAGGER_EMAIL },
-    bare: wrapper.bare,
-  });
-  const final = await release.pushedBy(ALICE, async () =>
-    bundleStep(log, `dev made final: 5.1.5b2 → ${VERSION}, committed and pushed`, 'bump-version · maintainer-alice', 'bump-version', {
-      inputs: {
-        bump: 'release',
-        files: `${CONSTANT_CONFIG}\n${TEST_FILE}`,
-        'on-mismatch': 'overwrite',
-        commit: 'true',
-        'commit-message': 'Version {version}',
-        push: 'true',
-        'git-author-name': 'Maintainer Alice',
-        'git-author-email': 'alice@exegol.invalid',
-      },
-      env: { GITHUB_REPOSITORY: REPOSITORY },
-      workspace: alice,
-      runnerDirectory: await world.runner(),
-    }),
+  const release = new Release(
+    engine,
+    {
+      fullName: REPOSITORY,
+      workflows: 'wrapper',
+      secrets: { TAG_SIGNING_KEY: key.privateKey, DOCS_TOKEN, RELEASE_APP_PRIVATE_KEY: app.privateKey },
+      vars: { RELEASE_TAGGER_NAME: TAGGER_NAME, RELEASE_TAGGER_EMAIL: TAGGER_EMAIL, RELEASE_APP_ID: String(app.id) },
+      bare: wrapper.bare,
+    },
+    github,
   );
-  const releaseCommit = final.outputs['commit-sha']!;
-  acts.push(`${ALICE.login} made dev final (bump-version, pushed)`);
-  // The docs of the release, waiting in Exegol-docs: the companion pull request dev-wrapper → main verify-release-pr requires.
+  // The docs of the release, waiting in Exegol-docs: the companion pull request dev-wrapper → main verify-release-pr
+  // requires. Set-up, not an act of the release: the maintainers open it in the docs repository while they write the
+  // docs, before the release starts.
   const docsPull = await log.step('Docs pull request Exegol-docs dev-wrapper → main', `POST /pulls · ${ALICE.login}`, async () => {
     const created = await github.request<{ number: number; html_url: string }>(ALICE, 'POST', `/repos/${DOCS}/pulls`, {
       title: `Docs for Exegol ${VERSION}`,
@@ -146,24 +148,35 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     return { value: created, lines: [`#${created.number} ${created.html_url}`] };
   });
   const maintainers = new Maintainers(github, log, REPOSITORY);
-  const opened = await maintainers.open(`Release ${VERSION}`, 'master', DESCRIPTION);
-  acts.push(`${ALICE.login} opened #${opened.number}`);
-  await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, opened.number), ALICE), `#${opened.number} opened by ${ALICE.login}`, {
+  // The release starts with one click: prepare_release.yml dispatched on master with its defaults (bump: release).
+  const dispatched = await maintainers.dispatch(release, 'wrapper/prepare_release.yml', 'master', { bump: 'release', version: '', 'dry-run': 'false' });
+  acts.push(`${ALICE.login} dispatched prepare_release.yml`);
+  const masterBefore = head(wrapper, 'master');
+  await release.event(dispatched, `prepare_release.yml dispatched by ${ALICE.login}`, {
+    'prepare_release.yml › prepare': 'success',
+    // The App's push to dev (entrypoint_nightly.yml, recorded as not run here) and its pull request: the gate fails until approved.
+    'entrypoint_nightly.yml › test': 'success',
     'entrypoint_prerelease.yml › test': 'skipped',
-    // No approval yet: the gate fails until a maintainer approves, as on GitHub.
     'entrypoint_prerelease.yml › verify': 'failure',
   });
-  const review = (await maintainers.approve(opened.number, 'Approved by a maintainer')) as { state: string; commit_id: string };
-  acts.push(`${BOB.login} approved #${opened.number}`);
-  await release.event(release.reviewEvent(github.pull(REPOSITORY, opened.number), BOB, review), `#${opened.number} approved by ${BOB.login}`, {
-    'entrypoint_prerelease.yml › verify': 'success',
-  });
-  const pr = opened;
-  await release.pushedBy(ALICE, () => maintainers.merge(pr.number, releaseCommit, 'master'));
-  acts.push(`${ALICE.login} merged #${pr.number}`);
-  const mergeCommit = head(wrapper, 'master');
-  // The merge's `closed` event runs entrypoint_release.yml: the signed tag, the packages, the GitHub release, the docs, the next beta.
-  const closed = release.pullRequestEvent('closed', github.pull(REPOSITORY, pr.number), ALICE);
+  const pr = [...github.api.repository(REPOSITORY).pulls.values()].find(
+    (pull) => pull.state === 'open' && pull.head?.ref === 'dev' && pull.base?.ref === 'master',
+  );
+  if (!pr) throw new Error('prepare_release.yml opened no pull request dev → master');
+  const releaseCommit = pr.head!.sha!;
+  const devPusher = git(wrapper.bare, 'reflog', 'show', '-n', '1', '--format=%gn', 'refs/heads/dev');
+  // Bob reviews: he ticks the checklist (the docs pull request is ready, the README reviewed), then approves.
+  const ticked = await maintainers.tick(pr.number!);
+  if (ticked)
+    await release.event(
+      release.pullRequestEvent('edited', github.pull(REPOSITORY, pr.number!), BOB, { changes: { body: { from: ticked.from } } }),
+      `#${pr.number} checklist ticked by ${BOB.login}`,
+      { 'entrypoint_prerelease.yml › verify': 'failure' },
+    );
+  const review = (await maintainers.approve(pr.number!, 'Approved by a maintainer')) as { state: string; commit_id: string };
+  acts.push(`${BOB.login} approved #${pr.number}${ticked ? ' (checklist ticked)' : ''}`);
+  // The approval re-runs the gate; it passes, and auto-merge merges: the `closed` event runs entrypoint_release.yml:
+  // the signed tag, the packages, the GitHub release, the docs, the next beta.
   const releaseJobs = {
     'entrypoint_release.yml › tag': 'success',
     'entrypoint_release.yml › hand-pushed-tag': 'skipped',
@@ -174,7 +187,15 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
     'entrypoint_release.yml › next-beta': 'success',
     'entrypoint_release.yml › next-beta › bump': 'success',
   } as const;
-  const ends = await release.event(closed, `#${pr.number} merged by ${ALICE.login}`, releaseJobs);
+  const ends = await release.event(
+    release.reviewEvent(github.pull(REPOSITORY, pr.number!), BOB, review),
+    `#${pr.number} approved by ${BOB.login}`,
+    { 'entrypoint_prerelease.yml › verify': 'success' },
+    { expect: releaseJobs },
+  );
+  const merged = release.merges[0]!;
+  const mergeCommit = head(wrapper, 'master');
+  const closed = release.pullRequestEvent('closed', github.pull(REPOSITORY, pr.number!), { login: merged.by });
   const tagged = { outputs: ends.find((end) => end.workflow.file === RELEASE_WORKFLOW)?.outputs.get('entrypoint_release.yml › tag') ?? {} };
   const run = ends.find((end) => end.workflow.file === RELEASE_WORKFLOW)!;
   const artifact = path.join(run.artifacts, 'python-package-distributions');
@@ -233,14 +254,36 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
       return false;
     }
   });
-  const pull = github.pull(REPOSITORY, pr.number);
-  const comments = github.api.repository(REPOSITORY).comments.get(pr.number) ?? [];
+  const pull = github.pull(REPOSITORY, pr.number!);
+  const comments = github.api.repository(REPOSITORY).comments.get(pr.number!) ?? [];
+  // The whole message (tagFacts' subject folds the first paragraph, open-release-pr's marker lines, into one line), its signature cut.
+  const tagMessage = git(wrapper.bare, 'for-each-ref', '--format=%(contents)', `refs/tags/${VERSION}`).split('-----BEGIN SSH SIGNATURE-----')[0]!.trim();
+  const gitlinks = (commit: string) =>
+    Object.fromEntries(
+      git(wrapper.bare, 'ls-tree', commit, 'exegol-images', 'exegol-resources')
+        .split('\n')
+        .map((line) => [line.split('\t')[1]!, line.split(/\s+/)[2]!]),
+    );
+  const atTag = gitlinks(VERSION);
   const githubRelease = github.releases(REPOSITORY).find((entry) => entry.tag_name === VERSION);
   const signature = verifyTag(wrapper.bare, VERSION, { allowedSigners: key.allowedSigners });
   const docsPullEnd = github.pull(DOCS, docsPull.number);
   const assets = (githubRelease?.assets ?? []).map((asset) => ({ name: asset?.name ?? '', sha256: (asset?.digest ?? '').replace(/^sha256:/, '') }));
   log.line(`maintainer actions (${acts.length}): ${acts.join(' → ')}`);
   return [
+    ...releasePullChecks(github, REPOSITORY, wrapper.bare, pr.number!, { bot: `${app.slug}[bot]`, gate: GATE, merge: merged, acts }),
+    {
+      text: `dev's version commit ${releaseCommit.slice(0, 7)} was pushed by ${devPusher} (prepare_release.yml's App token), on dev at 5.1.5b2 (${masterBefore === oldMaster ? 'master untouched until the merge' : 'master moved before the merge'})`,
+      ok:
+        devPusher === `${app.slug}[bot]` &&
+        masterBefore === oldMaster &&
+        JSON.stringify(parentsOf(wrapper.bare, releaseCommit)) === JSON.stringify([devBefore]) &&
+        git(wrapper.bare, 'log', '-1', '--format=%s', releaseCommit) === `Bump version to ${VERSION}`,
+    },
+    {
+      text: `at the tag, the submodules exegol-images and exegol-resources are at the tips of their main (${tips.images.slice(0, 7)}, ${tips.resources.slice(0, 7)}), moved from ${submodules.images.slice(0, 7)} and ${submodules.resources.slice(0, 7)}`,
+      ok: atTag['exegol-images'] === tips.images && atTag['exegol-resources'] === tips.resources && gitlinks(devBefore)['exegol-images'] === submodules.images,
+    },
     {
       text: `master's head ${master.slice(0, 7)} is a merge commit: parents master's previous head and dev's release commit ${releaseCommit.slice(0, 7)}`,
       ok: master === mergeCommit && JSON.stringify(parentsOf(wrapper.bare, master)) === JSON.stringify([oldMaster, releaseCommit]),
@@ -250,7 +293,8 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
       text: `tag ${VERSION} is annotated, its message the pull request's description, by ${TAGGER_NAME} (RELEASE_TAGGER_NAME), and peels to master's merge commit`,
       ok:
         facts.type === 'tag' &&
-        facts.message === DESCRIPTION.trim() &&
+        tagMessage === (pull.body ?? '').trim() &&
+        tagMessage.includes('<!-- open-release-pr:begin -->') &&
         facts.tagger === `${TAGGER_NAME} <${TAGGER_EMAIL}>` &&
         facts.commit === master &&
         tagged.outputs['tag'] === VERSION,

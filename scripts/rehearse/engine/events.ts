@@ -13,8 +13,77 @@ export interface WebhookEvent {
   readonly byGithubToken?: boolean;
   /** For paths filters: the files the push or pull request changes. */
   readonly changedFiles?: readonly string[];
-  /** GITHUB_SHA where the payload does not carry it (repository_dispatch: the last commit of the default branch). */
+  /** GITHUB_SHA where the payload does not carry it: workflow_dispatch, the last commit of `ref`; repository_dispatch, of the default branch. */
   readonly sha?: string;
+  /** workflow_dispatch: the `inputs` context, typed as the workflow declares them (booleans and numbers as such). */
+  readonly inputs?: Record<string, unknown>;
+}
+
+/** A workflow_dispatch input as `on.workflow_dispatch.inputs.<id>` declares it. */
+interface DispatchInput {
+  type?: 'string' | 'choice' | 'boolean' | 'number' | 'environment';
+  required?: boolean;
+  default?: unknown;
+  options?: string[];
+}
+
+/**
+ * The workflow_dispatch event a maintainer's "Run workflow" causes (REST: POST
+ * /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches, which the web interface calls with
+ * every input of the form): its webhook payload (`inputs`, `ref`, `repository`, `sender`, `workflow`,
+ * the dispatched file's path; @octokit/webhooks-schemas "workflow_dispatch"), and the `inputs` context.
+ * Unset inputs take their default. As GitHub documents ("Contexts: inputs" and "Events that trigger
+ * workflows: workflow_dispatch"), `github.event.inputs` holds every value as a string (a boolean as
+ * `true`/`false`), and `inputs` holds booleans and numbers typed.
+ *
+ * @param declared the workflow's `on.workflow_dispatch` (its parsed template's `events.workflow_dispatch`)
+ * @throws Error as GitHub answers 422: an input the workflow does not declare ("Unexpected inputs
+ *   provided"), a required one missing, a choice outside its options, a boolean or number that is not one
+ */
+export function workflowDispatchEvent(
+  declared: { inputs?: Record<string, DispatchInput> } | null | undefined,
+  dispatch: {
+    workflowPath: string;
+    ref: string;
+    sha: string;
+    inputs: Record<string, string>;
+    repository: Record<string, unknown>;
+    sender: { login: string };
+  },
+): WebhookEvent {
+  if (declared === undefined)
+    throw new Error(`${dispatch.workflowPath}: on: has no workflow_dispatch (GitHub answers 422 "Workflow does not have 'workflow_dispatch' trigger")`);
+  const inputs = declared?.inputs ?? {};
+  const unexpected = Object.keys(dispatch.inputs).filter((name) => !(name in inputs));
+  if (unexpected.length) throw new Error(`${dispatch.workflowPath}: Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
+  const strings: Record<string, string> = {};
+  const typed: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(inputs)) {
+    const given = dispatch.inputs[name];
+    const text = given ?? (input.default === undefined ? undefined : String(input.default));
+    if (text === undefined || (text === '' && input.required)) {
+      if (input.required) throw new Error(`${dispatch.workflowPath}: Required input '${name}' not provided`);
+    }
+    const value = text ?? '';
+    if (input.type === 'choice' && text !== undefined && !(input.options ?? []).includes(value))
+      throw new Error(`${dispatch.workflowPath}: Provided value '${value}' for input '${name}' not in the list of allowed values`);
+    if (input.type === 'boolean') {
+      if (text !== undefined && value !== 'true' && value !== 'false')
+        throw new Error(`${dispatch.workflowPath}: Provided value '${value}' for input '${name}' is not a valid boolean`);
+      typed[name] = value === 'true';
+    } else if (input.type === 'number') {
+      if (text !== undefined && !Number.isFinite(Number(value)))
+        throw new Error(`${dispatch.workflowPath}: Provided value '${value}' for input '${name}' is not a valid number`);
+      typed[name] = text === undefined ? '' : Number(value);
+    } else typed[name] = value;
+    if (text !== undefined) strings[name] = value;
+  }
+  return {
+    name: 'workflow_dispatch',
+    payload: { inputs: strings, ref: dispatch.ref, repository: dispatch.repository, sender: dispatch.sender, workflow: dispatch.workflowPath },
+    sha: dispatch.sha,
+    inputs: typed,
+  };
 }
 
 /** The types an event's workflows run for when `types:` is absent (docs.github.com, per event). */
@@ -76,8 +145,14 @@ function pathsPass(config: { paths?: string[]; 'paths-ignore'?: string[] }, file
   return files.some((file) => passesFilter(file, undefined, config['paths-ignore']));
 }
 
-/** Why `workflow` does (undefined) or does not (the reason) start on `event`. */
-export function whyNot(template: WorkflowTemplate, event: WebhookEvent): string | undefined {
+/**
+ * Why `workflow` does (undefined) or does not (the reason) start on `event`. A workflow_dispatch event
+ * starts only the workflow it was dispatched to (its payload's `workflow`, compared with `workflowPath`
+ * when given).
+ */
+export function whyNot(template: WorkflowTemplate, event: WebhookEvent, workflowPath?: string): string | undefined {
+  if (event.name === 'workflow_dispatch' && workflowPath !== undefined && event.payload['workflow'] !== workflowPath)
+    return `dispatched to ${String(event.payload['workflow'])}`;
   if (event.byGithubToken && event.name !== 'workflow_dispatch' && event.name !== 'repository_dispatch')
     return 'caused by the GITHUB_TOKEN: starts no workflow';
   const config = template.events[event.name] as

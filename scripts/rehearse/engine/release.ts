@@ -1,15 +1,23 @@
-// A release written as a sequence of events in a repository: each maintainer's act (a push, a pull
-// request opened, a review, a merge) becomes the webhook events GitHub sends for it, and every workflow
-// whose `on:` matches runs (engine/runner.ts). Pushes the workflows make with their GITHUB_TOKEN are
-// seen too (the repository's refs before and after each run) and start nothing, as on GitHub. After each
-// event the release states which jobs it expects to end how; any other end stops the rehearsal with a
-// message naming the workflow and the job.
+// A release written as a sequence of events in a repository: each maintainer's act (a dispatch, a push, a
+// review, a tick) becomes the webhook events GitHub sends for it, and every workflow whose `on:` matches
+// runs (engine/runner.ts). What the runs do is seen too: the repository's refs before and after each run
+// (each push attributed to the account that pushed it, from the bare repository's reflog: git
+// http-backend records REMOTE_USER as the reflog's identity), and the pull requests they open. GitHub's
+// rule decides which of those start workflows ("Triggering a workflow from a workflow"): none caused by a
+// job's GITHUB_TOKEN, but those of a GitHub App's installation token (its bot, `<slug>[bot]`) or of a
+// person. After every event, auto-merge is evaluated as GitHub does on each review and completed check
+// (packages/testbed/src/stand-ins/github-api-auto-merge.ts): a pull request whose requirements are met
+// is merged as the account that enabled auto-merge, and its push and `closed` event follow. After each
+// event the release states which jobs it expects to end how, and whether auto-merge must merge then; any
+// other end (an unexpected merge included) stops the rehearsal with a message naming what differed.
 import path from 'node:path';
-import { git } from '@exegol-release/testbed/fixtures/git.js';
-import type { PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
-import type { Maintainer } from '../github.js';
+import { git, gitOutcome } from '@exegol-release/testbed/fixtures/git.js';
+import { GITHUB_ACTIONS_BOT, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
+import type { AutoMerged } from '@exegol-release/testbed/stand-ins/github-api-auto-merge.js';
+import type { GitHub } from '../github.js';
 import { COUNT } from './expressions.js';
-import type { WebhookEvent } from './events.js';
+import { workflowDispatchEvent, type WebhookEvent } from './events.js';
+import { loadWorkflow } from './workflows.js';
 import type { RehearsedRepository, Result, WorkflowRunEnd, WorkflowRunner } from './runner.js';
 
 /** A hosted repository the release acts in: its bare repository too, to see its pushes. */
@@ -22,6 +30,16 @@ export interface ReleaseRepository extends RehearsedRepository {
  * outcome as `file › job › <step id>` (`skipped`: its if: was false).
  */
 export type Expectations = Record<string, Result>;
+
+/** Who causes an event: a maintainer, or an App's bot. */
+export interface Actor {
+  readonly login: string;
+}
+
+/** What auto-merge must do after an event: merge (then the jobs its push and `closed` event start end as `expect`). */
+export interface MergeExpectation {
+  readonly expect: Expectations;
+}
 
 function repositoryPayload(fullName: string): Record<string, unknown> {
   const [owner, name] = fullName.split('/');
@@ -40,15 +58,24 @@ function refs(bare: string): Map<string, string> {
 const ZERO = '0'.repeat(40);
 
 export class Release {
+  /** The merges auto-merge made during the release, in order. */
+  readonly merges: AutoMerged[] = [];
+
   constructor(
     private readonly runner: WorkflowRunner,
     private readonly repository: ReleaseRepository,
-  ) {}
+    private readonly github: GitHub,
+  ) {
+    // Every ref update logged, tags included, with the pusher (git http-backend's REMOTE_USER) as identity.
+    git(repository.bare, 'config', 'core.logAllRefUpdates', 'always');
+  }
 
   /** The pull_request event of `action` on `pull`, as GitHub sends it, by `sender`. */
-  pullRequestEvent(action: string, pull: PullRequest, sender: Maintainer, extra: Record<string, unknown> = {}): WebhookEvent {
+  pullRequestEvent(action: string, pull: PullRequest, sender: Actor, extra: Record<string, unknown> = {}): WebhookEvent {
     return {
       name: 'pull_request',
+      // A pull request a job's GITHUB_TOKEN opened or edited starts no workflow.
+      ...(sender.login === GITHUB_ACTIONS_BOT.login ? { byGithubToken: true } : {}),
       payload: {
         action,
         number: pull.number,
@@ -60,8 +87,24 @@ export class Release {
     };
   }
 
+  /**
+   * The workflow_dispatch event of `file` (relative to workflows-examples/) on branch `ref`, by `sender`,
+   * with `inputs` as the form sends them (workflowDispatchEvent checks and types them).
+   */
+  async dispatchEvent(file: string, ref: string, inputs: Record<string, string>, sender: Actor): Promise<WebhookEvent> {
+    const workflow = await loadWorkflow(file);
+    return workflowDispatchEvent(workflow.template.events['workflow_dispatch'] as Parameters<typeof workflowDispatchEvent>[0], {
+      workflowPath: workflow.path,
+      ref: `refs/heads/${ref}`,
+      sha: git(this.repository.bare, 'rev-parse', '--verify', `refs/heads/${ref}^{commit}`),
+      inputs,
+      repository: repositoryPayload(this.repository.fullName),
+      sender: { login: sender.login },
+    });
+  }
+
   /** The pull_request_review event `submitted` of an approval by `sender`. */
-  reviewEvent(pull: PullRequest, sender: Maintainer, review: { state: string; commit_id: string }): WebhookEvent {
+  reviewEvent(pull: PullRequest, sender: Actor, review: { state: string; commit_id: string }): WebhookEvent {
     return {
       name: 'pull_request_review',
       payload: {
@@ -74,31 +117,119 @@ export class Release {
     };
   }
 
-  /** Runs the workflows `event` starts, then checks `expect`. @returns the runs */
-  async event(event: WebhookEvent, title: string, expect: Expectations = {}): Promise<WorkflowRunEnd[]> {
+  /**
+   * Runs the workflows `event` starts and the events their runs cause (pushes, pull requests opened),
+   * checks `expect` against every job of those runs, then evaluates auto-merge: with `merge`, it must
+   * merge now, and the jobs its push and `closed` event start must end as `merge.expect`; without, it
+   * must not merge. @returns every run, the merge's included
+   */
+  async event(event: WebhookEvent, title: string, expect: Expectations = {}, merge?: MergeExpectation): Promise<WorkflowRunEnd[]> {
     const before = refs(this.repository.bare);
+    const pulls = this.pullNumbers();
     const ends = await this.runner.dispatch(this.repository, event, title);
+    ends.push(...(await this.effects(before, pulls)));
     this.check(ends, expect, title);
-    // Pushes the runs made with their GITHUB_TOKEN: events that start no workflow.
-    await this.pushes(before, undefined, true);
+    ends.push(...(await this.autoMerge(title, merge)));
     return ends;
   }
 
   /** Runs `work` (a maintainer's pushes), then the push events it caused, by `who`. */
-  async pushedBy<T>(who: Maintainer, work: () => Promise<T>, expect: Expectations = {}, collect?: WorkflowRunEnd[]): Promise<T> {
+  async pushedBy<T>(who: Actor, work: () => Promise<T>, expect: Expectations = {}, collect?: WorkflowRunEnd[]): Promise<T> {
     const before = refs(this.repository.bare);
     const value = await work();
-    const ends = await this.pushes(before, who, false);
+    const ends = await this.pushes(before, who);
     collect?.push(...ends);
     this.check(ends, expect, `pushes by ${who.login}`);
+    collect?.push(...(await this.autoMerge(`pushes by ${who.login}`)));
     return value;
   }
 
-  private async pushes(before: Map<string, string>, who: Maintainer | undefined, byGithubToken: boolean): Promise<WorkflowRunEnd[]> {
+  /** The open pull requests' numbers. */
+  private pullNumbers(): Set<number> {
+    return new Set([...this.github.api.repository(this.repository.fullName).pulls.keys()]);
+  }
+
+  /** The events the runs caused since `before` and `pulls`: their pushes, then the pull requests they opened; and what those start. */
+  private async effects(before: Map<string, string>, pulls: Set<number>): Promise<WorkflowRunEnd[]> {
+    const ends = await this.pushes(before);
+    for (const number of this.pullNumbers()) {
+      if (pulls.has(number)) continue;
+      const pull = this.github.pull(this.repository.fullName, number);
+      const opener = { login: pull.user?.login ?? GITHUB_ACTIONS_BOT.login };
+      const afterPush = refs(this.repository.bare);
+      const known = this.pullNumbers();
+      ends.push(...(await this.runner.dispatch(this.repository, this.pullRequestEvent('opened', pull, opener), `#${number} opened by ${opener.login}`)));
+      ends.push(...(await this.effects(afterPush, known)));
+    }
+    return ends;
+  }
+
+  /**
+   * Auto-merge evaluated as GitHub does after each review and completed check; each evaluation of a
+   * pull request with auto-merge enabled printed. A merge is then the base branch's push and the
+   * `closed` event, both by the account that enabled auto-merge.
+   * @throws Error when it merges and `merge` is unset (too early), or does not and `merge` is set
+   */
+  private async autoMerge(title: string, merge?: MergeExpectation): Promise<WorkflowRunEnd[]> {
+    const { autoMerge } = this.github;
+    const repository = this.repository.fullName;
+    const before = refs(this.repository.bare);
+    const waiting = [...this.github.api.repository(repository).pulls.values()].filter((pull) => pull.state === 'open' && pull.auto_merge);
+    const merged = await autoMerge.run(repository);
+    for (const pull of waiting) {
+      const evaluation = autoMerge.evaluations.filter((entry) => entry.repository === repository && entry.number === pull.number).at(-1);
+      if (evaluation)
+        this.runner.log.line(
+          `auto-merge of #${pull.number} (enabled by ${pull.auto_merge!.enabled_by?.login ?? '?'}): ${
+            evaluation.met ? 'every requirement met: merged' : `waiting: ${evaluation.missing.join('; ')}`
+          }`,
+        );
+    }
+    if (merged.length && !merge)
+      throw new Error(`after ${title}: auto-merge merged #${merged.map((entry) => entry.number).join(', #')}, before the release expected it`);
+    if (!merged.length && merge)
+      throw new Error(
+        `after ${title}: auto-merge did not merge (${waiting.length ? autoMerge.evaluations.at(-1)!.missing.join('; ') : 'no open pull request has auto-merge enabled'})`,
+      );
+    const ends: WorkflowRunEnd[] = [];
+    for (const entry of merged) {
+      this.merges.push(entry);
+      const by = { login: entry.by };
+      const mergeTitle = `#${entry.number} merged by ${entry.by} (auto-merge)`;
+      const caused = await this.pushes(before, by);
+      const afterPush = refs(this.repository.bare);
+      const pulls = this.pullNumbers();
+      caused.push(
+        ...(await this.runner.dispatch(this.repository, this.pullRequestEvent('closed', this.github.pull(repository, entry.number), by), mergeTitle)),
+      );
+      // What the runs of the merge did (the release workflow's tag and branch pushes, with its GITHUB_TOKEN).
+      caused.push(...(await this.effects(afterPush, pulls)));
+      this.check(caused, merge!.expect, mergeTitle);
+      ends.push(...caused);
+    }
+    return ends;
+  }
+
+  /** Who pushed `ref` last: the reflog's identity (git http-backend's REMOTE_USER, the token's account); undefined when unknown. */
+  private pusherOf(ref: string): string | undefined {
+    const outcome = gitOutcome(this.repository.bare, {}, 'reflog', 'show', '-n', '1', '--format=%gn', ref, '--');
+    return outcome.status === 0 ? outcome.stdout.trim() || undefined : undefined;
+  }
+
+  /**
+   * The push events of the refs changed since `before`, by `who`, or else by whoever the reflog names;
+   * a push by a job's GITHUB_TOKEN (github-actions[bot], or an account the reflog does not name: a ref
+   * GitHub wrote for a job's API call) starts no workflow. Then what those runs pushed, likewise.
+   */
+  private async pushes(before: Map<string, string>, who?: Actor): Promise<WorkflowRunEnd[]> {
     const after = refs(this.repository.bare);
     const ends: WorkflowRunEnd[] = [];
     for (const [ref, sha] of after) {
       if (before.get(ref) === sha || ref.startsWith('refs/pull/')) continue;
+      const login = who?.login ?? this.pusherOf(ref);
+      const known = login !== undefined && [...this.github.api.tokens.values()].some((identity) => identity.login === login);
+      const byGithubToken = !known || login === GITHUB_ACTIONS_BOT.login;
+      const pusher = byGithubToken ? GITHUB_ACTIONS_BOT.login : login!;
       const event: WebhookEvent = {
         name: 'push',
         byGithubToken,
@@ -110,8 +241,8 @@ export class Release {
           deleted: false,
           forced: false,
           repository: repositoryPayload(this.repository.fullName),
-          pusher: { name: who?.login ?? 'github-actions[bot]' },
-          sender: { login: who?.login ?? 'github-actions[bot]' },
+          pusher: { name: pusher },
+          sender: { login: pusher },
         },
         changedFiles: before.has(ref) ? git(this.repository.bare, 'diff', '--name-only', before.get(ref)!, sha).split('\n').filter(Boolean) : [],
       };
@@ -119,12 +250,12 @@ export class Release {
         ...(await this.runner.dispatch(
           this.repository,
           event,
-          `${ref.replace(/^refs\/(heads|tags)\//, '')} pushed${byGithubToken ? ' by a GITHUB_TOKEN' : ` by ${who?.login ?? ''}`}`,
+          `${ref.replace(/^refs\/(heads|tags)\//, '')} pushed${byGithubToken ? ' by a GITHUB_TOKEN' : ` by ${pusher}`}`,
         )),
       );
     }
-    // What those runs pushed with their GITHUB_TOKEN: events too, which start no workflow.
-    if (ends.length) await this.pushes(after, undefined, true);
+    // What those runs pushed: events too, started or not by the same rule.
+    if (ends.length) ends.push(...(await this.pushes(after)));
     return ends;
   }
 

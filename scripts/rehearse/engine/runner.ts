@@ -72,6 +72,8 @@ export interface RunnerWorld {
   readonly idToken?: (claims: Record<string, string>) => Record<string, string>;
   /** Inputs of this project's actions that only a stand-in can answer (service URLs), by action. */
   readonly serviceInputs?: (action: string) => Record<string, string>;
+  /** Environment of this project's actions that only a stand-in can answer (where github.com's git is served), by action. */
+  readonly serviceEnv?: (action: string) => Record<string, string>;
   /** Workflows or jobs not run here (`file` or `file › job`), with the reason; their jobs are recorded as passed check runs. */
   readonly notRunHere?: Record<string, string>;
 }
@@ -140,7 +142,8 @@ export function githubContext(repository: string, event: WebhookEvent, apiUrl: s
     sha = event.sha ?? '';
   } else {
     ref = payload['ref'] ?? '';
-    sha = payload['sha'] ?? '';
+    // workflow_dispatch: GITHUB_SHA is the last commit of the dispatched ref, which the payload does not carry.
+    sha = event.sha ?? payload['sha'] ?? '';
   }
   const refName = ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge');
   return {
@@ -191,6 +194,11 @@ export class WorkflowRunner {
 
   constructor(private readonly world: RunnerWorld) {}
 
+  /** The rehearsal's log, for what the release prints between runs. */
+  get log(): Log {
+    return this.world.log;
+  }
+
   /**
    * Every workflow of `repository` whose `on:` matches `event`, in file-name order, each run to its end.
    * Workflows that do not match are listed with the reason when `explain` is set.
@@ -198,7 +206,7 @@ export class WorkflowRunner {
   async dispatch(repository: RehearsedRepository, event: WebhookEvent, title: string): Promise<WorkflowRunEnd[]> {
     const { log } = this.world;
     const workflows = await repositoryWorkflows(repository.workflows);
-    const started = workflows.filter((workflow) => whyNot(workflow.template, event) === undefined);
+    const started = workflows.filter((workflow) => whyNot(workflow.template, event, workflow.path) === undefined);
     log.line(
       `event ${event.name}${event.payload.action ? ` (${event.payload.action})` : ''}: ${title} → ${
         started.length
@@ -236,7 +244,8 @@ export class WorkflowRunner {
       repository,
       event,
       githubBase,
-      inputs: {},
+      // workflow_dispatch: the inputs context, typed as the workflow declares them.
+      inputs: event.name === 'workflow_dispatch' ? { ...(event.inputs ?? {}) } : {},
       secrets: { ...repository.secrets },
       namePrefix: '',
       addressPrefix: '',
@@ -578,10 +587,11 @@ export class WorkflowRunner {
           inputs[name] = interpolate(input.default, options.contexts, options.status, `${action} default of ${name}`);
       Object.assign(inputs, given);
       const services = this.world.serviceInputs?.(action) ?? {};
+      const serviceEnv = this.world.serviceEnv?.(action) ?? {};
       return this.world.log.step(options.title, `${action} · ${options.stepWhere}`, async () => {
         const run = await runBundle(action, {
           inputs: { ...inputs, ...services },
-          env: { ...options.env, PATH: [...options.extraPath, this.world.bin, process.env['PATH'] ?? ''].join(':') },
+          env: { ...options.env, ...serviceEnv, PATH: [...options.extraPath, this.world.bin, process.env['PATH'] ?? ''].join(':') },
           workspace: options.workspace,
           runnerDirectory: options.runnerDirectory,
           timeoutSeconds: 300,
@@ -614,6 +624,7 @@ export class WorkflowRunner {
         runnerDirectory: options.runnerDirectory,
         token: options.token,
         github: { repository: options.frame.repository.fullName, sha: String(options.frame.githubBase['sha']), ref: String(options.frame.githubBase['ref']) },
+        apiUrl: this.world.github.url,
         cloneUrl: (repository) => this.world.github.cloneUrl(repository),
         artifacts: options.frame.artifacts,
         addPath: (directory) => options.extraPath.unshift(directory),

@@ -1,10 +1,12 @@
 // The one table of third-party actions the rehearsal stands in for, each with what it does instead and
 // why; every use is printed. An action the examples use that is not in this table stops the rehearsal,
 // naming it (see ActionStandIns.find).
+import { createPrivateKey, sign } from 'node:crypto';
 import { chmod, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { freshRequest } from '@exegol-release/testbed/stand-ins/fresh-request.js';
 import { gitAsync } from '../github.js';
 import { dockerBuildPush, realDockerLogin } from './docker.js';
 
@@ -15,6 +17,8 @@ export interface StandInCall {
   readonly runnerDirectory: string;
   readonly token: string;
   readonly github: { repository: string; sha: string; ref: string };
+  /** GitHub's REST API (GITHUB_API_URL): the GitHub stand-in. */
+  readonly apiUrl: string;
   readonly cloneUrl: (repository: string) => string;
   /** The directory artifacts of this workflow run are kept in (upload/download-artifact). */
   readonly artifacts: string;
@@ -84,6 +88,71 @@ async function dockerLogin(call: StandInCall): Promise<{ lines: string[]; instea
   return { lines: [`logged in as ${call.with['username']} (DOCKER_CONFIG written; no Docker engine here)`] };
 }
 
+/**
+ * actions/create-github-app-token (v2): the App's installation token, minted as the action mints it in
+ * GitHub (here the GitHub stand-in, packages/testbed/src/stand-ins/github-api-apps.ts): a JWT signed
+ * RS256 with `private-key` (`iss` the `app-id`, `iat` 60 s in the past, `exp` 9 minutes ahead), then
+ * GET /repos/{owner}/{repo}/installation for the current repository (no `owner`, no `repositories`) or
+ * each of `repositories` under `owner`, then POST /app/installations/{id}/access_tokens limited to those
+ * repositories and to the `permission-<name>` inputs given. Outputs `token` (the action masks it; it is
+ * never printed here), `installation-id`, `app-slug`. The action's post step revokes the token at the
+ * end of the job (unless `skip-token-revoke`); the stand-in has no post step, so the token stays valid.
+ */
+async function createGitHubAppToken(call: StandInCall): Promise<{ outputs: Record<string, string>; lines: string[] }> {
+  const appId = call.with['app-id'] || call.with['client-id'] || '';
+  const key = (call.with['private-key'] ?? '').replace(/\\n/g, '\n');
+  if (!appId) throw new Error('actions/create-github-app-token: Input required and not supplied: app-id');
+  if (!key) throw new Error('actions/create-github-app-token: Input required and not supplied: private-key');
+  const [currentOwner, currentName] = call.github.repository.split('/') as [string, string];
+  const owner = call.with['owner'] || currentOwner;
+  const repositories = (call.with['repositories'] ?? '')
+    .split(/[\n,]+/)
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const names = repositories.length ? repositories : call.with['owner'] ? [] : [currentName];
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 540, iss: appId })}`;
+  const jwt = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), createPrivateKey(key)).toString('base64url')}`;
+  const request = async (method: string, route: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await freshRequest(`${call.apiUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${jwt}`, accept: 'application/vnd.github+json' },
+      ...(body !== undefined ? { body } : {}),
+    });
+    let answer: Record<string, unknown> = {};
+    try {
+      answer = JSON.parse(response.text || '{}') as Record<string, unknown>;
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (response.status < 200 || response.status > 299)
+      throw new Error(`actions/create-github-app-token: ${method} ${route}: HTTP ${response.status} ${String(answer['message'] ?? '')}`);
+    return answer;
+  };
+  if (!names.length)
+    throw new Error('actions/create-github-app-token: the stand-in mints tokens for repositories only (set repositories, or leave owner unset)');
+  const installation = await request('GET', `/repos/${owner}/${names[0]}/installation`);
+  const permissions = Object.fromEntries(
+    Object.entries(call.with)
+      .filter(([name, value]) => name.startsWith('permission-') && value)
+      .map(([name, value]) => [name.slice('permission-'.length).replace(/-/g, '_'), value]),
+  );
+  const minted = await request('POST', `/app/installations/${String(installation['id'])}/access_tokens`, {
+    repositories: names,
+    ...(Object.keys(permissions).length ? { permissions } : {}),
+  });
+  const granted = Object.entries((minted['permissions'] ?? {}) as Record<string, string>)
+    .map(([scope, level]) => `${scope}: ${level}`)
+    .join(', ');
+  return {
+    outputs: { token: String(minted['token']), 'installation-id': String(installation['id']), 'app-slug': String(installation['app_slug']) },
+    lines: [
+      `${String(installation['app_slug'])}[bot]'s installation token (installation ${String(installation['id'])}) for ${names.map((name) => `${owner}/${name}`).join(', ')}: ${granted}; masked, never printed`,
+    ],
+  };
+}
+
 /** The table: an action by its owner/name (`owner/*` for every action of an owner). */
 export const ACTION_STAND_INS: Record<string, StandIn> = {
   'actions/checkout': { instead: 'a git clone of the hosted bare repository', run: checkout },
@@ -127,6 +196,10 @@ export const ACTION_STAND_INS: Record<string, StandIn> = {
         });
       return { lines: [`${wanted.join(', ') || 'no artifact'} → ${call.with['path'] ?? '.'}`] };
     },
+  },
+  'actions/create-github-app-token': {
+    instead: "GitHub's App authentication against the GitHub stand-in: a JWT signed with private-key, then the installation's access token",
+    run: createGitHubAppToken,
   },
   'docker/login-action': { instead: 'the credentials written to DOCKER_CONFIG, as docker login stores them (no Docker engine here)', run: dockerLogin },
   'docker/build-push-action': {
