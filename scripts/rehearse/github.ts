@@ -125,6 +125,7 @@ export class GitHub {
    * persist-credentials), so that pushes are made, and allowed or refused, as that token.
    */
   async checkout(fullName: string, directory: string, options: { ref: string; token?: string }): Promise<string> {
+    await mkdir(path.dirname(directory), { recursive: true });
     await gitAsync(path.dirname(directory), 'clone', '--quiet', '--branch', options.ref, this.cloneUrl(fullName), directory);
     if (options.token)
       await gitAsync(
