@@ -10,6 +10,7 @@ import type { PullRequest } from '@exegol-release/testbed/stand-ins/github-api.j
 import type { Maintainer } from '../github.js';
 import { COUNT } from './expressions.js';
 import type { WebhookEvent } from './events.js';
+import { defaultBranchOf, pushPayload, repositoryPayload, reviewPayload, senderPayload, simplePullRequest } from './payloads.js';
 import type { RehearsedRepository, Result, WorkflowRunEnd, WorkflowRunner } from './runner.js';
 
 /** A hosted repository the release acts in: its bare repository too, to see its pushes. */
@@ -20,10 +21,6 @@ export interface ReleaseRepository extends RehearsedRepository {
 /** `file › job` (a called workflow's job as `file › caller › job`) → the result the release expects. */
 export type Expectations = Record<string, Result>;
 
-function repositoryPayload(fullName: string): Record<string, unknown> {
-  const [owner, name] = fullName.split('/');
-  return { id: 1, name, full_name: fullName, private: false, owner: { login: owner, type: 'Organization' }, html_url: `https://github.com/${fullName}` };
-}
 
 function refs(bare: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -50,8 +47,8 @@ export class Release {
         action,
         number: pull.number,
         pull_request: pull as unknown as Record<string, unknown>,
-        repository: repositoryPayload(this.repository.fullName),
-        sender: { login: sender.login },
+        repository: repositoryPayload(this.repository.fullName, defaultBranchOf(this.repository.bare)),
+        sender: senderPayload(sender.login),
         ...extra,
       },
     };
@@ -63,10 +60,10 @@ export class Release {
       name: 'pull_request_review',
       payload: {
         action: 'submitted',
-        review: { state: review.state.toLowerCase(), commit_id: review.commit_id, user: { login: sender.login } },
-        pull_request: pull as unknown as Record<string, unknown>,
-        repository: repositoryPayload(this.repository.fullName),
-        sender: { login: sender.login },
+        review: reviewPayload(review, pull, sender.login),
+        pull_request: simplePullRequest(pull),
+        repository: repositoryPayload(this.repository.fullName, defaultBranchOf(this.repository.bare)),
+        sender: senderPayload(sender.login),
       },
     };
   }
@@ -99,17 +96,12 @@ export class Release {
       const event: WebhookEvent = {
         name: 'push',
         byGithubToken,
-        payload: {
+        payload: pushPayload(this.repository.bare, this.repository.fullName, {
           ref,
           before: before.get(ref) ?? ZERO,
           after: sha,
-          created: !before.has(ref),
-          deleted: false,
-          forced: false,
-          repository: repositoryPayload(this.repository.fullName),
-          pusher: { name: who?.login ?? 'github-actions[bot]' },
-          sender: { login: who?.login ?? 'github-actions[bot]' },
-        },
+          login: who?.login ?? 'github-actions[bot]',
+        }),
         changedFiles: before.has(ref) ? git(this.repository.bare, 'diff', '--name-only', before.get(ref)!, sha).split('\n').filter(Boolean) : [],
       };
       ends.push(

@@ -11,8 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import type { components } from '@octokit/openapi-types';
 import { validate as validateGraphQL } from '@octokit/graphql-schema';
-import { NOT_ACCESSIBLE, mayWrite, user, type GitHubApiStandIn, type PullRequest, type RouteContext, type TokenIdentity } from './github-api.js';
-import type { ReleaseEndpoints } from './github-api-release.js';
+import { NOT_ACCESSIBLE, mayWrite, repositoryObject, user, type GitHubApiStandIn, type PullRequest, type RouteContext, type TokenIdentity } from './github-api.js';
+import { pullRequestFields, type ReleaseEndpoints } from './github-api-release.js';
 
 type Schemas = components['schemas'];
 type ValidationError = Schemas['validation-error'];
@@ -136,9 +136,10 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     if ([...state.pulls.values()].some((pr) => pr.state === 'open' && pr.head?.ref === headRef && pr.base?.ref === baseRef))
       return error({ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${headRef}.` });
     const number = Math.max(0, ...state.pulls.keys()) + 1;
-    const repo = { id: 1, name: repository.split('/')[1], full_name: repository, owner: user(owner), html_url: `https://github.com/${repository}` };
+    const repo = repositoryObject(api.url, repository, state.defaultBranch);
     const now = new Date().toISOString();
     const pr: PullRequest = complete(repository, {
+      ...pullRequestFields(api.url, directory, repository, number, base, head),
       url: `${api.url}/repos/${repository}/pulls/${number}`,
       id: 1_900_000_000 + number,
       html_url: `https://github.com/${repository}/pull/${number}`,
@@ -200,7 +201,15 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     const labels = complete(context.repository!, pr).labels!;
     for (const name of names)
       if (!labels.some((label) => label?.name === name))
-        labels.push({ id: 7000 + labels.length, node_id: `LA_${name}`, name, color: 'ededed', default: false, description: null });
+        labels.push({
+          id: 7000 + labels.length,
+          node_id: `LA_${name}`,
+          url: `${api.url}/repos/${context.repository!}/labels/${encodeURIComponent(name)}`,
+          name,
+          color: 'ededed',
+          default: false,
+          description: null,
+        });
     api.send(context.response, 200, labels);
   };
 

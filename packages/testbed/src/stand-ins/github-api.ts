@@ -120,16 +120,126 @@ export const NOT_ACCESSIBLE = (documentation: string): BasicError => ({
   status: '403',
 });
 
-/** A user as GitHub's simple-user schema shapes it. */
+/** A user as GitHub's simple-user schema shapes it: every field it requires (the webhook schemas' `user` too). */
 export function user(login: string, id = login.length * 1000 + login.charCodeAt(0)): Partial2<Schemas['simple-user']> {
+  const api = `https://api.github.com/users/${login}`;
   return {
     login,
     id,
     node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
+    url: api,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
     type: login.endsWith('[bot]') ? 'Bot' : 'User',
     site_admin: false,
-    html_url: `https://github.com/${login}`,
-    url: `https://api.github.com/users/${login}`,
+  };
+}
+
+/**
+ * A public repository as GitHub's `repository` schema shapes it (REST's head.repo and base.repo of a
+ * pull request; the webhooks' `repository`): every field the webhook schema requires, and none it does
+ * not know. API URLs under `apiUrl` (https://api.github.com on GitHub), the owner an organization.
+ */
+export function repositoryObject(apiUrl: string, fullName: string, defaultBranch: string): Record<string, unknown> {
+  const [owner = '', name = ''] = fullName.split('/');
+  const api = `${apiUrl}/repos/${fullName}`;
+  const html = `https://github.com/${fullName}`;
+  const id = 700_000_000 + [...fullName].reduce((sum, character) => (sum * 31 + character.charCodeAt(0)) % 1_000_000, 0);
+  const urls: Record<string, string> = Object.fromEntries(
+    (
+      [
+        ['forks_url', '/forks'],
+        ['keys_url', '/keys{/key_id}'],
+        ['collaborators_url', '/collaborators{/collaborator}'],
+        ['teams_url', '/teams'],
+        ['hooks_url', '/hooks'],
+        ['issue_events_url', '/issues/events{/number}'],
+        ['events_url', '/events'],
+        ['assignees_url', '/assignees{/user}'],
+        ['branches_url', '/branches{/branch}'],
+        ['tags_url', '/tags'],
+        ['blobs_url', '/git/blobs{/sha}'],
+        ['git_tags_url', '/git/tags{/sha}'],
+        ['git_refs_url', '/git/refs{/sha}'],
+        ['trees_url', '/git/trees{/sha}'],
+        ['statuses_url', '/statuses/{sha}'],
+        ['languages_url', '/languages'],
+        ['stargazers_url', '/stargazers'],
+        ['contributors_url', '/contributors'],
+        ['subscribers_url', '/subscribers'],
+        ['subscription_url', '/subscription'],
+        ['commits_url', '/commits{/sha}'],
+        ['git_commits_url', '/git/commits{/sha}'],
+        ['comments_url', '/comments{/number}'],
+        ['issue_comment_url', '/issues/comments{/number}'],
+        ['contents_url', '/contents/{+path}'],
+        ['compare_url', '/compare/{base}...{head}'],
+        ['merges_url', '/merges'],
+        ['archive_url', '/{archive_format}{/ref}'],
+        ['downloads_url', '/downloads'],
+        ['issues_url', '/issues{/number}'],
+        ['pulls_url', '/pulls{/number}'],
+        ['milestones_url', '/milestones{/number}'],
+        ['notifications_url', '/notifications{?since,all,participating}'],
+        ['labels_url', '/labels{/name}'],
+        ['releases_url', '/releases{/id}'],
+        ['deployments_url', '/deployments'],
+      ] as const
+    ).map(([key, suffix]) => [key, `${api}${suffix}`]),
+  );
+  return {
+    id,
+    node_id: `R_${Buffer.from(fullName).toString('base64url')}`,
+    name,
+    full_name: fullName,
+    private: false,
+    owner: { ...user(owner), type: 'Organization' },
+    html_url: html,
+    description: null,
+    fork: false,
+    url: api,
+    ...urls,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    pushed_at: '2026-01-01T00:00:00Z',
+    git_url: `git://github.com/${fullName}.git`,
+    ssh_url: `git@github.com:${fullName}.git`,
+    clone_url: `${html}.git`,
+    svn_url: html,
+    homepage: null,
+    size: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    language: null,
+    has_issues: true,
+    has_projects: true,
+    has_downloads: true,
+    has_wiki: true,
+    has_pages: false,
+    forks_count: 0,
+    mirror_url: null,
+    archived: false,
+    open_issues_count: 0,
+    license: null,
+    forks: 0,
+    open_issues: 0,
+    watchers: 0,
+    default_branch: defaultBranch,
+    is_template: false,
+    web_commit_signoff_required: false,
+    topics: [],
+    visibility: 'public',
+    custom_properties: {},
   };
 }
 
