@@ -28,6 +28,20 @@ export interface MergeSettings {
 /** GitHub's defaults for a new repository: every merge method allowed, auto-merge off. Exegol's release repositories turn auto-merge on. */
 export const DEFAULT_MERGE_SETTINGS: MergeSettings = { allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true, allow_auto_merge: false };
 
+/**
+ * Why a repository with `settings` refuses merge method `method` (`merge`, `squash`, `rebase`, any case),
+ * in GitHub's words ("Squash merges are not allowed on this repository."), or undefined when it allows it.
+ */
+export function mergeMethodRefusal(settings: MergeSettings, method: string): string | undefined {
+  const methods: Record<string, [keyof MergeSettings, string]> = {
+    merge: ['allow_merge_commit', 'Merge commits are not allowed on this repository.'],
+    squash: ['allow_squash_merge', 'Squash merges are not allowed on this repository.'],
+    rebase: ['allow_rebase_merge', 'Rebase merges are not allowed on this repository.'],
+  };
+  const [setting, refusal] = methods[method.toLowerCase()] ?? ['allow_merge_commit', `Unknown merge method ${method}`];
+  return settings[setting] ? undefined : refusal;
+}
+
 /** What the open-release endpoints serve and record. */
 export interface OpenReleaseEndpoints {
   /** Merge settings by `owner/name` (unset: {@link DEFAULT_MERGE_SETTINGS}). */
@@ -57,6 +71,8 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
   const settings = new Map<string, MergeSettings>();
   const mutations: OpenReleaseEndpoints['mutations'] = [];
   const settingsOf = (repository: string): MergeSettings => settings.get(repository) ?? DEFAULT_MERGE_SETTINGS;
+  // The REST merge (github-api-release.ts) refuses the methods these settings do not allow.
+  release.mergeMethodRefusal = (repository, method) => mergeMethodRefusal(settingsOf(repository), method);
   const refused = (context: RouteContext, documentation: string): void => api.send(context.response, 403, NOT_ACCESSIBLE(documentation));
   const git = (directory: string, ...args: string[]) => spawnSync('git', args, { cwd: directory, encoding: 'utf8' });
 

@@ -19,6 +19,7 @@ import {
   GITHUB_ACTIONS_BOT,
   NOT_ACCESSIBLE,
   mayWrite,
+  mergeBlockers,
   repositoryObject,
   user,
   type GitHubApiStandIn,
@@ -53,6 +54,12 @@ export interface ReleaseEndpoints {
    * (release-asset's `digest` is nullable): a client must then download the bytes to compare them.
    */
   withoutDigests: boolean;
+  /**
+   * Why the repository's settings refuse a merge method (`merge`, `squash`, `rebase`), in GitHub's
+   * words, or undefined when they allow it: set by the endpoints that hold the settings
+   * (github-api-open-release.ts). Unset: every method allowed.
+   */
+  mergeMethodRefusal?: (repository: string, method: string) => string | undefined;
   /** The uploads origin (started with the first release), or '' before. */
   uploadsUrl(): string;
   /** Closes the uploads origin. */
@@ -344,6 +351,10 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
    * PUT …/pulls/{pull_number}/merge: merges into the base branch as GitHub does (a merge commit with the
    * base and the head as parents, or a squash: one parent), the merger as author and GitHub as committer.
    * 405 when the pull request cannot be merged, 409 when `sha` is not the head. Contents: write.
+   * 405 too when the repository's settings do not allow the merge method ("Squash merges are not
+   * allowed on this repository.") and when the base branch's protection blocks the merge
+   * ({@link mergeBlockers}: required approvals and status checks), unless the merger is an
+   * administrator and the protection does not include administrators (enforce_admins off).
    */
   const merge = async (context: RouteContext, identity: TokenIdentity, number: number): Promise<void> => {
     const documentation = 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request';
@@ -358,8 +369,14 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     if (pr.state !== 'open' || pr.draft) return api.send(context.response, 405, { message: 'Pull Request is not mergeable', documentation_url: documentation });
     if (typeof body['sha'] === 'string' && body['sha'] !== pr.head!.sha)
       return api.send(context.response, 409, { message: 'Head branch was modified. Review and try the merge again.', documentation_url: documentation });
+    const disallowed = endpoints.mergeMethodRefusal?.(repository, method);
+    if (disallowed) return api.send(context.response, 405, { message: disallowed, documentation_url: documentation });
     if (method !== 'merge' && method !== 'squash')
       return api.send(context.response, 405, { message: `${method} merges are not allowed on this repository.`, documentation_url: documentation });
+    const protection = state.protection.get(pr.base!.ref!);
+    const bypass = state.permissions.get(identity.login) === 'admin' && protection?.enforceAdmins !== true;
+    const [blocked] = bypass ? [] : mergeBlockers(state, pr);
+    if (blocked) return api.send(context.response, 405, { message: blocked, documentation_url: documentation });
     const base = pr.base!.sha!;
     const head = pr.head!.sha!;
     const tree = git(directory, ['merge-tree', '--write-tree', base, head]);

@@ -90,6 +90,76 @@ export interface GitHubState {
   workflowRuns: WorkflowRun[];
   /** Jobs by workflow run id (GET …/actions/runs/{run_id}/jobs). */
   jobs: Map<string, Job[]>;
+  /** Branch protection by branch name (see {@link BranchProtection}). */
+  protection: Map<string, BranchProtection>;
+}
+
+/**
+ * A branch's protection, as classic branch protection rules set it (REST repos/update-branch-protection:
+ * required_status_checks.contexts, required_pull_request_reviews.required_approving_review_count,
+ * restrictions.users, enforce_admins), the parts the stand-in enforces.
+ */
+export interface BranchProtection {
+  /** Check runs (by name) or commit statuses (by context) that must have succeeded on a pull request's head before it merges. */
+  requiredStatusChecks?: readonly string[];
+  /** Approving reviews, by collaborators with write access, a pull request needs before it merges. */
+  requiredApprovingReviewCount?: number;
+  /** Restrict who can push: only these accounts may push to the branch (merging through the API is not a push); unset, anyone with write access. */
+  pushAllowances?: readonly string[];
+  /** Apply the rules to administrators too (enforce_admins); GitHub's default is false: an admin's merge bypasses them. */
+  enforceAdmins?: boolean;
+}
+
+/**
+ * What blocks merging `pr` into its base branch under the base branch's protection in `state`: GitHub's
+ * messages, in the order it checks them, empty when nothing does. Approvals: a reviewer with write
+ * access counts when their latest approving or change-requesting review approves ("At least N approving
+ * review(s) is/are required by reviewers with write access."); required checks:
+ * the head commit's latest check run of that name, or commit status of that context, must be
+ * successful (success, neutral or skipped): "Required status check \"<name>\" is expected." (none
+ * yet), "… is in progress." (not completed), "… is failing." (completed otherwise). Used by the REST
+ * merge and by auto-merge, which waits until it is empty.
+ */
+export function mergeBlockers(state: GitHubState, pr: PullRequest): string[] {
+  const protection = state.protection.get(pr.base?.ref ?? '');
+  if (!protection) return [];
+  const blockers: string[] = [];
+  const wanted = protection.requiredApprovingReviewCount ?? 0;
+  if (wanted > 0) {
+    const latest = new Map<string, string>();
+    for (const review of state.reviews.get(pr.number ?? 0) ?? [])
+      if (review.user?.login && review.state !== 'COMMENTED') latest.set(review.user.login, review.state ?? '');
+    const writers = [...latest].filter(([login]) => ['write', 'maintain', 'admin'].includes(state.permissions.get(login) ?? 'read'));
+    if (writers.filter(([, reviewState]) => reviewState === 'APPROVED').length < wanted)
+      blockers.push(`At least ${wanted} approving review${wanted === 1 ? ' is' : 's are'} required by reviewers with write access.`);
+  }
+  const sha = pr.head?.sha ?? '';
+  for (const name of protection.requiredStatusChecks ?? []) {
+    const runs = (state.checkRuns.get(sha) ?? []).filter((run) => run.name === name);
+    const run = runs.reduce<CheckRun | undefined>((last, entry) => (!last || (entry.id ?? 0) >= (last.id ?? 0) ? entry : last), undefined);
+    const status = (state.statuses.get(sha) ?? []).filter((entry) => entry.context === name).at(-1);
+    if (!run && !status) blockers.push(`Required status check "${name}" is expected.`);
+    else if (run ? run.status !== 'completed' : status!.state === 'pending') blockers.push(`Required status check "${name}" is in progress.`);
+    else if (run ? !['success', 'neutral', 'skipped'].includes(run.conclusion ?? '') : status!.state !== 'success')
+      blockers.push(`Required status check "${name}" is failing.`);
+  }
+  return blockers;
+}
+
+/**
+ * The refs `login` may not push to in `state`'s repository (branches whose protection restricts
+ * pushes to other accounts), each with the lines GitHub's pre-receive answers (GH006).
+ */
+export function pushRefusals(state: GitHubState, login: string): { ref: string; lines: string[] }[] {
+  return [...state.protection]
+    .filter(([, protection]) => protection.pushAllowances !== undefined && !protection.pushAllowances.includes(login))
+    .map(([branch]) => ({
+      ref: `refs/heads/${branch}`,
+      lines: [
+        `GH006: Protected branch update failed for refs/heads/${branch}.`,
+        "You're not authorized to push to this branch. Visit https://docs.github.com/articles/about-protected-branches/ for more information.",
+      ],
+    }));
 }
 
 export function emptyState(): GitHubState {
@@ -108,6 +178,7 @@ export function emptyState(): GitHubState {
     parents: new Map(),
     workflowRuns: [],
     jobs: new Map(),
+    protection: new Map(),
   };
 }
 
@@ -305,6 +376,13 @@ export class GitHubApiStandIn {
 
   async stop(): Promise<void> {
     await closeServer(this.server);
+  }
+
+  /** Protects `branch` of `repository` (see {@link BranchProtection}), as a maintainer sets a branch protection rule; undefined removes it. */
+  protect(repository: string, branch: string, protection: BranchProtection | undefined): void {
+    const state = this.repository(repository);
+    if (protection) state.protection.set(branch, protection);
+    else state.protection.delete(branch);
   }
 
   /** REST requests received, fault answers included. */
@@ -515,7 +593,7 @@ export class GitHubApiStandIn {
       return this.send(response, 200, {
         name,
         commit: { sha, url: `${this.url}${prefix}/commits/${sha}`, node_id: `C_${sha.slice(0, 8)}` },
-        protected: false,
+        protected: state.protection.has(name),
         _links: { self: `${this.url}${prefix}/branches/${name}`, html: `https://github.com/${repository}/tree/${name}` },
         protection_url: `${this.url}${prefix}/branches/${name}/protection`,
       });
