@@ -58,7 +58,9 @@ describe("the rehearsal's events under GitHub's webhook schemas", () => {
   });
 
   it('pull_request_review submitted carries the review and the pull request as simple-pull-request; closed the merged pull request', async () => {
-    const review = await github.request<{ state: string; commit_id: string }>(BOB, 'POST', `/repos/${REPOSITORY}/pulls/${number}/reviews`, { event: 'APPROVE' });
+    const review = await github.request<{ state: string; commit_id: string }>(BOB, 'POST', `/repos/${REPOSITORY}/pulls/${number}/reviews`, {
+      event: 'APPROVE',
+    });
     const submitted = release.reviewEvent(pull(), BOB, review);
     expect(webhookDefinition(submitted)).toBe('pull_request_review$submitted');
     expect(webhookProblem(submitted)).toBeUndefined();
@@ -84,7 +86,10 @@ describe("the rehearsal's events under GitHub's webhook schemas", () => {
   it('workflow_dispatch and repository_dispatch validate too: the validator takes any event the schemas know', () => {
     const common = { repository: repositoryPayload(REPOSITORY, 'main'), sender: senderPayload(ALICE.login) };
     expect(
-      webhookProblem({ name: 'workflow_dispatch', payload: { inputs: { version: '3.1.6' }, ref: 'refs/heads/dev', workflow: '.github/workflows/x.yml', ...common } }),
+      webhookProblem({
+        name: 'workflow_dispatch',
+        payload: { inputs: { version: '3.1.6' }, ref: 'refs/heads/dev', workflow: '.github/workflows/x.yml', ...common },
+      }),
     ).toBeUndefined();
     expect(
       webhookProblem({
@@ -105,7 +110,15 @@ describe("the rehearsal's events under GitHub's webhook schemas", () => {
     const noDiff = release.pullRequestEvent('opened', structuredClone(open), ALICE);
     delete (noDiff.payload['pull_request'] as Record<string, unknown>)['diff_url'];
     expect(webhookProblem(noDiff)).toMatch(/\/pull_request: should have required property 'diff_url'/);
-    const push: WebhookEvent = { name: 'push', payload: pushPayload(images.bare, REPOSITORY, { ref: 'refs/heads/dev', before: '0'.repeat(40), after: git(images.bare, 'rev-parse', 'dev'), login: ALICE.login }) };
+    const push: WebhookEvent = {
+      name: 'push',
+      payload: pushPayload(images.bare, REPOSITORY, {
+        ref: 'refs/heads/dev',
+        before: '0'.repeat(40),
+        after: git(images.bare, 'rev-parse', 'dev'),
+        login: ALICE.login,
+      }),
+    };
     delete push.payload['head_commit'];
     expect(webhookProblem(push)).toMatch(/^push: \(root\): should have required property 'head_commit'/);
   });

@@ -117,7 +117,7 @@ describe.concurrent('npm run rehearse', () => {
       /^✓ the GitHub release "Exegol images 3\.1\.7b1" is a pre-release, not the latest/m,
     ])
       expect(run.output).toMatch(check);
-    expect(run.output).toMatch(/Rehearsed wrapper and images in [\d.]+ s: \d+ steps/);
+    expect(run.output).toMatch(/Rehearsed wrapper, images and negative in [\d.]+ s: \d+ steps/);
     // The workflows chosen by their on:, the jobs by their if: under GitHub's evaluator; a push with a job's token starts nothing.
     expect(run.output).toContain('event pull_request (closed): #1 merged by maintainer-alice → entrypoint_release.yml');
     expect(run.output).toMatch(/event push: [^\n]* pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow/);

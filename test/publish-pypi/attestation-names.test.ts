@@ -44,7 +44,11 @@ async function uploadAttested(subject: string): Promise<{ status: number; reason
   // The Sigstore verification itself is the Sigstore stand-in's (tested elsewhere): here it yields the statement.
   index.attestationVerifier = () =>
     Buffer.from(JSON.stringify({ subject: [{ name: subject, digest: { sha256 } }], predicateType: 'https://docs.pypi.org/attestations/publish/v1' }));
-  const attestation = { version: 1, verification_material: { certificate: 'MII=', transparency_entries: [{}] }, envelope: { statement: 'e30=', signature: 'AA==' } };
+  const attestation = {
+    version: 1,
+    verification_material: { certificate: 'MII=', transparency_entries: [{}] },
+    envelope: { statement: 'e30=', signature: 'AA==' },
+  };
   const form = new FormData();
   for (const [name, value] of [
     [':action', 'file_upload'],

@@ -21,7 +21,6 @@ export interface ReleaseRepository extends RehearsedRepository {
 /** `file › job` (a called workflow's job as `file › caller › job`) → the result the release expects. */
 export type Expectations = Record<string, Result>;
 
-
 function refs(bare: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of git(bare, 'for-each-ref', '--format=%(refname) %(objectname)').split('\n').filter(Boolean)) {

@@ -11,7 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import type { components } from '@octokit/openapi-types';
 import { validate as validateGraphQL } from '@octokit/graphql-schema';
-import { NOT_ACCESSIBLE, mayWrite, repositoryObject, user, type GitHubApiStandIn, type PullRequest, type RouteContext, type TokenIdentity } from './github-api.js';
+import { NOT_ACCESSIBLE, mayWrite, user, type GitHubApiStandIn, type PullRequest, type RouteContext, type TokenIdentity } from './github-api.js';
+import { repositoryObject } from './github-api.js';
 import { pullRequestFields, type ReleaseEndpoints } from './github-api-release.js';
 
 type Schemas = components['schemas'];

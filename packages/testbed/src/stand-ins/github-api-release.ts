@@ -109,7 +109,9 @@ export function pullRequestFields(apiUrl: string, directory: string, repository:
   let additions = 0;
   let deletions = 0;
   let changed = 0;
-  for (const line of git(directory, ['diff', '--numstat', `${base}...${head}`]).stdout.split('\n').filter(Boolean)) {
+  for (const line of git(directory, ['diff', '--numstat', `${base}...${head}`])
+    .stdout.split('\n')
+    .filter(Boolean)) {
     const [added, deleted] = line.split('\t');
     additions += Number(added) || 0;
     deletions += Number(deleted) || 0;
