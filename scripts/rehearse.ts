@@ -6,7 +6,8 @@
 // Sigstore and Docker Hub are stand-ins that follow the real services' rules. Each release ends with
 // checks of the state the real repositories, indexes and registries would be left in.
 //
-//   --only wrapper|images|pipelines   rehearse one release (pipelines: the images' pre-release through ThePorgs/Pipelines)
+//   --only wrapper|images|pipelines|negative   rehearse one release (pipelines: the images' pre-release through
+//                           ThePorgs/Pipelines), or only the negative rehearsals
 //   --keep                  keep the temporary directory
 //
 // Exits 0 when every step ran and every check holds; leaves no process or directory behind.
@@ -20,10 +21,17 @@ import { createImages, createResources } from './rehearse/repositories.js';
 import { Log } from './rehearse/workflow.js';
 import { World, type Check } from './rehearse/world.js';
 import { installTools } from './rehearse/engine/stand-ins.js';
+import { rehearseNegative } from './rehearse/negative.js';
 import { rehearseWrapper } from './rehearse/wrapper.js';
 
-const TITLES = { wrapper: 'the wrapper', images: 'the images', pipelines: 'the images through the pipelines repository' } as const;
-const RELEASES = { wrapper: rehearseWrapper, images: rehearseImages, pipelines: rehearsePipelines } as const;
+// After the releases, the negative rehearsals (scripts/rehearse/negative.ts): what must not happen, in a world of their own.
+const RELEASES = { wrapper: rehearseWrapper, images: rehearseImages, pipelines: rehearsePipelines, negative: rehearseNegative } as const;
+const TITLES: Record<ReleaseName, [string, string]> = {
+  wrapper: ['the wrapper (Exegol 5.1.5)', 'the wrapper'],
+  images: ['the images (3.1.6)', 'the images'],
+  pipelines: ['their pipelines form', 'the images through the pipelines repository'],
+  negative: ['what must not happen (negative rehearsals)', 'the negative rehearsals'],
+};
 type ReleaseName = keyof typeof RELEASES;
 
 function parseArguments(argv: readonly string[]): { only?: ReleaseName; keep: boolean } {
@@ -34,10 +42,10 @@ function parseArguments(argv: readonly string[]): { only?: ReleaseName; keep: bo
     const value = arg === '--only' ? argv[(index += 1)] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
     if (arg === '--keep') keep = true;
     else if (value !== undefined || arg === '--only') {
-      if (value !== 'wrapper' && value !== 'images' && value !== 'pipelines')
-        throw new Error(`--only takes wrapper, images or pipelines, not ${JSON.stringify(value ?? '')}`);
+      if (value !== 'wrapper' && value !== 'images' && value !== 'pipelines' && value !== 'negative')
+        throw new Error(`--only takes wrapper, images, pipelines or negative, not ${JSON.stringify(value ?? '')}`);
       only = value;
-    } else throw new Error(`unknown argument ${JSON.stringify(arg)}: use --only wrapper|images|pipelines, --keep`);
+    } else throw new Error(`unknown argument ${JSON.stringify(arg)}: use --only wrapper|images|pipelines|negative, --keep`);
   }
   return { keep, ...(only ? { only } : {}) };
 }
@@ -59,10 +67,8 @@ async function main(): Promise<boolean> {
   // Every temporary directory of the stand-ins and of the bundles goes under the root, removed with it.
   process.env['TMPDIR'] = path.join(root, 'tmp');
   await mkdir(process.env['TMPDIR'], { recursive: true });
-  const names: ReleaseName[] = only ? [only] : ['wrapper', 'images', 'pipelines'];
-  console.log(
-    `Rehearsing ${names.map((name) => (name === 'wrapper' ? 'the wrapper (Exegol 5.1.5)' : name === 'images' ? 'the images (3.1.6)' : 'their pipelines form')).join(', then ')} in ${root}`,
-  );
+  const names: ReleaseName[] = only ? [only] : ['wrapper', 'images', 'pipelines', 'negative'];
+  console.log(`Rehearsing ${names.map((name) => TITLES[name][0]).join(', then ')} in ${root}`);
 
   const started = performance.now();
   const log = new Log();
@@ -81,7 +87,7 @@ async function main(): Promise<boolean> {
 
   let ok = true;
   for (const { name, checks } of results) {
-    log.heading(`Checks: ${TITLES[name]}`);
+    log.heading(`Checks: ${TITLES[name][1]}`);
     for (const check of checks) {
       console.log(`${check.ok ? '✓' : '✗'} ${check.text}`);
       ok &&= check.ok;
@@ -90,7 +96,7 @@ async function main(): Promise<boolean> {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     ok
-      ? `\nRehearsed ${names.join(' and ')} in ${seconds} s: ${log.steps.length} steps, every action run as its committed bundle under Node 24.`
+      ? `\nRehearsed ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}` : names[0]!} in ${seconds} s: ${log.steps.length} steps, every action run as its committed bundle under Node 24.`
       : `\nA check failed: the real release would not end in this state.`,
   );
   return ok;

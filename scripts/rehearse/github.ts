@@ -7,7 +7,7 @@ import path from 'node:path';
 import { actionsJob, checkRun, workflowRun } from '@exegol-release/testbed/fixtures/release-pr.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { GITHUB_ACTIONS_BOT, GitHubApiStandIn, mayWrite, pushRefusals, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
 import { freshRequest } from '@exegol-release/testbed/stand-ins/fresh-request.js';
 import { serveReleaseEndpoints, type Release, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
@@ -62,14 +62,16 @@ export class GitHub {
   /** Starts the REST API, and git over HTTP for the bare repositories under `<root>/github.com`. */
   async start(root: string): Promise<this> {
     await this.api.start();
-    this.remote = await startPublicGitRemote(path.join(root, 'github.com'), (password) => {
+    this.remote = await startPublicGitRemote(path.join(root, 'github.com'), (password, repository) => {
       const identity = this.api.tokens.get(password);
-      // A GITHUB_TOKEN never holds the workflows permission; a maintainer's token does.
+      const state = this.api.repositories.get(repository);
+      // A GITHUB_TOKEN never holds the workflows permission; a maintainer's token does. Protected branches refuse who they restrict.
       return identity
         ? {
             login: identity.login,
             mayPush: mayWrite(identity, ['contents']),
             mayChangeWorkflows: !identity.permissions || identity.permissions['workflows'] === 'write',
+            refusedRefs: state ? pushRefusals(state, identity.login) : [],
           }
         : undefined;
     });

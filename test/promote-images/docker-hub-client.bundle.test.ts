@@ -42,6 +42,28 @@ describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () =
     expect(windowOnly.errors[0]).toContain('(rate limited: pull limit used up (ratelimit-limit: 100;w=21600); try again after');
   });
 
+  it("waits the Retry-After of the Hub API's 429, then deletes the promoted tags", async () => {
+    await pushPreprod('nwodtuhs/exegol-hubrate-preprod');
+    const inputs = { 'source-repository': 'nwodtuhs/exegol-hubrate-preprod', 'target-repository': 'nwodtuhs/exegol-hubrate', 'delete-source-tags': 'true' };
+    // The Hub API's window used up for two more seconds when the tags are deleted: the first Hub API call gets 429.
+    fixture.hub.beforeDelete = undefined;
+    Object.assign(fixture.hub.hubApiLimit, { remaining: 0, resetAt: Date.now() + 2_000 });
+    // Real waits for this run (the harness scales retry delays to nothing): the client must wait what Retry-After says.
+    const started = Date.now();
+    const run = await promote(inputs, { RELEASE_ACTIONS_RETRY_DELAY_SCALE: '1' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const api = fixture.hub.requests.filter((request) => request.host === HUB_HOSTS.api);
+    // The stand-in's answer: 429 while the window lasts, then the same call again answered once it reset.
+    expect(api[0]).toMatchObject({ method: 'POST', path: '/v2/auth/token', status: 429 });
+    expect(api.filter((request) => request.status === 429).every((request) => request.path === '/v2/auth/token')).toBe(true);
+    expect(api.some((request) => request.path === '/v2/auth/token' && request.status === 200)).toBe(true);
+    expect(run.stdout).toMatch(/Docker Hub: retrying in [12]\.\d+s after HTTP 429 \(Retry-After: [12]\)/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(fixture.hub.tagDeletions.sort()).toEqual(
+      ['full', `full-${VERSION}`, 'light', `light-${VERSION}`].map((tag) => `nwodtuhs/exegol-hubrate-preprod:${tag}`).sort(),
+    );
+  });
+
   it('follows blob redirects to the CDN without credentials (Docker Hub to another registry)', async () => {
     await pushPreprod('nwodtuhs/exegol-cdn-preprod');
     const run = await promote({

@@ -48,7 +48,7 @@ export function workflowDispatchEvent(
     sha: string;
     inputs: Record<string, string>;
     repository: Record<string, unknown>;
-    sender: { login: string };
+    sender: Record<string, unknown>;
   },
 ): WebhookEvent {
   if (declared === undefined)

@@ -17,6 +17,7 @@ import type { AutoMerged } from '@exegol-release/testbed/stand-ins/github-api-au
 import type { GitHub } from '../github.js';
 import { COUNT } from './expressions.js';
 import { workflowDispatchEvent, type WebhookEvent } from './events.js';
+import { defaultBranchOf, pushPayload, repositoryPayload, reviewPayload, senderPayload, simplePullRequest } from './payloads.js';
 import { loadWorkflow } from './workflows.js';
 import type { RehearsedRepository, Result, WorkflowRunEnd, WorkflowRunner } from './runner.js';
 
@@ -39,11 +40,6 @@ export interface Actor {
 /** What auto-merge must do after an event: merge (then the jobs its push and `closed` event start end as `expect`). */
 export interface MergeExpectation {
   readonly expect: Expectations;
-}
-
-function repositoryPayload(fullName: string): Record<string, unknown> {
-  const [owner, name] = fullName.split('/');
-  return { id: 1, name, full_name: fullName, private: false, owner: { login: owner, type: 'Organization' }, html_url: `https://github.com/${fullName}` };
 }
 
 function refs(bare: string): Map<string, string> {
@@ -80,8 +76,8 @@ export class Release {
         action,
         number: pull.number,
         pull_request: pull as unknown as Record<string, unknown>,
-        repository: repositoryPayload(this.repository.fullName),
-        sender: { login: sender.login },
+        repository: repositoryPayload(this.repository.fullName, defaultBranchOf(this.repository.bare)),
+        sender: senderPayload(sender.login),
         ...extra,
       },
     };
@@ -98,8 +94,8 @@ export class Release {
       ref: `refs/heads/${ref}`,
       sha: git(this.repository.bare, 'rev-parse', '--verify', `refs/heads/${ref}^{commit}`),
       inputs,
-      repository: repositoryPayload(this.repository.fullName),
-      sender: { login: sender.login },
+      repository: repositoryPayload(this.repository.fullName, defaultBranchOf(this.repository.bare)),
+      sender: senderPayload(sender.login),
     });
   }
 
@@ -109,10 +105,10 @@ export class Release {
       name: 'pull_request_review',
       payload: {
         action: 'submitted',
-        review: { state: review.state.toLowerCase(), commit_id: review.commit_id, user: { login: sender.login } },
-        pull_request: pull as unknown as Record<string, unknown>,
-        repository: repositoryPayload(this.repository.fullName),
-        sender: { login: sender.login },
+        review: reviewPayload(review, pull, sender.login),
+        pull_request: simplePullRequest(pull),
+        repository: repositoryPayload(this.repository.fullName, defaultBranchOf(this.repository.bare)),
+        sender: senderPayload(sender.login),
       },
     };
   }
@@ -233,17 +229,12 @@ export class Release {
       const event: WebhookEvent = {
         name: 'push',
         byGithubToken,
-        payload: {
+        payload: pushPayload(this.repository.bare, this.repository.fullName, {
           ref,
           before: before.get(ref) ?? ZERO,
           after: sha,
-          created: !before.has(ref),
-          deleted: false,
-          forced: false,
-          repository: repositoryPayload(this.repository.fullName),
-          pusher: { name: pusher },
-          sender: { login: pusher },
-        },
+          login: pusher,
+        }),
         changedFiles: before.has(ref) ? git(this.repository.bare, 'diff', '--name-only', before.get(ref)!, sha).split('\n').filter(Boolean) : [],
       };
       ends.push(

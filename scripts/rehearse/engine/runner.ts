@@ -19,6 +19,7 @@ import type { Log } from '../workflow.js';
 import { asString, condition, evaluateToken, interpolate, type Contexts, type Status } from './expressions.js';
 import { whyNot, type WebhookEvent } from './events.js';
 import { findStandIn } from './stand-ins.js';
+import { assertWebhookPayload } from './webhook-schemas.js';
 import { calledWorkflowFile, loadWorkflow, repositoryWorkflows, stepToken, type LoadedWorkflow } from './workflows.js';
 
 /** An error that stops the rehearsal (an action without a stand-in, an unknown input), not only the step. */
@@ -205,6 +206,12 @@ export class WorkflowRunner {
    */
   async dispatch(repository: RehearsedRepository, event: WebhookEvent, title: string): Promise<WorkflowRunEnd[]> {
     const { log } = this.world;
+    // Shaped as GitHub sends it (its webhook schemas), or the rehearsal stops before any workflow runs.
+    try {
+      assertWebhookPayload(event);
+    } catch (error) {
+      throw new RehearsalStop(`${title}: ${(error as Error).message}`);
+    }
     const workflows = await repositoryWorkflows(repository.workflows);
     const started = workflows.filter((workflow) => whyNot(workflow.template, event, workflow.path) === undefined);
     log.line(

@@ -16,7 +16,10 @@
 //   (identifier/secret → access_token, 10 minutes); the deprecated POST /v2/users/login (still
 //   served: username/password → token); DELETE /v2/repositories/{ns}/{repo}/tags/{tag}/ (the route
 //   Docker's hub-tool calls; the reference documents no tag DELETE) answering 204, 404 for an unknown
-//   tag, 403 "access denied: insufficient scope" for a token without delete; X-RateLimit-* headers.
+//   tag, 403 "access denied: insufficient scope" for a token without delete; the rate limit of the
+//   reference's "Rate limiting" section: X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset
+//   (a Unix time) on every answer, and past the limit 429 with Retry-After, the seconds to wait
+//   (the reference documented X-Retry-After, a Unix time, until docker/docs#22916 corrected it).
 //   A tag deletion removes that one tag, as Docker Hub does: the tag's link in the registry's storage
 //   (distribution's tagStore.Untag removes the same directory).
 import { execFileSync } from 'node:child_process';
@@ -70,6 +73,12 @@ export class DockerHub {
   readonly tagDeletions: string[] = [];
   /** The pull limit of registry-1.docker.io: manifest GETs left in the window. */
   pullLimit = { limit: 100, remaining: 100, window: 21600, retryAfter: undefined as string | undefined };
+  /**
+   * The Hub API's rate limit: `limit` requests a window of `window` seconds; `remaining` left until
+   * `resetAt` (milliseconds since the epoch; a new window starts with the first request after it).
+   * A test sets `remaining: 0` and `resetAt` a moment ahead to see the 429 and its Retry-After.
+   */
+  hubApiLimit = { limit: 180, remaining: 180, window: 60, resetAt: 0 };
   /** Runs before each Hub API tag deletion (e.g. to push to the source meanwhile). */
   beforeDelete?: (repository: string, tag: string) => Promise<void>;
   private readonly tokens = new Map<string, { user: string; until: number }>();
@@ -277,16 +286,23 @@ export class DockerHub {
   private async hubApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     let text = '';
     for await (const chunk of request) text += (chunk as Buffer).toString();
-    const reset = Math.floor(Date.now() / 1000) + 60;
-    const json = (status: number, body: unknown): void =>
+    const limit = this.hubApiLimit;
+    const now = Date.now();
+    if (now >= limit.resetAt) Object.assign(limit, { remaining: limit.limit, resetAt: now + limit.window * 1000 });
+    const limited = limit.remaining <= 0;
+    if (!limited) limit.remaining -= 1;
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
       void response
         .writeHead(status, {
           'content-type': 'application/json',
-          'x-ratelimit-limit': '180',
-          'x-ratelimit-remaining': '179',
-          'x-ratelimit-reset': String(reset),
+          'x-ratelimit-limit': String(limit.limit),
+          'x-ratelimit-remaining': String(limit.remaining),
+          'x-ratelimit-reset': String(Math.ceil(limit.resetAt / 1000)),
+          ...headers,
         })
         .end(body === undefined ? undefined : JSON.stringify(body));
+    // Past the limit: 429 and Retry-After, the seconds until the window resets (the reference's "Rate limiting").
+    if (limited) return json(429, { message: 'Too Many Requests' }, { 'retry-after': String(Math.max(1, Math.ceil((limit.resetAt - now) / 1000))) });
     const body = (): Record<string, unknown> => {
       try {
         return JSON.parse(text || '{}') as Record<string, unknown>;

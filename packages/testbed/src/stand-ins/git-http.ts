@@ -119,16 +119,26 @@ export async function startGitHttpRemote(projectRoot: string, username: string, 
  * account that may not write, such as a GITHUB_TOKEN without `contents: write`.
  */
 /**
- * A hooks directory whose pre-receive refuses ref updates that change a file under .github/workflows/
- * (the diff of each update; for a new ref, the files of its commits new to the repository), as GitHub
- * refuses a push by a GitHub App or a GITHUB_TOKEN without the `workflows` permission, in its words:
- * "refusing to allow a GitHub App to create or update workflow `<path>` without `workflows` permission".
+ * A hooks directory whose pre-receive refuses, for the pushing account:
+ * - with GH_REFUSED_REFS (lines `<ref>\t<message>\t<message>…`), an update of one of those refs, printing
+ *   its messages as GitHub's pre-receive does for a protected branch ("error: GH006: Protected branch
+ *   update failed for refs/heads/main.");
+ * - with GH_NO_WORKFLOWS=1, ref updates that change a file under .github/workflows/ (the diff of each
+ *   update; for a new ref, the files of its commits new to the repository), as GitHub refuses a push by
+ *   a GitHub App or a GITHUB_TOKEN without the `workflows` permission, in its words: "refusing to allow
+ *   a GitHub App to create or update workflow `<path>` without `workflows` permission".
  */
 async function workflowsHook(): Promise<string> {
   const directory = await mkdtemp(path.join(tmpdir(), 'git-hooks-'));
   const script = `#!/bin/bash
 zero=0000000000000000000000000000000000000000
 while read -r old new ref; do
+  refused="$(awk -F '\\t' -v ref="$ref" '$1 == ref { for (i = 2; i <= NF; i++) print "error: " $i; exit }' <<< "\${GH_REFUSED_REFS:-}")"
+  if [ -n "$refused" ]; then
+    echo "$refused" >&2
+    exit 1
+  fi
+  [ "\${GH_NO_WORKFLOWS:-}" = 1 ] || continue
   [ "$new" = "$zero" ] && continue
   if [ "$old" = "$zero" ]; then files="$(git log --format= --name-only "$new" --not --all)"; else files="$(git diff --name-only "$old" "$new")"; fi
   workflow="$(grep -m 1 '^\\.github/workflows/' <<< "$files" || true)"
@@ -144,7 +154,10 @@ done
 
 export async function startPublicGitRemote(
   projectRoot: string,
-  pusher: (password: string) => { login: string; mayPush: boolean; mayChangeWorkflows?: boolean } | undefined,
+  pusher: (
+    password: string,
+    repository: string,
+  ) => { login: string; mayPush: boolean; mayChangeWorkflows?: boolean; refusedRefs?: { ref: string; lines: string[] }[] } | undefined,
 ): Promise<GitHttpRemote> {
   const hooks = await workflowsHook();
   let refused = 0;
@@ -154,18 +167,28 @@ export async function startPublicGitRemote(
     const header = request.headers.authorization ?? '';
     // The scheme is case-insensitive (RFC 9110 §11.1): actions/checkout sends `AUTHORIZATION: basic …`.
     const password = /^basic /i.test(header) ? Buffer.from(header.slice(6), 'base64').toString('utf8').split(':').slice(1).join(':') : '';
-    const account = password ? pusher(password) : undefined;
+    const repository = url.pathname.replace(/^\/(.+?\.git)\/.*$/, '$1');
+    const account = password ? pusher(password, repository.replace(/\.git$/, '')) : undefined;
     if (pushing && !account?.mayPush) {
       refused += 1;
       request.resume();
-      const repository = url.pathname.replace(/^\/(.+?\.git)\/.*$/, '$1');
       if (!account) response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitHub"', 'Content-Type': 'text/plain' }).end('authentication required\n');
       else response.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Permission to ${repository} denied to ${account.login}.\n`);
       return;
     }
-    // An account without the workflows permission (every GITHUB_TOKEN) gets the pre-receive hook below.
+    // An account without the workflows permission (every GITHUB_TOKEN), or with refs it may not push to, gets the pre-receive hook above.
+    const noWorkflows = account?.mayChangeWorkflows === false;
+    const refusedRefs = (account?.refusedRefs ?? []).map((entry) => [entry.ref, ...entry.lines].join('\t')).join('\n');
     const hook: Record<string, string> =
-      pushing && account?.mayChangeWorkflows === false ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: hooks } : {};
+      pushing && (noWorkflows || refusedRefs)
+        ? {
+            GIT_CONFIG_COUNT: '1',
+            GIT_CONFIG_KEY_0: 'core.hooksPath',
+            GIT_CONFIG_VALUE_0: hooks,
+            ...(noWorkflows ? { GH_NO_WORKFLOWS: '1' } : {}),
+            ...(refusedRefs ? { GH_REFUSED_REFS: refusedRefs } : {}),
+          }
+        : {};
     runBackend(request, response, projectRoot, account?.login ?? 'anonymous', hook);
   });
   const base = await listenOnLoopback(server);

@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import type { components } from '@octokit/openapi-types';
 import { validate as validateGraphQL } from '@octokit/graphql-schema';
 import { NOT_ACCESSIBLE, mayWrite, user, type GitHubApiStandIn, type PullRequest, type RouteContext, type TokenIdentity } from './github-api.js';
-import type { ReleaseEndpoints } from './github-api-release.js';
+import { repositoryObject } from './github-api.js';
+import { pullRequestFields, type ReleaseEndpoints } from './github-api-release.js';
 
 type Schemas = components['schemas'];
 type ValidationError = Schemas['validation-error'];
@@ -27,6 +28,20 @@ export interface MergeSettings {
 
 /** GitHub's defaults for a new repository: every merge method allowed, auto-merge off. Exegol's release repositories turn auto-merge on. */
 export const DEFAULT_MERGE_SETTINGS: MergeSettings = { allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true, allow_auto_merge: false };
+
+/**
+ * Why a repository with `settings` refuses merge method `method` (`merge`, `squash`, `rebase`, any case),
+ * in GitHub's words ("Squash merges are not allowed on this repository."), or undefined when it allows it.
+ */
+export function mergeMethodRefusal(settings: MergeSettings, method: string): string | undefined {
+  const methods: Record<string, [keyof MergeSettings, string]> = {
+    merge: ['allow_merge_commit', 'Merge commits are not allowed on this repository.'],
+    squash: ['allow_squash_merge', 'Squash merges are not allowed on this repository.'],
+    rebase: ['allow_rebase_merge', 'Rebase merges are not allowed on this repository.'],
+  };
+  const [setting, refusal] = methods[method.toLowerCase()] ?? ['allow_merge_commit', `Unknown merge method ${method}`];
+  return settings[setting] ? undefined : refusal;
+}
 
 /** What the open-release endpoints serve and record. */
 export interface OpenReleaseEndpoints {
@@ -57,6 +72,8 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
   const settings = new Map<string, MergeSettings>();
   const mutations: OpenReleaseEndpoints['mutations'] = [];
   const settingsOf = (repository: string): MergeSettings => settings.get(repository) ?? DEFAULT_MERGE_SETTINGS;
+  // The REST merge (github-api-release.ts) refuses the methods these settings do not allow.
+  release.mergeMethodRefusal = (repository, method) => mergeMethodRefusal(settingsOf(repository), method);
   const refused = (context: RouteContext, documentation: string): void => api.send(context.response, 403, NOT_ACCESSIBLE(documentation));
   const git = (directory: string, ...args: string[]) => spawnSync('git', args, { cwd: directory, encoding: 'utf8' });
 
@@ -136,9 +153,10 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     if ([...state.pulls.values()].some((pr) => pr.state === 'open' && pr.head?.ref === headRef && pr.base?.ref === baseRef))
       return error({ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${headRef}.` });
     const number = Math.max(0, ...state.pulls.keys()) + 1;
-    const repo = { id: 1, name: repository.split('/')[1], full_name: repository, owner: user(owner), html_url: `https://github.com/${repository}` };
+    const repo = repositoryObject(api.url, repository, state.defaultBranch);
     const now = new Date().toISOString();
     const pr: PullRequest = complete(repository, {
+      ...pullRequestFields(api.url, directory, repository, number, base, head),
       url: `${api.url}/repos/${repository}/pulls/${number}`,
       id: 1_900_000_000 + number,
       html_url: `https://github.com/${repository}/pull/${number}`,
@@ -200,7 +218,15 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     const labels = complete(context.repository!, pr).labels!;
     for (const name of names)
       if (!labels.some((label) => label?.name === name))
-        labels.push({ id: 7000 + labels.length, node_id: `LA_${name}`, name, color: 'ededed', default: false, description: null });
+        labels.push({
+          id: 7000 + labels.length,
+          node_id: `LA_${name}`,
+          url: `${api.url}/repos/${context.repository!}/labels/${encodeURIComponent(name)}`,
+          name,
+          color: 'ededed',
+          default: false,
+          description: null,
+        });
     api.send(context.response, 200, labels);
   };
 

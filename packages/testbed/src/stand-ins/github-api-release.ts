@@ -19,6 +19,8 @@ import {
   GITHUB_ACTIONS_BOT,
   NOT_ACCESSIBLE,
   mayWrite,
+  mergeBlockers,
+  repositoryObject,
   user,
   type GitHubApiStandIn,
   type GitHubState,
@@ -52,6 +54,12 @@ export interface ReleaseEndpoints {
    * (release-asset's `digest` is nullable): a client must then download the bytes to compare them.
    */
   withoutDigests: boolean;
+  /**
+   * Why the repository's settings refuse a merge method (`merge`, `squash`, `rebase`), in GitHub's
+   * words, or undefined when they allow it: set by the endpoints that hold the settings
+   * (github-api-open-release.ts). Unset: every method allowed.
+   */
+  mergeMethodRefusal?: (repository: string, method: string) => string | undefined;
   /** The uploads origin (started with the first release), or '' before. */
   uploadsUrl(): string;
   /** Closes the uploads origin. */
@@ -88,6 +96,64 @@ const validation = (message: string, documentation: string, errors: NonNullable<
   documentation_url: documentation,
   ...(errors.length ? { errors } : {}),
 });
+
+/**
+ * The fields of GitHub's pull-request schema (REST pulls/get; the webhooks' `pull-request`, which
+ * requires every one) that a creation does not choose: its URLs and `_links`, no assignee, milestone,
+ * reviewers, labels or auto-merge yet, and the size of the change (`git diff --numstat base...head`
+ * in the bare repository `directory`, as GitHub counts it against the merge base).
+ */
+export function pullRequestFields(apiUrl: string, directory: string, repository: string, number: number, base: string, head: string): PullRequest {
+  const api = `${apiUrl}/repos/${repository}`;
+  const html = `https://github.com/${repository}/pull/${number}`;
+  let additions = 0;
+  let deletions = 0;
+  let changed = 0;
+  for (const line of git(directory, ['diff', '--numstat', `${base}...${head}`])
+    .stdout.split('\n')
+    .filter(Boolean)) {
+    const [added, deleted] = line.split('\t');
+    additions += Number(added) || 0;
+    deletions += Number(deleted) || 0;
+    changed += 1;
+  }
+  const links = {
+    self: `${api}/pulls/${number}`,
+    html,
+    issue: `${api}/issues/${number}`,
+    comments: `${api}/issues/${number}/comments`,
+    review_comments: `${api}/pulls/${number}/comments`,
+    review_comment: `${api}/pulls/comments{/number}`,
+    commits: `${api}/pulls/${number}/commits`,
+    statuses: `${api}/statuses/${head}`,
+  };
+  return {
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: links.issue,
+    commits_url: links.commits,
+    review_comments_url: links.review_comments,
+    review_comment_url: links.review_comment,
+    comments_url: links.comments,
+    statuses_url: links.statuses,
+    _links: Object.fromEntries(Object.entries(links).map(([key, href]) => [key, { href }])) as PullRequest['_links'],
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: [],
+    milestone: null,
+    auto_merge: null,
+    active_lock_reason: null,
+    rebaseable: true,
+    merged_by: null,
+    maintainer_can_modify: false,
+    commits: Number(git(directory, ['rev-list', '--count', `${base}..${head}`]).stdout),
+    additions,
+    deletions,
+    changed_files: changed,
+  };
+}
 
 /**
  * Adds the release endpoints to `api`. A repository is served from git once its bare repository is
@@ -211,17 +277,10 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
         ]),
       );
     const number = Math.max(0, ...state.pulls.keys()) + 1;
-    const repo = {
-      id: 1,
-      name: repository.split('/')[1],
-      full_name: repository,
-      private: false,
-      owner: user(owner),
-      html_url: `https://github.com/${repository}`,
-      default_branch: state.defaultBranch,
-    };
+    const repo = repositoryObject(api.url, repository, state.defaultBranch);
     const now = new Date().toISOString();
     const pr: PullRequest = {
+      ...pullRequestFields(api.url, bare.get(repository)!, repository, number, base, head),
       url: `${api.url}/repos/${repository}/pulls/${number}`,
       id: 1_900_000_000 + number,
       node_id: `PR_${number}`,
@@ -246,7 +305,6 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
       mergeable_state: 'clean',
       comments: 0,
       review_comments: 0,
-      commits: Number(git(bare.get(repository)!, ['rev-list', '--count', `${base}..${head}`]).stdout),
     };
     state.pulls.set(number, pr);
     api.send(context.response, 201, pr, { location: pr.url! });
@@ -295,6 +353,10 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
    * PUT …/pulls/{pull_number}/merge: merges into the base branch as GitHub does (a merge commit with the
    * base and the head as parents, or a squash: one parent), the merger as author and GitHub as committer.
    * 405 when the pull request cannot be merged, 409 when `sha` is not the head. Contents: write.
+   * 405 too when the repository's settings do not allow the merge method ("Squash merges are not
+   * allowed on this repository.") and when the base branch's protection blocks the merge
+   * ({@link mergeBlockers}: required approvals and status checks), unless the merger is an
+   * administrator and the protection does not include administrators (enforce_admins off).
    */
   const merge = async (context: RouteContext, identity: TokenIdentity, number: number): Promise<void> => {
     const documentation = 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request';
@@ -309,8 +371,14 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     if (pr.state !== 'open' || pr.draft) return api.send(context.response, 405, { message: 'Pull Request is not mergeable', documentation_url: documentation });
     if (typeof body['sha'] === 'string' && body['sha'] !== pr.head!.sha)
       return api.send(context.response, 409, { message: 'Head branch was modified. Review and try the merge again.', documentation_url: documentation });
+    const disallowed = endpoints.mergeMethodRefusal?.(repository, method);
+    if (disallowed) return api.send(context.response, 405, { message: disallowed, documentation_url: documentation });
     if (method !== 'merge' && method !== 'squash')
       return api.send(context.response, 405, { message: `${method} merges are not allowed on this repository.`, documentation_url: documentation });
+    const protection = state.protection.get(pr.base!.ref!);
+    const bypass = state.permissions.get(identity.login) === 'admin' && protection?.enforceAdmins !== true;
+    const [blocked] = bypass ? [] : mergeBlockers(state, pr);
+    if (blocked) return api.send(context.response, 405, { message: blocked, documentation_url: documentation });
     const base = pr.base!.sha!;
     const head = pr.head!.sha!;
     const tree = git(directory, ['merge-tree', '--write-tree', base, head]);

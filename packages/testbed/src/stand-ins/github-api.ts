@@ -90,6 +90,76 @@ export interface GitHubState {
   workflowRuns: WorkflowRun[];
   /** Jobs by workflow run id (GET …/actions/runs/{run_id}/jobs). */
   jobs: Map<string, Job[]>;
+  /** Branch protection by branch name (see {@link BranchProtection}). */
+  protection: Map<string, BranchProtection>;
+}
+
+/**
+ * A branch's protection, as classic branch protection rules set it (REST repos/update-branch-protection:
+ * required_status_checks.contexts, required_pull_request_reviews.required_approving_review_count,
+ * restrictions.users, enforce_admins), the parts the stand-in enforces.
+ */
+export interface BranchProtection {
+  /** Check runs (by name) or commit statuses (by context) that must have succeeded on a pull request's head before it merges. */
+  requiredStatusChecks?: readonly string[];
+  /** Approving reviews, by collaborators with write access, a pull request needs before it merges. */
+  requiredApprovingReviewCount?: number;
+  /** Restrict who can push: only these accounts may push to the branch (merging through the API is not a push); unset, anyone with write access. */
+  pushAllowances?: readonly string[];
+  /** Apply the rules to administrators too (enforce_admins); GitHub's default is false: an admin's merge bypasses them. */
+  enforceAdmins?: boolean;
+}
+
+/**
+ * What blocks merging `pr` into its base branch under the base branch's protection in `state`: GitHub's
+ * messages, in the order it checks them, empty when nothing does. Approvals: a reviewer with write
+ * access counts when their latest approving or change-requesting review approves ("At least N approving
+ * review(s) is/are required by reviewers with write access."); required checks:
+ * the head commit's latest check run of that name, or commit status of that context, must be
+ * successful (success, neutral or skipped): "Required status check \"<name>\" is expected." (none
+ * yet), "… is in progress." (not completed), "… is failing." (completed otherwise). Used by the REST
+ * merge and by auto-merge, which waits until it is empty.
+ */
+export function mergeBlockers(state: GitHubState, pr: PullRequest): string[] {
+  const protection = state.protection.get(pr.base?.ref ?? '');
+  if (!protection) return [];
+  const blockers: string[] = [];
+  const wanted = protection.requiredApprovingReviewCount ?? 0;
+  if (wanted > 0) {
+    const latest = new Map<string, string>();
+    for (const review of state.reviews.get(pr.number ?? 0) ?? [])
+      if (review.user?.login && review.state !== 'COMMENTED') latest.set(review.user.login, review.state ?? '');
+    const writers = [...latest].filter(([login]) => ['write', 'maintain', 'admin'].includes(state.permissions.get(login) ?? 'read'));
+    if (writers.filter(([, reviewState]) => reviewState === 'APPROVED').length < wanted)
+      blockers.push(`At least ${wanted} approving review${wanted === 1 ? ' is' : 's are'} required by reviewers with write access.`);
+  }
+  const sha = pr.head?.sha ?? '';
+  for (const name of protection.requiredStatusChecks ?? []) {
+    const runs = (state.checkRuns.get(sha) ?? []).filter((run) => run.name === name);
+    const run = runs.reduce<CheckRun | undefined>((last, entry) => (!last || (entry.id ?? 0) >= (last.id ?? 0) ? entry : last), undefined);
+    const status = (state.statuses.get(sha) ?? []).filter((entry) => entry.context === name).at(-1);
+    if (!run && !status) blockers.push(`Required status check "${name}" is expected.`);
+    else if (run ? run.status !== 'completed' : status!.state === 'pending') blockers.push(`Required status check "${name}" is in progress.`);
+    else if (run ? !['success', 'neutral', 'skipped'].includes(run.conclusion ?? '') : status!.state !== 'success')
+      blockers.push(`Required status check "${name}" is failing.`);
+  }
+  return blockers;
+}
+
+/**
+ * The refs `login` may not push to in `state`'s repository (branches whose protection restricts
+ * pushes to other accounts), each with the lines GitHub's pre-receive answers (GH006).
+ */
+export function pushRefusals(state: GitHubState, login: string): { ref: string; lines: string[] }[] {
+  return [...state.protection]
+    .filter(([, protection]) => protection.pushAllowances !== undefined && !protection.pushAllowances.includes(login))
+    .map(([branch]) => ({
+      ref: `refs/heads/${branch}`,
+      lines: [
+        `GH006: Protected branch update failed for refs/heads/${branch}.`,
+        "You're not authorized to push to this branch. Visit https://docs.github.com/articles/about-protected-branches/ for more information.",
+      ],
+    }));
 }
 
 export function emptyState(): GitHubState {
@@ -108,6 +178,7 @@ export function emptyState(): GitHubState {
     parents: new Map(),
     workflowRuns: [],
     jobs: new Map(),
+    protection: new Map(),
   };
 }
 
@@ -120,16 +191,126 @@ export const NOT_ACCESSIBLE = (documentation: string): BasicError => ({
   status: '403',
 });
 
-/** A user as GitHub's simple-user schema shapes it. */
+/** A user as GitHub's simple-user schema shapes it: every field it requires (the webhook schemas' `user` too). */
 export function user(login: string, id = login.length * 1000 + login.charCodeAt(0)): Partial2<Schemas['simple-user']> {
+  const api = `https://api.github.com/users/${login}`;
   return {
     login,
     id,
     node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
+    url: api,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
     type: login.endsWith('[bot]') ? 'Bot' : 'User',
     site_admin: false,
-    html_url: `https://github.com/${login}`,
-    url: `https://api.github.com/users/${login}`,
+  };
+}
+
+/**
+ * A public repository as GitHub's `repository` schema shapes it (REST's head.repo and base.repo of a
+ * pull request; the webhooks' `repository`): every field the webhook schema requires, and none it does
+ * not know. API URLs under `apiUrl` (https://api.github.com on GitHub), the owner an organization.
+ */
+export function repositoryObject(apiUrl: string, fullName: string, defaultBranch: string): Record<string, unknown> {
+  const [owner = '', name = ''] = fullName.split('/');
+  const api = `${apiUrl}/repos/${fullName}`;
+  const html = `https://github.com/${fullName}`;
+  const id = 700_000_000 + [...fullName].reduce((sum, character) => (sum * 31 + character.charCodeAt(0)) % 1_000_000, 0);
+  const urls: Record<string, string> = Object.fromEntries(
+    (
+      [
+        ['forks_url', '/forks'],
+        ['keys_url', '/keys{/key_id}'],
+        ['collaborators_url', '/collaborators{/collaborator}'],
+        ['teams_url', '/teams'],
+        ['hooks_url', '/hooks'],
+        ['issue_events_url', '/issues/events{/number}'],
+        ['events_url', '/events'],
+        ['assignees_url', '/assignees{/user}'],
+        ['branches_url', '/branches{/branch}'],
+        ['tags_url', '/tags'],
+        ['blobs_url', '/git/blobs{/sha}'],
+        ['git_tags_url', '/git/tags{/sha}'],
+        ['git_refs_url', '/git/refs{/sha}'],
+        ['trees_url', '/git/trees{/sha}'],
+        ['statuses_url', '/statuses/{sha}'],
+        ['languages_url', '/languages'],
+        ['stargazers_url', '/stargazers'],
+        ['contributors_url', '/contributors'],
+        ['subscribers_url', '/subscribers'],
+        ['subscription_url', '/subscription'],
+        ['commits_url', '/commits{/sha}'],
+        ['git_commits_url', '/git/commits{/sha}'],
+        ['comments_url', '/comments{/number}'],
+        ['issue_comment_url', '/issues/comments{/number}'],
+        ['contents_url', '/contents/{+path}'],
+        ['compare_url', '/compare/{base}...{head}'],
+        ['merges_url', '/merges'],
+        ['archive_url', '/{archive_format}{/ref}'],
+        ['downloads_url', '/downloads'],
+        ['issues_url', '/issues{/number}'],
+        ['pulls_url', '/pulls{/number}'],
+        ['milestones_url', '/milestones{/number}'],
+        ['notifications_url', '/notifications{?since,all,participating}'],
+        ['labels_url', '/labels{/name}'],
+        ['releases_url', '/releases{/id}'],
+        ['deployments_url', '/deployments'],
+      ] as const
+    ).map(([key, suffix]) => [key, `${api}${suffix}`]),
+  );
+  return {
+    id,
+    node_id: `R_${Buffer.from(fullName).toString('base64url')}`,
+    name,
+    full_name: fullName,
+    private: false,
+    owner: { ...user(owner), type: 'Organization' },
+    html_url: html,
+    description: null,
+    fork: false,
+    url: api,
+    ...urls,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    pushed_at: '2026-01-01T00:00:00Z',
+    git_url: `git://github.com/${fullName}.git`,
+    ssh_url: `git@github.com:${fullName}.git`,
+    clone_url: `${html}.git`,
+    svn_url: html,
+    homepage: null,
+    size: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    language: null,
+    has_issues: true,
+    has_projects: true,
+    has_downloads: true,
+    has_wiki: true,
+    has_pages: false,
+    forks_count: 0,
+    mirror_url: null,
+    archived: false,
+    open_issues_count: 0,
+    license: null,
+    forks: 0,
+    open_issues: 0,
+    watchers: 0,
+    default_branch: defaultBranch,
+    is_template: false,
+    web_commit_signoff_required: false,
+    topics: [],
+    visibility: 'public',
+    custom_properties: {},
   };
 }
 
@@ -195,6 +376,13 @@ export class GitHubApiStandIn {
 
   async stop(): Promise<void> {
     await closeServer(this.server);
+  }
+
+  /** Protects `branch` of `repository` (see {@link BranchProtection}), as a maintainer sets a branch protection rule; undefined removes it. */
+  protect(repository: string, branch: string, protection: BranchProtection | undefined): void {
+    const state = this.repository(repository);
+    if (protection) state.protection.set(branch, protection);
+    else state.protection.delete(branch);
   }
 
   /** REST requests received, fault answers included. */
@@ -405,7 +593,7 @@ export class GitHubApiStandIn {
       return this.send(response, 200, {
         name,
         commit: { sha, url: `${this.url}${prefix}/commits/${sha}`, node_id: `C_${sha.slice(0, 8)}` },
-        protected: false,
+        protected: state.protection.has(name),
         _links: { self: `${this.url}${prefix}/branches/${name}`, html: `https://github.com/${repository}/tree/${name}` },
         protection_url: `${this.url}${prefix}/branches/${name}/protection`,
       });

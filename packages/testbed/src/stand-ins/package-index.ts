@@ -85,6 +85,37 @@ export interface TrustedPublisher {
 export type InjectedAnswer = number | { status: number; reason?: string; headers?: Record<string, string> };
 
 const normalise = (name: string): string => name.replace(/[-_.]+/g, '-').toLowerCase();
+
+/**
+ * A distribution file name "ultranormalised" as pypi-attestations compares an attestation's subject
+ * with the uploaded file (`_ultranormalize_dist_filename`, used by Attestation.verify on both names):
+ * the name canonicalised with `_` for `-`, the version normalised (PEP 440), and a wheel's compressed
+ * tag sets sorted. Packaging's parse_sdist_filename / parse_wheel_filename split the name.
+ *
+ * @throws Error "unknown distribution format: <name>" or "invalid … filename" for a name neither parses
+ */
+export function ultranormaliseDistFilename(filename: string): string {
+  const version = (text: string): string => {
+    const clean = pep440.clean(text);
+    if (!clean) throw new Error(`invalid version in ${filename}`);
+    return clean;
+  };
+  if (filename.endsWith('.whl')) {
+    const parts = filename.slice(0, -'.whl'.length).split('-');
+    if (parts.length !== 5 && parts.length !== 6) throw new Error(`invalid wheel filename (wrong number of parts): ${filename}`);
+    const [name, ver] = parts as [string, string];
+    const tags = parts.slice(-3).map((set) => set.split('.').sort().join('.'));
+    const build = parts.length === 6 ? [parts[2]!] : [];
+    return `${[normalise(name).replace(/-/g, '_'), version(ver), ...build, ...tags].join('-')}.whl`;
+  }
+  if (filename.endsWith('.tar.gz')) {
+    const stem = filename.slice(0, -'.tar.gz'.length);
+    const dash = stem.lastIndexOf('-');
+    if (dash <= 0) throw new Error(`invalid sdist filename: ${filename}`);
+    return `${normalise(stem.slice(0, dash)).replace(/-/g, '_')}-${version(stem.slice(dash + 1))}.tar.gz`;
+  }
+  throw new Error(`unknown distribution format: ${filename}`);
+}
 const base64url = (value: object | Buffer): string => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
 const HELP = 'https://pypi.org/help/';
 const CORE_METADATA = 'https://packaging.python.org/specifications/core-metadata';
@@ -833,7 +864,15 @@ export class PackageIndexStandIn {
       if (statement.subject?.length !== 1) verification('too many subjects in statement (must be exactly one)');
       const [subject] = statement.subject!;
       if (!subject?.name) verification('invalid subject: missing name');
-      if (subject!.name !== filename) verification(`subject does not match distribution name: ${subject!.name} != ${filename}`);
+      // pypi-attestations ultranormalises both names before it compares them (other signers need not normalise).
+      let subjectName = '';
+      try {
+        subjectName = ultranormaliseDistFilename(subject!.name!);
+      } catch (error) {
+        verification(`invalid subject: ${(error as Error).message}`);
+      }
+      const distName = ultranormaliseDistFilename(filename);
+      if (subjectName !== distName) verification(`subject does not match distribution name: ${subjectName} != ${distName}`);
       if (subject!.digest?.sha256 !== sha256) verification('subject does not match distribution digest');
       const type = statement.predicateType ?? '';
       if (!['https://docs.pypi.org/attestations/publish/v1', 'https://slsa.dev/provenance/v1'].includes(type))
