@@ -22,6 +22,7 @@ import type { RecordedRequest, Status } from '@exegol-release/testbed/stand-ins/
 import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import { writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { evaluationSummary, Release, type Expectations } from './engine/release.js';
+import { repositoryPayload, senderPayload } from './engine/payloads.js';
 import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
 import { examplesDirectory } from './engine/workflows.js';
 import { ALICE, BOB, GitHub, Maintainers } from './github.js';
@@ -337,7 +338,6 @@ async function deliver(repository: Release, hosted: HostedRepository, dispatches
   const ends: WorkflowRunEnd[] = [];
   for (const dispatch of dispatches) {
     if (dispatch.repository !== hosted.fullName) throw new Error(`a dispatch to ${dispatch.repository}, which this rehearsal does not host`);
-    const [owner, name] = hosted.fullName.split('/');
     ends.push(
       ...(await repository.event(
         {
@@ -347,15 +347,9 @@ async function deliver(repository: Release, hosted: HostedRepository, dispatches
             action: dispatch.eventType,
             branch: hosted.defaultBranch,
             client_payload: dispatch.clientPayload,
-            repository: {
-              id: 2,
-              name,
-              full_name: hosted.fullName,
-              private: true,
-              owner: { login: owner, type: 'Organization' },
-              html_url: `https://github.com/${hosted.fullName}`,
-            },
-            sender: { login: dispatch.sender },
+            // Pipelines is private: the schema's repository, with `private` as the repository is.
+            repository: { ...repositoryPayload(hosted.fullName, hosted.defaultBranch), private: true, visibility: 'private' },
+            sender: senderPayload(dispatch.sender),
             installation: { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
           },
         },
