@@ -94,7 +94,7 @@ beforeAll(async () => {
   state.permissions.set('reader-dan', 'read');
   release.bare.set(REPOSITORY, bare);
   openRelease.settings.set(REPOSITORY, { allow_merge_commit: true, allow_squash_merge: false, allow_rebase_merge: false, allow_auto_merge: true });
-  autoMerge.protections.set(REPOSITORY, new Map([['main', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] }]]));
+  api.protect(REPOSITORY, 'main', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] });
 });
 
 afterAll(async () => {
@@ -144,7 +144,10 @@ describe('auto-merge under branch protection', () => {
 
     // Nothing yet: no approval, no gate.
     expect(await autoMerge.run(REPOSITORY)).toEqual([]);
-    expect(autoMerge.evaluations.at(-1)!.missing).toEqual(['0 of 1 approving review(s) by people with write access', `required check "${GATE}": expected`]);
+    expect(autoMerge.evaluations.at(-1)!.missing).toEqual([
+      'At least 1 approving review is required by reviewers with write access.',
+      `Required status check "${GATE}" is expected.`,
+    ]);
     // The gate passed, but no approval: too early.
     checkRun(head, GATE, 'success');
     expect(await autoMerge.run(REPOSITORY)).toEqual([]);
@@ -155,13 +158,13 @@ describe('auto-merge under branch protection', () => {
     checkRun(head, GATE, 'failure');
     expect((await call('pat-bob', 'POST', `/repos/${REPOSITORY}/pulls/${number}/reviews`, { event: 'APPROVE' })).status).toBe(200);
     expect(await autoMerge.run(REPOSITORY)).toEqual([]);
-    expect(autoMerge.evaluations.at(-1)!.missing).toEqual([`required check "${GATE}": failure`]);
+    expect(autoMerge.evaluations.at(-1)!.missing).toEqual([`Required status check "${GATE}" is failing.`]);
     expect(git(bare, 'rev-parse', 'main')).toBe(main);
     // A change requested by a maintainer blocks it, until they approve.
     expect((await call('pat-alice', 'POST', `/repos/${REPOSITORY}/pulls/${number}/reviews`, { event: 'REQUEST_CHANGES', body: 'README' })).status).toBe(200);
     checkRun(head, GATE, 'success');
     expect(await autoMerge.run(REPOSITORY)).toEqual([]);
-    expect(autoMerge.evaluations.at(-1)!.missing).toEqual(['changes requested by maintainer-alice']);
+    expect(autoMerge.evaluations.at(-1)!.missing).toEqual(['Changes requested by maintainer-alice: blocked until they approve or their review is dismissed.']);
     expect((await call('pat-alice', 'POST', `/repos/${REPOSITORY}/pulls/${number}/reviews`, { event: 'COMMENT', body: 'ok' })).status).toBe(200);
     expect(await autoMerge.run(REPOSITORY)).toEqual([]);
     api

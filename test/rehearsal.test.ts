@@ -239,7 +239,7 @@ describe.concurrent('npm run rehearse', () => {
     expect(run.output).toContain('event workflow_dispatch: prepare_release.yml dispatched by maintainer-alice → prepare_release.yml');
     expect(run.output).toContain('event pull_request (opened): #1 opened by exegol-release[bot] → entrypoint_prerelease.yml');
     expect(run.output).toMatch(
-      /^ {2}auto-merge of #1 \(enabled by exegol-release\[bot\]\): waiting: 0 of 1 approving review\(s\) by people with write access; /m,
+      /^ {2}auto-merge of #1 \(enabled by exegol-release\[bot\]\): waiting: At least 1 approving review is required by reviewers with write access\.; /m,
     );
     expect(run.output).toContain('auto-merge of #1 (enabled by exegol-release[bot]): every requirement met: merged');
     expect(run.output).toContain('event pull_request (closed): #1 merged by exegol-release[bot] (auto-merge) → entrypoint_release.yml');

@@ -97,7 +97,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   // The release App prepare_release.yml mints its token with; auto-merge allowed; main requires the gate's check and one approval.
   const app = github.releaseAppOf();
   github.openRelease.settings.set(REPOSITORY, { allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: false, allow_auto_merge: true });
-  github.autoMerge.protections.set(REPOSITORY, new Map([['main', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] }]]));
+  github.api.protect(REPOSITORY, 'main', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] });
 
   // The self-hosted builders check-runners must see online (images/pre-release.yml › runners), registered on the repository.
   github.runners.repositories.set(REPOSITORY, [

@@ -88,7 +88,7 @@ export async function rehearseWrapper(world: World): Promise<Check[]> {
   // the repository allows merge commits and auto-merge; master requires the gate's check and one approval.
   const app = github.releaseAppOf();
   github.openRelease.settings.set(REPOSITORY, { allow_merge_commit: true, allow_squash_merge: false, allow_rebase_merge: false, allow_auto_merge: true });
-  github.autoMerge.protections.set(REPOSITORY, new Map([['master', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] }]]));
+  github.api.protect(REPOSITORY, 'master', { requiredApprovingReviewCount: 1, requiredStatusChecks: [GATE] });
   log.line(`git: ${wrapper.bare} (master at 5.1.4, dev at 5.1.5b2; submodules exegol-images and exegol-resources one commit behind their main)`);
   log.line(
     `the App ${app.slug} (RELEASE_APP_ID ${app.id}, RELEASE_APP_PRIVATE_KEY made for the rehearsal) installed on ${REPOSITORY}: contents and pull requests, write; auto-merge allowed; master protected: 1 approval, required check "${GATE}"`,

@@ -1,10 +1,7 @@
-// Branch protection and auto-merge in the GitHub stand-in (github-api.ts), for repositories backed by bare
-// git repositories (github-api-release.ts merges them). GitHub's rules, as its docs state them:
-// - "About protected branches": with "Require a pull request before merging", a pull request needs the
-//   required number of approving reviews from people with write access (each reviewer's latest review
-//   counts; a change request from one of them blocks the merge); with "Require status checks to pass",
-//   each required check (a check run's name or a commit status' context) must have passed on the pull
-//   request's head commit: a check run completed `success`, `neutral` or `skipped`, or a status `success`.
+// Auto-merge in the GitHub stand-in (github-api.ts), for repositories backed by bare git repositories
+// (github-api-release.ts merges them). GitHub's rules, as its docs state them:
+// - "About protected branches": the base branch's protection (github-api.ts: `protect`, judged by
+//   `mergeBlockers`, the same rules the REST merge applies) must let the pull request merge.
 // - "Automatically merging a pull request": once auto-merge is enabled (GraphQL
 //   enablePullRequestAutoMerge, github-api-open-release.ts), GitHub merges the pull request with the
 //   chosen method as soon as every requirement is met, and the merge is attributed to the person (or App)
@@ -12,17 +9,9 @@
 //   told to (`run`, after each event of a rehearsal), and merges through the pull request merge endpoint
 //   (PUT …/pulls/{pull_number}/merge) as the enabler.
 import { randomBytes } from 'node:crypto';
-import type { CheckRun, GitHubApiStandIn, PullRequest, Review, Status } from './github-api.js';
+import { mergeBlockers, type GitHubApiStandIn, type PullRequest } from './github-api.js';
 import type { ReleaseEndpoints } from './github-api-release.js';
 import { freshRequest } from './fresh-request.js';
-
-/** A protected branch's rules (repos/update-branch-protection's required_pull_request_reviews and required_status_checks). */
-export interface BranchProtection {
-  /** required_pull_request_reviews.required_approving_review_count */
-  readonly requiredApprovingReviewCount: number;
-  /** required_status_checks.contexts: check run names or commit status contexts that must pass on the head. */
-  readonly requiredStatusChecks: readonly string[];
-}
 
 /** One evaluation of a pull request's merge requirements. */
 export interface MergeEvaluation {
@@ -48,8 +37,6 @@ export interface AutoMerged {
 }
 
 export interface AutoMerge {
-  /** Branch protection by repository, then branch. Unprotected branches have no requirement. */
-  readonly protections: Map<string, Map<string, BranchProtection>>;
   /** Every evaluation, in order. */
   readonly evaluations: MergeEvaluation[];
   /** Every merge auto-merge made, in order. */
@@ -60,20 +47,11 @@ export interface AutoMerge {
   run(repository: string): Promise<AutoMerged[]>;
 }
 
-const WRITERS = new Set(['admin', 'maintain', 'write']);
-const PASSED_CONCLUSIONS = new Set(['success', 'neutral', 'skipped']);
-
-/** Whether required check `context` passed on `sha`: its latest check run of that name, else its latest status of that context. */
-function checkState(checkRuns: readonly CheckRun[], statuses: readonly Status[], context: string): string {
-  const run = checkRuns.filter((entry) => entry.name === context).sort((a, b) => Number(b.id ?? 0) - Number(a.id ?? 0))[0];
-  if (run) return run.status !== 'completed' ? (run.status ?? 'queued') : (run.conclusion ?? 'pending');
-  const status = statuses.filter((entry) => entry.context === context).sort((a, b) => Number(b.id ?? 0) - Number(a.id ?? 0))[0];
-  return status?.state ?? 'expected';
-}
-
-/** Adds branch protection and auto-merge to `api`, for the repositories `release` serves from git. */
+/**
+ * Adds auto-merge to `api`, for the repositories `release` serves from git. The requirements are the base
+ * branch's protection as `api.protect` set it, judged by {@link mergeBlockers} (the REST merge's own rules).
+ */
 export function serveAutoMerge(api: GitHubApiStandIn, release: ReleaseEndpoints): AutoMerge {
-  const protections = new Map<string, Map<string, BranchProtection>>();
   const evaluations: MergeEvaluation[] = [];
   const merged: AutoMerged[] = [];
 
@@ -85,22 +63,7 @@ export function serveAutoMerge(api: GitHubApiStandIn, release: ReleaseEndpoints)
     const missing: string[] = [];
     if (pr.state !== 'open') missing.push('the pull request is not open');
     if (pr.draft) missing.push('the pull request is a draft');
-    const protection = protections.get(repository)?.get(pr.base!.ref!);
-    if (protection) {
-      const latest = new Map<string, Review>();
-      for (const review of state.reviews.get(number) ?? [])
-        if (review.state !== 'COMMENTED' && review.user?.login && WRITERS.has(state.permissions.get(review.user.login) ?? 'read'))
-          latest.set(review.user.login, review);
-      const approvals = [...latest.values()].filter((review) => review.state === 'APPROVED').length;
-      const changes = [...latest.values()].filter((review) => review.state === 'CHANGES_REQUESTED').map((review) => review.user!.login!);
-      if (approvals < protection.requiredApprovingReviewCount)
-        missing.push(`${approvals} of ${protection.requiredApprovingReviewCount} approving review(s) by people with write access`);
-      if (changes.length) missing.push(`changes requested by ${changes.join(', ')}`);
-      for (const context of protection.requiredStatusChecks) {
-        const result = checkState(state.checkRuns.get(head) ?? [], state.statuses.get(head) ?? [], context);
-        if (!PASSED_CONCLUSIONS.has(result)) missing.push(`required check "${context}": ${result}`);
-      }
-    }
+    missing.push(...mergeBlockers(state, pr));
     const evaluation: MergeEvaluation = { repository, number, at: new Date().toISOString(), head, met: missing.length === 0, missing };
     evaluations.push(evaluation);
     return evaluation;
@@ -135,5 +98,5 @@ export function serveAutoMerge(api: GitHubApiStandIn, release: ReleaseEndpoints)
     return done;
   };
 
-  return { protections, evaluations, merged, evaluate, run };
+  return { evaluations, merged, evaluate, run };
 }

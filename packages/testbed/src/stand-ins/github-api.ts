@@ -132,6 +132,10 @@ export function mergeBlockers(state: GitHubState, pr: PullRequest): string[] {
     const writers = [...latest].filter(([login]) => ['write', 'maintain', 'admin'].includes(state.permissions.get(login) ?? 'read'));
     if (writers.filter(([, reviewState]) => reviewState === 'APPROVED').length < wanted)
       blockers.push(`At least ${wanted} approving review${wanted === 1 ? ' is' : 's are'} required by reviewers with write access.`);
+    // "About protected branches": a change request by a reviewer with write access blocks the merge until they
+    // approve or their review is dismissed, whatever the other approvals.
+    const changes = writers.filter(([, reviewState]) => reviewState === 'CHANGES_REQUESTED').map(([login]) => login);
+    if (changes.length) blockers.push(`Changes requested by ${changes.join(', ')}: blocked until they approve or their review is dismissed.`);
   }
   const sha = pr.head?.sha ?? '';
   for (const name of protection.requiredStatusChecks ?? []) {
