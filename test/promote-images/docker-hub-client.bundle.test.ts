@@ -45,9 +45,10 @@ describe('promote-images-preprod-to-prod bundle as a client of Docker Hub', () =
   it("waits the Retry-After of the Hub API's 429, then deletes the promoted tags", async () => {
     await pushPreprod('nwodtuhs/exegol-hubrate-preprod');
     const inputs = { 'source-repository': 'nwodtuhs/exegol-hubrate-preprod', 'target-repository': 'nwodtuhs/exegol-hubrate', 'delete-source-tags': 'true' };
-    // The Hub API's window used up for two more seconds when the tags are deleted: the first Hub API call gets 429.
+    // The Hub API's window used up for two seconds from the first Hub API call (however late the bundle makes it):
+    // that call gets 429.
     fixture.hub.beforeDelete = undefined;
-    Object.assign(fixture.hub.hubApiLimit, { remaining: 0, resetAt: Date.now() + 2_000 });
+    fixture.hub.hubApiLimit.usedUpFor = 2;
     // Real waits for this run (the harness scales retry delays to nothing): the client must wait what Retry-After says.
     const started = Date.now();
     const run = await promote(inputs, { RELEASE_ACTIONS_RETRY_DELAY_SCALE: '1' });

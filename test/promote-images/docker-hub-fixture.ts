@@ -56,7 +56,7 @@ export function useDockerHub(): DockerHubFixture {
     stand.tagDeletions.length = 0;
     stand.beforeDelete = undefined;
     Object.assign(stand.pullLimit, { remaining: 100, retryAfter: undefined });
-    Object.assign(stand.hubApiLimit, { remaining: stand.hubApiLimit.limit, resetAt: 0 });
+    Object.assign(stand.hubApiLimit, { remaining: stand.hubApiLimit.limit, resetAt: 0, usedUpFor: undefined });
   });
 
   return {

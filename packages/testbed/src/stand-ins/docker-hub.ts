@@ -76,9 +76,10 @@ export class DockerHub {
   /**
    * The Hub API's rate limit: `limit` requests a window of `window` seconds; `remaining` left until
    * `resetAt` (milliseconds since the epoch; a new window starts with the first request after it).
-   * A test sets `remaining: 0` and `resetAt` a moment ahead to see the 429 and its Retry-After.
+   * A test sets `usedUpFor` (seconds) to see the 429 and its Retry-After: the next Hub API request finds
+   * the window used up for that long from its arrival, however long the client took to get there.
    */
-  hubApiLimit = { limit: 180, remaining: 180, window: 60, resetAt: 0 };
+  hubApiLimit = { limit: 180, remaining: 180, window: 60, resetAt: 0, usedUpFor: undefined as number | undefined };
   /** Runs before each Hub API tag deletion (e.g. to push to the source meanwhile). */
   beforeDelete?: (repository: string, tag: string) => Promise<void>;
   private readonly tokens = new Map<string, { user: string; until: number }>();
@@ -288,6 +289,7 @@ export class DockerHub {
     for await (const chunk of request) text += (chunk as Buffer).toString();
     const limit = this.hubApiLimit;
     const now = Date.now();
+    if (limit.usedUpFor !== undefined) Object.assign(limit, { remaining: 0, resetAt: now + limit.usedUpFor * 1000, usedUpFor: undefined });
     if (now >= limit.resetAt) Object.assign(limit, { remaining: limit.limit, resetAt: now + limit.window * 1000 });
     const limited = limit.remaining <= 0;
     if (!limited) limit.remaining -= 1;
