@@ -24,7 +24,7 @@ import { writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.
 import { evaluationSummary, Release, type Expectations } from './engine/release.js';
 import { repositoryPayload, senderPayload } from './engine/payloads.js';
 import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
-import { examplesDirectory } from './engine/workflows.js';
+import { examplesDirectory, withExamples } from './engine/workflows.js';
 import { ALICE, BOB, GitHub, Maintainers } from './github.js';
 import { createDocs, createImages, head, type HostedRepository } from './repositories.js';
 import { makeSshKey, tagFacts, type Check, type World } from './world.js';
@@ -103,22 +103,15 @@ function testMerge(bare: string, number: number, base: string, headSha: string):
 
 /**
  * Rehearses the images' pre-release and release dispatches in the pipelines-repository form, in a world under
- * `<root>/pipelines`, the examples read from a copy laid out as README "Adopting" says (REHEARSAL_EXAMPLES
- * pointed at it meanwhile, then restored). @returns the checks of the end state
+ * `<root>/pipelines`, the examples read from a copy laid out as README "Adopting" says (this part's own:
+ * engine/workflows.ts withExamples). @returns the checks of the end state
  */
 export async function rehearsePipelines(world: World): Promise<Check[]> {
   const root = path.join(world.root, 'pipelines');
   await mkdir(root, { recursive: true });
   const examples = path.join(root, 'examples');
   await adoptedExamples(examples);
-  const previousExamples = process.env['REHEARSAL_EXAMPLES'];
-  process.env['REHEARSAL_EXAMPLES'] = examples;
-  try {
-    return await rehearse(world, root);
-  } finally {
-    if (previousExamples === undefined) delete process.env['REHEARSAL_EXAMPLES'];
-    else process.env['REHEARSAL_EXAMPLES'] = previousExamples;
-  }
+  return withExamples(examples, () => rehearse(world, root));
 }
 
 async function rehearse(world: World, root: string): Promise<Check[]> {

@@ -2,6 +2,7 @@
 // parser (@actions/workflow-parser: parseWorkflow, then convertWorkflowTemplate), a file the parser
 // reports errors for refused with them. A repository's workflows are one directory of workflows-examples/
 // (or of REHEARSAL_EXAMPLES, a changed copy), standing for its .github/workflows/.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { convertWorkflowTemplate, isMapping, isSequence, NoOperationTraceWriter, parseWorkflow, type WorkflowTemplate } from '@actions/workflow-parser';
@@ -31,9 +32,20 @@ export interface LoadedWorkflow {
   readonly name: string;
 }
 
-/** The examples directory the rehearsal reads: REHEARSAL_EXAMPLES, or workflows-examples/. */
+/** A part of the rehearsal that lays out examples of its own reads them, and only it (parts run side by side). */
+const examplesOfPart = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `work` with the examples read from `directory`: that part's own layout (e.g. the pipelines form's
+ * repositories), without changing what the parts running beside it read.
+ */
+export function withExamples<T>(directory: string, work: () => Promise<T>): Promise<T> {
+  return examplesOfPart.run(directory, work);
+}
+
+/** The examples directory the rehearsal reads: the running part's own, else REHEARSAL_EXAMPLES, or workflows-examples/. */
 export function examplesDirectory(): string {
-  return process.env['REHEARSAL_EXAMPLES'] || EXAMPLES_DIRECTORY;
+  return examplesOfPart.getStore() ?? (process.env['REHEARSAL_EXAMPLES'] || EXAMPLES_DIRECTORY);
 }
 
 const cache = new Map<string, Promise<LoadedWorkflow>>();
