@@ -1,27 +1,7 @@
 // `npm run rehearse -- --only negative` (scripts/rehearse/negative.ts): what must not happen, each ending
 // with checks of the end state, in a world of its own; every check must hold and nothing be left behind.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
-
-/** Runs the rehearsal's script under Node 24 in a TMPDIR of its own. @returns its exit code, output and the files it left */
-async function rehearse(args: string[]): Promise<{ code: number; output: string; leftFiles: string[] }> {
-  const tmp = await mkdtemp('/tmp/rh-neg-');
-  const child = spawn(NODE24, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'rehearse.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TMPDIR: tmp },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
-  const leftFiles = (await readdir(tmp)).filter((name) => !/^tsx-\d+$/.test(name));
-  await rm(tmp, { recursive: true, force: true });
-  return { code, output, leftFiles };
-}
+import { rehearse } from './rehearsal-run.js';
 
 describe('npm run rehearse -- --only negative', () => {
   it('a non-release merge, a failing pre-release, a squash merge and a half-way promotion each end as GitHub and Docker Hub leave them', async () => {

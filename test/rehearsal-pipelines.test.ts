@@ -2,33 +2,14 @@
 // ThePorgs/Pipelines, started by the repository_dispatch Exegol-images sends today, its builds reported as
 // commit statuses on the Exegol-images pull request's head and read by that repository's merge gate, then
 // the release dispatched with {"version": …} only; and the statuses posted with the wrong token, refused.
-import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { rehearse as run, type Rehearsal } from './rehearsal-run.js';
 
-/** Runs the rehearsal's script under Node 24 in a TMPDIR of its own. @returns its exit code, its output and what it left in TMPDIR */
-async function rehearse(env: Record<string, string> = {}): Promise<{ code: number; output: string; leftFiles: string[] }> {
-  const tmp = await mkdtemp('/tmp/rh-');
-  const child = spawn(
-    NODE24,
-    [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'rehearse.ts'), '--only', 'pipelines'],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TMPDIR: tmp, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
-  // tsx-<uid> is tsx's own compile cache.
-  const leftFiles = (await readdir(tmp)).filter((name) => !/^tsx-\d+$/.test(name));
-  await rm(tmp, { recursive: true, force: true });
-  return { code, output, leftFiles };
-}
+/** `npm run rehearse -- --only pipelines`, `env` added to its environment. */
+const rehearse = (env: Record<string, string> = {}): Promise<Rehearsal> => run(['--only', 'pipelines'], env);
 
 describe.concurrent('npm run rehearse -- --only pipelines', () => {
   it("dispatches the pre-release as Exegol-images does today; Pipelines reports each build and test job on the pull request's head; the gate reads them", async ({

@@ -1,51 +1,12 @@
 // `npm run rehearse` (scripts/rehearse.ts) as a maintainer runs it: both releases, then each alone with an
 // example changed the way a real release would fail, to show that the stand-ins and the end checks
 // catch it. Each run gets its own TMPDIR, which must be empty afterwards, with no process left in it.
-import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
-import { NODE24, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { rehearse } from './rehearsal-run.js';
 import { DOCKER_ENGINE_SKIP_REASON } from '@exegol-release/testbed/harness/docker-engine.js';
-
-interface Rehearsal {
-  code: number;
-  output: string;
-  /** Files left in the run's TMPDIR. */
-  leftFiles: string[];
-  /** Command lines of processes still running that name the run's TMPDIR. */
-  leftProcesses: string[];
-}
-
-/** Processes whose command line names `directory` (a registry, a gpg-agent, a server left running). */
-async function processesIn(directory: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (commandLine.includes(directory)) found.push(`${pid}: ${commandLine.replace(/\0/g, ' ').trim()}`);
-  }
-  return found;
-}
-
-/** Runs `npm run rehearse`'s script under Node 24, as npm does, in a TMPDIR of its own. */
-async function rehearse(args: string[] = [], env: Record<string, string> = {}): Promise<Rehearsal> {
-  // Short: bump-version's GNUPGHOME goes under RUNNER_TEMP, and gpg-agent's socket path may hold 107 bytes.
-  const tmp = await mkdtemp('/tmp/rh-');
-  const child = spawn(NODE24, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'rehearse.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TMPDIR: tmp, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
-  // tsx-<uid> is tsx's own compile cache, made by the runner of the script, not by the rehearsal.
-  const leftFiles = (await readdir(tmp)).filter((name) => !/^tsx-\d+$/.test(name));
-  const result = { code, output, leftFiles, leftProcesses: await processesIn(tmp) };
-  await rm(tmp, { recursive: true, force: true });
-  return result;
-}
 
 /** A copy of workflows-examples/ with one file changed by `edit`; removed by the returned function. */
 async function changedExamples(file: string, edit: (text: string) => string): Promise<{ directory: string; remove: () => Promise<void> }> {

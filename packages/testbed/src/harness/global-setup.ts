@@ -15,7 +15,7 @@ import { REPO_ROOT } from './run-bundle.js';
 export function runsBundles(file: string): boolean {
   if (file.endsWith('.bundle.test.ts')) return true;
   const text = readFileSync(file, 'utf8');
-  return /harness\/run-bundle|\/harness(\.js)?['"]|scripts\/rehearse|\/dist\//.test(text);
+  return /harness\/run-bundle|rehearsal-run|\/harness(\.js)?['"]|scripts\/rehearse|\/dist\//.test(text);
 }
 
 export default async function setup(project: TestProject): Promise<void> {
