@@ -2,13 +2,11 @@
 // methods a repository allows (REST pulls/merge), branch protection (required approvals and status
 // checks before a merge, restricted pushes: GH006), and mergeBlockers, the one answer to "what
 // blocks merging this pull request" that the REST merge and auto-merge share.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { git, gitOutcomeAsync as run } from '@exegol-release/testbed/fixtures/git.js';
 import { mergeBlockers } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { DEFAULT_MERGE_SETTINGS } from '@exegol-release/testbed/stand-ins/github-api-open-release.js';
 import { ALICE, BOB, GitHub, type Maintainer } from '../scripts/rehearse/github.js';
@@ -139,26 +137,3 @@ describe('branch protection', () => {
     }
   });
 });
-
-/** Runs git without blocking the servers of this process. */
-async function run(cwd: string, ...args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('git', args, {
-      cwd,
-      env: {
-        ...process.env,
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_AUTHOR_NAME: 'B',
-        GIT_AUTHOR_EMAIL: 'b@example.invalid',
-        GIT_COMMITTER_NAME: 'B',
-        GIT_COMMITTER_EMAIL: 'b@example.invalid',
-      },
-    });
-    return { code: 0, output: `${stdout}${stderr}` };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? 1, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
-  }
-}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git } from '@exegol-release/testbed/fixtures/git.js';
+import { git, gitOutcomeAsync as gitAsync } from '@exegol-release/testbed/fixtures/git.js';
 import { GITHUB_ACTIONS_BOT, GitHubApiStandIn } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { serveReleaseEndpoints, type ReleaseEndpoints } from '@exegol-release/testbed/stand-ins/github-api-release.js';
 import { startPublicGitRemote, type GitHttpRemote } from '@exegol-release/testbed/stand-ins/git-http.js';
@@ -38,29 +38,6 @@ async function call(token: string, method: string, route: string, body?: unknown
   });
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-/** Runs git without blocking the servers of this process. */
-async function gitAsync(cwd: string, ...args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('git', args, {
-      cwd,
-      env: {
-        ...process.env,
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_AUTHOR_NAME: 'A',
-        GIT_AUTHOR_EMAIL: 'a@example.invalid',
-        GIT_COMMITTER_NAME: 'A',
-        GIT_COMMITTER_EMAIL: 'a@example.invalid',
-      },
-    });
-    return { code: 0, output: `${stdout}${stderr}` };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? 1, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
-  }
 }
 
 beforeAll(async () => {
