@@ -17,8 +17,16 @@
 // Line endings are as committed (.gitattributes keeps them LF), so the stamp is reproducible.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+
+/**
+ * TypeScript, loaded at the first import scan rather than with this module: it takes about 100 MB of
+ * memory, which a long-lived importer (the rehearsal, through the bundle harness) would otherwise carry
+ * into every process it forks.
+ */
+let typescript;
+const ts = () => (typescript ??= createRequire(import.meta.url)('typescript'));
 
 /** The file, inside an action's dist/, that holds the stamp of the sources the bundle was built from. */
 export const STAMP_FILE = 'sources.sha256';
@@ -125,7 +133,7 @@ export function coreFilesReached(repositoryRoot, sources) {
   const queue = sources.map((file) => path.join(root, file)).filter((file) => /\.(m?ts|m?js)$/.test(file));
   while (queue.length) {
     const file = queue.pop();
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    const { importedFiles } = ts().preProcessFile(readFileSync(file, 'utf8'), true, true);
     for (const { fileName } of importedFiles) {
       const target = resolveImport(root, file, fileName, coreExports);
       if (!target || seen.has(target)) continue;

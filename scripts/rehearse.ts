@@ -14,6 +14,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkBundlesOnce } from '@exegol-release/testbed/harness/run-bundle.js';
 import { GitHub } from './rehearse/github.js';
 import { rehearseImages } from './rehearse/images.js';
 import { rehearsePipelines } from './rehearse/pipelines.js';
@@ -62,6 +63,8 @@ function shutdown(): Promise<void> {
 
 async function main(): Promise<boolean> {
   const { only, keep } = parseArguments(process.argv.slice(2));
+  // Every bundle checked against its sources before anything starts, once (scripts/bundle-stamp.mjs).
+  checkBundlesOnce();
   const root = await mkdtemp(path.join(tmpdir(), 'exegol-rehearsal-'));
   stoppers.push(async () => (keep ? console.log(`\nKept ${root}`) : rm(root, { recursive: true, force: true })));
   // Every temporary directory of the stand-ins and of the bundles goes under the root, removed with it.

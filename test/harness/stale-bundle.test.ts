@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isStale, listActions, sourcesDigest, stampPath, staleMessage } from '../../scripts/bundle-stamp.mjs';
 import { runsBundles } from '@exegol-release/testbed/harness/global-setup.js';
-import { assertFreshBundle, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
+import { assertFreshBundle, checkBundlesOnce, REPO_ROOT } from '@exegol-release/testbed/harness/run-bundle.js';
 
 const ACTION = 'check-runner-disk';
 const OTHER = 'bump-version';
@@ -157,6 +157,30 @@ describe('the harness', () => {
     } finally {
       vi.doUnmock('../../scripts/bundle-stamp.mjs');
       vi.resetModules();
+    }
+  });
+
+  it('checks every bundle once, out of process, then trusts a stamp it found fresh until that stamp changes', () => {
+    // A copy of its own: the stamps trusted here stay trusted for the rest of this process.
+    const checked = mkdtempSync(path.join(tmpdir(), 'stale-bundle-once-'));
+    try {
+      cpSync(root, checked, { recursive: true, verbatimSymlinks: true });
+      const main = path.join(checked, 'actions', ACTION, 'src', 'main.ts');
+      const source = readFileSync(main, 'utf8');
+      writeFileSync(main, `${source}\n// edited\n`);
+      expect(() => checkBundlesOnce(checked)).toThrow(staleMessage(ACTION));
+      expect(() => checkBundlesOnce(checked)).not.toThrow(staleMessage(OTHER));
+      writeFileSync(main, source);
+      expect(() => checkBundlesOnce(checked)).not.toThrow();
+      // Trusted: an edit after the check goes unseen while the stamp file holds the stamp found fresh…
+      writeFileSync(main, `${source}\n// edited after the check\n`);
+      expect(() => assertFreshBundle(ACTION, checked)).not.toThrow();
+      // …and a bundle whose stamp changed since (rebuilt, or stamped by hand) is hashed again.
+      writeFileSync(stampPath(checked, ACTION), `${'0'.repeat(64)}\n`);
+      expect(() => assertFreshBundle(ACTION, checked)).toThrow(staleMessage(ACTION));
+      expect(() => assertFreshBundle(OTHER, checked)).not.toThrow();
+    } finally {
+      rmSync(checked, { recursive: true, force: true });
     }
   });
 });

@@ -3,6 +3,8 @@
 // the repository and the sender, a review and the pull request it is on (`simple-pull-request`), and
 // a push with its commits read from the bare repository. Pull requests themselves come from the GitHub
 // stand-in, which shapes them as GitHub's REST API does.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { git, gitOutcome } from '@exegol-release/testbed/fixtures/git.js';
 import { repositoryObject, user, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 
@@ -19,9 +21,17 @@ export function senderPayload(login: string): Record<string, unknown> {
   return user(login) as Record<string, unknown>;
 }
 
-/** The default branch of a bare repository (its HEAD). */
+/** The default branch of each bare repository read so far, with its HEAD file's text then. */
+const defaultBranches = new Map<string, { head: string; branch: string }>();
+
+/** The default branch of a bare repository (its HEAD), asked of git again only once the HEAD file changed. */
 export function defaultBranchOf(bare: string): string {
-  return git(bare, 'symbolic-ref', '--short', 'HEAD');
+  const head = readFileSync(path.join(bare, 'HEAD'), 'utf8');
+  const known = defaultBranches.get(bare);
+  if (known?.head === head) return known.branch;
+  const branch = git(bare, 'symbolic-ref', '--short', 'HEAD');
+  defaultBranches.set(bare, { head, branch });
+  return branch;
 }
 
 /** The fields of `simple-pull-request` (pull_request_review's `pull_request`: a pull request without its merge state and counts). */
@@ -95,8 +105,18 @@ export function reviewPayload(
   };
 }
 
-/** A commit of a push payload (the `commit` schema), read from `bare`. */
+/** Commits already read, by `<bare>\0<full name>\0<sha>`: a commit never changes. */
+const commitPayloads = new Map<string, Record<string, unknown>>();
+
+/** A commit of a push payload (the `commit` schema), read from `bare` once (each call returns a copy). */
 function commitPayload(bare: string, fullName: string, sha: string): Record<string, unknown> {
+  const key = `${bare}\0${fullName}\0${sha}`;
+  const read = commitPayloads.get(key) ?? readCommitPayload(bare, fullName, sha);
+  commitPayloads.set(key, read);
+  return structuredClone(read);
+}
+
+function readCommitPayload(bare: string, fullName: string, sha: string): Record<string, unknown> {
   const [tree, name, email, authorDate, committerName, committerEmail, committerDate, ...message] = git(
     bare,
     'show',

@@ -11,7 +11,7 @@
 // event the release states which jobs it expects to end how, and whether auto-merge must merge then; any
 // other end (an unexpected merge included) stops the rehearsal with a message naming what differed.
 import path from 'node:path';
-import { git, gitOutcome } from '@exegol-release/testbed/fixtures/git.js';
+import { git, gitOutcome, refsFingerprint } from '@exegol-release/testbed/fixtures/git.js';
 import { GITHUB_ACTIONS_BOT, type PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import type { AutoMerged } from '@exegol-release/testbed/stand-ins/github-api-auto-merge.js';
 import type { GitHub } from '../github.js';
@@ -42,12 +42,20 @@ export interface MergeExpectation {
   readonly expect: Expectations;
 }
 
+/** The last refs read from each bare repository, with the fingerprint of its ref files then. */
+const refsRead = new Map<string, { fingerprint: string; refs: ReadonlyMap<string, string> }>();
+
+/** Every ref of the bare repository and its object (`git for-each-ref`), read again only once a ref file changed. */
 function refs(bare: string): Map<string, string> {
+  const fingerprint = refsFingerprint(bare);
+  const read = refsRead.get(bare);
+  if (read?.fingerprint === fingerprint) return new Map(read.refs);
   const out = new Map<string, string>();
   for (const line of git(bare, 'for-each-ref', '--format=%(refname) %(objectname)').split('\n').filter(Boolean)) {
     const [ref, sha] = line.split(' ') as [string, string];
     out.set(ref, sha);
   }
+  refsRead.set(bare, { fingerprint, refs: new Map(out) });
   return out;
 }
 

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isStale, staleMessage } from '../../../../scripts/bundle-stamp.mjs';
+import { isStale, readStamp, staleMessage } from '../../../../scripts/bundle-stamp.mjs';
 
 /** The repository's root. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..');
@@ -105,11 +105,37 @@ function baseEnvironment(): Record<string, string> {
 /**
  * Refuses, naming the action, a bundle built from other sources than those under root now (its
  * dist/sources.sha256 differs: scripts/bundle-stamp.mjs), so that no test runs a stale bundle.
- * `npm test` rebuilds stale bundles before any test (packages/testbed/src/harness/global-setup.ts). A few
- * milliseconds: the sources are hashed again at every run.
+ * `npm test` rebuilds stale bundles before any test (packages/testbed/src/harness/global-setup.ts). The
+ * sources are hashed again at every run, unless {@link checkBundlesOnce} found this stamp fresh.
  */
 export function assertFreshBundle(action: string, root: string = REPO_ROOT): void {
+  const checked = checkedStamps.get(`${root}\0${action}`);
+  if (checked !== undefined && readStamp(root, action) === checked) return;
   if (isStale(root, action)) throw new Error(staleMessage(action));
+}
+
+/** Stamps found fresh by {@link checkBundlesOnce}, by `<root>\0<action>`. */
+const checkedStamps = new Map<string, string>();
+
+/**
+ * Checks every action's bundle under root against its sources, once, in a child process, so that the
+ * import scan's TypeScript (about 100 MB) stays out of this process and out of every process it forks.
+ * Until this process ends, {@link assertFreshBundle} then accepts a bundle whose dist/sources.sha256
+ * still holds the stamp found fresh, without hashing its sources again: for a long-lived caller that
+ * runs many bundles (the rehearsal), which thereby does not see sources edited after this call.
+ * @throws naming every stale action and the command that rebuilds it, or when the check cannot run
+ */
+export function checkBundlesOnce(root: string = REPO_ROOT): void {
+  const stamp = new URL('../../../../scripts/bundle-stamp.mjs', import.meta.url).href;
+  const script = `import { isStale, listActions, readStamp } from ${JSON.stringify(stamp)};
+const root = process.argv[1];
+console.log(JSON.stringify(listActions(root).map((action) => ({ action, stamp: readStamp(root, action) ?? null, stale: isStale(root, action) }))));`;
+  const result = spawnSync(NODE24, ['--input-type=module', '--eval', script, root], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`checking the bundles' stamps failed: ${(result.stderr || String(result.error ?? '')).trim()}`);
+  const actions = JSON.parse(result.stdout) as { action: string; stamp: string | null; stale: boolean }[];
+  const stale = actions.filter((entry) => entry.stale || entry.stamp === null);
+  if (stale.length) throw new Error(stale.map((entry) => staleMessage(entry.action)).join('\n'));
+  for (const { action, stamp: fresh } of actions) checkedStamps.set(`${root}\0${action}`, fresh!);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The endpoints a release adds to the GitHub stand-in (github-api.ts), through its `routes` hook, for
 // repositories backed by real bare git repositories: what GitHub knows of git (branches, tags, each
-// commit's files, gitlinks and parents) read from the bare repository at every request, as GitHub
+// commit's files, gitlinks and parents) read from the bare repository at every request once a ref moved, as GitHub
 // serves its own repositories; a maintainer opening, approving and merging a pull request; the tags;
 // releases with their notes, the latest flag and their assets, uploaded to an uploads origin of its
 // own (the `upload_url` of each release, as GitHub's uploads.github.com). Each rule mirrors GitHub's
@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { components } from '@octokit/openapi-types';
+import { refsFingerprint } from '../fixtures/git.js';
 import {
   GITHUB_ACTIONS_BOT,
   NOT_ACCESSIBLE,
@@ -45,7 +46,7 @@ export interface ReleaseEndpoints {
   readonly releases: Map<string, Release[]>;
   /** The release GET …/releases/latest answers, if any. */
   latest(repository: string): Release | undefined;
-  /** Reads the bare repository into the stand-in's state now (done before every request to it). */
+  /** Reads the bare repository into the stand-in's state now (done before every request to it; git runs only once a ref moved). */
   sync(repository: string): void;
   /** Each asset's bytes, by asset id. */
   readonly assetBytes: Map<number, Buffer>;
@@ -169,10 +170,15 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
   let starting: Promise<void> | undefined;
 
   /** Branches, tags and every commit's files, gitlinks and parents, from the bare repository; open pull requests follow their branches. */
+  const synced = new WeakMap<GitHubState, string>();
   const sync = (repository: string): void => {
     const directory = bare.get(repository);
     const state = api.repositories.get(repository);
     if (!directory || !state) return;
+    // Read again only once a ref moved: commits are immutable, so the refs decide everything read below.
+    const fingerprint = `${directory}\n${refsFingerprint(directory)}`;
+    if (synced.get(state) === fingerprint) return;
+    synced.set(state, fingerprint);
     const refs = git(directory, ['for-each-ref', '--format=%(refname) %(objectname) %(*objectname)', 'refs/heads', 'refs/tags']).stdout;
     state.branches = new Map();
     const tags: string[] = [];
