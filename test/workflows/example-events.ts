@@ -5,9 +5,14 @@
 // (@actions/workflow-parser, engine/workflows.ts), in the order `needs` gives. Nothing runs: a job that
 // runs is taken to succeed with the outputs a test gives it.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
+import type { PullRequest } from '@exegol-release/testbed/stand-ins/github-api.js';
 import { whyNot, type WebhookEvent } from '../../scripts/rehearse/engine/events.js';
+import * as enginePayloads from '../../scripts/rehearse/engine/payloads.js';
+import { reviewPayload, senderPayload, simplePullRequest } from '../../scripts/rehearse/engine/payloads.js';
+import { assertWebhookPayload } from '../../scripts/rehearse/engine/webhook-schemas.js';
 import { condition, evaluateToken, type Contexts } from '../../scripts/rehearse/engine/expressions.js';
 import { githubContext } from '../../scripts/rehearse/engine/runner.js';
 import { calledWorkflowFile, loadWorkflow, type LoadedWorkflow } from '../../scripts/rehearse/engine/workflows.js';
@@ -18,16 +23,38 @@ export const IMAGES = 'ThePorgs/Exegol-images';
 
 const SHA = (character: string): string => character.repeat(40);
 
-function repositoryPayload(fullName: string, fork = false): Record<string, unknown> {
-  const [owner, name] = fullName.split('/') as [string, string];
-  return { id: fullName.length, name, full_name: fullName, private: false, fork, owner: { login: owner, type: 'Organization' }, default_branch: 'main' };
+/** GitHub's published example payloads (@octokit/webhooks-examples), by event. */
+const EXAMPLES = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
+
+/** A copy of the first published example of `event` (with `action`), the base a payload below changes. */
+function example(event: string, action?: string): Record<string, unknown> {
+  const found = EXAMPLES.find((entry) => entry.name === event)?.examples.find((payload) => action === undefined || payload['action'] === action);
+  if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}${action ? ` (${action})` : ''} example`);
+  return structuredClone(found);
 }
 
-const sender = (login: string): Record<string, unknown> => ({ login, type: 'User' });
+/**
+ * The event, once its payload is checked against GitHub's webhook schemas (engine/webhook-schemas.ts, as the
+ * rehearsal checks its own): a test can only evaluate conditions under a payload GitHub could send.
+ * @throws naming the event and the first schema error
+ */
+function checked(event: WebhookEvent): WebhookEvent {
+  assertWebhookPayload(event);
+  return event;
+}
+
+/** A repository of these examples (default branch main), or its fork owned by `someone`. */
+function repositoryPayload(fullName: string, fork = false): Record<string, unknown> {
+  const repository = enginePayloads.repositoryPayload(fullName, 'main');
+  return fork ? { ...repository, fork: true, owner: senderPayload(fullName.split('/')[0]!) } : repository;
+}
+
+const sender = (login: string): Record<string, unknown> => senderPayload(login);
 
 /** A push of `ref` (refs/heads/… or refs/tags/…) by `login` (GitHub's `push` payload). */
 export function push(repository: string, ref: string, options: { login?: string; changedFiles?: string[]; byGithubToken?: boolean } = {}): WebhookEvent {
-  return {
+  const login = options.login ?? 'maintainer-alice';
+  return checked({
     name: 'push',
     byGithubToken: options.byGithubToken,
     changedFiles: options.changedFiles ?? ['README.md'],
@@ -39,14 +66,14 @@ export function push(repository: string, ref: string, options: { login?: string;
       deleted: false,
       forced: false,
       base_ref: null,
-      compare: `https://github.com/${repository}/compare/${ref}`,
+      compare: `https://github.com/${repository}/compare/${ref.replace(/^refs\/(heads|tags)\//, '')}`,
       commits: [],
       head_commit: null,
       repository: repositoryPayload(repository),
-      pusher: { name: options.login ?? 'maintainer-alice' },
-      sender: sender(options.login ?? 'maintainer-alice'),
+      pusher: { name: login, email: `${login}@users.noreply.github.com` },
+      sender: sender(login),
     },
-  };
+  });
 }
 
 /** What a pull request is: its title, base and head branches, state, and where its head lives. */
@@ -66,84 +93,161 @@ export interface PullRequestFields {
 
 const authorOf = (fields: PullRequestFields): string => fields.author ?? (fields.fork ? 'someone' : 'maintainer-alice');
 
-function pullRequestPayload(repository: string, fields: PullRequestFields): Record<string, unknown> {
+/** Pull request 7 of `repository`: GitHub's example pull request with these fields; closed (merged or not) when `closed` or merged. */
+function pullRequestPayload(repository: string, fields: PullRequestFields, closed = false): Record<string, unknown> {
+  const published = example('pull_request', 'opened')['pull_request'] as Record<string, Record<string, unknown>>;
   const headRepository = fields.fork ? `someone/${repository.split('/')[1]}` : repository;
   const merged = fields.merged ?? false;
+  const at = '2026-12-01T10:00:00Z';
+  const api = `https://api.github.com/repos/${repository}`;
+  const html = `https://github.com/${repository}/pull/7`;
+  const side = (fullName: string, ref: string, sha: string, fork: boolean): Record<string, unknown> => ({
+    label: `${fullName.split('/')[0]}:${ref}`,
+    ref,
+    sha,
+    user: sender(fullName.split('/')[0]!),
+    repo: repositoryPayload(fullName, fork),
+  });
   return {
+    ...published,
+    url: `${api}/pulls/7`,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${api}/issues/7`,
+    commits_url: `${api}/pulls/7/commits`,
+    review_comments_url: `${api}/pulls/7/comments`,
+    comments_url: `${api}/issues/7/comments`,
+    statuses_url: `${api}/statuses/${SHA('c')}`,
     number: 7,
     title: fields.title ?? 'Release 5.1.5',
     body: 'The release notes',
-    state: merged ? 'closed' : 'open',
+    state: merged || closed ? 'closed' : 'open',
     draft: fields.draft ?? false,
     merged,
+    mergeable: merged ? null : true,
     merge_commit_sha: merged ? SHA('d') : null,
+    merged_at: merged ? at : null,
+    closed_at: merged || closed ? at : null,
+    merged_by: merged ? sender('maintainer-bob') : null,
+    // Fields the published example predates, which the schemas require.
+    auto_merge: null,
+    active_lock_reason: null,
     user: sender(authorOf(fields)),
-    base: { ref: fields.base ?? 'master', sha: SHA('b'), repo: repositoryPayload(repository) },
-    head: { ref: fields.head ?? 'dev', sha: SHA('c'), repo: repositoryPayload(headRepository, fields.fork ?? false) },
+    base: side(repository, fields.base ?? 'master', SHA('b'), false),
+    head: side(headRepository, fields.head ?? 'dev', SHA('c'), fields.fork ?? false),
   };
 }
 
 /**
- * A `pull_request` event of `action` (GitHub's payload); `changes` for `edited` (what was edited, e.g.
- * `{ title: { from: 'Old' } }`: GitHub sends only the fields that changed).
+ * A `pull_request` event of `action` (GitHub's payload; `closed` closes it, merged or not); `changes` for
+ * `edited` (what was edited, e.g. `{ title: { from: 'Old' } }`: GitHub sends only the fields that changed;
+ * by default the body, as ticking a checklist edits it).
  */
 export function pullRequest(repository: string, action: string, fields: PullRequestFields = {}, changes?: Record<string, { from: string }>): WebhookEvent {
-  return {
+  return checked({
     name: 'pull_request',
     changedFiles: ['README.md'],
     payload: {
       action,
       number: 7,
-      pull_request: pullRequestPayload(repository, fields),
-      ...(changes ? { changes } : {}),
+      pull_request: pullRequestPayload(repository, fields, action === 'closed'),
+      ...(action === 'edited' ? { changes: changes ?? { body: { from: 'The release notes, checklist unticked' } } } : changes ? { changes } : {}),
+      ...(action === 'synchronize' ? { before: SHA('e'), after: SHA('c') } : {}),
       repository: repositoryPayload(repository),
       sender: sender(fields.sender ?? authorOf(fields)),
     },
-  };
+  });
 }
 
 /** A `pull_request_review` event (`submitted`, review `state` approved by default) by another maintainer. */
 export function review(repository: string, fields: PullRequestFields = {}, state = 'approved'): WebhookEvent {
-  return {
+  const pull = pullRequestPayload(repository, fields) as PullRequest;
+  return checked({
     name: 'pull_request_review',
     payload: {
       action: 'submitted',
-      review: { id: 1, state, commit_id: SHA('c'), user: sender('maintainer-bob') },
-      pull_request: pullRequestPayload(repository, fields),
+      review: reviewPayload({ id: 1, state, commit_id: SHA('c'), author_association: 'MEMBER' }, pull, 'maintainer-bob'),
+      pull_request: simplePullRequest(pull),
       repository: repositoryPayload(repository),
       sender: sender('maintainer-bob'),
     },
-  };
+  });
 }
 
 /** A `workflow_dispatch` of `workflow` (its file name) on `ref`, with `inputs` (GitHub's payload). */
 export function workflowDispatch(repository: string, workflow: string, inputs: Record<string, unknown> = {}, ref = 'refs/heads/dev'): WebhookEvent {
-  return {
+  return checked({
     name: 'workflow_dispatch',
     payload: { inputs, ref, workflow: `.github/workflows/${workflow}`, repository: repositoryPayload(repository), sender: sender('maintainer-alice') },
-  };
+  });
 }
 
 /** A `repository_dispatch` of `type` (its payload's `action`) with `client_payload`, sent with a token. */
 export function repositoryDispatch(repository: string, type: string, clientPayload: Record<string, unknown> = {}): WebhookEvent {
-  return {
+  return checked({
     name: 'repository_dispatch',
-    payload: { action: type, branch: 'main', client_payload: clientPayload, repository: repositoryPayload(repository), sender: sender('exegol-bot') },
-  };
+    payload: {
+      action: type,
+      branch: 'main',
+      client_payload: clientPayload,
+      repository: repositoryPayload(repository),
+      sender: sender('exegol-bot'),
+      installation: { id: 12345671, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMTIzNDU2NzE=' },
+    },
+  });
 }
+
+/** The `reactions` rollup of an issue or a comment nobody reacted to. */
+const noReactions = (url: string): Record<string, unknown> => ({
+  url,
+  total_count: 0,
+  '+1': 0,
+  '-1': 0,
+  laugh: 0,
+  hooray: 0,
+  confused: 0,
+  heart: 0,
+  rocket: 0,
+  eyes: 0,
+});
 
 /** An `issue_comment` event `created` with `body` on pull request 7 (an issue with `pull_request`), by `login`. */
 export function pullRequestComment(repository: string, body: string, login = 'someone', association = 'NONE'): WebhookEvent {
-  return {
+  const published = example('issue_comment', 'created') as Record<string, Record<string, unknown>>;
+  const api = `https://api.github.com/repos/${repository}`;
+  const html = `https://github.com/${repository}/pull/7`;
+  return checked({
     name: 'issue_comment',
     payload: {
       action: 'created',
-      issue: { number: 7, title: 'Fix a typo', pull_request: { url: `https://api.github.com/repos/${repository}/pulls/7` } },
-      comment: { id: 1, body, author_association: association, user: sender(login) },
+      issue: {
+        ...published['issue'],
+        url: `${api}/issues/7`,
+        html_url: html,
+        number: 7,
+        title: 'Fix a typo',
+        user: sender(login),
+        // Fields the published example predates, which the schemas require.
+        labels: [],
+        active_lock_reason: null,
+        reactions: noReactions(`${api}/issues/7/reactions`),
+        pull_request: { url: `${api}/pulls/7`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null },
+      },
+      comment: {
+        ...published['comment'],
+        id: 1,
+        body,
+        author_association: association,
+        user: sender(login),
+        issue_url: `${api}/issues/7`,
+        performed_via_github_app: null,
+        reactions: noReactions(`${api}/issues/comments/1/reactions`),
+      },
       repository: repositoryPayload(repository),
       sender: sender(login),
     },
-  };
+  });
 }
 
 /** Why `file` does not start on `event`, or undefined when it starts (engine/events.ts's whyNot). */
