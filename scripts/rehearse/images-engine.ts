@@ -26,7 +26,8 @@ import { engineBuilds } from './engine/docker.js';
 import type { Result } from './engine/runner.js';
 import type { Check, World } from './world.js';
 
-const BUILDS = 'nwodtuhs/exegol-builds';
+/** Where the builders push each architecture's image before the index (images/sub_build.yml). */
+export const BUILDS = 'nwodtuhs/exegol-builds';
 const PREPROD = 'nwodtuhs/exegol-preprod';
 const PRODUCTION = 'nwodtuhs/exegol';
 const MANIFEST_TYPES = [

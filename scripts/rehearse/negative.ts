@@ -4,8 +4,10 @@
 // request gate", images/verify-release-pr.yml) a required status check, administrators included, nobody
 // pushing to main (merges only), and merge commits the only merge method. In order:
 // (a) a non-release pull request merged into main: no tag, no GitHub release, no promotion;
-// (b) a failing pre-release: the builders cannot be checked (the runners API refuses the token), the gate
-//     fails, the merge is refused by the required check: nothing merged, nothing tagged;
+// (b) a failing pre-release: with a Docker engine here, full's build fails on the builder (an install step
+//     of the release pull request's Dockerfile exits 1); without one, the builders cannot be checked (the
+//     runners API refuses the token). The gate fails, the merge is refused by the required check: nothing
+//     merged, nothing tagged;
 // (c) a squash merge of the release pull request: refused by the repository's settings, nothing changed;
 // (d) a promotion that fails half-way (Docker Hub's registry refusing one flavour's tags after others
 //     were written), then the release workflow re-run: production whole and the run idempotent.
@@ -15,6 +17,7 @@ import { FLAVOURS, buildImage, listTags, pushImage, randomLayer, tagDigest, type
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { writeFiles } from '@exegol-release/testbed/fixtures/wrapper-repository.js';
 import { NOT_ACCESSIBLE } from '@exegol-release/testbed/stand-ins/github-api.js';
+import { DOCKER_ENGINE_SKIP_REASON } from '@exegol-release/testbed/harness/docker-engine.js';
 import { DockerHub, HUB_HOSTS } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import type { WebhookEvent } from './engine/events.js';
@@ -22,6 +25,7 @@ import { pushPayload } from './engine/payloads.js';
 import { evaluationSummary, Release } from './engine/release.js';
 import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
 import { ALICE, BOB, GitHub, gitAsync, Maintainers } from './github.js';
+import { BUILDS, startImagesEngine } from './images-engine.js';
 import { createDocs, createImages, createResources, head } from './repositories.js';
 import { World, type Check } from './world.js';
 
@@ -46,7 +50,12 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
   await mkdir(root, { recursive: true });
   const github = await new GitHub().start(root);
   parent.stoppers.push(() => github.stop());
-  const world = new World(root, log, github, parent.bin, await createImages(root), await createResources(root));
+  // With a Docker engine, dev's full image fails to build: (b)'s failing pre-release is a failing build.
+  const engineWanted = process.env['REHEARSAL_DOCKER_ENGINE'] !== 'off' && !DOCKER_ENGINE_SKIP_REASON;
+  const world = new World(root, log, github, parent.bin, await createImages(root, { failingFullBuild: engineWanted }), await createResources(root));
+  parent.stoppers.push(async () => {
+    for (const stop of world.stoppers.splice(0).reverse()) await stop();
+  });
   github.host(world.images);
   const images = world.images;
   const docs = await createDocs(root, { flavours: FLAVOURS, versions: [VERSION] });
@@ -58,6 +67,7 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
 
   const hub = await new DockerHub({ [DOCKER.username]: { password: DOCKER.password, delete: true } }).start();
   parent.stoppers.push(() => hub.stop());
+  const real = engineWanted ? await startImagesEngine(world, hub) : undefined;
   const authorize = (repository: string) => hub.authorize(repository);
   const shared = randomLayer(32 * 1024);
   const preprod = new Map<string, TestImage>();
@@ -67,7 +77,8 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
     const old = buildImage({ format: 'oci', sharedLayers: [shared], perArchLayerSizes: [4 * 1024], label: `${image}-${PREVIOUS}` });
     const fresh = buildImage({ format: 'oci', sharedLayers: [shared], perArchLayerSizes: [4 * 1024], label: `${image}-${VERSION}` });
     await pushImage(hub.registry.url, target, [image, `${image}-${PREVIOUS}`], old, authorize);
-    await pushImage(hub.registry.url, source, [image, `${image}-${VERSION}`], fresh, authorize);
+    // The flavour the engine builds is not in preprod yet: (b)'s pre-release builds it, and fails.
+    if (real?.flavour !== image) await pushImage(hub.registry.url, source, [image, `${image}-${VERSION}`], fresh, authorize);
     production.set(image, old);
     preprod.set(image, fresh);
   }
@@ -80,7 +91,8 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
     github,
     bin: world.bin,
     runner: () => world.runner(),
-    standInEnv: () => ({ ...world.ghEnv(), ...hub.env() }),
+    standInEnv: (labels) => ({ ...world.ghEnv(), ...hub.env(), ...real?.env(labels) }),
+    ...(real ? { notRunHere: real.notRunHere, serviceInputs: (action: string) => real.serviceInputs(action) } : {}),
   });
   const release = new Release(
     engine,
@@ -198,25 +210,51 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
 
   // (b) A failing pre-release: the gate fails, and the required check refuses the merge.
   log.heading('(b) A failing pre-release: the merge gate fails, the merge is refused');
+  // Without an engine nothing builds here: the pre-release fails at its runners check instead.
   const runnersFault = {
     method: 'GET',
     path: /\/actions\/runners$/,
     status: 403,
     body: NOT_ACCESSIBLE('https://docs.github.com/rest/actions/self-hosted-runners'),
-    times: 1_000,
+    times: real ? 0 : 1_000,
   };
-  github.api.faults.push(runnersFault);
-  log.line('injected: GET …/actions/runners answers 403 "Resource not accessible by integration" (the builders cannot be checked: no build may start)');
+  if (real)
+    log.line(
+      `dev's ${real.flavour} Dockerfile: an install step exits 1 (the build fails on the ${real.arch} builder); ${real.flavour}-${VERSION} is not in preprod`,
+    );
+  else {
+    github.api.faults.push(runnersFault);
+    log.line(
+      'no Docker engine here, so no build: injected GET …/actions/runners answering 403 "Resource not accessible by integration" (the builders cannot be checked: no build may start)',
+    );
+  }
   // The docs pull request the gate requires (companion-pull-request) is open: the failing build is the only thing wrong.
   await github.request(ALICE, 'POST', `/repos/${docs.fullName}/pulls`, { title: `Images ${VERSION}`, head: 'dev-images', base: 'main', body: 'Docs.' });
   const mainBeforeRelease = head(images, 'main');
   const pr = await maintainers.open(`Release ${VERSION}`, 'main', `## What's new in ${VERSION}\n\n- Sliver in the full image\n`);
-  await release.event(release.pullRequestEvent('opened', github.pull(REPOSITORY, pr.number), ALICE), `#${pr.number} opened by ${ALICE.login}`, {
-    'pre-release.yml › release-pr': 'success',
-    'pre-release.yml › runners': 'failure',
-    'pre-release.yml › preprod': 'skipped',
-    'verify-release-pr.yml › verify': 'failure',
-  });
+  await release.event(
+    release.pullRequestEvent('opened', github.pull(REPOSITORY, pr.number), ALICE),
+    `#${pr.number} opened by ${ALICE.login}`,
+    real
+      ? {
+          'pre-release.yml › release-pr': 'success',
+          'pre-release.yml › runners': 'success',
+          'sub_preprod.yml › preprod › plan': 'success',
+          'sub_preprod.yml › preprod › base': 'skipped',
+          'sub_preprod.yml › preprod › flavours': 'failure',
+          'sub_image.yml › preprod › flavours › build': 'failure',
+          'sub_build.yml › preprod › flavours › build › build': 'failure',
+          'sub_image.yml › preprod › flavours › index': 'skipped',
+          'pre-release.yml › preprod': 'failure',
+          'verify-release-pr.yml › verify': 'failure',
+        }
+      : {
+          'pre-release.yml › release-pr': 'success',
+          'pre-release.yml › runners': 'failure',
+          'pre-release.yml › preprod': 'skipped',
+          'verify-release-pr.yml › verify': 'failure',
+        },
+  );
   runnersFault.times = 0;
   const review = (await maintainers.approve(pr.number, 'Approved by a maintainer')) as { state: string; commit_id: string };
   await release.event(release.reviewEvent(github.pull(REPOSITORY, pr.number), BOB, review), `#${pr.number} approved by ${BOB.login}`, {
@@ -234,6 +272,15 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
       refusal.status === 405 &&
       refusal.message === `Required status check "${GATE}" is failing.`,
   );
+  if (real) {
+    const { preprod: source } = repositoriesOf(real.flavour);
+    const inPreprod = await digestOf(source, `${real.flavour}-${VERSION}`);
+    const built = (await listTags(hub.registry.url, BUILDS, await authorize(BUILDS))).filter((tag) => tag.startsWith(`${real.flavour}-${VERSION}-`));
+    check(
+      `(b) ${real.flavour}'s build failed on the Docker engine and pushed nothing: no ${source}:${real.flavour}-${VERSION}, no ${BUILDS}:${real.flavour}-${VERSION}-${real.arch}`,
+      inPreprod === undefined && built.length === 0,
+    );
+  }
   check(
     `(b) nothing merged: main still at ${mainBeforeRelease.slice(0, 7)}, #${pr.number} open; nothing tagged`,
     head(images, 'main') === mainBeforeRelease && github.pull(REPOSITORY, pr.number).state === 'open' && JSON.stringify(tags()) === JSON.stringify(tagsBefore),
@@ -260,6 +307,17 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
 
   // (d) A promotion that fails half-way, then the release workflow re-run.
   log.heading(`(d) A promotion that fails half-way (Docker Hub refuses ${REFUSED}'s tags), then the re-run`);
+  if (real) {
+    // (d) starts from a whole preprod: the flavour (b) failed to build, as a fixed pre-release would leave it.
+    await pushImage(
+      hub.registry.url,
+      repositoriesOf(real.flavour).preprod,
+      [real.flavour, `${real.flavour}-${VERSION}`],
+      preprod.get(real.flavour)!,
+      authorize,
+    );
+    log.line(`preprod: ${real.flavour} and ${real.flavour}-${VERSION} pushed as a fixed pre-release leaves them (every image of ${VERSION} in preprod)`);
+  }
   const refusedTags = {
     host: HUB_HOSTS.registry,
     method: 'PUT',

@@ -64,7 +64,7 @@ export function createResources(root: string): Promise<HostedRepository> {
  * /bin/busybox) FROM scratch instead of debian:12-slim and the install scripts. No Python: its
  * /usr/bin/python3 runs the given script with busybox sh (the rehearsal's run_unit_tests.py is one).
  */
-function busyboxFull(): Record<string, string> {
+function busyboxFull(failing = false): Record<string, string> {
   return {
     Dockerfile: [
       "# The rehearsal's full image: Exegol's labels, entrypoint and test files on busybox-static.",
@@ -79,6 +79,8 @@ function busyboxFull(): Record<string, string> {
       'COPY sources/assets/exegol /.exegol/',
       // One RUN: each step is a container and a full copy of the root filesystem on the vfs driver.
       'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin /sbin /usr/sbin /opt /tmp /workspace && /bin/busybox --install -s && chmod 755 /.exegol/entrypoint.sh /.exegol/python3 && ln -s /.exegol/python3 /usr/bin/python3 && echo $TAG-$VERSION > /opt/.exegol_version"]',
+      // The negative rehearsal's failing build: a tool's install that fails, as a gone release asset fails it.
+      ...(failing ? ['RUN ["/bin/busybox", "sh", "-c", "echo \'install_sliver: the release asset answered HTTP 404\' >&2; exit 1"]'] : []),
       'WORKDIR /workspace',
       'ENTRYPOINT ["/.exegol/entrypoint.sh"]',
       '',
@@ -102,9 +104,10 @@ function busyboxFull(): Record<string, string> {
 /**
  * ThePorgs/Exegol-images: the flavours' one-step Dockerfiles at the root; `main` at the 3.1.5 release
  * (annotated tags 3.1.4 and 3.1.5), `dev` one change ahead for 3.1.6, whose full image is
- * {@link busyboxFull}'s (with sources/busybox when busybox-static is installed). No version file.
+ * {@link busyboxFull}'s (with sources/busybox when busybox-static is installed; with `failingFullBuild`, one whose
+ * build fails at an install step). No version file.
  */
-export function createImages(root: string): Promise<HostedRepository> {
+export function createImages(root: string, options: { failingFullBuild?: boolean } = {}): Promise<HostedRepository> {
   return hosted(root, 'ThePorgs/Exegol-images', 'main', async (work) => {
     const dockerfile = (flavour: string, tools: string): string =>
       `FROM debian:12-slim\nARG TAG="${flavour}"\nARG VERSION="local"\nARG BUILD_DATE="n/a"\nLABEL org.exegol.tag="\${TAG}"\nLABEL org.exegol.version="\${VERSION}"\nLABEL org.exegol.app="Exegol"\nRUN /root/sources/install/entrypoint.sh package_base ${tools}\n`;
@@ -124,7 +127,11 @@ export function createImages(root: string): Promise<HostedRepository> {
     commitAll(work, 'netexec in the ad flavour');
     git(work, 'tag', '-a', '-m', 'Release 3.1.5', '3.1.5');
     git(work, 'checkout', '--quiet', '-b', 'dev');
-    await writeFiles(work, { ...files('package_full package_c2'), 'sources/install/package_c2.sh': 'install_sliver\n', ...busyboxFull() });
+    await writeFiles(work, {
+      ...files('package_full package_c2'),
+      'sources/install/package_c2.sh': 'install_sliver\n',
+      ...busyboxFull(options.failingFullBuild),
+    });
     if (existsSync(BUSYBOX)) await copyFile(BUSYBOX, path.join(work, 'sources', 'busybox'));
     commitAll(work, 'Sliver in the full image');
   });

@@ -34,7 +34,10 @@ export class Log {
     try {
       outcome = await work();
     } catch (error) {
-      console.log(`✗ ${bold(`${number}. ${title}`)} (${what})`);
+      // A step that throws is a step too: counted and timed, so the next one does not take its number.
+      const seconds = (performance.now() - start) / 1000;
+      this.steps.push({ number, title, what, seconds });
+      console.log(`✗ ${bold(`${number}. ${title}`)} (${what}, ${seconds.toFixed(2)} s)`);
       throw error;
     }
     const seconds = (performance.now() - start) / 1000;
