@@ -1,19 +1,17 @@
 // The endpoints open-release-pr adds to the GitHub stand-in (github-api.ts), through its `routes` hook,
 // for repositories backed by real bare git repositories (github-api-release.ts serves their branches,
-// tags, generated notes and merges): the repository's settings, pull requests listed, opened and
-// edited, labels, requested reviewers, and GraphQL's enablePullRequestAutoMerge with the pull requests'
+// tags, generated notes, pull requests opened, and merges): the repository's settings, pull requests listed
+// and edited, labels, requested reviewers, and GraphQL's enablePullRequestAutoMerge with the pull requests'
 // node ids. Each rule mirrors GitHub's REST API as its OpenAPI description (@octokit/openapi-types,
-// operations repos/get, pulls/list, pulls/create, pulls/update, issues/add-labels,
+// operations repos/get, pulls/list, pulls/update, issues/add-labels,
 // pulls/request-reviewers) and GitHub's GraphQL schema (@octokit/graphql-schema, mutation
 // enablePullRequestAutoMerge: every query is validated against it); writes need the token's
 // permission as "Permissions required for fine-grained personal access tokens" lists it. Where the
 // docs give no message text, the text is the one GitHub answers today, as API clients quote it.
-import { spawnSync } from 'node:child_process';
 import type { components } from '@octokit/openapi-types';
 import { validate as validateGraphQL } from '@octokit/graphql-schema';
 import { NOT_ACCESSIBLE, mayWrite, user, type GitHubApiStandIn, type PullRequest, type RouteContext, type TokenIdentity } from './github-api.js';
-import { repositoryObject } from './github-api.js';
-import { pullRequestFields, type ReleaseEndpoints } from './github-api-release.js';
+import { pullRequestNodeId as nodeId, type ReleaseEndpoints } from './github-api-release.js';
 
 type Schemas = components['schemas'];
 type ValidationError = Schemas['validation-error'];
@@ -57,11 +55,6 @@ const validation = (message: string, documentation: string, errors: NonNullable<
   errors,
 });
 
-/** The node id of a pull request: unique across repositories, as GitHub's global ids are. */
-function nodeId(repository: string, number: number): string {
-  return `PR_kw${Buffer.from(repository).toString('base64url')}_${number}`;
-}
-
 /**
  * Adds the open-release endpoints to `api`, tried before every other route. Pull requests are those
  * of the stand-in's state (github-api-release.ts merges them; tests add merged ones for the notes).
@@ -75,7 +68,6 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
   // The REST merge (github-api-release.ts) refuses the methods these settings do not allow.
   release.mergeMethodRefusal = (repository, method) => mergeMethodRefusal(settingsOf(repository), method);
   const refused = (context: RouteContext, documentation: string): void => api.send(context.response, 403, NOT_ACCESSIBLE(documentation));
-  const git = (directory: string, ...args: string[]) => spawnSync('git', args, { cwd: directory, encoding: 'utf8' });
 
   /** Fills, in the state, the fields every pull request answer carries (pull-request schema); writes call it before they change them. */
   const complete = (repository: string, pr: PullRequest): PullRequest => {
@@ -123,67 +115,6 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
       .sort((a, b) => b.number! - a.number!)
       .map((pr) => view(repository, pr));
     api.paginate(context.url, pulls, (page) => page, context.response);
-  };
-
-  /**
-   * POST …/pulls (pulls/create). Pull requests: write. 422 for a missing title, an unknown head or base,
-   * no commits between them, or an open pull request of the same head into the same base:
-   * "A pull request already exists for owner:branch.".
-   */
-  const createPull = async (context: RouteContext, identity: TokenIdentity): Promise<void> => {
-    const documentation = 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request';
-    if (!mayWrite(identity, ['pull-requests'])) return refused(context, documentation);
-    const repository = context.repository!;
-    const state = context.state!;
-    const [owner] = repository.split('/') as [string, string];
-    const directory = release.bare.get(repository)!;
-    const body = await api.body(context.request);
-    const title = typeof body['title'] === 'string' ? body['title'] : '';
-    const headRef = String(body['head'] ?? '').replace(new RegExp(`^${owner}:`), '');
-    const baseRef = String(body['base'] ?? '');
-    const head = state.branches.get(headRef);
-    const base = state.branches.get(baseRef);
-    const error = (entry: NonNullable<ValidationError['errors']>[number]) =>
-      api.send(context.response, 422, validation('Validation Failed', documentation, [entry]));
-    if (!title) return error({ resource: 'PullRequest', field: 'title', code: 'missing_field' });
-    if (!head) return error({ resource: 'PullRequest', field: 'head', code: 'invalid' });
-    if (!base) return error({ resource: 'PullRequest', field: 'base', code: 'invalid' });
-    if (git(directory, 'merge-base', '--is-ancestor', head, base).status === 0)
-      return error({ resource: 'PullRequest', code: 'custom', message: `No commits between ${baseRef} and ${headRef}` });
-    if ([...state.pulls.values()].some((pr) => pr.state === 'open' && pr.head?.ref === headRef && pr.base?.ref === baseRef))
-      return error({ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${headRef}.` });
-    const number = Math.max(0, ...state.pulls.keys()) + 1;
-    const repo = repositoryObject(api.url, repository, state.defaultBranch);
-    const now = new Date().toISOString();
-    const pr: PullRequest = complete(repository, {
-      ...pullRequestFields(api.url, directory, repository, number, base, head),
-      url: `${api.url}/repos/${repository}/pulls/${number}`,
-      id: 1_900_000_000 + number,
-      html_url: `https://github.com/${repository}/pull/${number}`,
-      number,
-      state: 'open',
-      locked: false,
-      title,
-      user: user(identity.login),
-      body: typeof body['body'] === 'string' ? body['body'] : null,
-      created_at: now,
-      updated_at: now,
-      closed_at: null,
-      merged_at: null,
-      merge_commit_sha: null,
-      draft: body['draft'] === true,
-      head: { label: `${owner}:${headRef}`, ref: headRef, sha: head, user: user(owner), repo },
-      base: { label: `${owner}:${baseRef}`, ref: baseRef, sha: base, user: user(owner), repo },
-      author_association: 'MEMBER',
-      merged: false,
-      mergeable: true,
-      mergeable_state: 'blocked',
-      comments: 0,
-      review_comments: 0,
-      maintainer_can_modify: body['maintainer_can_modify'] === true,
-    });
-    state.pulls.set(number, pr);
-    api.send(context.response, 201, pr, { location: pr.url! });
   };
 
   /** PATCH …/pulls/{pull_number} (pulls/update): title, body, state, base. Pull requests: write. */
@@ -328,7 +259,6 @@ export function serveOpenReleaseEndpoints(api: GitHubApiStandIn, release: Releas
     let match: RegExpExecArray | null;
     if (method === 'GET' && route === '') return (getRepository(context, identity), true);
     if (method === 'GET' && route === '/pulls') return (listPulls(context), true);
-    if (method === 'POST' && route === '/pulls') return (await createPull(context, identity), true);
     if (method === 'GET' && (match = /^\/pulls\/(\d+)$/.exec(route))) {
       const pr = context.state.pulls.get(Number(match[1]));
       return (pr ? api.send(context.response, 200, view(repository, pr)) : api.notFound(context.response), true);

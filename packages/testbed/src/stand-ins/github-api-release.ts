@@ -85,6 +85,11 @@ function git(directory: string, args: string[], options: { input?: string; env?:
   return { status: result.status ?? 1, stdout: (result.stdout ?? '').trim(), stderr: (result.stderr ?? String(result.error ?? '')).trim() };
 }
 
+/** The node id of a pull request: unique across repositories, as GitHub's global ids are (GraphQL resolves it back). */
+export function pullRequestNodeId(repository: string, number: number): string {
+  return `PR_kw${Buffer.from(repository).toString('base64url')}_${number}`;
+}
+
 /** The noreply address GitHub gives an account, e.g. `41898282+github-actions[bot]@users.noreply.github.com`. */
 function noreply(identity: TokenIdentity): string {
   const { id } = identity.login === GITHUB_ACTIONS_BOT.login ? { id: 41898282 } : user(identity.login);
@@ -245,7 +250,11 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
     return result.status === 0 ? result.stdout : undefined;
   };
 
-  /** POST /repos/{owner}/{repo}/pulls: opens a pull request from a branch of this repository. Pull requests: write. */
+  /**
+   * POST /repos/{owner}/{repo}/pulls (pulls/create): opens a pull request from a branch of this repository.
+   * Pull requests: write. 422 for a missing title, an unknown head or base, no commits between them, or an
+   * open pull request of the same head into the same base: "A pull request already exists for owner:branch.".
+   */
   const createPull = async (context: RouteContext, identity: TokenIdentity): Promise<void> => {
     const documentation = 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request';
     if (!mayWrite(identity, ['pull-requests'])) return refused(context, documentation);
@@ -289,7 +298,7 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
       ...pullRequestFields(api.url, bare.get(repository)!, repository, number, base, head),
       url: `${api.url}/repos/${repository}/pulls/${number}`,
       id: 1_900_000_000 + number,
-      node_id: `PR_${number}`,
+      node_id: pullRequestNodeId(repository, number),
       html_url: `https://github.com/${repository}/pull/${number}`,
       number,
       state: 'open',
@@ -311,7 +320,10 @@ export function serveReleaseEndpoints(api: GitHubApiStandIn): ReleaseEndpoints {
       mergeable_state: 'clean',
       comments: 0,
       review_comments: 0,
+      maintainer_can_modify: body['maintainer_can_modify'] === true,
     };
+    // "blocked" while the base branch's protection refuses the merge (approvals, required checks), as GitHub says it.
+    if (mergeBlockers(state, pr).length) pr.mergeable_state = 'blocked';
     state.pulls.set(number, pr);
     api.send(context.response, 201, pr, { location: pr.url! });
   };
