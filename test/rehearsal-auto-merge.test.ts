@@ -48,7 +48,11 @@ function mintToken(privateKey: string, extra: Record<string, string> = {}) {
     addPath: () => undefined,
     addEnv: () => undefined,
   };
-  return standIn.run(step) as Promise<{ outputs: { token: string; 'installation-id': string; 'app-slug': string }; lines: string[] }>;
+  return standIn.run(step) as Promise<{
+    outputs: { token: string; 'installation-id': string; 'app-slug': string };
+    lines: string[];
+    post?: () => Promise<{ lines?: string[] }>;
+  }>;
 }
 
 /** A completed check run of `name` on `sha`, as GitHub Actions records a job's. */
@@ -124,6 +128,23 @@ describe('a GitHub App installation token, as actions/create-github-app-token mi
     await expect(mintToken(app.privateKey, { repositories: 'Exegol-images\nExegol-docs' })).rejects.toThrow(/HTTP 422 There is at least one repository/);
     const narrowed = await mintToken(app.privateKey, { 'permission-contents': 'read' });
     expect(api.tokens.get(narrowed.outputs.token)?.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('is revoked by the post step at the end of the job, then refused 401 everywhere; skip-token-revoke keeps it', async () => {
+    const minted = await mintToken(app.privateKey);
+    expect((await call(minted.outputs.token, 'GET', `/repos/${REPOSITORY}`)).status).toBe(200);
+    expect(minted.post).toBeDefined();
+    expect((await minted.post!()).lines).toEqual(['Token revoked (DELETE /installation/token: 204)']);
+    expect(await call(minted.outputs.token, 'GET', `/repos/${REPOSITORY}`)).toEqual({
+      status: 401,
+      json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+    });
+    expect(apps.minted.find((entry) => entry.token === minted.outputs.token)?.revoked).toBe(true);
+    // Only an installation token revokes itself: another token is refused, and stays valid.
+    expect((await call('pat-alice', 'DELETE', '/installation/token')).status).toBe(403);
+    expect((await call('pat-alice', 'GET', `/repos/${REPOSITORY}`)).status).toBe(200);
+    const kept = await mintToken(app.privateKey, { 'skip-token-revoke': 'true' });
+    expect(kept.post).toBeUndefined();
   });
 });
 

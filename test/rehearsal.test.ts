@@ -123,6 +123,16 @@ describe.concurrent('npm run rehearse', () => {
     expect(run.output).toContain('event push: dev pushed by exegol-release[bot] → entrypoint_nightly.yml');
     expect(run.output).toContain('event pull_request (opened): #2 opened by exegol-release[bot] → pre-release.yml, verify-release-pr.yml');
     expect(run.output).toMatch(/event push: [^\n]* pushed by a GITHUB_TOKEN → caused by the GITHUB_TOKEN: starts no workflow/);
+    // Post steps run once a job's steps are done: each release's App token revoked (its pushes still the App's),
+    // check-runner-disk's report on the builder.
+    expect(
+      run.output.match(
+        /^✓ \d+\. Post Run actions\/create-github-app-token@[0-9a-f]{40} \([^\n]*prepare_release\.yml › prepare › app-token[^\n]*\n {6}Token revoked \(DELETE \/installation\/token: 204\)$/gm,
+      ),
+    ).toHaveLength(2);
+    expect(run.output).toMatch(
+      /^✓ \d+\. Post Run OWNER\/exegol-release-actions\/actions\/check-runner-disk@<sha> \(check-runner-disk post · sub_build\.yml › build › step 1, /m,
+    );
     // Per release (the wrapper's; the images' release and its beta), what GitHub's evaluator decided.
     const counts = evaluationCounts(run.output);
     expect(counts.length, run.output).toBeGreaterThanOrEqual(3);

@@ -63,7 +63,8 @@ export class GitHub {
   async start(root: string): Promise<this> {
     await this.api.start();
     this.remote = await startPublicGitRemote(path.join(root, 'github.com'), (password, repository) => {
-      const identity = this.api.tokens.get(password);
+      // A revoked token (create-github-app-token's post step) authenticates nothing, over git as over the API.
+      const identity = this.api.revokedTokens.has(password) ? undefined : this.api.tokens.get(password);
       const state = this.api.repositories.get(repository);
       // A GITHUB_TOKEN never holds the workflows permission; a maintainer's token does. Protected branches refuse who they restrict.
       return identity

@@ -25,6 +25,14 @@ import { calledWorkflowFile, loadWorkflow, repositoryWorkflows, stepToken, type 
 /** An error that stops the rehearsal (an action without a stand-in, an unknown input), not only the step. */
 export class RehearsalStop extends Error {}
 
+/** An action's post step, queued by its main step: what the log prints, its `post-if`, and what it runs (throws when it fails). */
+interface PostStep {
+  readonly title: string;
+  readonly what: string;
+  readonly if: string;
+  readonly run: () => Promise<{ lines?: string[] }>;
+}
+
 export type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
 
 /** A job's end: its result and outputs (for `needs`), and, for the log and the expectations, where it was. */
@@ -474,6 +482,8 @@ export class WorkflowRunner {
     const extraPath: string[] = [];
     const steps: Record<string, { outputs: Record<string, string>; outcome: Result; conclusion: Result }> = {};
     let failed = false;
+    /** The post steps of the actions whose main step ran, run after the last step in reverse order (the runner's "Post" steps). */
+    const posts: PostStep[] = [];
     for (const [index, step] of job.steps.entries()) {
       const explicitId = step.id.startsWith('__') ? undefined : step.id;
       const stepWhere = `${where}${explicitId ? ` › ${explicitId}` : ` › step ${index + 1}`}`;
@@ -506,7 +516,7 @@ export class WorkflowRunner {
                 : evaluateToken(step['continue-on-error'], contexts, status, stepWhere),
             ) === 'true'
           : false;
-      let outcome: { ok: boolean; outputs: Record<string, string> };
+      let outcome: { ok: boolean; outputs: Record<string, string>; post?: PostStep };
       try {
         if ('uses' in step)
           outcome = await this.usesStep(step, stepToken(frame.workflow, id, index, 'with'), {
@@ -542,6 +552,7 @@ export class WorkflowRunner {
         if (!/^step \d+ \(/.test((error as Error).message)) log.line(`      ${(error as Error).message}`);
         outcome = { ok: false, outputs: {} };
       }
+      if (outcome.post) posts.push(outcome.post);
       const stepOutcome: Result = outcome.ok ? 'success' : 'failure';
       frame.end.steps.set(stepKey, stepOutcome);
       if (!outcome.ok && !continueOnError) {
@@ -549,6 +560,21 @@ export class WorkflowRunner {
         frame.end.failures.push(`${frame.workflow.file} › ${frame.addressPrefix}${id} › ${explicitId ?? `step ${index + 1}`} (${title}) failed`);
       }
       if (explicitId) steps[explicitId] = { outputs: outcome.outputs, outcome: stepOutcome, conclusion: continueOnError ? 'success' : stepOutcome };
+    }
+    for (const post of posts.reverse()) {
+      const status: Status = { failed, cancelled: false, workspace };
+      if (!condition(post.if, { ...base, env, steps, job: { status: failed ? 'failure' : 'success' } }, status, `${post.what} post-if`)) {
+        log.line(`– ${post.title} (${post.what}): skipped, its post-if is false`);
+        continue;
+      }
+      try {
+        await log.step(post.title, post.what, async () => ({ value: undefined, lines: (await post.run()).lines ?? [] }));
+      } catch (error) {
+        // A failed post step fails the job, as on GitHub.
+        log.line(`      ${(error as Error).message}`);
+        failed = true;
+        frame.end.failures.push(`${frame.workflow.file} › ${frame.addressPrefix}${id} › ${post.title} failed`);
+      }
     }
     const finalContexts: Contexts = { ...base, env, steps };
     const outputs = Object.fromEntries(
@@ -576,7 +602,7 @@ export class WorkflowRunner {
       extraPath: string[];
       addEnv: (key: string, value: string) => void;
     },
-  ): Promise<{ ok: boolean; outputs: Record<string, string> }> {
+  ): Promise<{ ok: boolean; outputs: Record<string, string>; post?: PostStep }> {
     const uses = step.uses.value;
     const given = Object.fromEntries(
       Object.entries((evaluateToken(withToken, options.contexts, options.status, `${options.stepWhere} with`) ?? {}) as Record<string, unknown>).map(
@@ -587,6 +613,7 @@ export class WorkflowRunner {
     if (action) {
       const metadata = parse(await readFile(path.join(REPO_ROOT, 'actions', action, 'action.yml'), 'utf8')) as {
         inputs?: Record<string, { default?: string }>;
+        runs?: { post?: string; 'post-if'?: string };
       };
       const inputs: Record<string, string> = {};
       for (const [name, input] of Object.entries(metadata.inputs ?? {}))
@@ -595,14 +622,29 @@ export class WorkflowRunner {
       Object.assign(inputs, given);
       const services = this.world.serviceInputs?.(action) ?? {};
       const serviceEnv = this.world.serviceEnv?.(action) ?? {};
+      const bundleOptions = {
+        inputs: { ...inputs, ...services },
+        env: { ...options.env, ...serviceEnv, PATH: [...options.extraPath, this.world.bin, process.env['PATH'] ?? ''].join(':') },
+        workspace: options.workspace,
+        runnerDirectory: options.runnerDirectory,
+        timeoutSeconds: 300,
+      };
       return this.world.log.step(options.title, `${action} · ${options.stepWhere}`, async () => {
-        const run = await runBundle(action, {
-          inputs: { ...inputs, ...services },
-          env: { ...options.env, ...serviceEnv, PATH: [...options.extraPath, this.world.bin, process.env['PATH'] ?? ''].join(':') },
-          workspace: options.workspace,
-          runnerDirectory: options.runnerDirectory,
-          timeoutSeconds: 300,
-        });
+        const run = await runBundle(action, bundleOptions);
+        // runs.post: the same bundle again once the job's steps are done, with the state the main step saved (STATE_*).
+        const post: PostStep | undefined = metadata.runs?.post
+          ? {
+              title: `Post ${options.title}`,
+              what: `${action} post · ${options.stepWhere}`,
+              if: metadata.runs['post-if'] ?? 'always()',
+              run: async () => {
+                const after = await runBundle(action, { ...bundleOptions, postState: run.state });
+                const failure = after.errors.join(' | ') || after.stderr.trim().split('\n').slice(-3).join(' ');
+                if (after.code !== 0) throw new Error(`${action}'s post step failed: ${failure}`);
+                return { lines: after.warnings.map((warning) => `warning: ${warning}`) };
+              },
+            }
+          : undefined;
         const lines = [
           ...(Object.keys(services).length ? [`stand-ins: ${Object.keys(services).join(', ')}`] : []),
           ...outputLines(run.outputs),
@@ -610,7 +652,7 @@ export class WorkflowRunner {
         ];
         const failure = run.errors.join(' | ') || run.stderr.trim().split('\n').slice(-3).join(' ') || run.stdout.trim().split('\n').slice(-3).join(' ');
         return {
-          value: { ok: run.code === 0, outputs: run.outputs },
+          value: { ok: run.code === 0, outputs: run.outputs, ...(post ? { post } : {}) },
           lines: run.code === 0 ? lines : [...lines, ...failure.split('\n')],
           ok: run.code === 0,
           failure,
@@ -638,7 +680,13 @@ export class WorkflowRunner {
         addEnv: options.addEnv,
         env: options.env,
       });
-      return { value: { ok: true, outputs: result.outputs ?? {} }, lines: [`instead: ${result.instead ?? standIn.instead}`, ...(result.lines ?? [])] };
+      const post: PostStep | undefined = result.post
+        ? { title: `Post ${options.title}`, what: `stand-in for ${name} post · ${options.stepWhere}`, if: 'always()', run: result.post }
+        : undefined;
+      return {
+        value: { ok: true, outputs: result.outputs ?? {}, ...(post ? { post } : {}) },
+        lines: [`instead: ${result.instead ?? standIn.instead}`, ...(result.lines ?? [])],
+      };
     });
   }
 

@@ -30,11 +30,24 @@ export interface StandInCall {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** What one use of a stand-in did. */
+export interface StandInResult {
+  outputs?: Record<string, string>;
+  lines?: string[];
+  /** What stood in for this use when it differs from the table's line (e.g. a Docker engine was there). */
+  instead?: string;
+  /**
+   * The action's post step (its `runs.post`), which the runner runs once the job's steps are done, in the
+   * reverse order of their main steps, whatever they ended with (`post-if: always()`, the default).
+   * @returns the lines to print; throws when the post step fails (the job then fails)
+   */
+  post?: () => Promise<{ lines?: string[] }>;
+}
+
 export interface StandIn {
   /** What stands in for the action, printed with each use. */
   readonly instead: string;
-  /** `instead`: what stood in for this use when it differs from the table's line (e.g. a Docker engine was there). */
-  readonly run: (call: StandInCall) => Promise<{ outputs?: Record<string, string>; lines?: string[]; instead?: string }>;
+  readonly run: (call: StandInCall) => Promise<StandInResult>;
 }
 
 async function checkout(call: StandInCall): Promise<{ lines: string[] }> {
@@ -95,10 +108,10 @@ async function dockerLogin(call: StandInCall): Promise<{ lines: string[]; instea
  * GET /repos/{owner}/{repo}/installation for the current repository (no `owner`, no `repositories`) or
  * each of `repositories` under `owner`, then POST /app/installations/{id}/access_tokens limited to those
  * repositories and to the `permission-<name>` inputs given. Outputs `token` (the action masks it; it is
- * never printed here), `installation-id`, `app-slug`. The action's post step revokes the token at the
- * end of the job (unless `skip-token-revoke`); the stand-in has no post step, so the token stays valid.
+ * never printed here), `installation-id`, `app-slug`. Its post step revokes the token at the end of the
+ * job (DELETE /installation/token with the token), unless `skip-token-revoke` is true, as the action's does.
  */
-async function createGitHubAppToken(call: StandInCall): Promise<{ outputs: Record<string, string>; lines: string[] }> {
+async function createGitHubAppToken(call: StandInCall): Promise<StandInResult> {
   const appId = call.with['app-id'] || call.with['client-id'] || '';
   const key = (call.with['private-key'] ?? '').replace(/\\n/g, '\n');
   if (!appId) throw new Error('actions/create-github-app-token: Input required and not supplied: app-id');
@@ -145,11 +158,21 @@ async function createGitHubAppToken(call: StandInCall): Promise<{ outputs: Recor
   const granted = Object.entries((minted['permissions'] ?? {}) as Record<string, string>)
     .map(([scope, level]) => `${scope}: ${level}`)
     .join(', ');
+  const token = String(minted['token']);
+  const revoke = async (): Promise<{ lines: string[] }> => {
+    const response = await freshRequest(`${call.apiUrl}/installation/token`, {
+      method: 'DELETE',
+      headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' },
+    });
+    if (response.status !== 204) throw new Error(`actions/create-github-app-token: DELETE /installation/token: HTTP ${response.status} ${response.text}`);
+    return { lines: ['Token revoked (DELETE /installation/token: 204)'] };
+  };
   return {
-    outputs: { token: String(minted['token']), 'installation-id': String(installation['id']), 'app-slug': String(installation['app_slug']) },
+    outputs: { token, 'installation-id': String(installation['id']), 'app-slug': String(installation['app_slug']) },
     lines: [
       `${String(installation['app_slug'])}[bot]'s installation token (installation ${String(installation['id'])}) for ${names.map((name) => `${owner}/${name}`).join(', ')}: ${granted}; masked, never printed`,
     ],
+    ...(call.with['skip-token-revoke'] === 'true' ? {} : { post: revoke }),
   };
 }
 

@@ -7,10 +7,12 @@
 // (GET /repos/{owner}/{repo}/installation) and apps/create-installation-access-token
 // (POST /app/installations/{installation_id}/access_tokens: `repositories` and `permissions` may only
 // narrow the installation's; the token acts as the App's bot user `<slug>[bot]`, and the events it causes
-// start workflows, unlike the GITHUB_TOKEN's: "Triggering a workflow from a workflow").
+// start workflows, unlike the GITHUB_TOKEN's: "Triggering a workflow from a workflow"), and
+// apps/revoke-installation-access-token (DELETE /installation/token with the token itself: 204, and the
+// token is then refused 401 "Bad credentials" everywhere; 403 for any other token).
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { GitHubApiStandIn, RouteContext } from './github-api.js';
-import { user } from './github-api.js';
+import { NOT_ACCESSIBLE, user } from './github-api.js';
 
 /** A registered App and its one installation (on the organization owning the rehearsed repositories). */
 export interface GitHubApp {
@@ -37,6 +39,8 @@ export interface MintedToken {
   readonly installation: number;
   readonly permissions: Readonly<Record<string, string>>;
   readonly repositories: readonly string[];
+  /** Set once DELETE /installation/token revoked it (create-github-app-token's post step). */
+  revoked?: boolean;
 }
 
 /** What the App endpoints serve and record. */
@@ -56,6 +60,7 @@ const DOCS = {
   jwt: 'https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app',
   installation: 'https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app',
   token: 'https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app',
+  revoke: 'https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token',
 };
 
 /**
@@ -117,6 +122,17 @@ export function serveAppEndpoints(api: GitHubApiStandIn): AppEndpoints {
       // Not installed on this repository: 404, as GitHub answers.
       if (!app.installation.repositories.includes(repository)) return (api.notFound(context.response), true);
       return (api.send(context.response, 200, installationBody(app)), true);
+    }
+    if (method === 'DELETE' && !repository && route === '/installation/token') {
+      // apps/revoke-installation-access-token: revokes the installation token the request authenticates with; 204.
+      const token = /^(?:token|bearer)\s+(.+)$/i.exec(context.request.headers.authorization ?? '')?.[1] ?? '';
+      const entry = minted.find((each) => each.token === token);
+      if (!entry) return (api.send(context.response, 403, NOT_ACCESSIBLE(DOCS.revoke)), true);
+      // Kept in `tokens` for who the token was (a push it made is still its App's); refused from now on.
+      api.revokedTokens.add(token);
+      entry.revoked = true;
+      context.response.writeHead(204).end();
+      return true;
     }
     if (method === 'POST' && !repository && (match = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(route))) {
       const app = appOf(context, apps);

@@ -351,6 +351,8 @@ export class GitHubApiStandIn {
   readonly faults: Fault[] = [];
   /** Accounts by token (`authorization: token …` or `Bearer …`); other tokens act as {@link GITHUB_ACTIONS_BOT}. */
   readonly tokens = new Map<string, TokenIdentity>();
+  /** Tokens revoked (DELETE /installation/token): every request presenting one is answered 401 "Bad credentials". */
+  readonly revokedTokens = new Set<string>();
   /** GraphQL queries received (POST /graphql). */
   readonly graphqlQueries: string[] = [];
   private readonly recorded = new WeakMap<ServerResponse, RecordedRequest>();
@@ -451,6 +453,10 @@ export class GitHubApiStandIn {
       if (fault.reset) return void request.socket.destroy();
       return this.send(response, fault.status, fault.body ?? { message: `HTTP ${fault.status}` }, fault.headers);
     }
+    // A revoked token authenticates nothing: 401, as GitHub answers an invalid token.
+    const presented = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (presented && this.revokedTokens.has(presented))
+      return this.send(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     const repositoryMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
     const repository = repositoryMatch ? `${decodeURIComponent(repositoryMatch[1]!)}/${decodeURIComponent(repositoryMatch[2]!)}` : undefined;
     const context: RouteContext = {
