@@ -32,6 +32,10 @@ describe('npm run rehearse -- --only negative', () => {
         'verify-release-pr failed: 1 rule(s) failed: checks: Pre-release 3.1.6 / full / full (amd64) / build, test, push (full, amd64) [github-actions] (failure) failed',
       );
       expect(checks).toMatch(/^✓ \(b\) full's build failed on the Docker engine and pushed nothing/m);
+      // The failed build job still runs check-runner-disk's post step (post-if: always()).
+      expect(run.output).toMatch(
+        /^✓ \d+\. Post Run OWNER\/exegol-release-actions\/actions\/check-runner-disk@<sha> \(check-runner-disk post · sub_build\.yml › build › step 1, /m,
+      );
     }
     expect(run.output).toMatch(/Rehearsed negative in [\d.]+ s: \d+ steps/);
     expect(run.leftFiles).toEqual([]);

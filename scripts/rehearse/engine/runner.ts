@@ -516,7 +516,7 @@ export class WorkflowRunner {
                 : evaluateToken(step['continue-on-error'], contexts, status, stepWhere),
             ) === 'true'
           : false;
-      let outcome: { ok: boolean; outputs: Record<string, string>; post?: PostStep };
+      let outcome: { ok: boolean; outputs: Record<string, string> };
       try {
         if ('uses' in step)
           outcome = await this.usesStep(step, stepToken(frame.workflow, id, index, 'with'), {
@@ -531,6 +531,8 @@ export class WorkflowRunner {
             frame,
             extraPath,
             addEnv: (key, value) => (env[key] = value),
+            // Queued as soon as the main step ran, whatever it ended with: post-if decides.
+            addPost: (post) => posts.push(post),
           });
         else if ('run' in step)
           outcome = await this.runStep(step, stepToken(frame.workflow, id, index, 'working-directory'), {
@@ -552,7 +554,6 @@ export class WorkflowRunner {
         if (!/^step \d+ \(/.test((error as Error).message)) log.line(`      ${(error as Error).message}`);
         outcome = { ok: false, outputs: {} };
       }
-      if (outcome.post) posts.push(outcome.post);
       const stepOutcome: Result = outcome.ok ? 'success' : 'failure';
       frame.end.steps.set(stepKey, stepOutcome);
       if (!outcome.ok && !continueOnError) {
@@ -601,8 +602,9 @@ export class WorkflowRunner {
       frame: Frame;
       extraPath: string[];
       addEnv: (key: string, value: string) => void;
+      addPost: (post: PostStep) => void;
     },
-  ): Promise<{ ok: boolean; outputs: Record<string, string>; post?: PostStep }> {
+  ): Promise<{ ok: boolean; outputs: Record<string, string> }> {
     const uses = step.uses.value;
     const given = Object.fromEntries(
       Object.entries((evaluateToken(withToken, options.contexts, options.status, `${options.stepWhere} with`) ?? {}) as Record<string, unknown>).map(
@@ -632,19 +634,18 @@ export class WorkflowRunner {
       return this.world.log.step(options.title, `${action} · ${options.stepWhere}`, async () => {
         const run = await runBundle(action, bundleOptions);
         // runs.post: the same bundle again once the job's steps are done, with the state the main step saved (STATE_*).
-        const post: PostStep | undefined = metadata.runs?.post
-          ? {
-              title: `Post ${options.title}`,
-              what: `${action} post · ${options.stepWhere}`,
-              if: metadata.runs['post-if'] ?? 'always()',
-              run: async () => {
-                const after = await runBundle(action, { ...bundleOptions, postState: run.state });
-                const failure = after.errors.join(' | ') || after.stderr.trim().split('\n').slice(-3).join(' ');
-                if (after.code !== 0) throw new Error(`${action}'s post step failed: ${failure}`);
-                return { lines: after.warnings.map((warning) => `warning: ${warning}`) };
-              },
-            }
-          : undefined;
+        if (metadata.runs?.post)
+          options.addPost({
+            title: `Post ${options.title}`,
+            what: `${action} post · ${options.stepWhere}`,
+            if: metadata.runs['post-if'] ?? 'always()',
+            run: async () => {
+              const after = await runBundle(action, { ...bundleOptions, postState: run.state });
+              const failure = after.errors.join(' | ') || after.stderr.trim().split('\n').slice(-3).join(' ');
+              if (after.code !== 0) throw new Error(`${action}'s post step failed: ${failure}`);
+              return { lines: after.warnings.map((warning) => `warning: ${warning}`) };
+            },
+          });
         const lines = [
           ...(Object.keys(services).length ? [`stand-ins: ${Object.keys(services).join(', ')}`] : []),
           ...outputLines(run.outputs),
@@ -652,7 +653,7 @@ export class WorkflowRunner {
         ];
         const failure = run.errors.join(' | ') || run.stderr.trim().split('\n').slice(-3).join(' ') || run.stdout.trim().split('\n').slice(-3).join(' ');
         return {
-          value: { ok: run.code === 0, outputs: run.outputs, ...(post ? { post } : {}) },
+          value: { ok: run.code === 0, outputs: run.outputs },
           lines: run.code === 0 ? lines : [...lines, ...failure.split('\n')],
           ok: run.code === 0,
           failure,
@@ -680,13 +681,9 @@ export class WorkflowRunner {
         addEnv: options.addEnv,
         env: options.env,
       });
-      const post: PostStep | undefined = result.post
-        ? { title: `Post ${options.title}`, what: `stand-in for ${name} post · ${options.stepWhere}`, if: 'always()', run: result.post }
-        : undefined;
-      return {
-        value: { ok: true, outputs: result.outputs ?? {}, ...(post ? { post } : {}) },
-        lines: [`instead: ${result.instead ?? standIn.instead}`, ...(result.lines ?? [])],
-      };
+      if (result.post)
+        options.addPost({ title: `Post ${options.title}`, what: `stand-in for ${name} post · ${options.stepWhere}`, if: 'always()', run: result.post });
+      return { value: { ok: true, outputs: result.outputs ?? {} }, lines: [`instead: ${result.instead ?? standIn.instead}`, ...(result.lines ?? [])] };
     });
   }
 
