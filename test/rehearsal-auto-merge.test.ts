@@ -139,7 +139,7 @@ describe('a GitHub App installation token, as actions/create-github-app-token mi
       status: 401,
       json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
     });
-    expect(apps.minted.find((entry) => entry.token === minted.outputs.token)?.revoked).toBe(true);
+    expect(api.revokedTokens.has(minted.outputs.token)).toBe(true);
     // Only an installation token revokes itself: another token is refused, and stays valid.
     expect((await call('pat-alice', 'DELETE', '/installation/token')).status).toBe(403);
     expect((await call('pat-alice', 'GET', `/repos/${REPOSITORY}`)).status).toBe(200);

@@ -23,7 +23,7 @@ import { buildImage, listTags, pushImage, tagDigest } from '@exegol-release/test
 import { DOCKER_ENGINE_SKIP_REASON, startDockerEngine, type DockerEngine } from '@exegol-release/testbed/harness/docker-engine.js';
 import type { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { engineBuilds } from './engine/docker.js';
-import type { Result } from './engine/runner.js';
+import { WorkflowRunner, type Result, type RunnerWorld } from './engine/runner.js';
 import type { Check, World } from './world.js';
 
 /** Where the builders push each architecture's image before the index (images/sub_build.yml). */
@@ -79,6 +79,28 @@ export interface ImagesEngine {
   afterPreRelease(version: string): Promise<string>;
   /** The end state: what the pre-release built and pushed, and what the release promoted. */
   checks(version: string): Promise<Check[]>;
+}
+
+/**
+ * The runner of the images' workflows in `world`: every job reaches gh and Docker Hub's stand-ins; with
+ * `engine`, a self-hosted builder's job reaches the Docker engine too, the jobs this machine cannot run
+ * are recorded, and check-runner-disk gets the inputs of this disk. `extra` adds to the runner's world.
+ */
+export function imagesWorkflowRunner(
+  world: World,
+  hub: DockerHub,
+  engine: ImagesEngine | undefined,
+  extra: Pick<RunnerWorld, 'serviceEnv'> = {},
+): WorkflowRunner {
+  return new WorkflowRunner({
+    log: world.log,
+    github: world.github,
+    bin: world.bin,
+    runner: () => world.runner(),
+    standInEnv: (labels) => ({ ...world.ghEnv(), ...hub.env(), ...engine?.env(labels) }),
+    ...(engine ? { notRunHere: engine.notRunHere, serviceInputs: (action: string) => engine.serviceInputs(action) } : {}),
+    ...extra,
+  });
 }
 
 /**

@@ -15,13 +15,12 @@ import { releaseChecklist } from '@exegol-release/core/release-pr';
 import { git } from '@exegol-release/testbed/fixtures/git.js';
 import { DockerHub } from '@exegol-release/testbed/stand-ins/docker-hub.js';
 import { evaluationSummary, Release } from './engine/release.js';
-import { WorkflowRunner } from './engine/runner.js';
 import { ALICE, BOB, gitAsync, Maintainers } from './github.js';
 import { releasePullChecks } from './auto-merge-checks.js';
 import type { StepReport } from './workflow.js';
 import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js';
 import { createDocs, head, TOOLS_LISTS } from './repositories.js';
-import { startImagesEngine } from './images-engine.js';
+import { imagesWorkflowRunner, startImagesEngine } from './images-engine.js';
 import { isAncestor, makeSshKey, parentsOf, tagFacts, verifyTag, type Check, type World } from './world.js';
 
 const REPOSITORY = 'ThePorgs/Exegol-images';
@@ -137,13 +136,7 @@ export async function rehearseImages(world: World): Promise<Check[]> {
   );
 
   // The release as GitHub sees it: events in ThePorgs/Exegol-images, each starting the workflows whose on: matches.
-  const engine = new WorkflowRunner({
-    log,
-    github,
-    bin: world.bin,
-    runner: () => world.runner(),
-    standInEnv: (labels) => ({ ...world.ghEnv(), ...hub.env(), ...real?.env(labels) }),
-    ...(real ? { notRunHere: real.notRunHere, serviceInputs: (action: string) => real.serviceInputs(action) } : {}),
+  const engine = imagesWorkflowRunner(world, hub, real, {
     serviceEnv: (action): Record<string, string> => (action === 'open-release-pr' ? github.githubGitEnv() : {}),
   });
   /** Each maintainer's act of the release 3.1.6, in order (the world's set-up excluded). */

@@ -23,9 +23,9 @@ import { runner } from '@exegol-release/testbed/stand-ins/github-api-runners.js'
 import type { WebhookEvent } from './engine/events.js';
 import { pushPayload } from './engine/payloads.js';
 import { evaluationSummary, Release } from './engine/release.js';
-import { WorkflowRunner, type WorkflowRunEnd } from './engine/runner.js';
+import type { WorkflowRunEnd } from './engine/runner.js';
 import { ALICE, BOB, GitHub, gitAsync, Maintainers } from './github.js';
-import { BUILDS, startImagesEngine } from './images-engine.js';
+import { BUILDS, imagesWorkflowRunner, startImagesEngine } from './images-engine.js';
 import { createDocs, createImages, createResources, head } from './repositories.js';
 import { World, type Check } from './world.js';
 
@@ -86,14 +86,7 @@ export async function rehearseNegative(parent: World): Promise<Check[]> {
     runner('builder-amd64-1', { os: 'Linux', arch: 'X64', custom: ['builder', 'AMD64'] }),
     runner('builder-arm64-1', { os: 'macOS', arch: 'ARM64', custom: ['builder'] }),
   ]);
-  const engine = new WorkflowRunner({
-    log,
-    github,
-    bin: world.bin,
-    runner: () => world.runner(),
-    standInEnv: (labels) => ({ ...world.ghEnv(), ...hub.env(), ...real?.env(labels) }),
-    ...(real ? { notRunHere: real.notRunHere, serviceInputs: (action: string) => real.serviceInputs(action) } : {}),
-  });
+  const engine = imagesWorkflowRunner(world, hub, real);
   const release = new Release(
     engine,
     {

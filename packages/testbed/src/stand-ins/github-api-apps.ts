@@ -12,7 +12,7 @@
 // token is then refused 401 "Bad credentials" everywhere; 403 for any other token).
 import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { GitHubApiStandIn, RouteContext } from './github-api.js';
-import { NOT_ACCESSIBLE, user } from './github-api.js';
+import { NOT_ACCESSIBLE, presentedToken, user } from './github-api.js';
 
 /** A registered App and its one installation (on the organization owning the rehearsed repositories). */
 export interface GitHubApp {
@@ -39,8 +39,6 @@ export interface MintedToken {
   readonly installation: number;
   readonly permissions: Readonly<Record<string, string>>;
   readonly repositories: readonly string[];
-  /** Set once DELETE /installation/token revoked it (create-github-app-token's post step). */
-  revoked?: boolean;
 }
 
 /** What the App endpoints serve and record. */
@@ -113,55 +111,45 @@ export function serveAppEndpoints(api: GitHubApiStandIn): AppEndpoints {
     single_file_name: null,
   });
 
+  /** An error as GitHub's App endpoints answer it: message, documentation_url and status (as a string). @returns true (answered) */
+  const refuse = (context: RouteContext, status: 401 | 422, message: string, documentation: string): true => {
+    api.send(context.response, status, { message, documentation_url: documentation, status: String(status) });
+    return true;
+  };
+
   api.routes.unshift(async (context) => {
     const { method, route, repository } = context;
     let match: RegExpExecArray | null;
     if (method === 'GET' && repository && route === '/installation') {
       const app = appOf(context, apps);
-      if (typeof app === 'string') return (api.send(context.response, 401, { message: app, documentation_url: DOCS.jwt, status: '401' }), true);
+      if (typeof app === 'string') return refuse(context, 401, app, DOCS.jwt);
       // Not installed on this repository: 404, as GitHub answers.
       if (!app.installation.repositories.includes(repository)) return (api.notFound(context.response), true);
       return (api.send(context.response, 200, installationBody(app)), true);
     }
     if (method === 'DELETE' && !repository && route === '/installation/token') {
       // apps/revoke-installation-access-token: revokes the installation token the request authenticates with; 204.
-      const token = /^(?:token|bearer)\s+(.+)$/i.exec(context.request.headers.authorization ?? '')?.[1] ?? '';
-      const entry = minted.find((each) => each.token === token);
-      if (!entry) return (api.send(context.response, 403, NOT_ACCESSIBLE(DOCS.revoke)), true);
+      const token = presentedToken(context.request);
+      if (!token || !minted.some((each) => each.token === token)) return (api.send(context.response, 403, NOT_ACCESSIBLE(DOCS.revoke)), true);
       // Kept in `tokens` for who the token was (a push it made is still its App's); refused from now on.
       api.revokedTokens.add(token);
-      entry.revoked = true;
       context.response.writeHead(204).end();
       return true;
     }
     if (method === 'POST' && !repository && (match = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(route))) {
       const app = appOf(context, apps);
-      if (typeof app === 'string') return (api.send(context.response, 401, { message: app, documentation_url: DOCS.jwt, status: '401' }), true);
+      if (typeof app === 'string') return refuse(context, 401, app, DOCS.jwt);
       if (app.installation.id !== Number(match[1])) return (api.notFound(context.response), true);
       const body = await api.body(context.request);
       const names = Array.isArray(body['repositories']) ? body['repositories'].map(String) : undefined;
       const owner = app.installation.account;
       const repositories = names ? names.map((name) => (name.includes('/') ? name : `${owner}/${name}`)) : [...app.installation.repositories];
       if (repositories.some((name) => !app.installation.repositories.includes(name)))
-        return (
-          api.send(context.response, 422, {
-            message: 'There is at least one repository that does not exist or is not accessible to the parent installation.',
-            documentation_url: DOCS.token,
-            status: '422',
-          }),
-          true
-        );
+        return refuse(context, 422, 'There is at least one repository that does not exist or is not accessible to the parent installation.', DOCS.token);
       const asked = (body['permissions'] ?? undefined) as Record<string, string> | undefined;
       const permissions = asked ?? { ...app.installation.permissions };
       if (Object.entries(permissions).some(([scope, level]) => (LEVEL[level] ?? 9) > (LEVEL[app.installation.permissions[scope] ?? ''] ?? 0)))
-        return (
-          api.send(context.response, 422, {
-            message: 'The permissions requested are not granted to this installation.',
-            documentation_url: DOCS.token,
-            status: '422',
-          }),
-          true
-        );
+        return refuse(context, 422, 'The permissions requested are not granted to this installation.', DOCS.token);
       const token = `ghs_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
       // The token acts as the App's bot; its writes need the scope at write, as any installation token's (the
       // stand-in names scopes as a job's permissions: pull_requests → pull-requests).

@@ -195,6 +195,11 @@ export const NOT_ACCESSIBLE = (documentation: string): BasicError => ({
   status: '403',
 });
 
+/** The token a request authenticates with (`Authorization: token …` or `Bearer …`), or undefined. */
+export function presentedToken(request: IncomingMessage): string | undefined {
+  return /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
 /** A user as GitHub's simple-user schema shapes it: every field it requires (the webhook schemas' `user` too). */
 export function user(login: string, id = login.length * 1000 + login.charCodeAt(0)): Partial2<Schemas['simple-user']> {
   const api = `https://api.github.com/users/${login}`;
@@ -454,7 +459,7 @@ export class GitHubApiStandIn {
       return this.send(response, fault.status, fault.body ?? { message: `HTTP ${fault.status}` }, fault.headers);
     }
     // A revoked token authenticates nothing: 401, as GitHub answers an invalid token.
-    const presented = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const presented = presentedToken(request);
     if (presented && this.revokedTokens.has(presented))
       return this.send(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     const repositoryMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -695,7 +700,7 @@ export class GitHubApiStandIn {
 
   /** The account of the request's token. */
   identity(request: IncomingMessage): TokenIdentity {
-    const token = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = presentedToken(request);
     return (token && this.tokens.get(token)) || GITHUB_ACTIONS_BOT;
   }
 
